@@ -1,0 +1,72 @@
+"""The `1g1p` command line: store maintenance, imports, demo data, indicators and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from sqlalchemy import Engine
+
+from data_access import db
+from data_access.reference import REFERENCE_DIR, ReferenceError, load_reference
+from data_access.settings import get_settings
+
+app = typer.Typer(help="1G1P Monitor: beheer van de gegevensopslag en rapportering.", no_args_is_help=True)
+db_app = typer.Typer(help="Schema van de opslag (Alembic-migraties).", no_args_is_help=True)
+reference_app = typer.Typer(help="Referentiegegevens (regio's, ELZ, gemeenten).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(reference_app, name="reference")
+
+
+def _engine() -> Engine:
+    return db.make_engine(get_settings())
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> None:
+    """Breng het schema naar de nieuwste (of opgegeven) revisie."""
+    engine = _engine()
+    db.upgrade(engine, revision)
+    typer.echo(f"Schema op revisie {db.current_revision(engine)}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="Doelrevisie, of 'base'.")) -> None:
+    """Zet het schema terug naar een vorige revisie."""
+    engine = _engine()
+    db.downgrade(engine, revision)
+    typer.echo(f"Schema op revisie {db.current_revision(engine) or 'leeg'}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Toon de revisie van de opslag."""
+    typer.echo(db.current_revision(_engine()) or "leeg")
+
+
+@reference_app.command("load")
+def reference_load(
+    directory: Path = typer.Option(REFERENCE_DIR, "--dir", help="Map met de referentiebestanden."),
+) -> None:
+    """Laad (of herlaad) de referentiegegevens in de opslag."""
+    engine = _engine()
+    db.upgrade(engine)
+    try:
+        counts = load_reference(engine, directory)
+    except ReferenceError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(
+        f"Referentiegegevens geladen: {counts.regions} regio's, {counts.region_areas} "
+        f"gebiedsregels, {counts.elz} ELZ, {counts.municipalities} gemeenteversies, "
+        f"{counts.population} bevolkingsregels, {counts.network_reference} netwerken (2020)."
+    )
+
+
+if __name__ == "__main__":
+    app()
