@@ -68,5 +68,46 @@ def reference_load(
     )
 
 
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="Het bronbestand (CSV of XLSX)."),
+    source: str = typer.Option(..., "--source", help="Naam van het bronprofiel, bv. uniform."),
+    region: str | None = typer.Option(None, "--region", help="Regiocode, voor bronnen zonder regiokolom."),
+    user: str = typer.Option("cli", "--as", help="Wie importeert (voor de herkomst)."),
+) -> None:
+    """Lees een bronbestand in: controleren, pseudonimiseren, quarantaine, laden."""
+    from data_access.ingest import FatalImportError, ProfileError, import_file
+
+    engine = _engine()
+    db.upgrade(engine)
+    _ensure_reference(engine)
+    try:
+        result = import_file(engine, get_settings(), file, source, region=region, user=user)
+    except (FatalImportError, ProfileError) as exc:
+        _fail(f"Import mislukt: {exc}")
+        return
+    typer.echo(result.summary())
+
+
+@app.command("rebuild")
+def rebuild_command() -> None:
+    """Bouw de ingelezen gegevens opnieuw op uit de bewaarde bronbestanden."""
+    from data_access.ingest import rebuild
+
+    engine = _engine()
+    db.upgrade(engine)
+    _ensure_reference(engine)
+    results = rebuild(engine, get_settings())
+    accepted = sum(r.rows_accepted for r in results)
+    typer.echo(f"Opslag heropgebouwd uit {len(results)} bestanden: {accepted} rijen aanvaard.")
+
+
+def _ensure_reference(engine: Engine) -> None:
+    from data_access.reference import reference_loaded
+
+    if not reference_loaded(engine):
+        load_reference(engine)
+
+
 if __name__ == "__main__":
     app()

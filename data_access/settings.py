@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         description="Secret key (HMAC-SHA256) for family pseudonyms; default a generated key "
         "kept in data_dir/pseudonym.key. Never stored in the database.",
     )
+    profile_dir: Path | None = Field(
+        default=None,
+        description="Extra directory with source profiles (TOML) besides the built-in ones.",
+    )
     auth_mode: Literal["demo", "oidc"] = Field(
         default="demo",
         description="`demo`: user picker on a demo store; `oidc`: Streamlit's st.login.",

@@ -47,9 +47,7 @@ def share(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
 
 def intakes_only(registrations: pl.LazyFrame) -> pl.LazyFrame:
     """Registrations of kind aanmelding with a received date: the base of every intake figure."""
-    return registrations.filter(
-        (pl.col("kind") == INTAKE) & pl.col("received_date").is_not_null()
-    )
+    return registrations.filter((pl.col("kind") == INTAKE) & pl.col("received_date").is_not_null())
 
 
 def region_months_with_rows(registrations: pl.LazyFrame) -> pl.LazyFrame:
@@ -73,9 +71,7 @@ def measure_without_rows(
         aggregates.filter(pl.col("measure") == measure)
         .group_by("region_code", "month")
         .agg(pl.col("value").sum().cast(pl.Int64).alias(name))
-        .join(
-            region_months_with_rows(registrations), on=["region_code", "month"], how="anti"
-        )
+        .join(region_months_with_rows(registrations), on=["region_code", "month"], how="anti")
     )
 
 

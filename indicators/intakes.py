@@ -119,9 +119,7 @@ def flanders_monthly_intakes(monthly: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def intakes_by_nature(
-    registrations: FrameLike, granularity: Granularity = "all"
-) -> pl.DataFrame:
+def intakes_by_nature(registrations: FrameLike, granularity: Granularity = "all") -> pl.DataFrame:
     """Intakes per region, period and request nature, with the share within region and period.
 
     Columns: region_code, period, period_start, request_nature, intakes, share. A missing

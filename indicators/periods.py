@@ -113,4 +113,3 @@ def period_columns(column: str | pl.Expr, granularity: Granularity) -> list[pl.E
 
 def _as_expr(column: str | pl.Expr) -> pl.Expr:
     return pl.col(column) if isinstance(column, str) else column
-

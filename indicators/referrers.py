@@ -59,7 +59,11 @@ def referrer_shares(registrations: FrameLike, granularity: Granularity = "month"
     )
 
 
-def _group_counts_by_month(registrations: FrameLike, aggregates: FrameLike) -> pl.LazyFrame:
+def monthly_referrer_group_counts(registrations: FrameLike, aggregates: FrameLike) -> pl.LazyFrame:
+    """region_code, month, referrer_group, intakes, source — lazily, for other indicators.
+
+    Rows where a region-month has them, else the measures "referrer_group:<GROUP>".
+    """
     rows = as_lazy(registrations)
     from_rows = (
         intakes_only(rows)
@@ -91,7 +95,7 @@ def _group_counts(
     registrations: FrameLike, aggregates: FrameLike, granularity: Granularity
 ) -> pl.LazyFrame:
     return (
-        _group_counts_by_month(registrations, aggregates)
+        monthly_referrer_group_counts(registrations, aggregates)
         .with_columns(*period_columns("month", granularity))
         .with_columns(source_over("region_code", "period"))
         .group_by(*_PERIOD_KEYS, "referrer_group", "source")

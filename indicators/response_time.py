@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import Final, Literal
 
 import polars as pl
@@ -213,8 +214,7 @@ def days_distribution(
             "bin": list(range(len(edges))),
             "days_from": list(edges),
             "days_to": [upper - 1 for upper in edges[1:]] + [None],
-            "label": [f"{low}–{high - 1}" for low, high in zip(edges, edges[1:], strict=False)]
-            + [f"{edges[-1]}+"],
+            "label": [f"{low}–{high - 1}" for low, high in pairwise(edges)] + [f"{edges[-1]}+"],
         },
         schema={"bin": pl.Int64, "days_from": pl.Int64, "days_to": pl.Int64, "label": pl.String},
     )
@@ -224,9 +224,7 @@ def days_distribution(
     )
     counts = (
         contacts.with_columns(
-            (pl.sum_horizontal(*((days >= edge).cast(pl.Int64) for edge in edges)) - 1).alias(
-                "bin"
-            )
+            (pl.sum_horizontal(*((days >= edge).cast(pl.Int64) for edge in edges)) - 1).alias("bin")
         )
         .group_by("region_code", "bin")
         .agg(count_rows().alias("registrations"))
@@ -255,7 +253,7 @@ def open_past_deadline(
             (pl.col("status") == LAAT)
             & pl.col("first_contact_date").is_null()
             & pl.col("closed_date").is_null()
-            & pl.col("closure_reason").is_null()
+            
         )
         .with_columns((pl.lit(today) - pl.col("deadline")).dt.total_days().alias("days_overdue"))
         .select("id", "region_code", "received_date", "deadline", "days_overdue")
@@ -293,9 +291,7 @@ def rule_comparison(registrations: FrameLike, today: date) -> pl.DataFrame:
     calendar_month, thirty_days = per_rule
     return (
         calendar_month.join(thirty_days, on="region_code", how="full", coalesce=True)
-        .with_columns(
-            (pl.col("rate_30_days") - pl.col("rate_calendar_month")).alias("difference")
-        )
+        .with_columns((pl.col("rate_30_days") - pl.col("rate_calendar_month")).alias("difference"))
         .sort("region_code")
         .collect()
     )

@@ -1,0 +1,640 @@
+"""Import a source file into the store: validate, quarantine, deduplicate, load in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+
+from data_access import reads
+from data_access.db import bump_data_version, set_meta
+from data_access.ingest_rules import PREPARERS, Context, Prepared
+from data_access.models import (
+    AggregateReport,
+    ImportBatch,
+    Municipality,
+    Partner,
+    Quarantine,
+    Region,
+    Registration,
+    RegistrationPartner,
+    Staffing,
+    VolumeAgreement,
+)
+from data_access.profiles import Profile, ProfileError, available_profiles, get_profile, normalise_key
+from data_access.readers import LINE, FatalImportError, RawTable, read_table
+from data_access.settings import Settings
+
+Progress = Callable[[float, str], None]
+
+KEYS: dict[str, list[str]] = {
+    "registrations": ["source_system", "source_record_id"],
+    "aggregate": ["source_system", "month"],
+    "staffing": ["region_code", "quarter", "function", "sector"],
+    "volume": ["region_code", "year", "party"],
+}
+REGISTRATION_CONTENT = [
+    "family_id",
+    "region_code",
+    "nis_code",
+    "kind",
+    "received_date",
+    "first_contact_date",
+    "closed_date",
+    "referrer",
+    "request_nature",
+    "response_type",
+    "closure_reason",
+    "child_age",
+    "partners",
+]
+CHUNK = 20_000
+
+
+@dataclass
+class ImportResult:
+    """What an import did; rows_read = rows_accepted + rows_rejected + rows_duplicate."""
+
+    file_name: str
+    source: str
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_duplicate: int = 0
+    rows_updated: int = 0
+    already_imported_as: int | None = None
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        """A Dutch summary for the CLI and the import page."""
+        if self.already_imported_as is not None:
+            return (
+                f"{self.file_name}: dit bestand werd al ingelezen (batch "
+                f"{self.already_imported_as}). Er is niets gewijzigd."
+            )
+        lines = [
+            f"{self.file_name} (bron {self.source}, batch {self.batch_id}): "
+            f"{self.rows_read} rijen gelezen, {self.rows_accepted} aanvaard "
+            f"(waarvan {self.rows_updated} bijgewerkt), {self.rows_rejected} geweigerd, "
+            f"{self.rows_duplicate} dubbel."
+        ]
+        if self.rows_rejected:
+            lines.append("Geweigerde rijen staan in quarantaine. Meest voorkomende redenen:")
+            lines += [f"  - {reason} ({n}×)" for reason, n in self.reasons.most_common(5)]
+        return "\n".join(lines)
+
+
+def sha256_of(path: Path) -> str:
+    """Content hash of a file: its identity for 'same file twice' and the raw archive."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_file(
+    engine: Engine,
+    settings: Settings,
+    path: Path,
+    source: str,
+    *,
+    region: str | None = None,
+    user: str = "cli",
+    display_name: str | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+    is_demo: bool = False,
+    archive: bool = True,
+) -> ImportResult:
+    """Import one file with a source profile; raises FatalImportError or ProfileError."""
+    report = progress or (lambda _f, _m: None)
+    name = display_name or path.name
+    profile = get_profile(source, settings.profile_dir)
+    digest = sha256_of(path)
+    result = ImportResult(file_name=name, source=profile.name)
+    previous = _previous_batch(engine, digest, profile.name, region)
+    if previous is not None:
+        result.already_imported_as = previous
+        return result
+    report(0.05, "Bestand lezen")
+    raw = read_table(path, profile, name)
+    _require_headers(raw, profile, name, settings)
+    report(0.25, "Rijen controleren")
+    ctx = _context(engine, settings, region, today or date.today())
+    prepared = PREPARERS[profile.kind](raw.frame, profile, ctx)
+    rows, rejects = _reject_formulas(prepared, raw)
+    rows, duplicates_in_file, conflicts = _dedupe_in_file(
+        rows, KEYS[profile.kind], profile.header(KEYS[profile.kind][-1])
+    )
+    rejects = pl.concat([rejects, conflicts], how="vertical_relaxed")
+    raw_path = _archive(settings, path, digest) if archive else None
+    report(0.45, "Opslaan in één transactie")
+    with engine.begin() as conn:
+        batch_id = _create_batch(conn, name, digest, profile, region, user, raw_path, is_demo)
+        inserted, updated, same = WRITERS[profile.kind](conn, rows, batch_id, report)
+        _quarantine(conn, batch_id, raw, rejects, profile, ctx)
+        result.batch_id = batch_id
+        result.rows_read = raw.frame.height + len(raw.broken)
+        result.rows_rejected = rejects.height + len(raw.broken)
+        result.rows_duplicate = duplicates_in_file + same
+        result.rows_accepted = inserted + updated
+        result.rows_updated = updated
+        result.reasons = Counter(_reason_kind(r) for r in rejects["reason"].to_list())
+        result.reasons.update(reason for _line, reason, _raw in raw.broken)
+        assert result.rows_read == (
+            result.rows_accepted + result.rows_rejected + result.rows_duplicate
+        ), "import bookkeeping lost rows"
+        conn.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(
+                rows_read=result.rows_read,
+                rows_accepted=result.rows_accepted,
+                rows_rejected=result.rows_rejected,
+                rows_duplicate=result.rows_duplicate,
+                rows_updated=result.rows_updated,
+            )
+        )
+        if is_demo:
+            set_meta(conn, "demo", "true")
+        bump_data_version(conn)
+    if raw_path is not None:
+        _append_manifest(settings, digest, name, profile.name, region, user, raw_path, is_demo)
+    report(1.0, "Klaar")
+    return result
+
+
+def _reason_kind(reason: str) -> str:
+    """Group reasons for the summary: the part before the quoted value."""
+    return reason.split(" '")[0]
+
+
+def _previous_batch(engine: Engine, digest: str, source: str, region: str | None) -> int | None:
+    with engine.connect() as conn:
+        stmt = select(ImportBatch.id).where(
+            ImportBatch.sha256 == digest, ImportBatch.source_profile == source
+        )
+        if region is not None:
+            stmt = stmt.where(ImportBatch.region_code == region)
+        return conn.scalar(stmt.order_by(ImportBatch.id.desc()).limit(1))
+
+
+def _require_headers(raw: RawTable, profile: Profile, name: str, settings: Settings) -> None:
+    present = set(raw.frame.columns)
+    missing = [h for h in profile.required_headers() if h not in present]
+    if not missing:
+        return
+    header_line = ", ".join(sorted(present - {LINE})[:12])
+    message = (
+        f"{name}, regel 1: verplichte kolom(men) ontbreken voor bron '{profile.name}': "
+        f"{', '.join(missing)}. Gevonden kolommen: {header_line or '(geen)'}."
+    )
+    likely = [
+        p.name
+        for p in available_profiles(settings.profile_dir).values()
+        if p.name != profile.name and p.required_headers() and set(p.required_headers()) <= present
+    ]
+    if likely:
+        message += f" Dit bestand lijkt op bron '{likely[0]}'."
+    elif len(present) <= 2:
+        message += " Controleer het scheidingsteken en de codering."
+    raise FatalImportError(message)
+
+
+def _context(engine: Engine, settings: Settings, region: str | None, today: date) -> Context:
+    region_frame = reads.regions(engine)
+    codes = frozenset(region_frame["region_code"].to_list())
+    if region is not None and region not in codes:
+        raise FatalImportError(
+            f"Onbekende regio '{region}' (--region). Gekende regio's: {', '.join(sorted(codes))}."
+        )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                Municipality.nis_code, Municipality.name, Municipality.valid_from, Municipality.valid_to
+            )
+        ).all()
+    municipalities = pl.DataFrame(
+        {
+            "nis_code": [r.nis_code for r in rows],
+            "name_key": [normalise_key(r.name) for r in rows],
+            "valid_from": [r.valid_from for r in rows],
+            "valid_to": [r.valid_to for r in rows],
+        },
+        schema={"nis_code": pl.String, "name_key": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
+    )
+    return Context(region, today, codes, municipalities, settings.key_bytes())
+
+
+def _reject_formulas(prepared: Prepared, raw: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A cell computed by a formula is not a registered fact: quarantine the row."""
+    if not raw.formula_cells:
+        return prepared.rows, prepared.rejects
+    lines = sorted(raw.formula_cells)
+    formula = pl.DataFrame(
+        {
+            LINE: lines,
+            "column": [raw.formula_cells[line][0] for line in lines],
+            "reason": [
+                f"kolom {', '.join(raw.formula_cells[line])}: cel bevat een formule in plaats "
+                "van een waarde"
+                for line in lines
+            ],
+        },
+        schema={LINE: pl.Int64, "column": pl.String, "reason": pl.String},
+    )
+    rows = prepared.rows.filter(~pl.col(LINE).is_in(lines))
+    earlier = prepared.rejects.filter(~pl.col(LINE).is_in(lines))
+    return rows, pl.concat([earlier, formula])
+
+
+def _dedupe_in_file(
+    rows: pl.DataFrame, keys: list[str], header: str
+) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+    """Keep the first row per key; identical repeats are duplicates, differing ones rejected."""
+    content = [c for c in rows.columns if c != LINE]
+    hashed = rows.with_columns(_h=pl.struct(content).hash())
+    first = hashed.group_by(keys, maintain_order=True).agg(
+        pl.col(LINE).first().alias("_first_line"), pl.col("_h").first().alias("_first_h")
+    )
+    marked = hashed.join(first, on=keys, how="left", nulls_equal=True)
+    repeat = pl.col(LINE) != pl.col("_first_line")
+    duplicates = marked.filter(repeat & (pl.col("_h") == pl.col("_first_h"))).height
+    conflicts = marked.filter(repeat & (pl.col("_h") != pl.col("_first_h"))).select(
+        LINE,
+        pl.lit(header).alias("column"),
+        pl.format(
+            "kolom {}: '{}' komt al voor op regel {} met andere inhoud",
+            pl.lit(header),
+            pl.col(keys[-1]).cast(pl.String),
+            pl.col("_first_line"),
+        ).alias("reason"),
+    )
+    kept = marked.filter(~repeat).drop("_h", "_first_line", "_first_h")
+    return kept, duplicates, conflicts
+
+
+def _create_batch(
+    conn: Connection,
+    name: str,
+    digest: str,
+    profile: Profile,
+    region: str | None,
+    user: str,
+    raw_path: Path | None,
+    is_demo: bool,
+) -> int:
+    batch_id = conn.scalar(
+        insert(ImportBatch)
+        .values(
+            file_name=name[:255],
+            sha256=digest,
+            source_profile=profile.name,
+            region_code=region,
+            imported_at=datetime.now(UTC),
+            imported_by=user,
+            raw_path=str(raw_path) if raw_path else None,
+            is_demo=is_demo,
+        )
+        .returning(ImportBatch.id)
+    )
+    assert batch_id is not None
+    return int(batch_id)
+
+
+def _quarantine(
+    conn: Connection,
+    batch_id: int,
+    raw: RawTable,
+    rejects: pl.DataFrame,
+    profile: Profile,
+    ctx: Context,
+) -> None:
+    """Keep rejected raw rows, without direct identifiers (the family key is pseudonymised)."""
+    from data_access.ingest_rules import pseudonym
+
+    family_header = profile.columns.get("family_key")
+    dropped = set(profile.drop)
+    keep = [c for c in raw.frame.columns if c not in dropped]
+    originals = raw.frame.select(keep).join(rejects, on=LINE, how="inner").sort(LINE)
+    entries: list[dict[str, Any]] = []
+    for row in originals.iter_rows(named=True):
+        values = {k: v for k, v in row.items() if k not in {LINE, "column", "reason"}}
+        if family_header and values.get(family_header):
+            values[family_header] = "pseudoniem:" + pseudonym(ctx.key, str(values[family_header]))[:16]
+        entries.append(
+            {
+                "batch_id": batch_id,
+                "line_number": row[LINE],
+                "column_name": row["column"],
+                "reason": row["reason"],
+                "raw_row": values,
+            }
+        )
+    entries += [
+        {"batch_id": batch_id, "line_number": line, "column_name": None, "reason": reason, "raw_row": values}
+        for line, reason, values in raw.broken
+    ]
+    for start in range(0, len(entries), CHUNK):
+        conn.execute(insert(Quarantine), entries[start : start + CHUNK])
+
+
+# --- writers per kind: return (inserted, updated, unchanged) ------------------------------------
+
+
+def _split_against_store(
+    rows: pl.DataFrame, existing: pl.DataFrame, keys: list[str], content: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """New rows, changed rows (with the existing row's id when it has one), unchanged count."""
+    existing = existing.cast({c: rows.schema[c] for c in keys + content if c in existing.columns})
+    with_hash = rows.with_columns(_h=pl.struct(content).hash())
+    old = existing.with_columns(_old_h=pl.struct(content).hash()).select(
+        keys + ["_old_h"] + (["id"] if "id" in existing.columns else [])
+    )
+    joined = with_hash.join(old, on=keys, how="left", nulls_equal=True)
+    new = joined.filter(pl.col("_old_h").is_null())
+    changed = joined.filter(pl.col("_old_h").is_not_null() & (pl.col("_old_h") != pl.col("_h")))
+    same = joined.filter(pl.col("_old_h") == pl.col("_h")).height
+    return new.drop("_h", "_old_h"), changed.drop("_h", "_old_h"), same
+
+
+def _write_registrations(
+    conn: Connection, rows: pl.DataFrame, batch_id: int, report: Progress
+) -> tuple[int, int, int]:
+    systems = rows["source_system"].unique().to_list()
+    existing = _existing_registrations(conn, systems)
+    new, changed, same = _split_against_store(rows, existing, KEYS["registrations"], REGISTRATION_CONTENT)
+    columns = ["source_system", "source_record_id", *REGISTRATION_CONTENT[:-1]]
+    ids: dict[str, int] = {}
+    total = max(new.height, 1)
+    for start in range(0, new.height, CHUNK):
+        chunk = new.slice(start, CHUNK).select(columns).with_columns(batch_id=pl.lit(batch_id))
+        result = conn.execute(
+            insert(Registration).returning(Registration.id, Registration.source_system, Registration.source_record_id, sort_by_parameter_order=True),
+            chunk.to_dicts(),
+        )
+        ids.update({f"{r.source_system}\x1f{r.source_record_id}": r.id for r in result})
+        report(0.45 + 0.4 * min(1.0, (start + CHUNK) / total), "Registraties opslaan")
+    if changed.height:
+        values = changed.select(["id", *REGISTRATION_CONTENT[:-1]]).rename({"id": "_id"}).with_columns(batch_id=pl.lit(batch_id))
+        stmt = (
+            update(Registration.__table__)
+            .where(Registration.__table__.c.id == bindparam("_id"))
+            .values({c: bindparam(c) for c in [*REGISTRATION_CONTENT[:-1], "batch_id"]})
+        )
+        for start in range(0, values.height, CHUNK):
+            conn.execute(stmt, values.slice(start, CHUNK).to_dicts())
+        conn.execute(
+            delete(RegistrationPartner).where(RegistrationPartner.registration_id.in_(changed["id"].to_list()))
+        )
+        ids.update(
+            {f"{s}\x1f{r}": i for s, r, i in changed.select("source_system", "source_record_id", "id").iter_rows()}
+        )
+    _link_partners(conn, pl.concat([new, changed.drop("id")], how="diagonal"), ids)
+    return new.height, changed.height, same
+
+
+def _existing_registrations(conn: Connection, systems: list[str]) -> pl.DataFrame:
+    r = Registration
+    stmt = select(
+        r.id, r.source_system, r.source_record_id, *[getattr(r, c) for c in REGISTRATION_CONTENT[:-1]]
+    ).where(r.source_system.in_(systems))
+    records = conn.execute(stmt).all()
+    names = ["id", "source_system", "source_record_id", *REGISTRATION_CONTENT[:-1]]
+    frame = pl.DataFrame([tuple(row) for row in records], schema=names, orient="row")
+    if frame.is_empty():
+        return frame.with_columns(partners=pl.lit(None, pl.String))
+    links = conn.execute(
+        select(RegistrationPartner.registration_id, Partner.sector, Partner.name)
+        .join(Partner, Partner.id == RegistrationPartner.partner_id)
+        .join(Registration, Registration.id == RegistrationPartner.registration_id)
+        .where(Registration.source_system.in_(systems))
+    ).all()
+    partners = (
+        pl.DataFrame([tuple(x) for x in links], schema=["id", "sector", "name"], orient="row")
+        .with_columns(entry=pl.concat_str(["sector", pl.lit(":"), "name"]))
+        .group_by("id")
+        .agg(pl.col("entry").sort().str.join("|").alias("partners"))
+    )
+    return frame.join(partners, on="id", how="left")
+
+
+def _link_partners(conn: Connection, rows: pl.DataFrame, ids: dict[str, int]) -> None:
+    with_partners = rows.filter(pl.col("partners").is_not_null())
+    if with_partners.is_empty():
+        return
+    links = (
+        with_partners.select(
+            pl.concat_str(["source_system", pl.lit("\x1f"), "source_record_id"]).alias("key"),
+            pl.col("partners").str.split("|").alias("entry"),
+        )
+        .explode("entry")
+        .with_columns(
+            sector=pl.col("entry").str.extract(r"^([^:]+):", 1),
+            name=pl.col("entry").str.replace(r"^[^:]+:", "").str.slice(0, 160),
+        )
+        .unique(["key", "name"])
+    )
+    known = {n: i for n, i in conn.execute(select(Partner.name, Partner.id)).all()}
+    fresh = links.unique("name", keep="first").filter(~pl.col("name").is_in(list(known)))
+    if fresh.height:
+        result = conn.execute(
+            insert(Partner).returning(Partner.id, Partner.name, sort_by_parameter_order=True),
+            fresh.select("name", "sector").to_dicts(),
+        )
+        known.update({r.name: r.id for r in result})
+    pairs = [
+        {"registration_id": ids[key], "partner_id": known[name]}
+        for key, name in links.select("key", "name").iter_rows()
+        if key in ids
+    ]
+    for start in range(0, len(pairs), CHUNK):
+        conn.execute(insert(RegistrationPartner), pairs[start : start + CHUNK])
+
+
+def _write_aggregate(
+    conn: Connection, rows: pl.DataFrame, batch_id: int, report: Progress
+) -> tuple[int, int, int]:
+    measures = [c for c in rows.columns if c not in {LINE, "month", "region_code", "source_system"}]
+    a = AggregateReport
+    systems = rows["source_system"].unique().to_list()
+    stored = conn.execute(
+        select(a.source_system, a.month, a.measure, a.value).where(a.source_system.in_(systems))
+    ).all()
+    existing = (
+        pl.DataFrame([tuple(s) for s in stored], schema=["source_system", "month", "measure", "value"], orient="row")
+        .pivot(on="measure", index=["source_system", "month"], values="value")
+        if stored
+        else pl.DataFrame(schema={"source_system": pl.String, "month": pl.Date})
+    )
+    for measure in measures:
+        if measure not in existing.columns:
+            existing = existing.with_columns(pl.lit(None, pl.Int64).alias(measure))
+    new, changed, same = _split_against_store(rows, existing, KEYS["aggregate"], measures)
+    touched = pl.concat([new, changed], how="diagonal")
+    if changed.height:
+        for source_system, month in changed.select("source_system", "month").iter_rows():
+            conn.execute(delete(a).where(a.source_system == source_system, a.month == month))
+    long = touched.unpivot(
+        index=["month", "region_code", "source_system"], on=measures, variable_name="measure", value_name="value"
+    ).filter(pl.col("value").is_not_null())
+    if long.height:
+        conn.execute(insert(a), long.with_columns(batch_id=pl.lit(batch_id)).to_dicts())
+    report(0.85, "Maandtotalen opgeslagen")
+    return new.height, changed.height, same
+
+
+def _simple_writer(model: type, keys: list[str], content: list[str]) -> Callable[..., tuple[int, int, int]]:
+    """Upsert rows of a small keyed table (staffing, volume agreements)."""
+
+    def write(conn: Connection, rows: pl.DataFrame, batch_id: int, report: Progress) -> tuple[int, int, int]:
+        table = model.__table__  # type: ignore[attr-defined]
+        stored = conn.execute(select(*[table.c[c] for c in keys + content])).all()
+        existing = pl.DataFrame([tuple(s) for s in stored], schema=keys + content, orient="row")
+        new, changed, same = _split_against_store(rows, existing, keys, content)
+        if new.height:
+            conn.execute(insert(table), new.select(keys + content).with_columns(batch_id=pl.lit(batch_id)).to_dicts())
+        if changed.height:
+            stmt = (
+                update(table)
+                .where(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
+                .values({c: bindparam(c) for c in [*content, "batch_id"]})
+            )
+            params = changed.select(
+                [pl.col(k).alias(f"k_{k}") for k in keys] + content
+            ).with_columns(batch_id=pl.lit(batch_id))
+            conn.execute(stmt, params.to_dicts())
+        report(0.85, "Opgeslagen")
+        return new.height, changed.height, same
+
+    return write
+
+
+WRITERS: dict[str, Callable[..., tuple[int, int, int]]] = {
+    "registrations": _write_registrations,
+    "aggregate": _write_aggregate,
+    "staffing": _simple_writer(Staffing, KEYS["staffing"], ["fte"]),
+    "volume": _simple_writer(VolumeAgreement, KEYS["volume"], ["agreed"]),
+}
+
+
+# --- raw archive and rebuild --------------------------------------------------------------------
+
+
+def _archive(settings: Settings, path: Path, digest: str) -> Path:
+    """Keep the raw file, content-addressed, so the store can be rebuilt from it."""
+    settings.raw_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.raw_dir / f"{digest}{path.suffix.lower()}"
+    if not target.exists():
+        shutil.copyfile(path, target)
+    return target
+
+
+def _append_manifest(
+    settings: Settings,
+    digest: str,
+    name: str,
+    source: str,
+    region: str | None,
+    user: str,
+    raw_path: Path,
+    is_demo: bool,
+) -> None:
+    entry = {
+        "sha256": digest,
+        "file_name": name,
+        "source": source,
+        "region": region,
+        "user": user,
+        "raw_file": raw_path.name,
+        "is_demo": is_demo,
+        "imported_at": datetime.now(UTC).isoformat(),
+    }
+    with (settings.raw_dir / "manifest.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def manifest_entries(settings: Settings) -> list[dict[str, Any]]:
+    """Every archived import, in the order it happened."""
+    path = settings.raw_dir / "manifest.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+DATA_TABLES = (
+    RegistrationPartner,
+    Registration,
+    Partner,
+    AggregateReport,
+    Staffing,
+    VolumeAgreement,
+    Quarantine,
+)
+
+
+def clear_imported_data(engine: Engine) -> None:
+    """Remove everything that came from imports (registrations, counts, batches), nothing else."""
+    from data_access.models import CheckResult, CheckRun
+
+    with engine.begin() as conn:
+        for model in (CheckResult, CheckRun, *DATA_TABLES):
+            conn.execute(delete(model))
+        conn.execute(delete(ImportBatch))
+        bump_data_version(conn)
+
+
+def rebuild(engine: Engine, settings: Settings, progress: Progress | None = None) -> list[ImportResult]:
+    """Recreate the imported data from the archived raw files, in their original order."""
+    entries = manifest_entries(settings)
+    clear_imported_data(engine)
+    results = []
+    seen: set[tuple[str, str, str | None]] = set()
+    for i, entry in enumerate(entries):
+        key = (entry["sha256"], entry["source"], entry["region"])
+        if key in seen:
+            continue
+        seen.add(key)
+        if progress:
+            progress(i / max(len(entries), 1), entry["file_name"])
+        results.append(
+            import_file(
+                engine,
+                settings,
+                settings.raw_dir / entry["raw_file"],
+                entry["source"],
+                region=entry["region"],
+                user=entry["user"],
+                display_name=entry["file_name"],
+                is_demo=bool(entry.get("is_demo")),
+                archive=False,
+            )
+        )
+    return results
+
+
+def known_region(engine: Engine, code: str) -> bool:
+    """Whether a region code exists."""
+    with engine.connect() as conn:
+        return conn.scalar(select(Region.code).where(Region.code == code)) is not None
+
+
+__all__ = [
+    "FatalImportError",
+    "ImportResult",
+    "ProfileError",
+    "clear_imported_data",
+    "import_file",
+    "rebuild",
+]

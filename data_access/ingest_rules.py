@@ -1,0 +1,449 @@
+"""Per-kind row preparation: map, parse and validate a raw text frame into store rows or rejects."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from data_access import codes
+from data_access.profiles import Profile, normalise_key
+from data_access.readers import LINE, FatalImportError
+
+# A rule: (header named in the message, expression true for a bad row, Dutch reason).
+Rule = tuple[str, pl.Expr, pl.Expr]
+
+DATE_FALLBACKS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+FORMAT_LABELS = {
+    "%d/%m/%Y": "DD/MM/JJJJ",
+    "%Y-%m-%d": "JJJJ-MM-DD",
+    "%Y-%m-%d %H:%M:%S": "JJJJ-MM-DD UU:MM:SS",
+    "%Y-%m": "JJJJ-MM",
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Rows ready for the store (with `_line`), and rejected rows with column and reason."""
+
+    rows: pl.DataFrame
+    rejects: pl.DataFrame  # _line, column, reason
+
+
+@dataclass(frozen=True)
+class Context:
+    """What validation needs beyond the file: reference codes, the region argument, today."""
+
+    region: str | None
+    today: date
+    region_codes: frozenset[str]
+    municipalities: pl.DataFrame  # nis_code, name_key, valid_from, valid_to
+    key: bytes
+
+
+def pseudonym(key: bytes, raw: str) -> str:
+    """Keyed hash (HMAC-SHA256) of a family identifier; the key never enters the store."""
+    return hmac.new(key, normalise_key(raw).encode(), hashlib.sha256).hexdigest()
+
+
+def _text(header: str) -> pl.Expr:
+    """A source column as trimmed text, empty as null."""
+    stripped = pl.col(header).cast(pl.String).str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+def _parse_date(column: str, fmt: str) -> pl.Expr:
+    attempts = [pl.col(column).str.strptime(pl.Date, fmt, strict=False, exact=True)]
+    attempts += [
+        pl.col(column).str.strptime(pl.Date, f, strict=False, exact=True)
+        for f in DATE_FALLBACKS
+        if f != fmt
+    ]
+    return pl.coalesce(attempts)
+
+
+def _bad_date(column: str, header: str, fmt: str) -> Rule:
+    label = FORMAT_LABELS.get(fmt, fmt)
+    return (
+        header,
+        pl.col(f"{column}_raw").is_not_null() & pl.col(column).is_null(),
+        pl.format(
+            "kolom {}: ongeldige of onmogelijke datum '{}' (verwacht {})",
+            pl.lit(header),
+            pl.col(f"{column}_raw"),
+            pl.lit(label),
+        ),
+    )
+
+
+def _missing(column: str, header: str, what: str) -> Rule:
+    return (
+        header,
+        pl.col(column).is_null(),
+        pl.lit(f"kolom {header}: {what} ontbreekt"),
+    )
+
+
+def _unknown_code(column: str, header: str) -> Rule:
+    return (
+        header,
+        pl.col(f"{column}_raw").is_not_null() & pl.col(column).is_null(),
+        pl.format("kolom {}: onbekende code '{}'", pl.lit(header), pl.col(f"{column}_raw")),
+    )
+
+
+def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split a frame into rows that pass every rule and rejects with all their reasons."""
+    if not rules:
+        return frame, pl.DataFrame(schema={LINE: pl.Int64, "column": pl.String, "reason": pl.String})
+    reasons = [pl.when(bad).then(reason).alias(f"_r{i}") for i, (_, bad, reason) in enumerate(rules)]
+    columns = [pl.when(bad).then(pl.lit(h)).alias(f"_c{i}") for i, (h, bad, _) in enumerate(rules)]
+    checked = frame.with_columns(*reasons, *columns).with_columns(
+        _reason=pl.concat_str([f"_r{i}" for i in range(len(rules))], separator="; ", ignore_nulls=True),
+        _column=pl.coalesce([f"_c{i}" for i in range(len(rules))]),
+    )
+    helper = [f"_r{i}" for i in range(len(rules))] + [f"_c{i}" for i in range(len(rules))]
+    bad_rows = checked.filter(pl.col("_column").is_not_null())
+    good = checked.filter(pl.col("_column").is_null()).drop(*helper, "_reason", "_column")
+    rejects = bad_rows.select(LINE, pl.col("_column").alias("column"), pl.col("_reason").alias("reason"))
+    return good, rejects
+
+
+def _code_expr(profile: Profile, field: str, allowed: dict[str, str], upper: bool = True) -> pl.Expr:
+    """Map a source value to a harmonised code: through the profile's table, or as-is if known."""
+    raw = pl.col(f"{field}_raw")
+    table = profile.code_map(field)
+    if table is not None:
+        key = raw.str.to_lowercase().str.replace_all(r"\s+", " ")
+        return key.replace_strict(table, default=None, return_dtype=pl.String)
+    value = raw.str.to_uppercase() if upper else raw.str.to_lowercase()
+    return pl.when(value.is_in(list(allowed))).then(value).otherwise(None)
+
+
+def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+    """Map, parse and check registration rows; pseudonymise the family key, drop identifiers."""
+    cols = profile.columns
+    fmt = str(profile.reader.get("date_format", "%Y-%m-%d"))
+    frame = raw.select(
+        LINE,
+        *[_text(header).alias(f"{name}_raw") for name, header in cols.items()],
+    )
+    if "region_code" not in cols:
+        if ctx.region is None:
+            raise FatalImportError(
+                f"Bron '{profile.name}' zegt niet over welke regio het gaat: geef --region CODE."
+            )
+        frame = frame.with_columns(region_code_raw=pl.lit(ctx.region))
+    elif ctx.region is not None:
+        frame = frame.with_columns(region_code_raw=pl.coalesce("region_code_raw", pl.lit(ctx.region)))
+    frame = frame.with_columns(
+        source_record_id=pl.col("source_record_id_raw"),
+        region_code=pl.col("region_code_raw").str.to_uppercase(),
+        received_date=_parse_date("received_date_raw", fmt),
+        first_contact_date=_parse_date("first_contact_date_raw", fmt)
+        if "first_contact_date" in cols
+        else pl.lit(None, pl.Date),
+        closed_date=_parse_date("closed_date_raw", fmt)
+        if "closed_date" in cols
+        else pl.lit(None, pl.Date),
+        kind=_code_expr(profile, "kind", codes.KINDS, upper=False)
+        if "kind" in cols
+        else pl.lit("aanmelding"),
+    )
+    coded = {
+        "referrer": codes.REFERRERS,
+        "request_nature": codes.REQUEST_NATURES,
+        "response_type": codes.RESPONSE_TYPES,
+        "closure_reason": codes.CLOSURE_REASONS,
+    }
+    frame = frame.with_columns(
+        [
+            _code_expr(profile, f, allowed).alias(f) if f in cols else pl.lit(None, pl.String).alias(f)
+            for f, allowed in coded.items()
+        ]
+    )
+    frame = _with_municipality(frame, profile, ctx)
+    frame = _with_age(frame, cols)
+    family = frame["family_key_raw"].to_list()
+    cache: dict[str, str] = {}
+    frame = frame.with_columns(
+        family_id=pl.Series(
+            [
+                None if v is None else cache.setdefault(v, pseudonym(ctx.key, v))
+                for v in family
+            ],
+            dtype=pl.String,
+        ),
+        partners=_partners_expr(profile) if "partners" in cols else pl.lit(None, pl.String),
+    )
+    h = profile.header
+    rules: list[Rule] = [
+        _missing("source_record_id", h("source_record_id"), "dossiernummer"),
+        _missing("family_id", h("family_key"), "gezinssleutel"),
+        (
+            h("region_code"),
+            ~pl.col("region_code").is_in(sorted(ctx.region_codes)),
+            pl.format("kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code")),
+        ),
+        _missing("received_date_raw", h("received_date"), "aanmeldingsdatum"),
+        _bad_date("received_date", h("received_date"), fmt),
+    ]
+    for optional in ("first_contact_date", "closed_date"):
+        if optional in cols:
+            rules.append(_bad_date(optional, h(optional), fmt))
+    if "kind" in cols:
+        rules.append(_unknown_code("kind", h("kind")))
+    rules += [_unknown_code(f, h(f)) for f in coded if f in cols]
+    rules += _municipality_rules(profile)
+    rules += _age_rules(cols, h)
+    rules += [
+        (
+            h("received_date"),
+            pl.col("received_date") > ctx.today,
+            pl.format("kolom {}: datum {} ligt in de toekomst", pl.lit(h("received_date")), pl.col("received_date")),
+        ),
+        (
+            h("first_contact_date"),
+            pl.col("first_contact_date") < pl.col("received_date"),
+            pl.format(
+                "kolom {}: eerste contact ({}) vóór de aanmelding ({})",
+                pl.lit(h("first_contact_date")),
+                pl.col("first_contact_date"),
+                pl.col("received_date"),
+            ),
+        ),
+        (
+            h("first_contact_date"),
+            pl.col("first_contact_date") > ctx.today,
+            pl.format("kolom {}: datum {} ligt in de toekomst", pl.lit(h("first_contact_date")), pl.col("first_contact_date")),
+        ),
+        (
+            h("closed_date"),
+            pl.col("closed_date") < pl.col("received_date"),
+            pl.format(
+                "kolom {}: afsluiting ({}) vóór de aanmelding ({})",
+                pl.lit(h("closed_date")),
+                pl.col("closed_date"),
+                pl.col("received_date"),
+            ),
+        ),
+    ]
+    good, rejects = apply_rules(frame, rules)
+    rows = good.select(
+        LINE,
+        "source_record_id",
+        "family_id",
+        "region_code",
+        "nis_code",
+        "kind",
+        "received_date",
+        "first_contact_date",
+        "closed_date",
+        "referrer",
+        "request_nature",
+        "response_type",
+        "closure_reason",
+        pl.col("child_age").cast(pl.Int16),
+        "partners",
+    ).with_columns(source_system=pl.format("{}:{}", pl.lit(profile.source_system), pl.col("region_code")))
+    return Prepared(rows, rejects)
+
+
+def _with_municipality(frame: pl.DataFrame, profile: Profile, ctx: Context) -> pl.DataFrame:
+    cols = profile.columns
+    known = ctx.municipalities
+    if "nis_code" in cols:
+        return frame.with_columns(
+            nis_code=pl.when(pl.col("nis_code_raw").is_in(known["nis_code"].unique().to_list()))
+            .then(pl.col("nis_code_raw"))
+            .otherwise(None)
+        )
+    if "municipality_name" in cols:
+        by_name = frame.select(LINE, "municipality_name_raw", "received_date").with_columns(
+            name_key=pl.col("municipality_name_raw").map_elements(normalise_key, return_dtype=pl.String)
+        )
+        matched = (
+            by_name.join(known, on="name_key")
+            .with_columns(
+                _fits=(pl.col("valid_from") <= pl.col("received_date"))
+                & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("received_date")))
+            )
+            .sort(LINE, "_fits", descending=[False, True])
+            .unique(LINE, keep="first")
+            .select(LINE, "nis_code")
+        )
+        return frame.join(matched, on=LINE, how="left")
+    if "postcode" in cols and profile.postcode_table is not None:
+        table = pl.read_csv(profile.postcode_table, infer_schema=False).select("postcode", "nis_code")
+        return frame.join(table, left_on="postcode_raw", right_on="postcode", how="left")
+    return frame.with_columns(nis_code=pl.lit(None, pl.String))
+
+
+def _municipality_rules(profile: Profile) -> list[Rule]:
+    for field, what in (("nis_code", "NIS-code"), ("municipality_name", "gemeente"), ("postcode", "postcode")):
+        if field in profile.columns:
+            header = profile.header(field)
+            return [
+                (
+                    header,
+                    pl.col(f"{field}_raw").is_not_null() & pl.col("nis_code").is_null(),
+                    pl.format("kolom {}: onbekende {} '{}'", pl.lit(header), pl.lit(what), pl.col(f"{field}_raw")),
+                )
+            ]
+    return []
+
+
+def _int_expr(column: str) -> pl.Expr:
+    """Whole numbers, also when a spreadsheet wrote them as 12.0 or 12,0."""
+    as_float = pl.col(column).str.replace(",", ".").cast(pl.Float64, strict=False)
+    return pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64)).otherwise(None)
+
+
+def _with_age(frame: pl.DataFrame, cols: dict[str, str]) -> pl.DataFrame:
+    if "child_age" in cols:
+        return frame.with_columns(child_age=_int_expr("child_age_raw"))
+    if "birth_year" in cols:
+        return frame.with_columns(
+            child_age=pl.col("received_date").dt.year().cast(pl.Int64) - _int_expr("birth_year_raw")
+        )
+    return frame.with_columns(child_age=pl.lit(None, pl.Int64))
+
+
+def _age_rules(cols: dict[str, str], h: Callable[[str], str]) -> list[Rule]:
+    field = "child_age" if "child_age" in cols else "birth_year" if "birth_year" in cols else None
+    if field is None:
+        return []
+    return [
+        (
+            h(field),
+            pl.col(f"{field}_raw").is_not_null() & (pl.col("child_age").is_null() | (pl.col("child_age") < 0)),
+            pl.format("kolom {}: geen geldige waarde '{}'", pl.lit(h(field)), pl.col(f"{field}_raw")),
+        )
+    ]
+
+
+def _partners_expr(profile: Profile) -> pl.Expr:
+    """Partners as one normalised text 'SECTOR:Name|SECTOR:Name' (sorted), null when none."""
+    separator = str(profile.partners.get("separator", ";"))
+    fmt = str(profile.partners.get("format", "name"))
+    keywords: list[list[str]] = list(profile.partners.get("sector_keywords", []))
+    entries = pl.col("partners_raw").str.split(separator).list.eval(
+        pl.element().str.strip_chars().filter(pl.element() != "")
+    )
+
+    def one(entry: pl.Expr) -> pl.Expr:
+        if fmt == "sector_name":
+            sector = entry.str.extract(r"^([A-Z_]+):", 1)
+            name = entry.str.replace(r"^[A-Z_]+:\s*", "")
+            sector = pl.when(sector.is_in(list(codes.PARTNER_SECTORS))).then(sector).otherwise(pl.lit("ANDERE"))
+            return pl.concat_str([sector, pl.lit(":"), name])
+        sector_expr: pl.Expr = pl.lit("ANDERE")
+        for keyword, sector_code in reversed(keywords):
+            sector_expr = pl.when(entry.str.contains(keyword, literal=True)).then(pl.lit(sector_code)).otherwise(sector_expr)
+        return pl.concat_str([sector_expr, pl.lit(":"), entry])
+
+    joined = entries.list.eval(one(pl.element())).list.sort().list.join("|")
+    return pl.when(joined == "").then(None).otherwise(joined)
+
+
+def prepare_aggregate(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+    """Monthly totals: one row per month in the file, one store row per month and measure."""
+    if ctx.region is None:
+        raise FatalImportError(f"Bron '{profile.name}' vraagt --region CODE (maandtotalen per regio).")
+    if ctx.region not in ctx.region_codes:
+        raise FatalImportError(f"Onbekende regio '{ctx.region}' (--region).")
+    fmt = str(profile.reader.get("month_format", "%Y-%m"))
+    month_header = profile.columns["month"]
+    frame = raw.select(
+        LINE,
+        _text(month_header).alias("month_raw"),
+        *[_text(header).alias(f"m_{i}") for i, header in enumerate(profile.measures.values())],
+    ).with_columns(
+        month=(pl.col("month_raw") + "-01").str.strptime(pl.Date, fmt + "-%d", strict=False),
+        **{f"v_{i}": _int_expr(f"m_{i}") for i in range(len(profile.measures))},
+    )
+    rules: list[Rule] = [
+        _missing("month_raw", month_header, "maand"),
+        (
+            month_header,
+            pl.col("month_raw").is_not_null() & pl.col("month").is_null(),
+            pl.format("kolom {}: ongeldige maand '{}' (verwacht {})", pl.lit(month_header), pl.col("month_raw"), pl.lit(FORMAT_LABELS.get(fmt, fmt))),
+        ),
+        (
+            month_header,
+            pl.col("month") > ctx.today,
+            pl.format("kolom {}: maand {} ligt in de toekomst", pl.lit(month_header), pl.col("month_raw")),
+        ),
+    ]
+    for i, header in enumerate(profile.measures.values()):
+        rules.append(
+            (
+                header,
+                pl.col(f"m_{i}").is_not_null() & (pl.col(f"v_{i}").is_null() | (pl.col(f"v_{i}") < 0)),
+                pl.format("kolom {}: geen geldig aantal '{}'", pl.lit(header), pl.col(f"m_{i}")),
+            )
+        )
+    good, rejects = apply_rules(frame, rules)
+    wide = good.select(
+        LINE,
+        "month",
+        *[pl.col(f"v_{i}").alias(m) for i, m in enumerate(profile.measures)],
+    ).with_columns(
+        region_code=pl.lit(ctx.region),
+        source_system=pl.lit(f"{profile.source_system}:{ctx.region}"),
+    )
+    return Prepared(wide, rejects)
+
+
+def prepare_staffing(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+    """FTE per region, quarter, function and sector."""
+    h = profile.header
+    frame = raw.select(LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()])
+    frame = frame.with_columns(
+        region_code=pl.col("region_code_raw").str.to_uppercase(),
+        quarter=pl.col("quarter_raw").str.to_uppercase(),
+        function=pl.col("function_raw").str.to_uppercase(),
+        sector=pl.col("sector_raw").str.to_uppercase(),
+        fte=pl.col("fte_raw").str.replace(",", ".").cast(pl.Float64, strict=False),
+    )
+    rules: list[Rule] = [
+        (h("region_code"), ~pl.col("region_code").is_in(sorted(ctx.region_codes)) | pl.col("region_code").is_null(), pl.format("kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code_raw"))),
+        (h("quarter"), ~pl.col("quarter").str.contains(r"^\d{4}Q[1-4]$") | pl.col("quarter").is_null(), pl.format("kolom {}: ongeldig kwartaal '{}' (verwacht JJJJQn)", pl.lit(h("quarter")), pl.col("quarter_raw"))),
+        (h("function"), ~pl.col("function").is_in(list(codes.STAFFING_FUNCTIONS)) | pl.col("function").is_null(), pl.format("kolom {}: onbekende functie '{}'", pl.lit(h("function")), pl.col("function_raw"))),
+        (h("sector"), ~pl.col("sector").is_in(list(codes.PARTNER_SECTORS)) | pl.col("sector").is_null(), pl.format("kolom {}: onbekende sector '{}'", pl.lit(h("sector")), pl.col("sector_raw"))),
+        (h("fte"), pl.col("fte").is_null() | (pl.col("fte") < 0), pl.format("kolom {}: geen geldig aantal VTE '{}'", pl.lit(h("fte")), pl.col("fte_raw"))),
+    ]
+    good, rejects = apply_rules(frame, rules)
+    return Prepared(good.select(LINE, "region_code", "quarter", "function", "sector", "fte"), rejects)
+
+
+def prepare_volume(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+    """Agreed yearly GV and SDJ numbers per region."""
+    h = profile.header
+    frame = raw.select(LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()])
+    frame = frame.with_columns(
+        region_code=pl.col("region_code_raw").str.to_uppercase(),
+        year=_int_expr("year_raw").cast(pl.Int32),
+        party=pl.col("party_raw").str.to_uppercase(),
+        agreed=_int_expr("agreed_raw"),
+    )
+    rules: list[Rule] = [
+        (h("region_code"), ~pl.col("region_code").is_in(sorted(ctx.region_codes)) | pl.col("region_code").is_null(), pl.format("kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code_raw"))),
+        (h("year"), pl.col("year").is_null() | (pl.col("year") < 2018) | (pl.col("year") > 2100), pl.format("kolom {}: ongeldig jaar '{}'", pl.lit(h("year")), pl.col("year_raw"))),
+        (h("party"), ~pl.col("party").is_in(list(codes.VOLUME_PARTIES)) | pl.col("party").is_null(), pl.format("kolom {}: partij moet GV of SDJ zijn, niet '{}'", pl.lit(h("party")), pl.col("party_raw"))),
+        (h("agreed"), pl.col("agreed").is_null() | (pl.col("agreed") < 0), pl.format("kolom {}: geen geldig aantal '{}'", pl.lit(h("agreed")), pl.col("agreed_raw"))),
+    ]
+    good, rejects = apply_rules(frame, rules)
+    return Prepared(good.select(LINE, "region_code", "year", "party", "agreed"), rejects)
+
+
+PREPARERS: dict[str, Callable[[pl.DataFrame, Profile, Context], Prepared]] = {
+    "registrations": prepare_registrations,
+    "aggregate": prepare_aggregate,
+    "staffing": prepare_staffing,
+    "volume": prepare_volume,
+}

@@ -1,0 +1,189 @@
+"""Read a source file into an all-text frame with line numbers, or fail with file, line, column."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+import polars as pl
+
+from data_access.profiles import Profile
+
+LINE = "_line"
+# Excel's own limit; a larger "row" is a broken or hostile file, not data.
+MAX_FIELD = 32_767
+
+
+class FatalImportError(ValueError):
+    """The file cannot be imported at all; the Dutch message names file, line and column."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The file's rows as text, `_line` the line in the file, plus rows that could not be split."""
+
+    frame: pl.DataFrame
+    broken: list[tuple[int, str, dict[str, str]]]  # line, reason, raw values
+    formula_cells: dict[int, list[str]]  # line → headers of cells holding a formula
+
+
+def read_table(path: Path, profile: Profile, display_name: str | None = None) -> RawTable:
+    """Read `path` as the profile says; raises FatalImportError for unreadable files."""
+    name = display_name or path.name
+    if not path.exists() or path.stat().st_size == 0:
+        raise FatalImportError(f"{name}: het bestand is leeg.")
+    if profile.file_format(path) == "xlsx":
+        return _read_xlsx(path, profile, name)
+    return _read_csv(path, profile, name)
+
+
+def _decode(path: Path, encoding: str, name: str) -> str:
+    data = path.read_bytes()
+    if encoding.lower().replace("-", "") in {"utf8", "utf8sig"}:
+        encoding = "utf-8-sig"
+    if data[:4] == b"PK\x03\x04":
+        raise FatalImportError(
+            f"{name}: dit is een Excel- of zip-bestand, geen CSV. Kies de juiste bron of "
+            "exporteer als CSV."
+        )
+    try:
+        return codecs.decode(data, encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise FatalImportError(
+            f"{name}, regel {line}, kolom {column}: ongeldige tekens voor codering {encoding} "
+            f"(byte 0x{data[exc.start]:02x}). Sla het bestand op als {encoding} of kies de "
+            "juiste bron."
+        ) from exc
+
+
+def _read_csv(path: Path, profile: Profile, name: str) -> RawTable:
+    text = _decode(path, str(profile.reader.get("encoding", "utf-8")), name)
+    if "\x00" in text:
+        raise FatalImportError(f"{name}: het bestand bevat binaire gegevens, geen tekst.")
+    delimiter = str(profile.reader.get("delimiter", ","))
+    csv.field_size_limit(MAX_FIELD * 4)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FatalImportError(f"{name}: het bestand is leeg.") from None
+    except csv.Error as exc:
+        raise FatalImportError(f"{name}, regel 1: kopregel onleesbaar ({exc}).") from exc
+    header = [h.strip() for h in header]
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    broken: list[tuple[int, str, dict[str, str]]] = []
+    start = 2
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            broken.append((start, f"regel kan niet gesplitst worden ({exc})", {}))
+            start = reader.line_num + 1
+            continue
+        if not any(cell.strip() for cell in row):
+            start = reader.line_num + 1
+            continue
+        if len(row) != len(header):
+            raw = {f"veld {i + 1}": v[:200] for i, v in enumerate(row[:50])}
+            broken.append(
+                (start, f"{len(row)} velden in plaats van {len(header)} (scheidingsteken "
+                 f"'{delimiter}')", raw)
+            )
+        else:
+            rows.append(row)
+            lines.append(start)
+        start = reader.line_num + 1
+    frame = pl.DataFrame(
+        {h: [r[i] for r in rows] for i, h in enumerate(_unique(header, name))},
+        schema=dict.fromkeys(_unique(header, name), pl.String),
+    ).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+    return RawTable(frame, broken, {})
+
+
+def _unique(header: list[str], name: str) -> list[str]:
+    seen: set[str] = set()
+    for i, column in enumerate(header):
+        if column in seen:
+            raise FatalImportError(
+                f"{name}, regel 1, kolom {i + 1}: kolomnaam '{column}' komt twee keer voor."
+            )
+        seen.add(column)
+    return header
+
+
+def _read_xlsx(path: Path, profile: Profile, name: str) -> RawTable:
+    import fastexcel
+
+    sheet = profile.reader.get("sheet")
+    try:
+        workbook = fastexcel.read_excel(str(path))
+        sheet_name = sheet if sheet is not None else workbook.sheet_names[0]
+        if sheet_name not in workbook.sheet_names:
+            raise FatalImportError(
+                f"{name}: werkblad '{sheet_name}' ontbreekt (gevonden: "
+                f"{', '.join(workbook.sheet_names)})."
+            )
+        frame = workbook.load_sheet(sheet_name, dtypes="string").to_polars()
+    except FatalImportError:
+        raise
+    except Exception as exc:  # fastexcel raises its own untyped errors for broken files
+        raise FatalImportError(f"{name}: geen leesbaar Excel-bestand ({exc}).") from exc
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    text_columns = [c for c in frame.columns if c != LINE]
+    frame = frame.filter(~pl.all_horizontal(pl.col(text_columns).is_null()))
+    return RawTable(frame, [], _formula_cells(path, str(sheet_name), text_columns))
+
+
+_CELL = re.compile(r"([A-Z]+)(\d+)")
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _formula_cells(path: Path, sheet_name: str, headers: list[str]) -> dict[int, list[str]]:
+    """Cells holding a formula, by line: their cached value is not trustworthy data."""
+    with zipfile.ZipFile(path) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        target = next(
+            (
+                targets.get(s.get(_REL))
+                for s in workbook.iterfind("m:sheets/m:sheet", _NS)
+                if s.get("name") == sheet_name
+            ),
+            None,
+        )
+        if not target:
+            return {}
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        xml = archive.read(member).decode("utf-8", errors="replace")
+    found: dict[int, list[str]] = {}
+    # A regex scan is enough: a formula is an <f> element inside a <c r="B7"> cell.
+    for match in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', xml, re.S):
+        cell = _CELL.fullmatch(match.group(1))
+        if cell is None:
+            continue
+        column = _column_index(cell.group(1))
+        line = int(cell.group(2))
+        header = headers[column] if column < len(headers) else f"kolom {column + 1}"
+        found.setdefault(line, []).append(header)
+    return found
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + (ord(char) - ord("A") + 1)
+    return index - 1

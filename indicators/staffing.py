@@ -1,0 +1,86 @@
+"""Personeelsinzet: FTE by function per region and quarter, per inhabitant and per intake."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from indicators._sources import FrameLike, as_lazy, combined_source, count_rows, share
+from indicators.intakes import intake_counts
+from indicators.periods import quarter_code
+
+_QUARTER_KEYS = ["region_code", "quarter", "quarter_start"]
+
+
+def fte_by_function(staffing: FrameLike) -> pl.DataFrame:
+    """FTE per region, quarter and function (all employers together).
+
+    Columns: region_code, quarter, quarter_start, function, fte.
+    """
+    return (
+        as_lazy(staffing)
+        .group_by(*_QUARTER_KEYS, "function")
+        .agg(pl.col("fte").sum())
+        .sort("region_code", "quarter", "function")
+        .collect()
+    )
+
+
+def _fte_by_quarter(staffing: FrameLike) -> pl.LazyFrame:
+    return as_lazy(staffing).group_by(_QUARTER_KEYS).agg(pl.col("fte").sum())
+
+
+def fte_per_inhabitants(staffing: FrameLike, populations: FrameLike) -> pl.DataFrame:
+    """Total FTE per region and quarter per 100,000 inhabitants of the region.
+
+    Columns: region_code, quarter, quarter_start, fte, population_total, fte_per_100k.
+    """
+    population = as_lazy(populations).select("region_code", "population_total")
+    return (
+        _fte_by_quarter(staffing)
+        .join(population, on="region_code", how="left", validate="m:1")
+        .with_columns(
+            (share(pl.col("fte"), pl.col("population_total")) * 100_000).alias("fte_per_100k")
+        )
+        .sort("region_code", "quarter")
+        .collect()
+    )
+
+
+def registrations_per_fte(
+    registrations: FrameLike, aggregates: FrameLike, staffing: FrameLike
+) -> pl.DataFrame:
+    """Intakes in the quarter per FTE of the quarter, per region.
+
+    Columns: region_code, quarter, quarter_start, fte, intakes, months_with_data (0–3),
+    registrations_per_fte, source. Intakes come from rows or monthly counts as in
+    `monthly_intakes`; they are null when the region reported nothing in the quarter, and a
+    quarter with fewer than 3 months of data undercounts (see months_with_data).
+    """
+    intakes = (
+        intake_counts(registrations, aggregates)
+        .with_columns(quarter_code("month").alias("quarter"))
+        .group_by("region_code", "quarter")
+        .agg(
+            pl.col("intakes").sum(),
+            count_rows().alias("months_with_data"),
+            combined_source(),
+        )
+    )
+    return (
+        _fte_by_quarter(staffing)
+        .join(intakes, on=["region_code", "quarter"], how="left")
+        .with_columns(
+            pl.col("months_with_data").fill_null(0),
+            share(pl.col("intakes"), pl.col("fte")).alias("registrations_per_fte"),
+        )
+        .select(
+            *_QUARTER_KEYS,
+            "fte",
+            "intakes",
+            "months_with_data",
+            "registrations_per_fte",
+            "source",
+        )
+        .sort("region_code", "quarter")
+        .collect()
+    )
