@@ -102,6 +102,34 @@ def rebuild_command() -> None:
     typer.echo(f"Opslag heropgebouwd uit {len(results)} bestanden: {accepted} rijen aanvaard.")
 
 
+@app.command("demo")
+def demo_command(
+    seed: int = typer.Option(42, "--seed", help="Startwaarde van de toevalsgenerator."),
+    scale: float = typer.Option(1.0, "--scale", help="Schaal: 1 ≈ 150.000 registraties."),
+) -> None:
+    """Maak synthetische bronbestanden van alle soorten en lees ze in."""
+    from data_access.bootstrap import has_imports, is_demo_store
+    from demo.build import build_demo
+
+    engine = _engine()
+    db.upgrade(engine)
+    if has_imports(engine) and not is_demo_store(engine):
+        _fail("Deze opslag bevat echte gegevens: demogegevens worden er niet aan toegevoegd.")
+    with typer.progressbar(length=100, label="Demo opbouwen") as bar:
+        done = 0
+
+        def step(fraction: float, _message: str) -> None:
+            nonlocal done
+            bar.update(int(fraction * 100) - done)
+            done = int(fraction * 100)
+
+        build = build_demo(engine, get_settings(), seed=seed, scale=scale, progress=step)
+    typer.echo(
+        f"Demo klaar: {len(build.results)} bestanden, {build.accepted} rijen aanvaard, "
+        f"{build.rejected} geweigerd (synthetische gegevens)."
+    )
+
+
 def _ensure_reference(engine: Engine) -> None:
     from data_access.reference import reference_loaded
 

@@ -129,7 +129,7 @@ def import_file(
         return result
     report(0.05, "Bestand lezen")
     raw = read_table(path, profile, name)
-    _require_headers(raw, profile, name, settings)
+    _require_headers(raw, profile, name, settings, path)
     report(0.25, "Rijen controleren")
     ctx = _context(engine, settings, region, today or date.today())
     prepared = PREPARERS[profile.kind](raw.frame, profile, ctx)
@@ -190,7 +190,9 @@ def _previous_batch(engine: Engine, digest: str, source: str, region: str | None
         return conn.scalar(stmt.order_by(ImportBatch.id.desc()).limit(1))
 
 
-def _require_headers(raw: RawTable, profile: Profile, name: str, settings: Settings) -> None:
+def _require_headers(
+    raw: RawTable, profile: Profile, name: str, settings: Settings, path: Path
+) -> None:
     present = set(raw.frame.columns)
     missing = [h for h in profile.required_headers() if h not in present]
     if not missing:
@@ -203,13 +205,24 @@ def _require_headers(raw: RawTable, profile: Profile, name: str, settings: Setti
     likely = [
         p.name
         for p in available_profiles(settings.profile_dir).values()
-        if p.name != profile.name and p.required_headers() and set(p.required_headers()) <= present
+        if p.name != profile.name
+        and p.required_headers()
+        and set(p.required_headers()) <= _headers_as(p, path, present)
     ]
     if likely:
         message += f" Dit bestand lijkt op bron '{likely[0]}'."
     elif len(present) <= 2:
         message += " Controleer het scheidingsteken en de codering."
     raise FatalImportError(message)
+
+
+def _headers_as(profile: Profile, path: Path, present: set[str]) -> set[str]:
+    """The file's header as another profile would split it (to suggest the right source)."""
+    if profile.file_format(path) == "xlsx" or path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return present
+    with path.open("rb") as handle:
+        first = handle.readline(64_000).decode("latin-1").strip().lstrip("\ufeff")
+    return {h.strip() for h in first.split(str(profile.reader.get("delimiter", ",")))}
 
 
 def _context(engine: Engine, settings: Settings, region: str | None, today: date) -> Context:

@@ -112,6 +112,7 @@ def registrations(
         r.closure_reason,
         r.child_age,
         r.source_system,
+        r.source_record_id,
         r.batch_id,
     ).where(*_between(r.received_date, start, end))
     if basis == "then" and scope.detail_regions is not None:

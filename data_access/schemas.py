@@ -25,6 +25,7 @@ REGISTRATION: Final = pl.Schema(
         "closure_reason": pl.String,
         "child_age": pl.Int16,
         "source_system": pl.String,
+        "source_record_id": pl.String,
         "batch_id": pl.Int64,
     }
 )

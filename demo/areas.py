@@ -38,11 +38,15 @@ class Area:
     nis_codes: np.ndarray  # str, own area first, then neighbours
     cumulative: np.ndarray  # float, cumulative probability over nis_codes
     population: int  # inhabitants of the own area (Brussels: the stated figure)
+    own: int  # how many of nis_codes are the own area
 
-    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, size: int, *, own_only: bool = False) -> np.ndarray:
         """NIS codes of `size` residents, population-weighted, a few from a neighbouring area."""
-        picks = np.searchsorted(self.cumulative, rng.random(size), side="right")
-        return self.nis_codes[np.minimum(picks, len(self.nis_codes) - 1)]
+        cumulative = self.cumulative
+        if own_only:
+            cumulative = cumulative[: self.own] / cumulative[self.own - 1]
+        picks = np.searchsorted(cumulative, rng.random(size), side="right")
+        return self.nis_codes[np.minimum(picks, len(cumulative) - 1)]
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ def _area(
     population = int(own["population"].sum())
     weights = own["population"].cast(pl.Float64).to_numpy() * (1 - NEIGHBOUR_SHARE)
     codes = own["nis_code"].to_numpy()
+    own_count = len(codes)
     if neighbours:
         provinces = set(own["province"].to_list())
         if region_code == "BRU":
@@ -82,12 +87,14 @@ def _area(
         ).sort("nis_code")
         if around.height:
             share = around["population"].cast(pl.Float64).to_numpy()
-            weights = np.concatenate([weights, share / share.sum() * weights.sum() * 0.031])
+            # Scaled so that the neighbours get NEIGHBOUR_SHARE of all draws.
+            extra = share / share.sum() * weights.sum() / (1 - NEIGHBOUR_SHARE) * NEIGHBOUR_SHARE
+            weights = np.concatenate([weights, extra])
             codes = np.concatenate([codes, around["nis_code"].to_numpy()])
     cumulative = np.cumsum(weights) / weights.sum()
     if region_code == "BRU":
         population = BRUSSELS_STATED
-    return Area(codes.astype(str), cumulative, population)
+    return Area(codes.astype(str), cumulative, population, own_count)
 
 
 def load_geography(directory: Path = REFERENCE_DIR) -> Geography:
@@ -139,8 +146,11 @@ def load_geography(directory: Path = REFERENCE_DIR) -> Geography:
         .iter_rows()
     )
     province_of = {
-        str(code): str(frame.group_by("province").agg(pl.col("population").sum())
-                       .sort("population", descending=True)["province"][0])
+        str(code): str(
+            frame.group_by("province")
+            .agg(pl.col("population").sum())
+            .sort("population", descending=True)["province"][0]
+        )
         for (code,), frame in members.partition_by("region_code", as_dict=True).items()
     }
     towns = {

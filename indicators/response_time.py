@@ -49,6 +49,11 @@ def deadline(rule: Rule = "calendar_month") -> pl.Expr:
     return received.dt.offset_by("1mo")
 
 
+def _days_to_first_contact(registrations: FrameLike) -> pl.LazyFrame:
+    days = (pl.col("first_contact_date") - pl.col("received_date")).dt.total_days()
+    return intakes_only(as_lazy(registrations)).with_columns(days.alias("days_to_first_contact"))
+
+
 def _timeliness(registrations: FrameLike, today: date, rule: Rule) -> pl.LazyFrame:
     contact = pl.col("first_contact_date")
     due = pl.col("deadline")
@@ -68,14 +73,11 @@ def _timeliness(registrations: FrameLike, today: date, rule: Rule) -> pl.LazyFra
         .otherwise(pl.lit(LOPEND))
     )
     return (
-        intakes_only(as_lazy(registrations))
+        _days_to_first_contact(registrations)
         .with_columns(
             truncate_to_month("received_date").alias("month"), deadline(rule).alias("deadline")
         )
-        .with_columns(
-            status.alias("status"),
-            (contact - pl.col("received_date")).dt.total_days().alias("days_to_first_contact"),
-        )
+        .with_columns(status.alias("status"))
     )
 
 
@@ -84,8 +86,8 @@ def with_timeliness(
 ) -> pl.DataFrame:
     """The aanmeldingen with their month, deadline, status and days to first contact.
 
-    Columns: the REGISTRATION columns, month, deadline, status ("tijdig", "laat", "vervallen",
-    "lopend"), days_to_first_contact (null without contact). Consults are left out.
+    Columns: the REGISTRATION columns, days_to_first_contact (null without contact), month,
+    deadline, status ("tijdig", "laat", "vervallen", "lopend"). Consults are left out.
     """
     return _timeliness(registrations, today, rule).collect()
 
@@ -187,7 +189,7 @@ def days_to_first_contact(registrations: FrameLike) -> pl.DataFrame:
     """
     days = pl.col("days_to_first_contact")
     return (
-        _timeliness(registrations, date.min, "calendar_month")
+        _days_to_first_contact(registrations)
         .filter(days.is_not_null())
         .group_by("region_code")
         .agg(
@@ -219,9 +221,7 @@ def days_distribution(
         schema={"bin": pl.Int64, "days_from": pl.Int64, "days_to": pl.Int64, "label": pl.String},
     )
     days = pl.col("days_to_first_contact")
-    contacts = _timeliness(registrations, date.min, "calendar_month").filter(
-        days.is_not_null() & (days >= edges[0])
-    )
+    contacts = _days_to_first_contact(registrations).filter(days.is_not_null() & (days >= edges[0]))
     counts = (
         contacts.with_columns(
             (pl.sum_horizontal(*((days >= edge).cast(pl.Int64) for edge in edges)) - 1).alias("bin")
@@ -253,7 +253,7 @@ def open_past_deadline(
             (pl.col("status") == LAAT)
             & pl.col("first_contact_date").is_null()
             & pl.col("closed_date").is_null()
-            
+            & pl.col("closure_reason").is_null()
         )
         .with_columns((pl.lit(today) - pl.col("deadline")).dt.total_days().alias("days_overdue"))
         .select("id", "region_code", "received_date", "deadline", "days_overdue")

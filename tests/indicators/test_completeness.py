@@ -22,8 +22,8 @@ def test_reporting_completeness_per_active_month(frames: Frames) -> None:
     shares, measures key fields over rows, and skips months the region was not active."""
     regions = frames.regions(
         {"region_code": "R1", "active_from": date(2021, 1, 1)},
-        # Merged away at the end of January.
-        {"region_code": "R2", "active_from": date(2020, 1, 1), "active_to": date(2021, 1, 31)},
+        # Merged away on 10 February: February still counts, March not.
+        {"region_code": "R2", "active_from": date(2020, 1, 1), "active_to": date(2021, 2, 10)},
         # Started mid-February: February counts as active.
         {"region_code": "R3", "active_from": date(2021, 2, 15)},
     )
@@ -59,15 +59,15 @@ def test_reporting_completeness_per_active_month(frames: Frames) -> None:
     )
     expected = pl.DataFrame(
         {
-            "region_code": ["R1", "R1", "R1", "R2", "R3", "R3"],
-            "month": [JAN, FEB, MAR, JAN, FEB, MAR],
-            "has_data": [True, False, True, True, False, False],
-            "source": ["rijen", None, "rijen", "maandtotalen", None, None],
-            "rows": [2, None, 2, None, None, None],
-            "share_municipality": [0.5, None, 1.0, None, None, None],
-            "share_referrer": [0.5, None, 1.0, None, None, None],
-            "share_request_nature": [0.5, None, 1.0, None, None, None],
-            "share_first_contact": [0.5, None, None, None, None, None],
+            "region_code": ["R1", "R1", "R1", "R2", "R2", "R3", "R3"],
+            "month": [JAN, FEB, MAR, JAN, FEB, FEB, MAR],
+            "has_data": [True, False, True, True, False, False, False],
+            "source": ["rijen", None, "rijen", "maandtotalen", None, None, None],
+            "rows": [2, None, 2, None, None, None, None],
+            "share_municipality": [0.5, None, 1.0, None, None, None, None],
+            "share_referrer": [0.5, None, 1.0, None, None, None, None],
+            "share_request_nature": [0.5, None, 1.0, None, None, None, None],
+            "share_first_contact": [0.5, None, None, None, None, None, None],
         },
         schema={
             "region_code": pl.String,

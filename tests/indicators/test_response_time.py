@@ -114,6 +114,17 @@ def test_30_day_rule_differs_from_the_calendar_rule(registrations: pl.DataFrame)
     assert (by_calendar[6], by_30_days[6]) == ("laat", "tijdig")
 
 
+def test_first_contact_on_the_deadline_day_is_tijdig(frames: Frames) -> None:
+    """It counts a first contact on the deadline day itself (28 Feb for 31 Jan) as tijdig."""
+    registrations = frames.registrations(
+        {"received_date": date(2021, 1, 31), "first_contact_date": date(2021, 2, 28)},
+        {"received_date": date(2024, 1, 31), "first_contact_date": date(2024, 2, 29)},
+        {"received_date": date(2024, 1, 31), "first_contact_date": date(2024, 3, 1)},
+    )
+    result = with_timeliness(registrations, TODAY)
+    assert result["status"].to_list() == ["tijdig", "tijdig", "laat"]
+
+
 def test_closed_without_contact_for_another_reason_is_lopend_before_the_deadline(
     frames: Frames,
 ) -> None:
@@ -126,6 +137,8 @@ def test_closed_without_contact_for_another_reason_is_lopend_before_the_deadline
         }
     )
     assert with_timeliness(registrations, TODAY)["status"].to_list() == ["lopend"]
+    # On the deadline day itself (1 April) it is still lopend; the day after it is laat.
+    assert with_timeliness(registrations, date(2021, 4, 1))["status"].to_list() == ["lopend"]
     assert with_timeliness(registrations, date(2021, 4, 2))["status"].to_list() == ["laat"]
 
 
@@ -218,6 +231,17 @@ def test_open_registration_past_deadline_is_listed(registrations: pl.DataFrame) 
         },
     )
     assert_frame_equal(open_past_deadline(registrations, TODAY), expected)
+
+
+def test_a_closed_registration_is_not_on_the_open_list(frames: Frames) -> None:
+    """It keeps a registration with a closure reason off the open list, even without a closed
+    date, while it still counts as laat."""
+    registrations = frames.registrations(
+        {"received_date": date(2021, 1, 5), "closure_reason": "ANDERE"},
+        {"received_date": date(2021, 1, 6)},
+    )
+    assert with_timeliness(registrations, TODAY)["status"].to_list() == ["laat", "laat"]
+    assert open_past_deadline(registrations, TODAY)["id"].to_list() == [2]
 
 
 def test_rule_comparison_ranks_regions_per_rule(registrations: pl.DataFrame) -> None:

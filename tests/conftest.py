@@ -1,0 +1,59 @@
+"""Shared fixtures: real stores (a SQLite file, or a fresh PostgreSQL database) built from DDL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from data_access import db
+from data_access.reference import load_reference
+from data_access.settings import Settings
+
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+
+
+def _postgres_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Iterator[Settings]:
+    """Settings for one test: its own data directory and its own empty store."""
+    if SERVER_URL.startswith("postgresql"):
+        server = _postgres_url(SERVER_URL)
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        base = server.rsplit("/", 1)[0]
+        yield Settings(data_dir=tmp_path, database_url=f"{base}/{name}", pseudonym_key="test-key")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        yield Settings(
+            data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'store.db'}", pseudonym_key="test-key"
+        )
+
+
+@pytest.fixture
+def empty_engine(settings: Settings) -> Iterator[Engine]:
+    """An engine on a store without schema."""
+    engine = db.make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """A migrated store with the reference data loaded."""
+    db.upgrade(empty_engine)
+    load_reference(empty_engine)
+    return empty_engine

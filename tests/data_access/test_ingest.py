@@ -1,0 +1,390 @@
+"""Importing every kind of source: nothing lost, bad input named, the store never half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+import xlsxwriter
+from sqlalchemy import Engine, func, select, text
+
+from data_access import reads
+from data_access.db import data_version
+from data_access.ingest import FatalImportError, ImportResult, import_file, rebuild
+from data_access.models import ImportBatch, Quarantine, Registration
+from data_access.settings import Settings
+
+TODAY = dt.date(2026, 11, 1)
+HEADER = [
+    "registration_id", "family_id", "region_code", "nis_code", "kind", "received_date",
+    "first_contact_date", "closed_date", "referrer", "request_nature", "response_type",
+    "closure_reason", "child_age", "partners",
+]
+GOOD = "R1,F1,KON,34022,aanmelding,2022-01-31,2022-02-20,2022-06-01,CLB,OPVOEDING,GEZINSPLAN,AFGEROND,12,CLB:CLB Kortrijk"
+
+
+def _csv(path: Path, rows: list[str], header: list[str] = HEADER, sep: str = ",") -> Path:
+    path.write_text(sep.join(header) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _import(engine: Engine, settings: Settings, path: Path, source: str = "uniform", **kw: object) -> ImportResult:
+    return import_file(engine, settings, path, source, today=TODAY, **kw)  # type: ignore[arg-type]
+
+
+def _count(engine: Engine, model: type) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _quarantine(engine: Engine) -> pl.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Quarantine.line_number, Quarantine.column_name, Quarantine.reason)).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=["line", "column", "reason"], orient="row")
+
+
+def _balanced(result: ImportResult) -> bool:
+    return result.rows_read == result.rows_accepted + result.rows_rejected + result.rows_duplicate
+
+
+def test_a_clean_file_is_accepted_whole(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """Every valid row is stored; the batch records its counts."""
+    result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD.replace("R1,F1", "R2,F2")]))
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 2, 0)
+    assert _count(engine, Registration) == 2
+    with engine.connect() as conn:
+        batch = conn.execute(select(ImportBatch)).one()
+    assert (batch.rows_read, batch.rows_accepted) == (2, 2)
+
+
+def test_the_same_file_twice_is_a_no_op(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A second import of identical bytes changes nothing and says so."""
+    path = _csv(tmp_path / "a.csv", [GOOD])
+    _import(engine, settings, path)
+    version = data_version(engine.connect())
+    again = _import(engine, settings, path)
+    assert again.already_imported_as is not None
+    assert "al ingelezen" in again.summary()
+    assert _count(engine, ImportBatch) == 1
+    assert data_version(engine.connect()) == version
+
+
+def test_a_corrected_file_updates_by_source_record(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A later file with the same record id replaces the record instead of adding one."""
+    _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD]))
+    corrected = GOOD.replace("2022-06-01", "2022-07-15")
+    result = _import(engine, settings, _csv(tmp_path / "b.csv", [corrected, GOOD.replace("R1,F1", "R2,F2")]))
+    assert (result.rows_accepted, result.rows_updated, result.rows_duplicate) == (2, 1, 0)
+    with engine.connect() as conn:
+        closed = conn.scalar(select(Registration.closed_date).where(Registration.source_record_id == "R1"))
+    assert closed == dt.date(2022, 7, 15)
+    assert _count(engine, Registration) == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (GOOD.replace("2022-01-31", "2022-02-30"), "received_date", "onmogelijke datum '2022-02-30'"),
+        (GOOD.replace("2022-01-31", "31-31-2022"), "received_date", "ongeldige of onmogelijke datum"),
+        (GOOD.replace("2022-02-20", "2022-01-02"), "first_contact_date", "eerste contact (2022-01-02) vóór de aanmelding"),
+        (GOOD.replace(",CLB,OPV", ",BUURMAN,OPV"), "referrer", "onbekende code 'BUURMAN'"),
+        (GOOD.replace("34022", "99999"), "nis_code", "onbekende NIS-code '99999'"),
+        (GOOD.replace("2022-01-31", "2027-01-31").replace("2022-02-20", "").replace("2022-06-01", ""), "received_date", "in de toekomst"),
+        (GOOD.replace("R1,F1,", "R1,,"), "family_id", "gezinssleutel ontbreekt"),
+        (GOOD.replace(",12,", ",twaalf,"), "child_age", "geen geldige waarde 'twaalf'"),
+    ],
+)
+def test_a_bad_row_is_quarantined_with_line_column_and_reason(
+    engine: Engine, settings: Settings, tmp_path: Path, row: str, column: str, reason: str
+) -> None:
+    """A row with a bad value is kept in quarantine, naming line and column; the rest loads."""
+    result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD.replace("R1,F1", "R0,F0"), row]))
+    assert (result.rows_accepted, result.rows_rejected) == (1, 1)
+    assert _balanced(result)
+    quarantined = _quarantine(engine).row(0, named=True)
+    assert quarantined["line"] == 3
+    assert quarantined["column"] == column
+    assert reason in quarantined["reason"]
+
+
+def test_duplicate_rows_in_a_file_are_counted_not_stored_twice(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """An identical repeated row is a duplicate; the same id with other content is rejected."""
+    other = GOOD.replace("2022-06-01", "2022-08-01")
+    result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD, other]))
+    assert (result.rows_read, result.rows_accepted, result.rows_duplicate, result.rows_rejected) == (3, 1, 1, 1)
+    assert "komt al voor op regel 2" in _quarantine(engine)["reason"][0]
+
+
+def test_an_empty_file_is_refused(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """An empty file is a fatal error that names the file."""
+    path = tmp_path / "leeg.csv"
+    path.write_bytes(b"")
+    with pytest.raises(FatalImportError, match="leeg.csv: het bestand is leeg"):
+        _import(engine, settings, path)
+
+
+def test_a_wrong_delimiter_names_the_missing_columns(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A semicolon file for a comma profile fails on line 1 with a hint about the delimiter."""
+    path = _csv(tmp_path / "puntkomma.csv", [GOOD.replace(",", ";")], sep=";")
+    with pytest.raises(FatalImportError, match=r"puntkomma\.csv, regel 1: verplichte kolom.*scheidingsteken"):
+        _import(engine, settings, path)
+
+
+def test_a_missing_required_column_is_named(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """Without received_date the import stops and names that column."""
+    header = [h for h in HEADER if h != "received_date"]
+    row = ",".join(v for h, v in zip(HEADER, GOOD.split(","), strict=True) if h != "received_date")
+    with pytest.raises(FatalImportError, match="regel 1: verplichte kolom.*received_date"):
+        _import(engine, settings, _csv(tmp_path / "a.csv", [row], header=header))
+
+
+def test_a_wrong_encoding_names_line_and_column(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A cp1252 byte in a UTF-8 source is refused with its line and column."""
+    path = tmp_path / "cp1252.csv"
+    content = ",".join(HEADER) + "\n" + GOOD.replace("CLB Kortrijk", "CLB Café") + "\n"
+    path.write_bytes(content.encode("cp1252"))
+    with pytest.raises(FatalImportError, match=r"cp1252\.csv, regel 2, kolom \d+: ongeldige tekens"):
+        _import(engine, settings, path)
+
+
+def test_a_file_of_another_source_points_to_the_right_profile(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A case-tool export given as uniform says which source it looks like."""
+    header = "VraagID;ClientID;Type;Ontvangen;EersteContact;Afgesloten;AanmelderCode;VraagCode;AntwoordCode;AfsluitCode;Postcode;Geboortejaar;Partners;ClientNaam;Rijksregisternr;Straat"
+    path = tmp_path / "export.csv"
+    path.write_text(header + "\n" + "1;C1;1;2020-03-05 00:00:00;;;10;1;3;;9000;2010;;X;Y;Z\n", encoding="cp1252")
+    with pytest.raises(FatalImportError, match="lijkt op bron 'case_tool'"):
+        _import(engine, settings, path, "uniform")
+
+
+def _spreadsheet(path: Path, rows: list[list[object]], formula_at: int | None = None) -> Path:
+    headers = [
+        "Dossiernr", "Naam kind", "Datum aanmelding", "Aanmelder", "Aard van de vraag", "Aanbod",
+        "Datum 1e contact", "Afsluitdatum", "Reden afsluiting", "Gemeente", "Leeftijd",
+        "Betrokken partners", "Adres", "Opmerkingen",
+    ]
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Aanmeldingen")
+    dates = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_row(0, 0, headers)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
+            else:
+                sheet.write(r, c, value)
+    if formula_at is not None:
+        sheet.write_formula(formula_at, 10, "=7+5", None, 12)
+    book.close()
+    return path
+
+
+SHEET_ROW: list[object] = [
+    "2019-001", "Jan Peeters", dt.date(2019, 3, 4), "Huis v/h Kind", "Opvoeding", "Gezinsplan",
+    "12/03/2019", None, None, "Kortrijk", 7, "CLB Kortrijk; CAW Zuid-West-Vlaanderen",
+    "Kerkstraat 1", "moeder belt terug",
+]
+
+
+def test_a_spreadsheet_is_mapped_and_its_identifiers_never_stored(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """Free text maps to codes, the municipality name to its NIS code, and names vanish."""
+    second = list(SHEET_ROW)
+    second[0], second[3], second[9] = "2019-002", "ouders", "kortrijk "
+    path = _spreadsheet(tmp_path / "register.xlsx", [SHEET_ROW, second])
+    result = _import(engine, settings, path, "spreadsheet", region="KON")
+    assert result.rows_accepted == 2, result.summary()
+    frame = reads.registrations(engine, reads.Scope.everything()).sort("received_date")
+    assert frame["referrer"].to_list() == ["HUIS_VAN_HET_KIND", "CLIENT"]
+    assert frame["nis_code"].to_list() == ["34022", "34022"]
+    assert frame["first_contact_date"][0] == dt.date(2019, 3, 12)
+    assert frame["family_id"].n_unique() == 1  # the same child: a returning family
+    partners = reads.registration_partners(engine, reads.Scope.everything())
+    assert set(partners["sector"]) == {"CLB", "CAW"}
+    with engine.connect() as conn:
+        dump = " ".join(str(v) for table in ("registration", "quarantine", "partner") for row in conn.execute(text(f"SELECT * FROM {table}")) for v in row)
+    assert "Peeters" not in dump and "Kerkstraat" not in dump
+
+
+def test_a_formula_cell_is_quarantined(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A cell computed by a formula is no registered fact: that row goes to quarantine."""
+    second = list(SHEET_ROW)
+    second[0] = "2019-002"
+    path = _spreadsheet(tmp_path / "formule.xlsx", [SHEET_ROW, second], formula_at=2)
+    result = _import(engine, settings, path, "spreadsheet", region="KON")
+    assert (result.rows_accepted, result.rows_rejected) == (1, 1)
+    row = _quarantine(engine).row(0, named=True)
+    assert (row["line"], row["column"]) == (3, "Leeftijd")
+    assert "formule" in row["reason"]
+
+
+def test_legacy_sources_need_a_region(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A spreadsheet without --region cannot be placed and is refused."""
+    path = _spreadsheet(tmp_path / "register.xlsx", [SHEET_ROW])
+    with pytest.raises(FatalImportError, match="--region"):
+        _import(engine, settings, path, "spreadsheet")
+
+
+def test_case_tool_export(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """cp1252, numeric codes, postcodes and birth years map onto the store; consults stay consults."""
+    header = "VraagID;ClientID;Type;Ontvangen;EersteContact;Afgesloten;AanmelderCode;VraagCode;AntwoordCode;AfsluitCode;Postcode;Geboortejaar;Partners;ClientNaam;Rijksregisternr;Straat"
+    rows = [
+        "101;C1;1;2020-03-05 00:00:00;2020-03-20 00:00:00;;30;2;3;;9000;2010;CGG Eclips|CAW Oost-Vlaanderen;Zoë Janssens;10.01.01-123.45;Veldstraat 9",
+        "102;C2;2;2020-03-06 00:00:00;;;40;1;1;;;2012;;Émile Dubois;11.02.02-222.22;Kouter 1",
+        "103;C3;1;2020-03-07 00:00:00;;;77;1;1;;9000;2012;;X;Y;Z",
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="cp1252")
+    result = _import(engine, settings, path, "case_tool", region="GNT")
+    assert (result.rows_accepted, result.rows_rejected) == (2, 1)
+    frame = reads.registrations(engine, reads.Scope.everything()).sort("id")
+    assert frame["kind"].to_list() == ["aanmelding", "consult"]
+    assert frame["referrer"].to_list() == ["GV", "CLIENT"]
+    assert frame["nis_code"].to_list() == ["44021", None]
+    assert frame["child_age"].to_list() == [10, 8]
+    assert "onbekende code '77'" in _quarantine(engine)["reason"][0]
+    with engine.connect() as conn:
+        dump = " ".join(str(v) for table in ("registration", "quarantine") for row in conn.execute(text(f"SELECT * FROM {table}")) for v in row)
+    assert "Janssens" not in dump and "123.45" not in dump and "Veldstraat" not in dump
+
+
+def test_monthly_counts_go_to_aggregate_reports(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """Monthly totals become one store row per month and measure; a bad month is quarantined."""
+    header = "Maand;Aanmeldingen;Binnen de maand opgenomen;Brede instap;Jeugdhulp;GV;SDJ;Gezin zelf;Andere"
+    path = tmp_path / "maand.csv"
+    path.write_text(header + "\n2019-01;40;31;25;5;3;1;4;2\n2019-02;38;30;24;5;3;1;3;2\n2019-13;1;1;1;0;0;0;0;0\n")
+    result = _import(engine, settings, path, "monthly_counts", region="NLI")
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 2, 1)
+    aggregates = reads.aggregate_reports(engine, reads.Scope.everything())
+    assert aggregates.height == 16
+    intakes = aggregates.filter(pl.col("measure") == "intakes").sort("month")["value"].to_list()
+    assert intakes == [40, 38]
+
+
+def test_staffing_and_volume_agreements(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """Staffing and agreements load into their tables and update on a corrected file."""
+    staffing = tmp_path / "staffing.csv"
+    staffing.write_text("region_code,quarter,function,sector,fte\nKON,2020Q1,COORDINATIE,JEUGDHULP,1\nKON,2020Q1,TEAMMEDEWERKER,CAW,\"4,5\"\nKON,2020Q5,ELP,CGG,1\n")
+    result = _import(engine, settings, staffing, "staffing")
+    assert (result.rows_accepted, result.rows_rejected) == (2, 1)
+    assert reads.staffing(engine, reads.Scope.everything())["fte"].sum() == pytest.approx(5.5)
+    volume = tmp_path / "volume.csv"
+    volume.write_text("region_code,year,party,agreed\nKON,2022,GV,120\nKON,2022,SDJ,40\n")
+    _import(engine, settings, volume, "volume_agreements")
+    volume.write_text("region_code,year,party,agreed\nKON,2022,GV,130\nKON,2022,SDJ,40\n")
+    again = _import(engine, settings, volume, "volume_agreements")
+    assert (again.rows_updated, again.rows_duplicate) == (1, 1)
+    agreed = reads.volume_agreements(engine, reads.Scope.everything()).sort("party")["agreed"].to_list()
+    assert agreed == [130, 40]
+
+
+def test_a_new_legacy_system_is_a_profile_file_not_code(engine: Engine, tmp_path: Path, settings: Settings) -> None:
+    """A TOML profile in an extra directory is enough to import a new export format."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "brugse_tool.toml").write_text(
+        """
+[source]
+name = "brugse_tool"
+label = "Export van een nieuw pakket"
+kind = "registrations"
+source_system = "brugse_tool"
+supports = ["intakes"]
+requires_region = true
+
+[reader]
+format = "csv"
+delimiter = "|"
+date_format = "%d.%m.%Y"
+
+[columns]
+source_record_id = "Nr"
+family_key = "Gezin"
+received_date = "Binnen"
+referrer = "Via"
+
+[codes.referrer]
+"school" = "ONDERWIJS"
+"zelf" = "CLIENT"
+""",
+        encoding="utf-8",
+    )
+    path = tmp_path / "brugge.txt"
+    path.write_text("Nr|Gezin|Binnen|Via\n1|G1|03.02.2022|School\n2|G2|04.02.2022|zelf\n3|G3|05.02.2022|buren\n")
+    custom = settings.model_copy(update={"profile_dir": profiles})
+    result = import_file(engine, custom, path, "brugse_tool", region="NWV", today=TODAY)
+    assert (result.rows_accepted, result.rows_rejected) == (2, 1)
+    frame = reads.registrations(engine, reads.Scope.everything())
+    assert set(frame["source_system"]) == {"brugse_tool:NWV"}
+    assert sorted(frame["referrer"].to_list()) == ["CLIENT", "ONDERWIJS"]
+
+
+def test_an_interrupted_import_leaves_the_store_unchanged(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """Stopping an import half-way through writing rolls back everything of that batch."""
+    _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD]))
+    before = (_count(engine, Registration), _count(engine, ImportBatch), data_version(engine.connect()))
+    rows = [GOOD.replace("R1,F1", f"X{i},F{i}") for i in range(45_000)]
+    path = _csv(tmp_path / "groot.csv", rows)
+
+    def interrupt(fraction: float, _message: str) -> None:
+        if fraction > 0.5:  # after the first chunk of rows was written in the transaction
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _import(engine, settings, path, progress=interrupt)
+    after = (_count(engine, Registration), _count(engine, ImportBatch), data_version(engine.connect()))
+    assert after == before
+    assert _import(engine, settings, path).rows_accepted == 45_000
+
+
+def test_rebuild_recreates_the_store_from_the_raw_files(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """After rebuild the registrations are the same as after the original imports."""
+    _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD.replace("R1,F1", "R2,F2")]))
+    _import(engine, settings, _csv(tmp_path / "b.csv", [GOOD.replace("2022-06-01", "2022-09-09")]))
+    columns = ["source_record_id", "closed_date", "family_id"]
+    original = reads.registrations(engine, reads.Scope.everything()).select(columns).sort(columns)
+    results = rebuild(engine, settings)
+    assert len(results) == 2
+    rebuilt = reads.registrations(engine, reads.Scope.everything()).select(columns).sort(columns)
+    assert rebuilt.equals(original)
+
+
+@pytest.mark.slow
+def test_a_50_mb_file_imports(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A 50 MB uniform file is read and stored whole."""
+    path = tmp_path / "groot.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(",".join(HEADER) + "\n")
+        i = 0
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(GOOD.replace("R1,F1", f"R{i},F{i % 5000}") + "\n")
+            i += 1
+    result = _import(engine, settings, path)
+    assert result.rows_accepted == i
+    assert _count(engine, Registration) == i
+
+
+def test_cli_import_prints_a_dutch_summary_and_fails_clearly(settings: Settings, tmp_path: Path) -> None:
+    """`1g1p import` prints the summary; an unknown profile exits non-zero with a Dutch message."""
+    env = {**os.environ, "MONITOR_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.url, "MONITOR_PSEUDONYM_KEY": "k"}
+    path = _csv(tmp_path / "a.csv", [GOOD])
+    ok = subprocess.run([sys.executable, "-m", "cli", "import", str(path), "--source", "uniform"], env=env, capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert ok.returncode == 0, ok.stderr
+    assert "1 rijen gelezen, 1 aanvaard" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "cli", "import", str(path), "--source", "onbestaand"], env=env, capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert bad.returncode == 1
+    assert "Onbekende bron 'onbestaand'" in bad.stderr
+    assert "Traceback" not in bad.stderr
