@@ -1,0 +1,119 @@
+"""Plotly figures shared by pages and reports: Dutch labels, nl-BE numbers, basis stated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from indicators.formatting import MONTH_ABBREVIATIONS
+
+# Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau) for up to 18 regions.
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#FF9DA7", "#9C755F",
+    "#BAB0AC", "#E15759",
+)
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, y_title: str, percent: bool = False) -> go.Figure:
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>"},
+        separators=",.",  # decimal comma, thousands dot (nl-BE)
+        template="plotly_white",
+        legend_title_text="",
+        margin={"l": 40, "r": 20, "t": 70, "b": 40},
+        height=420,
+        hovermode="x unified",
+    )
+    fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else ",")
+    fig.update_xaxes(title_text="")
+    return fig
+
+
+def _month_ticks(fig: go.Figure, months: Sequence[object]) -> None:
+    """Dutch month labels on a date axis (plotly's own are English)."""
+    values = sorted({m for m in months if m is not None})
+    if not values:
+        return
+    step = max(1, len(values) // 12)
+    shown = values[::step]
+    fig.update_xaxes(
+        tickvals=shown,
+        ticktext=[f"{MONTH_ABBREVIATIONS[m.month - 1]} {m.year}" for m in shown],  # type: ignore[attr-defined]
+    )
+
+
+def lines(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str | None,
+    title: str,
+    subtitle: str,
+    y_title: str,
+    names: dict[str, str] | None = None,
+    percent: bool = False,
+    dashed: set[str] | None = None,
+) -> go.Figure:
+    """One line per series (region) over time."""
+    fig = go.Figure()
+    groups = frame.partition_by(series, as_dict=True, maintain_order=True) if series else {("",): frame}
+    for i, (key, part) in enumerate(sorted(groups.items(), key=lambda kv: str(kv[0]))):
+        code = str(key[0])
+        part = part.sort(x)
+        fig.add_trace(
+            go.Scatter(
+                x=part[x].to_list(),
+                y=part[y].to_list(),
+                mode="lines+markers" if part.height < 40 else "lines",
+                name=(names or {}).get(code, code) if series else y_title,
+                line={"color": PALETTE[i % len(PALETTE)], "dash": "dash" if dashed and code in dashed else "solid"},
+            )
+        )
+    _layout(fig, title, subtitle, y_title, percent)
+    if frame.height and frame.schema[x] == pl.Date:
+        _month_ticks(fig, frame[x].to_list())
+    return fig
+
+
+def bars(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str | None,
+    title: str,
+    subtitle: str,
+    y_title: str,
+    names: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
+    percent: bool = False,
+    stacked: bool = True,
+    horizontal: bool = False,
+) -> go.Figure:
+    """Bars per x (region or period), optionally split and stacked by `color`."""
+    fig = go.Figure()
+    groups = frame.partition_by(color, as_dict=True, maintain_order=True) if color else {("",): frame}
+    for i, (key, part) in enumerate(groups.items()):
+        code = str(key[0])
+        xs = [(names or {}).get(str(v), str(v)) if x == "region_code" else v for v in part[x].to_list()]
+        trace = go.Bar(
+            x=part[y].to_list() if horizontal else xs,
+            y=xs if horizontal else part[y].to_list(),
+            orientation="h" if horizontal else "v",
+            name=(labels or {}).get(code, code) if color else y_title,
+            marker_color=PALETTE[i % len(PALETTE)],
+        )
+        fig.add_trace(trace)
+    fig.update_layout(barmode="stack" if stacked else "group")
+    _layout(fig, title, subtitle, y_title, percent)
+    fig.update_layout(hovermode="closest")
+    if horizontal:
+        fig.update_xaxes(tickformat=".0%" if percent else ",")
+        fig.update_yaxes(title_text="", tickformat="")
+    if frame.height and frame.schema[x] == pl.Date:
+        _month_ticks(fig, frame[x].to_list())
+    return fig

@@ -1,0 +1,107 @@
+"""Everything a view needs, read once through data_access for a scope and a region basis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Engine
+
+from data_access import reads
+from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
+from data_access.reads import Basis, Scope
+
+# Region layouts change on these days: ELZ-based networks, then the 2025 municipal mergers.
+LAYOUT_CHANGES = (date(2021, 7, 1), date(2025, 1, 1))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The frames behind every page, for one scope and basis; views only filter and compute."""
+
+    registrations: pl.DataFrame
+    aggregates: pl.DataFrame
+    partners: pl.DataFrame
+    staffing: pl.DataFrame
+    agreements: pl.DataFrame
+    regions: pl.DataFrame
+    populations: pl.DataFrame  # region_code, valid_from, valid_to, population_total, population_0_17
+    network_reference: pl.DataFrame
+    basis: Basis
+    today: date
+    data_version: int
+
+    def region_names(self) -> dict[str, str]:
+        """Region code → name, with the label for registrations that cannot be placed."""
+        names = dict(self.regions.select("region_code", "region_name").iter_rows())
+        names[UNASSIGNED_REGION] = UNASSIGNED_LABEL
+        return names
+
+    def population_on(self, day: date) -> pl.DataFrame:
+        """REGION_POPULATION rows of the layout valid on `day`."""
+        return self.populations.filter(
+            (pl.col("valid_from") <= day)
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= day))
+        ).drop("valid_from", "valid_to")
+
+    def layout_periods(self, start: date, end: date) -> list[tuple[date, date]]:
+        """The parts of [start, end] within which one region layout holds."""
+        if self.basis == "today":
+            return [(start, end)]
+        cuts = [start] + [d for d in LAYOUT_CHANGES if start < d <= end]
+        ends = [date.fromordinal(d.toordinal() - 1) for d in cuts[1:]] + [end]
+        return list(zip(cuts, ends, strict=True))
+
+
+def load_inputs(engine: Engine, scope: Scope, basis: Basis, today: date) -> Inputs:
+    """Read every frame the views need (the expensive part; the UI caches it per data version)."""
+    version = reads.data_version(engine)
+    return Inputs(
+        registrations=reads.registrations(engine, scope, basis=basis, today=today),
+        aggregates=reads.aggregate_reports(engine, scope),
+        partners=_partners_on_basis(engine, scope, basis, today),
+        staffing=reads.staffing(engine, scope),
+        agreements=reads.volume_agreements(engine, scope),
+        regions=reads.regions(engine),
+        populations=_population_layouts(engine, basis, today),
+        network_reference=reads.network_reference_2020(engine),
+        basis=basis,
+        today=today,
+        data_version=version,
+    )
+
+
+def _partners_on_basis(engine: Engine, scope: Scope, basis: Basis, today: date) -> pl.DataFrame:
+    partners = reads.registration_partners(engine, Scope.everything() if basis == "today" else scope)
+    if basis == "then":
+        return partners
+    placed = reads.registrations(engine, scope, basis="today", today=today).select(
+        pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
+    )
+    return (
+        partners.join(placed, on="registration_id", how="inner")
+        .with_columns(region_code=pl.col("_today"))
+        .drop("_today")
+    )
+
+
+def _population_layouts(engine: Engine, basis: Basis, today: date) -> pl.DataFrame:
+    """Population per region for each layout period (one period under today's borders)."""
+    if basis == "today":
+        periods: list[tuple[date, date | None]] = [(date(2018, 1, 1), None)]
+        frames = [reads.region_population(engine, today)]
+    else:
+        starts = [date(2018, 1, 1), *LAYOUT_CHANGES]
+        periods = [
+            (s, date.fromordinal(e.toordinal() - 1) if e else None)
+            for s, e in zip(starts, [*LAYOUT_CHANGES, None], strict=True)
+        ]
+        # Each layout's population is taken on its last day, when every network of it existed.
+        frames = [reads.region_population(engine, e or today) for _, e in periods]
+    return pl.concat(
+        [
+            f.with_columns(valid_from=pl.lit(s), valid_to=pl.lit(e, pl.Date))
+            for f, (s, e) in zip(frames, periods, strict=True)
+        ]
+    )

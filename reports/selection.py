@@ -1,0 +1,57 @@
+"""What the reader selected: period, granularity, regions and region basis (no Streamlit here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import polars as pl
+
+from data_access.reads import Basis
+from indicators.periods import Granularity, month_end, month_start
+
+BASIS_LABELS: dict[str, str] = {
+    "then": "zoals toen georganiseerd",
+    "today": "huidige regio's",
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A period of whole months, the regions to show (empty = all) and the region basis."""
+
+    start: date
+    end: date
+    granularity: Literal["month", "quarter"] = "month"
+    regions: tuple[str, ...] = field(default_factory=tuple)
+    basis: Basis = "then"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", month_start(self.start))
+        object.__setattr__(self, "end", month_end(self.end))
+
+    @property
+    def period_granularity(self) -> Granularity:
+        return self.granularity
+
+    @property
+    def basis_label(self) -> str:
+        """The basis in words, stated on every chart and export."""
+        return f"Regio's {BASIS_LABELS[self.basis]}"
+
+    def in_period(self, column: str = "received_date") -> pl.Expr:
+        """Rows whose date lies in the selected period."""
+        return pl.col(column).is_between(self.start, self.end)
+
+    def in_regions(self, column: str = "region_code") -> pl.Expr:
+        """Rows of the selected regions (every region when none is selected)."""
+        if not self.regions:
+            return pl.lit(True)
+        return pl.col(column).is_in(list(self.regions))
+
+    def period_label(self) -> str:
+        """The period in Dutch, e.g. 'jan. 2024 – dec. 2024'."""
+        from indicators.formatting import month_label
+
+        return f"{month_label(self.start)} – {month_label(self.end)}"

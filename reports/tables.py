@@ -1,0 +1,113 @@
+"""Tables as shown: Dutch headers, nl-BE numbers, and CSV/XLSX exports of exactly that."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import polars as pl
+import xlsxwriter
+
+from indicators.formatting import MISSING, fmt_dec, fmt_int, fmt_pct, month_label, quarter_label
+
+Kind = Literal["text", "int", "dec1", "dec2", "pct", "date", "month", "quarter", "period", "region"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One shown column: the frame column, its Dutch header and how to show its values."""
+
+    key: str
+    label: str
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A frame with its presentation; `notes` travel with it into every export."""
+
+    frame: pl.DataFrame
+    columns: tuple[Column, ...]
+    title: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    region_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.frame.is_empty()
+
+    def display(self) -> pl.DataFrame:
+        """All values as nl-BE text under Dutch headers: what the page shows."""
+        out = {
+            c.label: [_fmt(v, c.kind, self.region_names) for v in self.frame[c.key].to_list()]
+            for c in self.columns
+        }
+        return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
+
+    def to_csv(self) -> bytes:
+        """The shown table as CSV for Excel in Belgium: ';' separator, decimal comma, BOM."""
+        shown = self.display()
+        buffer = io.StringIO()
+        shown.write_csv(buffer, separator=";")
+        lines = [f"# {note}" for note in (self.title, *self.notes)]
+        return ("\ufeff" + "\n".join(lines) + "\n" + buffer.getvalue()).encode("utf-8")
+
+    def to_xlsx(self) -> bytes:
+        """The shown table as XLSX, numbers kept numeric with a Dutch number format."""
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        write_sheet(book, self, "Tabel")
+        book.close()
+        return buffer.getvalue()
+
+
+NUMBER_FORMATS = {"int": "#,##0", "dec1": "#,##0.0", "dec2": "#,##0.00", "pct": "0.0%"}
+
+
+def write_sheet(book: xlsxwriter.Workbook, table: Table, name: str) -> None:
+    """Write `table` (title, notes, header, values) on a new sheet of `book`."""
+    sheet = book.add_worksheet(name[:31])
+    bold = book.add_format({"bold": True})
+    formats = {k: book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
+    sheet.write(0, 0, table.title, bold)
+    for i, note in enumerate(table.notes, start=1):
+        sheet.write(i, 0, note)
+    top = len(table.notes) + 2
+    for col, column in enumerate(table.columns):
+        sheet.write(top, col, column.label, bold)
+        sheet.set_column(col, col, max(12, len(column.label) + 2))
+        for row, value in enumerate(table.frame[column.key].to_list(), start=top + 1):
+            if value is None:
+                sheet.write_blank(row, col, None)
+            elif column.kind in NUMBER_FORMATS:
+                sheet.write_number(row, col, float(value), formats[column.kind])
+            else:
+                sheet.write(row, col, _fmt(value, column.kind, table.region_names))
+
+
+def _fmt(value: object, kind: Kind, names: dict[str, str]) -> str:
+    if value is None:
+        return MISSING
+    if kind == "int":
+        return fmt_int(value)  # type: ignore[arg-type]
+    if kind == "dec1":
+        return fmt_dec(value, 1)  # type: ignore[arg-type]
+    if kind == "dec2":
+        return fmt_dec(value, 2)  # type: ignore[arg-type]
+    if kind == "pct":
+        return fmt_pct(value)  # type: ignore[arg-type]
+    if kind == "date" and isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if kind == "month" and isinstance(value, date):
+        return month_label(value)
+    if kind == "quarter":
+        return quarter_label(str(value))
+    if kind == "period":
+        from indicators.formatting import period_label
+
+        return period_label(str(value))
+    if kind == "region":
+        return names.get(str(value), str(value))
+    return str(value)

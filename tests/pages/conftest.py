@@ -1,0 +1,101 @@
+"""AppTest fixtures: the real pages on a small real demo store (or an empty one)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import create_engine, text
+from streamlit.testing.v1 import AppTest
+
+from data_access import db
+from data_access.bootstrap import prepare_store
+from data_access.settings import Settings, get_settings
+from demo.build import build_demo
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+DEMO_SCALE = 0.03
+TODAY = date.today()
+
+
+def _store_url(directory: Path) -> Iterator[str]:
+    if SERVER_URL.startswith("postgresql"):
+        server = SERVER_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        name = f"app_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield f"{server.rsplit('/', 1)[0]}/{name}"
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        yield f"sqlite:///{directory / 'monitor.db'}"
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A store holding a small synthetic demo (about 4.500 registrations), built once."""
+    directory = tmp_path_factory.mktemp("demo-store")
+    for url in _store_url(directory):
+        settings = Settings(data_dir=directory, database_url=url, pseudonym_key="app-test")
+        engine = db.make_engine(settings)
+        build_demo(engine, settings, scale=DEMO_SCALE, today=TODAY)
+        engine.dispose()
+        yield settings
+
+
+@pytest.fixture
+def empty_settings(tmp_path: Path) -> Iterator[Settings]:
+    """A migrated store with reference data and no imports, where no demo is built."""
+    for url in _store_url(tmp_path):
+        settings = Settings(data_dir=tmp_path, database_url=url, pseudonym_key="app-test", auto_demo=False)
+        engine = db.make_engine(settings)
+        prepare_store(engine)
+        engine.dispose()
+        yield settings
+
+
+def _use(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DATABASE_URL", settings.url)
+    monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", settings.pseudonym_key or "")
+    monkeypatch.setenv("MONITOR_AUTO_DEMO", "true" if settings.auto_demo else "false")
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+PageOpener = Callable[[str], AppTest]
+
+
+@pytest.fixture
+def open_page(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageOpener]:
+    """Run a page of the real app on the demo store: open_page("intakes")."""
+    _use(demo_settings, monkeypatch)
+
+    def opener(name: str) -> AppTest:
+        return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90).run()
+
+    yield opener
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def open_empty_page(empty_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageOpener]:
+    """Run a page of the real app on a store without any registration."""
+    _use(empty_settings, monkeypatch)
+
+    def opener(name: str) -> AppTest:
+        return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90).run()
+
+    yield opener
+    get_settings.cache_clear()
+    st.cache_resource.clear()

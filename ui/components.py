@@ -1,0 +1,46 @@
+"""Rendering a view the same way on every page: notes, figures, tables, downloads, empty state."""
+
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from reports.tables import Table
+from reports.views import View
+
+EMPTY = "Geen gegevens voor deze selectie."
+
+
+def notes(view: View) -> None:
+    """The view's caveats, visible above its figures."""
+    for note in view.notes:
+        st.caption(note)
+
+
+def figure(fig: go.Figure | None, key: str) -> None:
+    """A plotly chart, or the empty state."""
+    if fig is None:
+        st.info(EMPTY)
+        return
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def table(tab: Table, key: str) -> None:
+    """The table as shown (nl-BE text) with CSV and XLSX downloads of exactly that table."""
+    if tab.is_empty:
+        st.info(EMPTY)
+        return
+    st.dataframe(tab.display(), hide_index=True, width="stretch")
+    name = re.sub(r"[^a-z0-9]+", "-", tab.title.lower()).strip("-")
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("CSV downloaden", tab.to_csv, f"{name}.csv", "text/csv", key=f"{key}-csv", on_click="ignore")
+    right.download_button(
+        "XLSX downloaden",
+        tab.to_xlsx,
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        on_click="ignore",
+    )

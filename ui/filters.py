@@ -1,0 +1,96 @@
+"""The sidebar every page shares: period, granularity, regions and region basis, kept across pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
+from indicators.formatting import month_label, quarter_label
+from indicators.periods import add_months, month_start, quarter_bounds, quarter_of
+from reports.selection import BASIS_LABELS, Selection
+
+FIRST_MONTH = date(2018, 9, 1)  # the first networks started in September 2018
+
+
+def _months(today: date) -> list[date]:
+    last = add_months(month_start(today), -1)  # the last full month
+    months = []
+    current = FIRST_MONTH
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def sidebar(regions: pl.DataFrame, today: date | None = None) -> Selection:
+    """Render the shared filters in the sidebar and return the reader's selection."""
+    today = today or date.today()
+    months = _months(today)
+    with st.sidebar:
+        st.subheader("Selectie")
+        granularity = st.segmented_control(
+            "Periode per",
+            ["month", "quarter"],
+            format_func={"month": "Maand", "quarter": "Kwartaal"}.get,
+            default="month",
+            required=True,
+            key="per",
+            persist_state="session",
+        )
+        if granularity == "quarter":
+            quarters = sorted({quarter_of(m) for m in months})
+            first, last = st.select_slider(
+                "Kwartalen",
+                options=quarters,
+                value=(quarters[max(0, len(quarters) - 4)], quarters[-1]),
+                format_func=quarter_label,
+                key="kwartalen",
+                persist_state="session",
+            )
+            start, end = quarter_bounds(first)[0], quarter_bounds(last)[1]
+        else:
+            start, end = st.select_slider(
+                "Maanden",
+                options=months,
+                value=(months[max(0, len(months) - 12)], months[-1]),
+                format_func=month_label,
+                key="maanden",
+                persist_state="session",
+            )
+        basis = st.radio(
+            "Regio's",
+            ["then", "today"],
+            format_func=lambda b: BASIS_LABELS[b].capitalize(),
+            key="basis",
+            persist_state="session",
+            help="Zoals toen georganiseerd: de regio op de datum van aanmelding. Huidige regio's: "
+            "de hele geschiedenis herverdeeld via gemeente → eerstelijnszone → regio van vandaag.",
+        )
+        options = _region_options(regions, start, end, basis)
+        chosen = st.multiselect(
+            "Regio's tonen",
+            list(options),
+            format_func=options.get,
+            placeholder="Alle regio's",
+            key="regios",
+            persist_state="session",
+        )
+    return Selection(start, end, granularity or "month", tuple(chosen), basis or "then")
+
+
+def _region_options(regions: pl.DataFrame, start: date, end: date, basis: str) -> dict[str, str]:
+    """Regions active in the period (as then) or today's regions plus 'niet toe te wijzen'."""
+    if basis == "today":
+        active = regions.filter(pl.col("active_to").is_null())
+    else:
+        active = regions.filter(
+            (pl.col("active_from") <= end)
+            & (pl.col("active_to").is_null() | (pl.col("active_to") >= start))
+        )
+    options = dict(active.select("region_code", "region_name").sort("region_name").iter_rows())
+    if basis == "today":
+        options[UNASSIGNED_REGION] = UNASSIGNED_LABEL
+    return options
