@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -11,9 +13,13 @@ from data_access import db
 from data_access.reference import REFERENCE_DIR, ReferenceError, load_reference
 from data_access.settings import get_settings
 
-app = typer.Typer(help="1G1P Monitor: beheer van de gegevensopslag en rapportering.", no_args_is_help=True)
+app = typer.Typer(
+    help="1G1P Monitor: beheer van de gegevensopslag en rapportering.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Schema van de opslag (Alembic-migraties).", no_args_is_help=True)
-reference_app = typer.Typer(help="Referentiegegevens (regio's, ELZ, gemeenten).", no_args_is_help=True)
+reference_app = typer.Typer(
+    help="Referentiegegevens (regio's, ELZ, gemeenten).", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(reference_app, name="reference")
 
@@ -72,7 +78,9 @@ def reference_load(
 def import_command(
     file: Path = typer.Argument(..., help="Het bronbestand (CSV of XLSX)."),
     source: str = typer.Option(..., "--source", help="Naam van het bronprofiel, bv. uniform."),
-    region: str | None = typer.Option(None, "--region", help="Regiocode, voor bronnen zonder regiokolom."),
+    region: str | None = typer.Option(
+        None, "--region", help="Regiocode, voor bronnen zonder regiokolom."
+    ),
     user: str = typer.Option("cli", "--as", help="Wie importeert (voor de herkomst)."),
 ) -> None:
     """Lees een bronbestand in: controleren, pseudonimiseren, quarantaine, laden."""
@@ -128,6 +136,78 @@ def demo_command(
         f"Demo klaar: {len(build.results)} bestanden, {build.accepted} rijen aanvaard, "
         f"{build.rejected} geweigerd (synthetische gegevens)."
     )
+
+
+INDICATORS = {
+    "intakes": "reports.views.intakes:intakes_view",
+    "response_time": "reports.views.response_time:response_time_view",
+    "referrers": "reports.views.referrers:referrers_view",
+    "volume": "reports.views.volume:volume_view",
+    "staffing": "reports.views.staffing:staffing_view",
+    "reach": "reports.views.reach:reach_view",
+}
+
+
+def _month(value: str, end: bool = False) -> date:
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is geen maand (JJJJ-MM).") from None
+    from indicators.periods import month_end
+
+    return month_end(first) if end else first
+
+
+@app.command("indicator")
+def indicator_command(
+    name: str = typer.Argument(
+        ..., help="intakes, response_time, referrers, volume, staffing of reach."
+    ),
+    start: str = typer.Option(..., "--from", help="Eerste maand, JJJJ-MM."),
+    end: str = typer.Option(..., "--to", help="Laatste maand, JJJJ-MM."),
+    region: list[str] = typer.Option(
+        [], "--region", help="Regiocode (herhaalbaar); standaard alle."
+    ),
+    basis: str = typer.Option(
+        "then", "--basis", help="then (zoals toen) of today (huidige regio's)."
+    ),
+    granularity: str = typer.Option("month", "--per", help="month of quarter."),
+    output: str = typer.Option("csv", "--format", help="csv of xlsx."),
+    out: Path | None = typer.Option(None, "--out", help="Uitvoerbestand; standaard stdout (csv)."),
+) -> None:
+    """Schrijf de tabel die een pagina toont, voor een periode en selectie."""
+    import importlib
+
+    from data_access.reads import Scope
+    from reports.inputs import load_inputs
+    from reports.selection import Selection
+
+    if name not in INDICATORS:
+        _fail(f"Onbekende indicator '{name}'. Kies uit: {', '.join(INDICATORS)}.")
+    if basis not in {"then", "today"} or granularity not in {"month", "quarter"}:
+        _fail("--basis is then of today; --per is month of quarter.")
+    if output not in {"csv", "xlsx"} or (output == "xlsx" and out is None):
+        _fail("--format is csv of xlsx; xlsx vraagt --out BESTAND.")
+    module, function = INDICATORS[name].split(":")
+    view_function = getattr(importlib.import_module(module), function)
+    engine = _engine()
+    db.upgrade(engine)
+    selection = Selection(
+        _month(start),
+        _month(end, end=True),
+        granularity,
+        tuple(region),
+        basis,  # type: ignore[arg-type]
+    )
+    inputs = load_inputs(engine, Scope.everything(), selection.basis, date.today())
+    table = view_function(inputs, selection).table
+    data = table.to_xlsx() if output == "xlsx" else table.to_csv()
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
+        typer.echo(f"{table.title}: {table.frame.height} rijen geschreven naar {out}.")
 
 
 def _ensure_reference(engine: Engine) -> None:

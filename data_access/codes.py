@@ -1,4 +1,4 @@
-"""Harmonised code lists with their Dutch labels (DESIGN §3); codes are stable, labels are UI text."""
+"""Harmonised code lists with Dutch labels (DESIGN §3): codes are stable, labels are UI text."""
 
 from __future__ import annotations
 
@@ -104,7 +104,10 @@ PARTNER_SECTORS: Final = {
     "ANDERE": "Andere",
 }
 
-VOLUME_PARTIES: Final = {"GV": "Gemandateerde voorzieningen", "SDJ": "Sociale dienst jeugdrechtbank"}
+VOLUME_PARTIES: Final = {
+    "GV": "Gemandateerde voorzieningen",
+    "SDJ": "Sociale dienst jeugdrechtbank",
+}
 
 # Region code for registrations that cannot be placed under today's borders (no municipality).
 UNASSIGNED_REGION: Final = "ONBEKEND"

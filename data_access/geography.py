@@ -1,4 +1,4 @@
-"""Which region a municipality belonged to on a date: as organised then, or under today's borders."""
+"""Which region a municipality belonged to on a date: as organised then, or under today's."""
 
 from __future__ import annotations
 
@@ -64,9 +64,7 @@ def with_region(points: pl.LazyFrame, tables: AreaTables, *, on: str = "on") -> 
     return (
         keyed.join(by_municipality, on="_row", how="left")
         .join(by_elz, on="_row", how="left")
-        .with_columns(
-            area_region=pl.coalesce("_r1", "_r2"), area_basis=pl.coalesce("_b1", "_b2")
-        )
+        .with_columns(area_region=pl.coalesce("_r1", "_r2"), area_basis=pl.coalesce("_b1", "_b2"))
         .drop("_row", "_r1", "_r2", "_b1", "_b2")
     )
 

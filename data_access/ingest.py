@@ -1,4 +1,4 @@
-"""Import a source file into the store: validate, quarantine, deduplicate, load in one transaction."""
+"""Import a source file: validate, quarantine, deduplicate, and load in one transaction."""
 
 from __future__ import annotations
 
@@ -30,7 +30,13 @@ from data_access.models import (
     Staffing,
     VolumeAgreement,
 )
-from data_access.profiles import Profile, ProfileError, available_profiles, get_profile, normalise_key
+from data_access.profiles import (
+    Profile,
+    ProfileError,
+    available_profiles,
+    get_profile,
+    normalise_key,
+)
 from data_access.readers import LINE, FatalImportError, RawTable, read_table
 from data_access.settings import Settings
 
@@ -235,7 +241,10 @@ def _context(engine: Engine, settings: Settings, region: str | None, today: date
     with engine.connect() as conn:
         rows = conn.execute(
             select(
-                Municipality.nis_code, Municipality.name, Municipality.valid_from, Municipality.valid_to
+                Municipality.nis_code,
+                Municipality.name,
+                Municipality.valid_from,
+                Municipality.valid_to,
             )
         ).all()
     municipalities = pl.DataFrame(
@@ -245,7 +254,12 @@ def _context(engine: Engine, settings: Settings, region: str | None, today: date
             "valid_from": [r.valid_from for r in rows],
             "valid_to": [r.valid_to for r in rows],
         },
-        schema={"nis_code": pl.String, "name_key": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
+        schema={
+            "nis_code": pl.String,
+            "name_key": pl.String,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+        },
     )
     return Context(region, today, codes, municipalities, settings.key_bytes())
 
@@ -345,7 +359,9 @@ def _quarantine(
     for row in originals.iter_rows(named=True):
         values = {k: v for k, v in row.items() if k not in {LINE, "column", "reason"}}
         if family_header and values.get(family_header):
-            values[family_header] = "pseudoniem:" + pseudonym(ctx.key, str(values[family_header]))[:16]
+            values[family_header] = (
+                "pseudoniem:" + pseudonym(ctx.key, str(values[family_header]))[:16]
+            )
         entries.append(
             {
                 "batch_id": batch_id,
@@ -356,7 +372,13 @@ def _quarantine(
             }
         )
     entries += [
-        {"batch_id": batch_id, "line_number": line, "column_name": None, "reason": reason, "raw_row": values}
+        {
+            "batch_id": batch_id,
+            "line_number": line,
+            "column_name": None,
+            "reason": reason,
+            "raw_row": values,
+        }
         for line, reason, values in raw.broken
     ]
     for start in range(0, len(entries), CHUNK):
@@ -387,32 +409,49 @@ def _write_registrations(
 ) -> tuple[int, int, int]:
     systems = rows["source_system"].unique().to_list()
     existing = _existing_registrations(conn, systems)
-    new, changed, same = _split_against_store(rows, existing, KEYS["registrations"], REGISTRATION_CONTENT)
+    new, changed, same = _split_against_store(
+        rows, existing, KEYS["registrations"], REGISTRATION_CONTENT
+    )
     columns = ["source_system", "source_record_id", *REGISTRATION_CONTENT[:-1]]
     ids: dict[str, int] = {}
     total = max(new.height, 1)
     for start in range(0, new.height, CHUNK):
         chunk = new.slice(start, CHUNK).select(columns).with_columns(batch_id=pl.lit(batch_id))
         result = conn.execute(
-            insert(Registration).returning(Registration.id, Registration.source_system, Registration.source_record_id, sort_by_parameter_order=True),
+            insert(Registration).returning(
+                Registration.id,
+                Registration.source_system,
+                Registration.source_record_id,
+                sort_by_parameter_order=True,
+            ),
             chunk.to_dicts(),
         )
         ids.update({f"{r.source_system}\x1f{r.source_record_id}": r.id for r in result})
         report(0.45 + 0.4 * min(1.0, (start + CHUNK) / total), "Registraties opslaan")
     if changed.height:
-        values = changed.select(["id", *REGISTRATION_CONTENT[:-1]]).rename({"id": "_id"}).with_columns(batch_id=pl.lit(batch_id))
+        values = (
+            changed.select(["id", *REGISTRATION_CONTENT[:-1]])
+            .rename({"id": "_id"})
+            .with_columns(batch_id=pl.lit(batch_id))
+        )
+        table = Registration.__table__
         stmt = (
-            update(Registration.__table__)
-            .where(Registration.__table__.c.id == bindparam("_id"))
+            update(table)  # type: ignore[arg-type]
+            .where(table.c.id == bindparam("_id"))
             .values({c: bindparam(c) for c in [*REGISTRATION_CONTENT[:-1], "batch_id"]})
         )
         for start in range(0, values.height, CHUNK):
             conn.execute(stmt, values.slice(start, CHUNK).to_dicts())
         conn.execute(
-            delete(RegistrationPartner).where(RegistrationPartner.registration_id.in_(changed["id"].to_list()))
+            delete(RegistrationPartner).where(
+                RegistrationPartner.registration_id.in_(changed["id"].to_list())
+            )
         )
         ids.update(
-            {f"{s}\x1f{r}": i for s, r, i in changed.select("source_system", "source_record_id", "id").iter_rows()}
+            {
+                f"{s}\x1f{r}": i
+                for s, r, i in changed.select("source_system", "source_record_id", "id").iter_rows()
+            }
         )
     _link_partners(conn, pl.concat([new, changed.drop("id")], how="diagonal"), ids)
     return new.height, changed.height, same
@@ -421,7 +460,10 @@ def _write_registrations(
 def _existing_registrations(conn: Connection, systems: list[str]) -> pl.DataFrame:
     r = Registration
     stmt = select(
-        r.id, r.source_system, r.source_record_id, *[getattr(r, c) for c in REGISTRATION_CONTENT[:-1]]
+        r.id,
+        r.source_system,
+        r.source_record_id,
+        *[getattr(r, c) for c in REGISTRATION_CONTENT[:-1]],
     ).where(r.source_system.in_(systems))
     records = conn.execute(stmt).all()
     names = ["id", "source_system", "source_record_id", *REGISTRATION_CONTENT[:-1]]
@@ -486,8 +528,11 @@ def _write_aggregate(
         select(a.source_system, a.month, a.measure, a.value).where(a.source_system.in_(systems))
     ).all()
     existing = (
-        pl.DataFrame([tuple(s) for s in stored], schema=["source_system", "month", "measure", "value"], orient="row")
-        .pivot(on="measure", index=["source_system", "month"], values="value")
+        pl.DataFrame(
+            [tuple(s) for s in stored],
+            schema=["source_system", "month", "measure", "value"],
+            orient="row",
+        ).pivot(on="measure", index=["source_system", "month"], values="value")
         if stored
         else pl.DataFrame(schema={"source_system": pl.String, "month": pl.Date})
     )
@@ -500,7 +545,10 @@ def _write_aggregate(
         for source_system, month in changed.select("source_system", "month").iter_rows():
             conn.execute(delete(a).where(a.source_system == source_system, a.month == month))
     long = touched.unpivot(
-        index=["month", "region_code", "source_system"], on=measures, variable_name="measure", value_name="value"
+        index=["month", "region_code", "source_system"],
+        on=measures,
+        variable_name="measure",
+        value_name="value",
     ).filter(pl.col("value").is_not_null())
     if long.height:
         conn.execute(insert(a), long.with_columns(batch_id=pl.lit(batch_id)).to_dicts())
@@ -508,16 +556,23 @@ def _write_aggregate(
     return new.height, changed.height, same
 
 
-def _simple_writer(model: type, keys: list[str], content: list[str]) -> Callable[..., tuple[int, int, int]]:
+def _simple_writer(
+    model: type, keys: list[str], content: list[str]
+) -> Callable[..., tuple[int, int, int]]:
     """Upsert rows of a small keyed table (staffing, volume agreements)."""
 
-    def write(conn: Connection, rows: pl.DataFrame, batch_id: int, report: Progress) -> tuple[int, int, int]:
+    def write(
+        conn: Connection, rows: pl.DataFrame, batch_id: int, report: Progress
+    ) -> tuple[int, int, int]:
         table = model.__table__  # type: ignore[attr-defined]
         stored = conn.execute(select(*[table.c[c] for c in keys + content])).all()
         existing = pl.DataFrame([tuple(s) for s in stored], schema=keys + content, orient="row")
         new, changed, same = _split_against_store(rows, existing, keys, content)
         if new.height:
-            conn.execute(insert(table), new.select(keys + content).with_columns(batch_id=pl.lit(batch_id)).to_dicts())
+            conn.execute(
+                insert(table),
+                new.select(keys + content).with_columns(batch_id=pl.lit(batch_id)).to_dicts(),
+            )
         if changed.height:
             stmt = (
                 update(table)
@@ -525,7 +580,7 @@ def _simple_writer(model: type, keys: list[str], content: list[str]) -> Callable
                 .values({c: bindparam(c) for c in [*content, "batch_id"]})
             )
             params = changed.select(
-                [pl.col(k).alias(f"k_{k}") for k in keys] + content
+                [pl.col(k).alias(f"k_{k}") for k in keys] + [pl.col(c) for c in content]
             ).with_columns(batch_id=pl.lit(batch_id))
             conn.execute(stmt, params.to_dicts())
         report(0.85, "Opgeslagen")
@@ -583,7 +638,9 @@ def manifest_entries(settings: Settings) -> list[dict[str, Any]]:
     path = settings.raw_dir / "manifest.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 DATA_TABLES = (
@@ -608,7 +665,9 @@ def clear_imported_data(engine: Engine) -> None:
         bump_data_version(conn)
 
 
-def rebuild(engine: Engine, settings: Settings, progress: Progress | None = None) -> list[ImportResult]:
+def rebuild(
+    engine: Engine, settings: Settings, progress: Progress | None = None
+) -> list[ImportResult]:
     """Recreate the imported data from the archived raw files, in their original order."""
     entries = manifest_entries(settings)
     clear_imported_data(engine)

@@ -99,21 +99,31 @@ def _unknown_code(column: str, header: str) -> Rule:
 def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split a frame into rows that pass every rule and rejects with all their reasons."""
     if not rules:
-        return frame, pl.DataFrame(schema={LINE: pl.Int64, "column": pl.String, "reason": pl.String})
-    reasons = [pl.when(bad).then(reason).alias(f"_r{i}") for i, (_, bad, reason) in enumerate(rules)]
+        return frame, pl.DataFrame(
+            schema={LINE: pl.Int64, "column": pl.String, "reason": pl.String}
+        )
+    reasons = [
+        pl.when(bad).then(reason).alias(f"_r{i}") for i, (_, bad, reason) in enumerate(rules)
+    ]
     columns = [pl.when(bad).then(pl.lit(h)).alias(f"_c{i}") for i, (h, bad, _) in enumerate(rules)]
     checked = frame.with_columns(*reasons, *columns).with_columns(
-        _reason=pl.concat_str([f"_r{i}" for i in range(len(rules))], separator="; ", ignore_nulls=True),
+        _reason=pl.concat_str(
+            [f"_r{i}" for i in range(len(rules))], separator="; ", ignore_nulls=True
+        ),
         _column=pl.coalesce([f"_c{i}" for i in range(len(rules))]),
     )
     helper = [f"_r{i}" for i in range(len(rules))] + [f"_c{i}" for i in range(len(rules))]
     bad_rows = checked.filter(pl.col("_column").is_not_null())
     good = checked.filter(pl.col("_column").is_null()).drop(*helper, "_reason", "_column")
-    rejects = bad_rows.select(LINE, pl.col("_column").alias("column"), pl.col("_reason").alias("reason"))
+    rejects = bad_rows.select(
+        LINE, pl.col("_column").alias("column"), pl.col("_reason").alias("reason")
+    )
     return good, rejects
 
 
-def _code_expr(profile: Profile, field: str, allowed: dict[str, str], upper: bool = True) -> pl.Expr:
+def _code_expr(
+    profile: Profile, field: str, allowed: dict[str, str], upper: bool = True
+) -> pl.Expr:
     """Map a source value to a harmonised code: through the profile's table, or as-is if known."""
     raw = pl.col(f"{field}_raw")
     table = profile.code_map(field)
@@ -139,7 +149,9 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
             )
         frame = frame.with_columns(region_code_raw=pl.lit(ctx.region))
     elif ctx.region is not None:
-        frame = frame.with_columns(region_code_raw=pl.coalesce("region_code_raw", pl.lit(ctx.region)))
+        frame = frame.with_columns(
+            region_code_raw=pl.coalesce("region_code_raw", pl.lit(ctx.region))
+        )
     frame = frame.with_columns(
         source_record_id=pl.col("source_record_id_raw"),
         region_code=pl.col("region_code_raw").str.to_uppercase(),
@@ -162,7 +174,9 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
     }
     frame = frame.with_columns(
         [
-            _code_expr(profile, f, allowed).alias(f) if f in cols else pl.lit(None, pl.String).alias(f)
+            _code_expr(profile, f, allowed).alias(f)
+            if f in cols
+            else pl.lit(None, pl.String).alias(f)
             for f, allowed in coded.items()
         ]
     )
@@ -172,10 +186,7 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
     cache: dict[str, str] = {}
     frame = frame.with_columns(
         family_id=pl.Series(
-            [
-                None if v is None else cache.setdefault(v, pseudonym(ctx.key, v))
-                for v in family
-            ],
+            [None if v is None else cache.setdefault(v, pseudonym(ctx.key, v)) for v in family],
             dtype=pl.String,
         ),
         partners=_partners_expr(profile) if "partners" in cols else pl.lit(None, pl.String),
@@ -187,7 +198,9 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
         (
             h("region_code"),
             ~pl.col("region_code").is_in(sorted(ctx.region_codes)),
-            pl.format("kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code")),
+            pl.format(
+                "kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code")
+            ),
         ),
         _missing("received_date_raw", h("received_date"), "aanmeldingsdatum"),
         _bad_date("received_date", h("received_date"), fmt),
@@ -204,7 +217,11 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
         (
             h("received_date"),
             pl.col("received_date") > ctx.today,
-            pl.format("kolom {}: datum {} ligt in de toekomst", pl.lit(h("received_date")), pl.col("received_date")),
+            pl.format(
+                "kolom {}: datum {} ligt in de toekomst",
+                pl.lit(h("received_date")),
+                pl.col("received_date"),
+            ),
         ),
         (
             h("first_contact_date"),
@@ -219,7 +236,11 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
         (
             h("first_contact_date"),
             pl.col("first_contact_date") > ctx.today,
-            pl.format("kolom {}: datum {} ligt in de toekomst", pl.lit(h("first_contact_date")), pl.col("first_contact_date")),
+            pl.format(
+                "kolom {}: datum {} ligt in de toekomst",
+                pl.lit(h("first_contact_date")),
+                pl.col("first_contact_date"),
+            ),
         ),
         (
             h("closed_date"),
@@ -249,7 +270,9 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
         "closure_reason",
         pl.col("child_age").cast(pl.Int16),
         "partners",
-    ).with_columns(source_system=pl.format("{}:{}", pl.lit(profile.source_system), pl.col("region_code")))
+    ).with_columns(
+        source_system=pl.format("{}:{}", pl.lit(profile.source_system), pl.col("region_code"))
+    )
     return Prepared(rows, rejects)
 
 
@@ -264,7 +287,9 @@ def _with_municipality(frame: pl.DataFrame, profile: Profile, ctx: Context) -> p
         )
     if "municipality_name" in cols:
         by_name = frame.select(LINE, "municipality_name_raw", "received_date").with_columns(
-            name_key=pl.col("municipality_name_raw").map_elements(normalise_key, return_dtype=pl.String)
+            name_key=pl.col("municipality_name_raw").map_elements(
+                normalise_key, return_dtype=pl.String
+            )
         )
         matched = (
             by_name.join(known, on="name_key")
@@ -278,20 +303,31 @@ def _with_municipality(frame: pl.DataFrame, profile: Profile, ctx: Context) -> p
         )
         return frame.join(matched, on=LINE, how="left")
     if "postcode" in cols and profile.postcode_table is not None:
-        table = pl.read_csv(profile.postcode_table, infer_schema=False).select("postcode", "nis_code")
+        table = pl.read_csv(profile.postcode_table, infer_schema=False).select(
+            "postcode", "nis_code"
+        )
         return frame.join(table, left_on="postcode_raw", right_on="postcode", how="left")
     return frame.with_columns(nis_code=pl.lit(None, pl.String))
 
 
 def _municipality_rules(profile: Profile) -> list[Rule]:
-    for field, what in (("nis_code", "NIS-code"), ("municipality_name", "gemeente"), ("postcode", "postcode")):
+    for field, what in (
+        ("nis_code", "NIS-code"),
+        ("municipality_name", "gemeente"),
+        ("postcode", "postcode"),
+    ):
         if field in profile.columns:
             header = profile.header(field)
             return [
                 (
                     header,
                     pl.col(f"{field}_raw").is_not_null() & pl.col("nis_code").is_null(),
-                    pl.format("kolom {}: onbekende {} '{}'", pl.lit(header), pl.lit(what), pl.col(f"{field}_raw")),
+                    pl.format(
+                        "kolom {}: onbekende {} '{}'",
+                        pl.lit(header),
+                        pl.lit(what),
+                        pl.col(f"{field}_raw"),
+                    ),
                 )
             ]
     return []
@@ -320,8 +356,11 @@ def _age_rules(cols: dict[str, str], h: Callable[[str], str]) -> list[Rule]:
     return [
         (
             h(field),
-            pl.col(f"{field}_raw").is_not_null() & (pl.col("child_age").is_null() | (pl.col("child_age") < 0)),
-            pl.format("kolom {}: geen geldige waarde '{}'", pl.lit(h(field)), pl.col(f"{field}_raw")),
+            pl.col(f"{field}_raw").is_not_null()
+            & (pl.col("child_age").is_null() | (pl.col("child_age") < 0)),
+            pl.format(
+                "kolom {}: geen geldige waarde '{}'", pl.lit(h(field)), pl.col(f"{field}_raw")
+            ),
         )
     ]
 
@@ -331,19 +370,29 @@ def _partners_expr(profile: Profile) -> pl.Expr:
     separator = str(profile.partners.get("separator", ";"))
     fmt = str(profile.partners.get("format", "name"))
     keywords: list[list[str]] = list(profile.partners.get("sector_keywords", []))
-    entries = pl.col("partners_raw").str.split(separator).list.eval(
-        pl.element().str.strip_chars().filter(pl.element() != "")
+    entries = (
+        pl.col("partners_raw")
+        .str.split(separator)
+        .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
     )
 
     def one(entry: pl.Expr) -> pl.Expr:
         if fmt == "sector_name":
             sector = entry.str.extract(r"^([A-Z_]+):", 1)
             name = entry.str.replace(r"^[A-Z_]+:\s*", "")
-            sector = pl.when(sector.is_in(list(codes.PARTNER_SECTORS))).then(sector).otherwise(pl.lit("ANDERE"))
+            sector = (
+                pl.when(sector.is_in(list(codes.PARTNER_SECTORS)))
+                .then(sector)
+                .otherwise(pl.lit("ANDERE"))
+            )
             return pl.concat_str([sector, pl.lit(":"), name])
         sector_expr: pl.Expr = pl.lit("ANDERE")
         for keyword, sector_code in reversed(keywords):
-            sector_expr = pl.when(entry.str.contains(keyword, literal=True)).then(pl.lit(sector_code)).otherwise(sector_expr)
+            sector_expr = (
+                pl.when(entry.str.contains(keyword, literal=True))
+                .then(pl.lit(sector_code))
+                .otherwise(sector_expr)
+            )
         return pl.concat_str([sector_expr, pl.lit(":"), entry])
 
     joined = entries.list.eval(one(pl.element())).list.sort().list.join("|")
@@ -353,7 +402,9 @@ def _partners_expr(profile: Profile) -> pl.Expr:
 def prepare_aggregate(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
     """Monthly totals: one row per month in the file, one store row per month and measure."""
     if ctx.region is None:
-        raise FatalImportError(f"Bron '{profile.name}' vraagt --region CODE (maandtotalen per regio).")
+        raise FatalImportError(
+            f"Bron '{profile.name}' vraagt --region CODE (maandtotalen per regio)."
+        )
     if ctx.region not in ctx.region_codes:
         raise FatalImportError(f"Onbekende regio '{ctx.region}' (--region).")
     fmt = str(profile.reader.get("month_format", "%Y-%m"))
@@ -371,19 +422,27 @@ def prepare_aggregate(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prep
         (
             month_header,
             pl.col("month_raw").is_not_null() & pl.col("month").is_null(),
-            pl.format("kolom {}: ongeldige maand '{}' (verwacht {})", pl.lit(month_header), pl.col("month_raw"), pl.lit(FORMAT_LABELS.get(fmt, fmt))),
+            pl.format(
+                "kolom {}: ongeldige maand '{}' (verwacht {})",
+                pl.lit(month_header),
+                pl.col("month_raw"),
+                pl.lit(FORMAT_LABELS.get(fmt, fmt)),
+            ),
         ),
         (
             month_header,
             pl.col("month") > ctx.today,
-            pl.format("kolom {}: maand {} ligt in de toekomst", pl.lit(month_header), pl.col("month_raw")),
+            pl.format(
+                "kolom {}: maand {} ligt in de toekomst", pl.lit(month_header), pl.col("month_raw")
+            ),
         ),
     ]
     for i, header in enumerate(profile.measures.values()):
         rules.append(
             (
                 header,
-                pl.col(f"m_{i}").is_not_null() & (pl.col(f"v_{i}").is_null() | (pl.col(f"v_{i}") < 0)),
+                pl.col(f"m_{i}").is_not_null()
+                & (pl.col(f"v_{i}").is_null() | (pl.col(f"v_{i}") < 0)),
                 pl.format("kolom {}: geen geldig aantal '{}'", pl.lit(header), pl.col(f"m_{i}")),
             )
         )
@@ -402,7 +461,9 @@ def prepare_aggregate(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prep
 def prepare_staffing(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
     """FTE per region, quarter, function and sector."""
     h = profile.header
-    frame = raw.select(LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()])
+    frame = raw.select(
+        LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
+    )
     frame = frame.with_columns(
         region_code=pl.col("region_code_raw").str.to_uppercase(),
         quarter=pl.col("quarter_raw").str.to_uppercase(),
@@ -411,20 +472,56 @@ def prepare_staffing(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepa
         fte=pl.col("fte_raw").str.replace(",", ".").cast(pl.Float64, strict=False),
     )
     rules: list[Rule] = [
-        (h("region_code"), ~pl.col("region_code").is_in(sorted(ctx.region_codes)) | pl.col("region_code").is_null(), pl.format("kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code_raw"))),
-        (h("quarter"), ~pl.col("quarter").str.contains(r"^\d{4}Q[1-4]$") | pl.col("quarter").is_null(), pl.format("kolom {}: ongeldig kwartaal '{}' (verwacht JJJJQn)", pl.lit(h("quarter")), pl.col("quarter_raw"))),
-        (h("function"), ~pl.col("function").is_in(list(codes.STAFFING_FUNCTIONS)) | pl.col("function").is_null(), pl.format("kolom {}: onbekende functie '{}'", pl.lit(h("function")), pl.col("function_raw"))),
-        (h("sector"), ~pl.col("sector").is_in(list(codes.PARTNER_SECTORS)) | pl.col("sector").is_null(), pl.format("kolom {}: onbekende sector '{}'", pl.lit(h("sector")), pl.col("sector_raw"))),
-        (h("fte"), pl.col("fte").is_null() | (pl.col("fte") < 0), pl.format("kolom {}: geen geldig aantal VTE '{}'", pl.lit(h("fte")), pl.col("fte_raw"))),
+        (
+            h("region_code"),
+            ~pl.col("region_code").is_in(sorted(ctx.region_codes))
+            | pl.col("region_code").is_null(),
+            pl.format(
+                "kolom {}: onbekende regio '{}'",
+                pl.lit(h("region_code")),
+                pl.col("region_code_raw"),
+            ),
+        ),
+        (
+            h("quarter"),
+            ~pl.col("quarter").str.contains(r"^\d{4}Q[1-4]$") | pl.col("quarter").is_null(),
+            pl.format(
+                "kolom {}: ongeldig kwartaal '{}' (verwacht JJJJQn)",
+                pl.lit(h("quarter")),
+                pl.col("quarter_raw"),
+            ),
+        ),
+        (
+            h("function"),
+            ~pl.col("function").is_in(list(codes.STAFFING_FUNCTIONS))
+            | pl.col("function").is_null(),
+            pl.format(
+                "kolom {}: onbekende functie '{}'", pl.lit(h("function")), pl.col("function_raw")
+            ),
+        ),
+        (
+            h("sector"),
+            ~pl.col("sector").is_in(list(codes.PARTNER_SECTORS)) | pl.col("sector").is_null(),
+            pl.format("kolom {}: onbekende sector '{}'", pl.lit(h("sector")), pl.col("sector_raw")),
+        ),
+        (
+            h("fte"),
+            pl.col("fte").is_null() | (pl.col("fte") < 0),
+            pl.format("kolom {}: geen geldig aantal VTE '{}'", pl.lit(h("fte")), pl.col("fte_raw")),
+        ),
     ]
     good, rejects = apply_rules(frame, rules)
-    return Prepared(good.select(LINE, "region_code", "quarter", "function", "sector", "fte"), rejects)
+    return Prepared(
+        good.select(LINE, "region_code", "quarter", "function", "sector", "fte"), rejects
+    )
 
 
 def prepare_volume(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
     """Agreed yearly GV and SDJ numbers per region."""
     h = profile.header
-    frame = raw.select(LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()])
+    frame = raw.select(
+        LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
+    )
     frame = frame.with_columns(
         region_code=pl.col("region_code_raw").str.to_uppercase(),
         year=_int_expr("year_raw").cast(pl.Int32),
@@ -432,10 +529,37 @@ def prepare_volume(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepare
         agreed=_int_expr("agreed_raw"),
     )
     rules: list[Rule] = [
-        (h("region_code"), ~pl.col("region_code").is_in(sorted(ctx.region_codes)) | pl.col("region_code").is_null(), pl.format("kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code_raw"))),
-        (h("year"), pl.col("year").is_null() | (pl.col("year") < 2018) | (pl.col("year") > 2100), pl.format("kolom {}: ongeldig jaar '{}'", pl.lit(h("year")), pl.col("year_raw"))),
-        (h("party"), ~pl.col("party").is_in(list(codes.VOLUME_PARTIES)) | pl.col("party").is_null(), pl.format("kolom {}: partij moet GV of SDJ zijn, niet '{}'", pl.lit(h("party")), pl.col("party_raw"))),
-        (h("agreed"), pl.col("agreed").is_null() | (pl.col("agreed") < 0), pl.format("kolom {}: geen geldig aantal '{}'", pl.lit(h("agreed")), pl.col("agreed_raw"))),
+        (
+            h("region_code"),
+            ~pl.col("region_code").is_in(sorted(ctx.region_codes))
+            | pl.col("region_code").is_null(),
+            pl.format(
+                "kolom {}: onbekende regio '{}'",
+                pl.lit(h("region_code")),
+                pl.col("region_code_raw"),
+            ),
+        ),
+        (
+            h("year"),
+            pl.col("year").is_null() | (pl.col("year") < 2018) | (pl.col("year") > 2100),
+            pl.format("kolom {}: ongeldig jaar '{}'", pl.lit(h("year")), pl.col("year_raw")),
+        ),
+        (
+            h("party"),
+            ~pl.col("party").is_in(list(codes.VOLUME_PARTIES)) | pl.col("party").is_null(),
+            pl.format(
+                "kolom {}: partij moet GV of SDJ zijn, niet '{}'",
+                pl.lit(h("party")),
+                pl.col("party_raw"),
+            ),
+        ),
+        (
+            h("agreed"),
+            pl.col("agreed").is_null() | (pl.col("agreed") < 0),
+            pl.format(
+                "kolom {}: geen geldig aantal '{}'", pl.lit(h("agreed")), pl.col("agreed_raw")
+            ),
+        ),
     ]
     good, rejects = apply_rules(frame, rules)
     return Prepared(good.select(LINE, "region_code", "year", "party", "agreed"), rejects)

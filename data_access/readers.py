@@ -97,8 +97,12 @@ def _read_csv(path: Path, profile: Profile, name: str) -> RawTable:
         if len(row) != len(header):
             raw = {f"veld {i + 1}": v[:200] for i, v in enumerate(row[:50])}
             broken.append(
-                (start, f"{len(row)} velden in plaats van {len(header)} (scheidingsteken "
-                 f"'{delimiter}')", raw)
+                (
+                    start,
+                    f"{len(row)} velden in plaats van {len(header)} (scheidingsteken "
+                    f"'{delimiter}')",
+                    raw,
+                )
             )
         else:
             rows.append(row)

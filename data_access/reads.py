@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, Unpack
 
 import polars as pl
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import ColumnElement, Engine, Select, func, select
 from sqlalchemy.orm import aliased
 
 from data_access import schemas
@@ -59,7 +59,9 @@ class Scope:
         return frame.filter(pl.col(column).is_in(sorted(self.detail_regions)))
 
 
-def _frame(engine: Engine, stmt: Select[tuple[object, ...]], schema: pl.Schema) -> pl.DataFrame:
+def _frame(
+    engine: Engine, stmt: Select[Unpack[tuple[Any, ...]]], schema: pl.Schema
+) -> pl.DataFrame:
     """Run a bound, parameterised select and return a frame of exactly `schema`."""
     with engine.connect() as conn:
         result = conn.execute(stmt)
@@ -71,12 +73,12 @@ def _frame(engine: Engine, stmt: Select[tuple[object, ...]], schema: pl.Schema) 
     return pl.DataFrame(data, schema=schema, strict=False)
 
 
-def _between(column: object, start: date | None, end: date | None) -> list[object]:
-    clauses: list[object] = []
+def _between(column: Any, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
     if start is not None:
-        clauses.append(column >= start)  # type: ignore[operator]
+        clauses.append(column >= start)
     if end is not None:
-        clauses.append(column <= end)  # type: ignore[operator]
+        clauses.append(column <= end)
     return clauses
 
 
@@ -282,9 +284,11 @@ def region_population(engine: Engine, on: date) -> pl.DataFrame:
             .then(pl.lit("stated"))
             .otherwise(pl.col("area_basis")),
         )
-    return placed.select(schemas.REGION_POPULATION.names()).cast(
-        dict(schemas.REGION_POPULATION)
-    ).sort("region_code")
+    return (
+        placed.select(schemas.REGION_POPULATION.names())
+        .cast(schemas.REGION_POPULATION)
+        .sort("region_code")
+    )
 
 
 def network_reference_2020(engine: Engine) -> pl.DataFrame:
@@ -322,22 +326,21 @@ def network_reference_2020(engine: Engine) -> pl.DataFrame:
     )
 
 
-IMPORT_BATCH = pl.Schema(
-    {
-        "batch_id": pl.Int64,
-        "file_name": pl.String,
-        "source_profile": pl.String,
-        "region_code": pl.String,
-        "imported_at": pl.Datetime("us", "UTC"),
-        "imported_by": pl.String,
-        "rows_read": pl.Int64,
-        "rows_accepted": pl.Int64,
-        "rows_rejected": pl.Int64,
-        "rows_duplicate": pl.Int64,
-        "rows_updated": pl.Int64,
-        "status": pl.String,
-    }
-)
+_IMPORT_BATCH_TYPES: dict[str, Any] = {
+    "batch_id": pl.Int64,
+    "file_name": pl.String,
+    "source_profile": pl.String,
+    "region_code": pl.String,
+    "imported_at": pl.Datetime("us", "UTC"),
+    "imported_by": pl.String,
+    "rows_read": pl.Int64,
+    "rows_accepted": pl.Int64,
+    "rows_rejected": pl.Int64,
+    "rows_duplicate": pl.Int64,
+    "rows_updated": pl.Int64,
+    "status": pl.String,
+}
+IMPORT_BATCH = pl.Schema(_IMPORT_BATCH_TYPES)
 
 
 def import_batches(engine: Engine, scope: Scope) -> pl.DataFrame:

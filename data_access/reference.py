@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, delete, func, insert, select
@@ -27,8 +28,9 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 # The day the networks became ELZ-based and covered all of Flanders and Brussels (domain/004).
 ELZ_LAYOUT_FROM = date(2021, 7, 1)
 
-_TEXT = pl.String
-_DATE = pl.Date
+_TEXT: Any = pl.String
+_DATE: Any = pl.Date
+_FLOAT: Any = pl.Float64
 
 
 class ReferenceError(ValueError):
@@ -49,7 +51,7 @@ class ReferenceCounts:
     network_reference: int
 
 
-def _read(directory: Path, name: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _read(directory: Path, name: str, schema: dict[str, Any]) -> pl.DataFrame:
     path = directory / name
     if not path.exists():
         raise ReferenceError(f"Referentiebestand ontbreekt: {path}")
@@ -80,14 +82,16 @@ def _read(directory: Path, name: str, schema: dict[str, pl.DataType]) -> pl.Data
     return converted
 
 
-def _type_label(dtype: pl.DataType) -> str:
+def _type_label(dtype: Any) -> str:
     return "datum (JJJJ-MM-DD)" if dtype == _DATE else "getal"
 
 
 def read_reference(directory: Path = REFERENCE_DIR) -> dict[str, pl.DataFrame]:
     """Read and check every reference file; raises ReferenceError with file, line and column."""
     frames = {
-        "elz": _read(directory, "elz.csv", {"elz_code": _TEXT, "elz_name": _TEXT, "province": _TEXT}),
+        "elz": _read(
+            directory, "elz.csv", {"elz_code": _TEXT, "elz_name": _TEXT, "province": _TEXT}
+        ),
         "municipality": _read(
             directory,
             "municipality.csv",
@@ -162,11 +166,11 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict[str, pl.DataFrame]:
             {
                 "region_code": _TEXT,
                 "network_name": _TEXT,
-                "fte_total": pl.Float64,
-                "fte_coordination": pl.Float64,
-                "fte_team": pl.Float64,
-                "fte_elp": pl.Float64,
-                "fte_other": pl.Float64,
+                "fte_total": _FLOAT,
+                "fte_coordination": _FLOAT,
+                "fte_team": _FLOAT,
+                "fte_elp": _FLOAT,
+                "fte_other": _FLOAT,
                 "fte_note": _TEXT,
                 "inhabitants": pl.Int64,
                 "partners": pl.Int64,
@@ -189,16 +193,19 @@ def _check_codes(frames: dict[str, pl.DataFrame]) -> None:
         ("region_elz.csv", frames["region_elz"], "elz_code", elz_codes),
         ("region_elz.csv", frames["region_elz"], "region_code", region_codes),
         ("region_municipality_2018.csv", frames["region_municipality"], "nis_code", nis_codes),
-        ("region_municipality_2018.csv", frames["region_municipality"], "region_code", region_codes),
+        (
+            "region_municipality_2018.csv",
+            frames["region_municipality"],
+            "region_code",
+            region_codes,
+        ),
         ("networks_2020.csv", frames["networks_2020"], "region_code", region_codes),
         ("population.csv", frames["population"], "nis_code", nis_codes),
     ]
     for name, frame, column, known in checks:
         _require_known(name, frame, column, known)
     for name in ("region_elz", "region_municipality"):
-        _require_known(
-            f"{name}.csv", frames[name], "basis", {"source", "derived", "indicative"}
-        )
+        _require_known(f"{name}.csv", frames[name], "basis", {"source", "derived", "indicative"})
 
 
 def _require_known(name: str, frame: pl.DataFrame, column: str, known: Iterable[str]) -> None:
@@ -273,7 +280,9 @@ def reference_loaded(engine: Engine) -> bool:
 
 def _region_provinces(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """A region's province: the province most of its area lies in (Brussels for BRU)."""
-    by_elz = frames["region_elz"].join(frames["elz"], on="elz_code").select("region_code", "province")
+    by_elz = (
+        frames["region_elz"].join(frames["elz"], on="elz_code").select("region_code", "province")
+    )
     by_nis = (
         frames["region_municipality"]
         .join(frames["municipality"].unique("nis_code"), on="nis_code")

@@ -1,4 +1,4 @@
-"""Aanmeldingen: monthly intakes per region, per 1,000 minors, consults apart, nature of requests."""
+"""Aanmeldingen: intakes per region and month, per 1,000 minors, consults, nature of requests."""
 
 import streamlit as st
 

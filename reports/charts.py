@@ -11,13 +11,30 @@ from indicators.formatting import MONTH_ABBREVIATIONS
 
 # Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau) for up to 18 regions.
 PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-    "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#FF9DA7", "#9C755F",
-    "#BAB0AC", "#E15759",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#4E79A7",
+    "#F28E2B",
+    "#59A14F",
+    "#B07AA1",
+    "#76B7B2",
+    "#EDC948",
+    "#FF9DA7",
+    "#9C755F",
+    "#BAB0AC",
+    "#E15759",
 )
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, y_title: str, percent: bool = False) -> go.Figure:
+def _layout(
+    fig: go.Figure, title: str, subtitle: str, y_title: str, percent: bool = False
+) -> go.Figure:
     fig.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>"},
         separators=",.",  # decimal comma, thousands dot (nl-BE)
@@ -60,7 +77,9 @@ def lines(
 ) -> go.Figure:
     """One line per series (region) over time."""
     fig = go.Figure()
-    groups = frame.partition_by(series, as_dict=True, maintain_order=True) if series else {("",): frame}
+    groups = (
+        frame.partition_by(series, as_dict=True, maintain_order=True) if series else {("",): frame}
+    )
     for i, (key, part) in enumerate(sorted(groups.items(), key=lambda kv: str(kv[0]))):
         code = str(key[0])
         part = part.sort(x)
@@ -70,7 +89,10 @@ def lines(
                 y=part[y].to_list(),
                 mode="lines+markers" if part.height < 40 else "lines",
                 name=(names or {}).get(code, code) if series else y_title,
-                line={"color": PALETTE[i % len(PALETTE)], "dash": "dash" if dashed and code in dashed else "solid"},
+                line={
+                    "color": PALETTE[i % len(PALETTE)],
+                    "dash": "dash" if dashed and code in dashed else "solid",
+                },
             )
         )
     _layout(fig, title, subtitle, y_title, percent)
@@ -96,10 +118,15 @@ def bars(
 ) -> go.Figure:
     """Bars per x (region or period), optionally split and stacked by `color`."""
     fig = go.Figure()
-    groups = frame.partition_by(color, as_dict=True, maintain_order=True) if color else {("",): frame}
+    groups = (
+        frame.partition_by(color, as_dict=True, maintain_order=True) if color else {("",): frame}
+    )
     for i, (key, part) in enumerate(groups.items()):
         code = str(key[0])
-        xs = [(names or {}).get(str(v), str(v)) if x == "region_code" else v for v in part[x].to_list()]
+        xs = [
+            (names or {}).get(str(v), str(v)) if x == "region_code" else v
+            for v in part[x].to_list()
+        ]
         trace = go.Bar(
             x=part[y].to_list() if horizontal else xs,
             y=xs if horizontal else part[y].to_list(),

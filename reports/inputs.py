@@ -26,7 +26,9 @@ class Inputs:
     staffing: pl.DataFrame
     agreements: pl.DataFrame
     regions: pl.DataFrame
-    populations: pl.DataFrame  # region_code, valid_from, valid_to, population_total, population_0_17
+    populations: (
+        pl.DataFrame
+    )  # region_code, valid_from, valid_to, population_total, population_0_17
     network_reference: pl.DataFrame
     basis: Basis
     today: date
@@ -73,7 +75,9 @@ def load_inputs(engine: Engine, scope: Scope, basis: Basis, today: date) -> Inpu
 
 
 def _partners_on_basis(engine: Engine, scope: Scope, basis: Basis, today: date) -> pl.DataFrame:
-    partners = reads.registration_partners(engine, Scope.everything() if basis == "today" else scope)
+    partners = reads.registration_partners(
+        engine, Scope.everything() if basis == "today" else scope
+    )
     if basis == "then":
         return partners
     placed = reads.registrations(engine, scope, basis="today", today=today).select(

@@ -39,7 +39,9 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
         admin.dispose()
     else:
         yield Settings(
-            data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'store.db'}", pseudonym_key="test-key"
+            data_dir=tmp_path,
+            database_url=f"sqlite:///{tmp_path / 'store.db'}",
+            pseudonym_key="test-key",
         )
 
 

@@ -35,7 +35,9 @@ def table(tab: Table, key: str) -> None:
     st.dataframe(tab.display(), hide_index=True, width="stretch")
     name = re.sub(r"[^a-z0-9]+", "-", tab.title.lower()).strip("-")
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("CSV downloaden", tab.to_csv, f"{name}.csv", "text/csv", key=f"{key}-csv", on_click="ignore")
+    left.download_button(
+        "CSV downloaden", tab.to_csv, f"{name}.csv", "text/csv", key=f"{key}-csv", on_click="ignore"
+    )
     right.download_button(
         "XLSX downloaden",
         tab.to_xlsx,

@@ -1,4 +1,4 @@
-"""The sidebar every page shares: period, granularity, regions and region basis, kept across pages."""
+"""The sidebar every page shares: period, granularity, regions and basis, kept across pages."""
 
 from __future__ import annotations
 

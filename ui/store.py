@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from data_access import reads
 from data_access.bootstrap import has_imports, prepare_store
 from data_access.reads import Basis, Scope
 from data_access.settings import get_settings
 from reports.inputs import Inputs, load_inputs
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @st.cache_resource(show_spinner=False)

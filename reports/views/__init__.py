@@ -27,7 +27,9 @@ class View:
         return self.table.is_empty
 
 
-def selected(frame: pl.DataFrame, selection: Selection, date_column: str = "received_date") -> pl.DataFrame:
+def selected(
+    frame: pl.DataFrame, selection: Selection, date_column: str = "received_date"
+) -> pl.DataFrame:
     """The rows in the selected period and regions."""
     return frame.filter(selection.in_period(date_column) & selection.in_regions())
 

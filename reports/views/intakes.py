@@ -1,4 +1,4 @@
-"""Aanmeldingen: monthly intakes per region, per 1,000 minors, consults apart, nature of requests."""
+"""Aanmeldingen: intakes per region and month, per 1,000 minors, consults, nature of requests."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from reports.views import (
 
 
 def intakes_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """region_code, period, period_start, intakes, consults, population_0_17, rate_per_1000, source."""
+    """Intakes per region and period: period, period_start, intakes, consults, population_0_17,
+    rate_per_1000, source."""
     registrations = selected(inputs.registrations, selection)
     aggregates = selected_aggregates(inputs, selection)
     parts = []
@@ -50,7 +51,9 @@ def intakes_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         .agg(
             truncate_to_quarter(pl.col("month").min()).alias("period_start"),
             pl.col("intakes").sum(),
-            pl.when(pl.col("consults").null_count() == 0).then(pl.col("consults").sum()).alias("consults"),
+            pl.when(pl.col("consults").null_count() == 0)
+            .then(pl.col("consults").sum())
+            .alias("consults"),
             pl.col("population_0_17").last(),
             pl.when(pl.col("source").n_unique() > 1)
             .then(pl.lit("gemengd"))
@@ -66,8 +69,14 @@ def intakes_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 
 
 _COLUMNS = [
-    "region_code", "period", "period_start", "intakes", "consults", "population_0_17",
-    "rate_per_1000", "source",
+    "region_code",
+    "period",
+    "period_start",
+    "intakes",
+    "consults",
+    "population_0_17",
+    "rate_per_1000",
+    "source",
 ]
 
 
@@ -118,19 +127,37 @@ def intakes_view(inputs: Inputs, selection: Selection) -> View:
     figures = {}
     if not per_period.is_empty():
         figures["intakes"] = charts.lines(
-            per_period, x="period_start", y="intakes", series="region_code",
-            title=f"Aanmeldingen per {unit}", subtitle=subtitle, y_title="Aanmeldingen", names=names,
+            per_period,
+            x="period_start",
+            y="intakes",
+            series="region_code",
+            title=f"Aanmeldingen per {unit}",
+            subtitle=subtitle,
+            y_title="Aanmeldingen",
+            names=names,
         )
         figures["rate"] = charts.lines(
-            per_period.filter(pl.col("rate_per_1000").is_not_null()), x="period_start",
-            y="rate_per_1000", series="region_code",
-            title=f"Aanmeldingen per 1.000 inwoners jonger dan 18, per {unit}", subtitle=subtitle,
-            y_title="Per 1.000 min-18", names=names,
+            per_period.filter(pl.col("rate_per_1000").is_not_null()),
+            x="period_start",
+            y="rate_per_1000",
+            series="region_code",
+            title=f"Aanmeldingen per 1.000 inwoners jonger dan 18, per {unit}",
+            subtitle=subtitle,
+            y_title="Per 1.000 min-18",
+            names=names,
         )
     if not nature.is_empty():
         figures["nature"] = charts.bars(
-            nature, x="region_code", y="share", color="request_nature",
-            title="Aard van de vraag", subtitle=subtitle, y_title="Aandeel", names=names,
-            labels=dict(REQUEST_NATURES), percent=True, horizontal=True,
+            nature,
+            x="region_code",
+            y="share",
+            color="request_nature",
+            title="Aard van de vraag",
+            subtitle=subtitle,
+            y_title="Aandeel",
+            names=names,
+            labels=dict(REQUEST_NATURES),
+            percent=True,
+            horizontal=True,
         )
     return View(table, figures, {"nature": nature_table}, tuple(notes))

@@ -21,9 +21,20 @@ from data_access.settings import Settings
 
 TODAY = dt.date(2026, 11, 1)
 HEADER = [
-    "registration_id", "family_id", "region_code", "nis_code", "kind", "received_date",
-    "first_contact_date", "closed_date", "referrer", "request_nature", "response_type",
-    "closure_reason", "child_age", "partners",
+    "registration_id",
+    "family_id",
+    "region_code",
+    "nis_code",
+    "kind",
+    "received_date",
+    "first_contact_date",
+    "closed_date",
+    "referrer",
+    "request_nature",
+    "response_type",
+    "closure_reason",
+    "child_age",
+    "partners",
 ]
 GOOD = "R1,F1,KON,34022,aanmelding,2022-01-31,2022-02-20,2022-06-01,CLB,OPVOEDING,GEZINSPLAN,AFGEROND,12,CLB:CLB Kortrijk"
 
@@ -33,7 +44,9 @@ def _csv(path: Path, rows: list[str], header: list[str] = HEADER, sep: str = ","
     return path
 
 
-def _import(engine: Engine, settings: Settings, path: Path, source: str = "uniform", **kw: object) -> ImportResult:
+def _import(
+    engine: Engine, settings: Settings, path: Path, source: str = "uniform", **kw: object
+) -> ImportResult:
     return import_file(engine, settings, path, source, today=TODAY, **kw)  # type: ignore[arg-type]
 
 
@@ -44,7 +57,9 @@ def _count(engine: Engine, model: type) -> int:
 
 def _quarantine(engine: Engine) -> pl.DataFrame:
     with engine.connect() as conn:
-        rows = conn.execute(select(Quarantine.line_number, Quarantine.column_name, Quarantine.reason)).all()
+        rows = conn.execute(
+            select(Quarantine.line_number, Quarantine.column_name, Quarantine.reason)
+        ).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=["line", "column", "reason"], orient="row")
 
 
@@ -54,7 +69,9 @@ def _balanced(result: ImportResult) -> bool:
 
 def test_a_clean_file_is_accepted_whole(engine: Engine, settings: Settings, tmp_path: Path) -> None:
     """Every valid row is stored; the batch records its counts."""
-    result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD.replace("R1,F1", "R2,F2")]))
+    result = _import(
+        engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD.replace("R1,F1", "R2,F2")])
+    )
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 2, 0)
     assert _count(engine, Registration) == 2
     with engine.connect() as conn:
@@ -74,14 +91,20 @@ def test_the_same_file_twice_is_a_no_op(engine: Engine, settings: Settings, tmp_
     assert data_version(engine.connect()) == version
 
 
-def test_a_corrected_file_updates_by_source_record(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_a_corrected_file_updates_by_source_record(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """A later file with the same record id replaces the record instead of adding one."""
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD]))
     corrected = GOOD.replace("2022-06-01", "2022-07-15")
-    result = _import(engine, settings, _csv(tmp_path / "b.csv", [corrected, GOOD.replace("R1,F1", "R2,F2")]))
+    result = _import(
+        engine, settings, _csv(tmp_path / "b.csv", [corrected, GOOD.replace("R1,F1", "R2,F2")])
+    )
     assert (result.rows_accepted, result.rows_updated, result.rows_duplicate) == (2, 1, 0)
     with engine.connect() as conn:
-        closed = conn.scalar(select(Registration.closed_date).where(Registration.source_record_id == "R1"))
+        closed = conn.scalar(
+            select(Registration.closed_date).where(Registration.source_record_id == "R1")
+        )
     assert closed == dt.date(2022, 7, 15)
     assert _count(engine, Registration) == 2
 
@@ -89,12 +112,30 @@ def test_a_corrected_file_updates_by_source_record(engine: Engine, settings: Set
 @pytest.mark.parametrize(
     ("row", "column", "reason"),
     [
-        (GOOD.replace("2022-01-31", "2022-02-30"), "received_date", "onmogelijke datum '2022-02-30'"),
-        (GOOD.replace("2022-01-31", "31-31-2022"), "received_date", "ongeldige of onmogelijke datum"),
-        (GOOD.replace("2022-02-20", "2022-01-02"), "first_contact_date", "eerste contact (2022-01-02) vóór de aanmelding"),
+        (
+            GOOD.replace("2022-01-31", "2022-02-30"),
+            "received_date",
+            "onmogelijke datum '2022-02-30'",
+        ),
+        (
+            GOOD.replace("2022-01-31", "31-31-2022"),
+            "received_date",
+            "ongeldige of onmogelijke datum",
+        ),
+        (
+            GOOD.replace("2022-02-20", "2022-01-02"),
+            "first_contact_date",
+            "eerste contact (2022-01-02) vóór de aanmelding",
+        ),
         (GOOD.replace(",CLB,OPV", ",BUURMAN,OPV"), "referrer", "onbekende code 'BUURMAN'"),
         (GOOD.replace("34022", "99999"), "nis_code", "onbekende NIS-code '99999'"),
-        (GOOD.replace("2022-01-31", "2027-01-31").replace("2022-02-20", "").replace("2022-06-01", ""), "received_date", "in de toekomst"),
+        (
+            GOOD.replace("2022-01-31", "2027-01-31")
+            .replace("2022-02-20", "")
+            .replace("2022-06-01", ""),
+            "received_date",
+            "in de toekomst",
+        ),
         (GOOD.replace("R1,F1,", "R1,,"), "family_id", "gezinssleutel ontbreekt"),
         (GOOD.replace(",12,", ",twaalf,"), "child_age", "geen geldige waarde 'twaalf'"),
     ],
@@ -103,7 +144,9 @@ def test_a_bad_row_is_quarantined_with_line_column_and_reason(
     engine: Engine, settings: Settings, tmp_path: Path, row: str, column: str, reason: str
 ) -> None:
     """A row with a bad value is kept in quarantine, naming line and column; the rest loads."""
-    result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD.replace("R1,F1", "R0,F0"), row]))
+    result = _import(
+        engine, settings, _csv(tmp_path / "a.csv", [GOOD.replace("R1,F1", "R0,F0"), row])
+    )
     assert (result.rows_accepted, result.rows_rejected) == (1, 1)
     assert _balanced(result)
     quarantined = _quarantine(engine).row(0, named=True)
@@ -118,7 +161,12 @@ def test_duplicate_rows_in_a_file_are_counted_not_stored_twice(
     """An identical repeated row is a duplicate; the same id with other content is rejected."""
     other = GOOD.replace("2022-06-01", "2022-08-01")
     result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD, other]))
-    assert (result.rows_read, result.rows_accepted, result.rows_duplicate, result.rows_rejected) == (3, 1, 1, 1)
+    assert (
+        result.rows_read,
+        result.rows_accepted,
+        result.rows_duplicate,
+        result.rows_rejected,
+    ) == (3, 1, 1, 1)
     assert "komt al voor op regel 2" in _quarantine(engine)["reason"][0]
 
 
@@ -126,31 +174,41 @@ def test_an_empty_file_is_refused(engine: Engine, settings: Settings, tmp_path: 
     """An empty file is a fatal error that names the file."""
     path = tmp_path / "leeg.csv"
     path.write_bytes(b"")
-    with pytest.raises(FatalImportError, match="leeg.csv: het bestand is leeg"):
+    with pytest.raises(FatalImportError, match=r"leeg\.csv: het bestand is leeg"):
         _import(engine, settings, path)
 
 
-def test_a_wrong_delimiter_names_the_missing_columns(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_a_wrong_delimiter_names_the_missing_columns(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """A semicolon file for a comma profile fails on line 1 with a hint about the delimiter."""
     path = _csv(tmp_path / "puntkomma.csv", [GOOD.replace(",", ";")], sep=";")
-    with pytest.raises(FatalImportError, match=r"puntkomma\.csv, regel 1: verplichte kolom.*scheidingsteken"):
+    with pytest.raises(
+        FatalImportError, match=r"puntkomma\.csv, regel 1: verplichte kolom.*scheidingsteken"
+    ):
         _import(engine, settings, path)
 
 
-def test_a_missing_required_column_is_named(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_a_missing_required_column_is_named(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """Without received_date the import stops and names that column."""
     header = [h for h in HEADER if h != "received_date"]
     row = ",".join(v for h, v in zip(HEADER, GOOD.split(","), strict=True) if h != "received_date")
-    with pytest.raises(FatalImportError, match="regel 1: verplichte kolom.*received_date"):
+    with pytest.raises(FatalImportError, match=r"regel 1: verplichte kolom.*received_date"):
         _import(engine, settings, _csv(tmp_path / "a.csv", [row], header=header))
 
 
-def test_a_wrong_encoding_names_line_and_column(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_a_wrong_encoding_names_line_and_column(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """A cp1252 byte in a UTF-8 source is refused with its line and column."""
     path = tmp_path / "cp1252.csv"
     content = ",".join(HEADER) + "\n" + GOOD.replace("CLB Kortrijk", "CLB Café") + "\n"
     path.write_bytes(content.encode("cp1252"))
-    with pytest.raises(FatalImportError, match=r"cp1252\.csv, regel 2, kolom \d+: ongeldige tekens"):
+    with pytest.raises(
+        FatalImportError, match=r"cp1252\.csv, regel 2, kolom \d+: ongeldige tekens"
+    ):
         _import(engine, settings, path)
 
 
@@ -160,16 +218,29 @@ def test_a_file_of_another_source_points_to_the_right_profile(
     """A case-tool export given as uniform says which source it looks like."""
     header = "VraagID;ClientID;Type;Ontvangen;EersteContact;Afgesloten;AanmelderCode;VraagCode;AntwoordCode;AfsluitCode;Postcode;Geboortejaar;Partners;ClientNaam;Rijksregisternr;Straat"
     path = tmp_path / "export.csv"
-    path.write_text(header + "\n" + "1;C1;1;2020-03-05 00:00:00;;;10;1;3;;9000;2010;;X;Y;Z\n", encoding="cp1252")
+    path.write_text(
+        header + "\n" + "1;C1;1;2020-03-05 00:00:00;;;10;1;3;;9000;2010;;X;Y;Z\n", encoding="cp1252"
+    )
     with pytest.raises(FatalImportError, match="lijkt op bron 'case_tool'"):
         _import(engine, settings, path, "uniform")
 
 
 def _spreadsheet(path: Path, rows: list[list[object]], formula_at: int | None = None) -> Path:
     headers = [
-        "Dossiernr", "Naam kind", "Datum aanmelding", "Aanmelder", "Aard van de vraag", "Aanbod",
-        "Datum 1e contact", "Afsluitdatum", "Reden afsluiting", "Gemeente", "Leeftijd",
-        "Betrokken partners", "Adres", "Opmerkingen",
+        "Dossiernr",
+        "Naam kind",
+        "Datum aanmelding",
+        "Aanmelder",
+        "Aard van de vraag",
+        "Aanbod",
+        "Datum 1e contact",
+        "Afsluitdatum",
+        "Reden afsluiting",
+        "Gemeente",
+        "Leeftijd",
+        "Betrokken partners",
+        "Adres",
+        "Opmerkingen",
     ]
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Aanmeldingen")
@@ -188,9 +259,20 @@ def _spreadsheet(path: Path, rows: list[list[object]], formula_at: int | None = 
 
 
 SHEET_ROW: list[object] = [
-    "2019-001", "Jan Peeters", dt.date(2019, 3, 4), "Huis v/h Kind", "Opvoeding", "Gezinsplan",
-    "12/03/2019", None, None, "Kortrijk", 7, "CLB Kortrijk; CAW Zuid-West-Vlaanderen",
-    "Kerkstraat 1", "moeder belt terug",
+    "2019-001",
+    "Jan Peeters",
+    dt.date(2019, 3, 4),
+    "Huis v/h Kind",
+    "Opvoeding",
+    "Gezinsplan",
+    "12/03/2019",
+    None,
+    None,
+    "Kortrijk",
+    7,
+    "CLB Kortrijk; CAW Zuid-West-Vlaanderen",
+    "Kerkstraat 1",
+    "moeder belt terug",
 ]
 
 
@@ -211,7 +293,12 @@ def test_a_spreadsheet_is_mapped_and_its_identifiers_never_stored(
     partners = reads.registration_partners(engine, reads.Scope.everything())
     assert set(partners["sector"]) == {"CLB", "CAW"}
     with engine.connect() as conn:
-        dump = " ".join(str(v) for table in ("registration", "quarantine", "partner") for row in conn.execute(text(f"SELECT * FROM {table}")) for v in row)
+        dump = " ".join(
+            str(v)
+            for table in ("registration", "quarantine", "partner")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+            for v in row
+        )
     assert "Peeters" not in dump and "Kerkstraat" not in dump
 
 
@@ -253,15 +340,25 @@ def test_case_tool_export(engine: Engine, settings: Settings, tmp_path: Path) ->
     assert frame["child_age"].to_list() == [10, 8]
     assert "onbekende code '77'" in _quarantine(engine)["reason"][0]
     with engine.connect() as conn:
-        dump = " ".join(str(v) for table in ("registration", "quarantine") for row in conn.execute(text(f"SELECT * FROM {table}")) for v in row)
+        dump = " ".join(
+            str(v)
+            for table in ("registration", "quarantine")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+            for v in row
+        )
     assert "Janssens" not in dump and "123.45" not in dump and "Veldstraat" not in dump
 
 
-def test_monthly_counts_go_to_aggregate_reports(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_monthly_counts_go_to_aggregate_reports(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """Monthly totals become one store row per month and measure; a bad month is quarantined."""
     header = "Maand;Aanmeldingen;Binnen de maand opgenomen;Brede instap;Jeugdhulp;GV;SDJ;Gezin zelf;Andere"
     path = tmp_path / "maand.csv"
-    path.write_text(header + "\n2019-01;40;31;25;5;3;1;4;2\n2019-02;38;30;24;5;3;1;3;2\n2019-13;1;1;1;0;0;0;0;0\n")
+    path.write_text(
+        header
+        + "\n2019-01;40;31;25;5;3;1;4;2\n2019-02;38;30;24;5;3;1;3;2\n2019-13;1;1;1;0;0;0;0;0\n"
+    )
     result = _import(engine, settings, path, "monthly_counts", region="NLI")
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 2, 1)
     aggregates = reads.aggregate_reports(engine, reads.Scope.everything())
@@ -273,7 +370,9 @@ def test_monthly_counts_go_to_aggregate_reports(engine: Engine, settings: Settin
 def test_staffing_and_volume_agreements(engine: Engine, settings: Settings, tmp_path: Path) -> None:
     """Staffing and agreements load into their tables and update on a corrected file."""
     staffing = tmp_path / "staffing.csv"
-    staffing.write_text("region_code,quarter,function,sector,fte\nKON,2020Q1,COORDINATIE,JEUGDHULP,1\nKON,2020Q1,TEAMMEDEWERKER,CAW,\"4,5\"\nKON,2020Q5,ELP,CGG,1\n")
+    staffing.write_text(
+        'region_code,quarter,function,sector,fte\nKON,2020Q1,COORDINATIE,JEUGDHULP,1\nKON,2020Q1,TEAMMEDEWERKER,CAW,"4,5"\nKON,2020Q5,ELP,CGG,1\n'
+    )
     result = _import(engine, settings, staffing, "staffing")
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
     assert reads.staffing(engine, reads.Scope.everything())["fte"].sum() == pytest.approx(5.5)
@@ -283,11 +382,15 @@ def test_staffing_and_volume_agreements(engine: Engine, settings: Settings, tmp_
     volume.write_text("region_code,year,party,agreed\nKON,2022,GV,130\nKON,2022,SDJ,40\n")
     again = _import(engine, settings, volume, "volume_agreements")
     assert (again.rows_updated, again.rows_duplicate) == (1, 1)
-    agreed = reads.volume_agreements(engine, reads.Scope.everything()).sort("party")["agreed"].to_list()
+    agreed = (
+        reads.volume_agreements(engine, reads.Scope.everything()).sort("party")["agreed"].to_list()
+    )
     assert agreed == [130, 40]
 
 
-def test_a_new_legacy_system_is_a_profile_file_not_code(engine: Engine, tmp_path: Path, settings: Settings) -> None:
+def test_a_new_legacy_system_is_a_profile_file_not_code(
+    engine: Engine, tmp_path: Path, settings: Settings
+) -> None:
     """A TOML profile in an extra directory is enough to import a new export format."""
     profiles = tmp_path / "profiles"
     profiles.mkdir()
@@ -319,7 +422,9 @@ referrer = "Via"
         encoding="utf-8",
     )
     path = tmp_path / "brugge.txt"
-    path.write_text("Nr|Gezin|Binnen|Via\n1|G1|03.02.2022|School\n2|G2|04.02.2022|zelf\n3|G3|05.02.2022|buren\n")
+    path.write_text(
+        "Nr|Gezin|Binnen|Via\n1|G1|03.02.2022|School\n2|G2|04.02.2022|zelf\n3|G3|05.02.2022|buren\n"
+    )
     custom = settings.model_copy(update={"profile_dir": profiles})
     result = import_file(engine, custom, path, "brugse_tool", region="NWV", today=TODAY)
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
@@ -333,7 +438,11 @@ def test_an_interrupted_import_leaves_the_store_unchanged(
 ) -> None:
     """Stopping an import half-way through writing rolls back everything of that batch."""
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD]))
-    before = (_count(engine, Registration), _count(engine, ImportBatch), data_version(engine.connect()))
+    before = (
+        _count(engine, Registration),
+        _count(engine, ImportBatch),
+        data_version(engine.connect()),
+    )
     rows = [GOOD.replace("R1,F1", f"X{i},F{i}") for i in range(45_000)]
     path = _csv(tmp_path / "groot.csv", rows)
 
@@ -343,7 +452,11 @@ def test_an_interrupted_import_leaves_the_store_unchanged(
 
     with pytest.raises(KeyboardInterrupt):
         _import(engine, settings, path, progress=interrupt)
-    after = (_count(engine, Registration), _count(engine, ImportBatch), data_version(engine.connect()))
+    after = (
+        _count(engine, Registration),
+        _count(engine, ImportBatch),
+        data_version(engine.connect()),
+    )
     assert after == before
     assert _import(engine, settings, path).rows_accepted == 45_000
 
@@ -377,14 +490,33 @@ def test_a_50_mb_file_imports(engine: Engine, settings: Settings, tmp_path: Path
     assert _count(engine, Registration) == i
 
 
-def test_cli_import_prints_a_dutch_summary_and_fails_clearly(settings: Settings, tmp_path: Path) -> None:
+def test_cli_import_prints_a_dutch_summary_and_fails_clearly(
+    settings: Settings, tmp_path: Path
+) -> None:
     """`1g1p import` prints the summary; an unknown profile exits non-zero with a Dutch message."""
-    env = {**os.environ, "MONITOR_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.url, "MONITOR_PSEUDONYM_KEY": "k"}
+    env = {
+        **os.environ,
+        "MONITOR_DATA_DIR": str(settings.data_dir),
+        "DATABASE_URL": settings.url,
+        "MONITOR_PSEUDONYM_KEY": "k",
+    }
     path = _csv(tmp_path / "a.csv", [GOOD])
-    ok = subprocess.run([sys.executable, "-m", "cli", "import", str(path), "--source", "uniform"], env=env, capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    ok = subprocess.run(
+        [sys.executable, "-m", "cli", "import", str(path), "--source", "uniform"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert ok.returncode == 0, ok.stderr
     assert "1 rijen gelezen, 1 aanvaard" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "cli", "import", str(path), "--source", "onbestaand"], env=env, capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    bad = subprocess.run(
+        [sys.executable, "-m", "cli", "import", str(path), "--source", "onbestaand"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert bad.returncode == 1
     assert "Onbekende bron 'onbestaand'" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -30,21 +30,32 @@ def _load(engine: Engine, settings: Settings, tmp_path: Path) -> None:
     import_file(engine, settings, path, "uniform", today=date(2026, 11, 1))
 
 
-def test_registrations_have_the_declared_schema(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_registrations_have_the_declared_schema(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """Every read returns exactly the schema the indicators are written against."""
     _load(engine, settings, tmp_path)
     frame = reads.registrations(engine, reads.Scope.everything())
     assert frame.schema == schemas.REGISTRATION
     assert frame.height == 4
-    assert reads.registration_partners(engine, reads.Scope.everything()).schema == schemas.REGISTRATION_PARTNER
-    assert reads.aggregate_reports(engine, reads.Scope.everything()).schema == schemas.AGGREGATE_REPORT
+    assert (
+        reads.registration_partners(engine, reads.Scope.everything()).schema
+        == schemas.REGISTRATION_PARTNER
+    )
+    assert (
+        reads.aggregate_reports(engine, reads.Scope.everything()).schema == schemas.AGGREGATE_REPORT
+    )
     assert reads.staffing(engine, reads.Scope.everything()).schema == schemas.STAFFING
-    assert reads.volume_agreements(engine, reads.Scope.everything()).schema == schemas.VOLUME_AGREEMENT
+    assert (
+        reads.volume_agreements(engine, reads.Scope.everything()).schema == schemas.VOLUME_AGREEMENT
+    )
     assert reads.regions(engine).schema == schemas.REGION
     assert reads.region_population(engine, date(2022, 1, 1)).schema == schemas.REGION_POPULATION
 
 
-def test_a_restricted_scope_returns_only_its_regions(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_a_restricted_scope_returns_only_its_regions(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """A reader scoped to Konekti gets Konekti's rows and nothing of Gent or Antwerpen."""
     _load(engine, settings, tmp_path)
     scope = reads.Scope.regions("KON")
@@ -71,7 +82,9 @@ def test_today_basis_reassigns_and_keeps_unplaceable_rows(
     """Under today's borders a row without municipality goes to ONBEKEND; the total is kept."""
     _load(engine, settings, tmp_path)
     then = reads.registrations(engine, reads.Scope.everything())
-    today = reads.registrations(engine, reads.Scope.everything(), basis="today", today=date(2026, 11, 1))
+    today = reads.registrations(
+        engine, reads.Scope.everything(), basis="today", today=date(2026, 11, 1)
+    )
     assert today.height == then.height
     assert today.filter(pl.col("nis_code").is_null())["region_code"].to_list() == ["ONBEKEND"]
     # Antwerpen (11002) belongs to ANT today as it did in 2021.

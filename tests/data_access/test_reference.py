@@ -52,7 +52,9 @@ def test_every_municipality_maps_to_exactly_one_elz(engine: Engine, period_start
     assert set(layout["nis_code"]) == municipalities
 
 
-@pytest.mark.parametrize("on", [date(2021, 7, 1), date(2023, 5, 10), date(2025, 1, 1), date(2026, 11, 1)])
+@pytest.mark.parametrize(
+    "on", [date(2021, 7, 1), date(2023, 5, 10), date(2025, 1, 1), date(2026, 11, 1)]
+)
 def test_every_elz_belongs_to_exactly_one_region_since_july_2021(engine: Engine, on: date) -> None:
     """On any date since 2021-07-01 the 57 ELZ are split over 16 regions without overlap."""
     areas = reads.region_areas(engine).filter(
@@ -65,8 +67,12 @@ def test_every_elz_belongs_to_exactly_one_region_since_july_2021(engine: Engine,
     assert areas["region_code"].n_unique() == 16
 
 
-@pytest.mark.parametrize("on", [date(2019, 6, 1), date(2021, 6, 30), date(2021, 7, 1), date(2025, 3, 1)])
-def test_every_date_and_municipality_resolves_to_at_most_one_region(engine: Engine, on: date) -> None:
+@pytest.mark.parametrize(
+    "on", [date(2019, 6, 1), date(2021, 6, 30), date(2021, 7, 1), date(2025, 3, 1)]
+)
+def test_every_date_and_municipality_resolves_to_at_most_one_region(
+    engine: Engine, on: date
+) -> None:
     """Placing every municipality code on a date never yields two regions."""
     codes = reads.area_tables(engine).crosswalk
     nis = pl.concat([codes["nis_code_old"], codes["nis_code_new"]]).unique()
@@ -108,7 +114,10 @@ def test_indicative_rows_stay_marked(engine: Engine) -> None:
     source = pl.read_csv(REFERENCE_DIR / "region_elz.csv", infer_schema=False)
     assert (areas["basis"] == "indicative").sum() == (
         (source["basis"] == "indicative").sum()
-        + (pl.read_csv(REFERENCE_DIR / "region_municipality_2018.csv", infer_schema=False)["basis"] == "indicative").sum()
+        + (
+            pl.read_csv(REFERENCE_DIR / "region_municipality_2018.csv", infer_schema=False)["basis"]
+            == "indicative"
+        ).sum()
     )
     assert set(areas.filter(pl.col("elz_code") == "elz18")["basis"]) == {"source"}
 
@@ -122,7 +131,9 @@ def test_population_of_konekti_matches_the_reference_notes(engine: Engine) -> No
     assert bru["population_0_17"][0] is None
 
 
-def test_a_broken_reference_file_is_named_with_line_and_column(engine: Engine, tmp_path: Path) -> None:
+def test_a_broken_reference_file_is_named_with_line_and_column(
+    engine: Engine, tmp_path: Path
+) -> None:
     """An unknown ELZ code in region_elz.csv is refused with file, line and column."""
     broken = tmp_path / "ref"
     shutil.copytree(REFERENCE_DIR, broken)

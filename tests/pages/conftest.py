@@ -55,7 +55,9 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
 def empty_settings(tmp_path: Path) -> Iterator[Settings]:
     """A migrated store with reference data and no imports, where no demo is built."""
     for url in _store_url(tmp_path):
-        settings = Settings(data_dir=tmp_path, database_url=url, pseudonym_key="app-test", auto_demo=False)
+        settings = Settings(
+            data_dir=tmp_path, database_url=url, pseudonym_key="app-test", auto_demo=False
+        )
         engine = db.make_engine(settings)
         prepare_store(engine)
         engine.dispose()
@@ -89,7 +91,9 @@ def open_page(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 @pytest.fixture
-def open_empty_page(empty_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageOpener]:
+def open_empty_page(
+    empty_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[PageOpener]:
     """Run a page of the real app on a store without any registration."""
     _use(empty_settings, monkeypatch)
 

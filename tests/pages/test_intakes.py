@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from tests.pages.conftest import PageOpener
 
 

@@ -1,0 +1,59 @@
+"""Imports run one way: app → pages → ui → reports/indicators → data_access (STYLE §1)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ["data_access", "indicators", "checks", "reports", "demo", "ui", "pages"]
+
+# What each layer must never import.
+FORBIDDEN = {
+    "data_access": {"indicators", "reports", "ui", "pages", "demo", "checks", "streamlit", "cli"},
+    "indicators": {"reports", "ui", "pages", "demo", "checks", "streamlit", "sqlalchemy", "cli"},
+    "checks": {"reports", "ui", "pages", "demo", "streamlit", "cli"},
+    "reports": {"ui", "pages", "streamlit", "cli"},
+    "demo": {"ui", "pages", "streamlit", "reports", "cli"},
+    "ui": {"pages", "sqlalchemy", "cli"},
+    "pages": {"sqlalchemy", "sqlite3", "psycopg", "cli"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Imports only for type checkers create no runtime dependency.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_layer_imports_only_downwards(package: str) -> None:
+    """No module of a layer imports a layer above it (or Streamlit below the UI)."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & FORBIDDEN[package])
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_nothing_imports_pages() -> None:
+    """Pages are run by Streamlit, never imported."""
+    for path in ROOT.rglob("*.py"):
+        if (
+            ".venv" in path.parts
+            or ".tools" in path.parts
+            or path.parts[len(ROOT.parts)] == "tests"
+        ):
+            continue
+        assert "pages" not in _imports(path), path
