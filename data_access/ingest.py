@@ -477,7 +477,11 @@ def _existing_registrations(conn: Connection, systems: list[str]) -> pl.DataFram
         .where(Registration.source_system.in_(systems))
     ).all()
     partners = (
-        pl.DataFrame([tuple(x) for x in links], schema=["id", "sector", "name"], orient="row")
+        pl.DataFrame(
+            [tuple(x) for x in links],
+            schema={"id": pl.Int64, "sector": pl.String, "name": pl.String},
+            orient="row",
+        )
         .with_columns(entry=pl.concat_str(["sector", pl.lit(":"), "name"]))
         .group_by("id")
         .agg(pl.col("entry").sort().str.join("|").alias("partners"))

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
         default=True,
         description="Build the demo data when the app starts on an empty store.",
     )
+    demo_scale: float = Field(
+        default=1.0,
+        description="Size of that first-start demo: 1 ≈ 150.000 registrations.",
+    )
 
     @property
     def url(self) -> str:

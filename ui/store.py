@@ -39,7 +39,12 @@ def ensure_data() -> None:
         "(ongeveer 150.000 registraties); dit duurt ongeveer een halve minuut."
     )
     bar = st.progress(0.0, text="Demo opbouwen…")
-    build_demo(engine(), settings, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+    build_demo(
+        engine(),
+        settings,
+        scale=settings.demo_scale,
+        progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
+    )
     bar.empty()
     st.rerun()
 
