@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, Unpack
+from typing import Any, Literal
 
 import polars as pl
 from sqlalchemy import ColumnElement, Engine, Select, func, select
@@ -60,7 +60,7 @@ class Scope:
 
 
 def _frame(
-    engine: Engine, stmt: Select[Unpack[tuple[Any, ...]]], schema: pl.Schema
+    engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema
 ) -> pl.DataFrame:
     """Run a bound, parameterised select and return a frame of exactly `schema`."""
     with engine.connect() as conn:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +64,7 @@ class DemoManifest:
         return sum(self.registrations.values())
 
 
-def _segments(regions: pl.DataFrame, end: date) -> list[Segment]:
+def _segments(regions: pl.DataFrame, end: date, exported: date) -> list[Segment]:
     segments: list[Segment] = []
     for region in regions.sort("region_code").iter_rows(named=True):
         code = str(region["region_code"])
@@ -77,7 +77,9 @@ def _segments(regions: pl.DataFrame, end: date) -> list[Segment]:
                 segments.append(Segment(code, source, start, legacy_end, min(LEGACY_EXPORT, end)))
         uniform_start = max(start, ELZ_LAYOUT_FROM)
         if uniform_start <= stop:
-            segments.append(Segment(code, "uniform", uniform_start, stop, end))
+            # Current files are exported the day before today: they hold requests up to the
+            # last full month and every contact or closure since, so recent months are complete.
+            segments.append(Segment(code, "uniform", uniform_start, stop, exported))
     return segments
 
 
@@ -103,7 +105,7 @@ def generate_demo(
         for k, part in enumerate(("traits", "simulate", "files", "staffing", "volume"))
     }
     traits = network_traits(streams["traits"], codes)
-    segments = _segments(regions, end)
+    segments = _segments(regions, end, today - timedelta(days=1))
     starts = dict(
         zip(regions["region_code"].to_list(), regions["active_from"].to_list(), strict=True)
     )

@@ -303,6 +303,19 @@ def _as_date(column: str) -> pl.Expr:
     return pl.when(col != NONE).then(col).cast(pl.Int32).cast(pl.Date).alias(column)
 
 
+def _calendar_month_days(received: np.ndarray) -> np.ndarray:
+    """Days from each received day to the same day next month (31 Jan → 28/29 Feb)."""
+    day = received.astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    offset = (day - month.astype("datetime64[D]")).astype(np.int64)
+    following = month + 1
+    length = ((following + 1).astype("datetime64[D]") - following.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    deadline = following.astype("datetime64[D]") + np.minimum(offset, length - 1)
+    return (deadline - day).astype(np.int64)
+
+
 def _outcomes(
     rng: np.random.Generator,
     traits: dict[str, Traits],
@@ -318,12 +331,17 @@ def _outcomes(
     # Teams get slightly faster every year after the 2021 reform.
     p_within = np.clip(base + 0.012 * np.maximum(year - 2021, 0), 0.5, 0.95)
     within = rng.random(n) < p_within
-    # Within: at most 27 days, inside any calendar month; late: past every one-month deadline.
-    delay = np.where(
-        within,
-        np.minimum(rng.gamma(1.6, 6.0, n), 27),
-        32 + rng.exponential(25.0, n) + (rng.random(n) < 0.05) * rng.uniform(60, 200, n),
-    ).astype(np.int64)
+    # Each request's own calendar-month deadline (28 to 31 days): teams that make it often do
+    # so in its last days, which is where the calendar-month and 30-day rules part ways.
+    allowed = _calendar_month_days(received)
+    near_deadline = rng.random(n) < 0.15
+    in_time = np.where(
+        near_deadline,
+        allowed - rng.integers(0, 5, n),
+        np.minimum(rng.gamma(1.6, 6.5, n), allowed),
+    )
+    late = allowed + 1 + rng.exponential(20.0, n) + (rng.random(n) < 0.05) * rng.uniform(60, 200, n)
+    delay = np.where(within, in_time, late).astype(np.int64)
     response_cum = np.stack([_cumulative(traits[c].responses) for c in codes])
     response = _draw(rng, response_cum, region)
     dropped = ~consult & (rng.random(n) < DROPPED_SHARE)

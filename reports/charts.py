@@ -40,8 +40,10 @@ def _layout(
         separators=",.",  # decimal comma, thousands dot (nl-BE)
         template="plotly_white",
         legend_title_text="",
+        # Below the plot: with 16 regions a side legend would take half the chart's width.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
         margin={"l": 40, "r": 20, "t": 70, "b": 40},
-        height=420,
+        height=520,
         hovermode="x unified",
     )
     fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else ",")

@@ -19,5 +19,5 @@ def demo_banner() -> None:
     if is_demo_store(engine()):
         st.warning(
             "**Demomodus** — deze monitor toont synthetische gegevens, geen echte registraties.",
-            icon="🧪",
+            icon=":material/science:",
         )

@@ -522,9 +522,13 @@ def test_cli_import_prints_a_dutch_summary_and_fails_clearly(
     assert "Traceback" not in bad.stderr
 
 
-def test_a_second_file_of_a_source_without_partners(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_a_second_file_of_a_source_without_partners(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     """A later batch of a source whose stored rows have no partners compares and loads fine."""
     bare = GOOD.replace(",CLB:CLB Kortrijk", ",")
     _import(engine, settings, _csv(tmp_path / "a.csv", [bare]))
-    result = _import(engine, settings, _csv(tmp_path / "b.csv", [bare, bare.replace("R1,F1", "R2,F2")]))
+    result = _import(
+        engine, settings, _csv(tmp_path / "b.csv", [bare, bare.replace("R1,F1", "R2,F2")])
+    )
     assert (result.rows_accepted, result.rows_duplicate) == (1, 1)

@@ -138,15 +138,16 @@ def test_deterministic_for_a_seed(tmp_path: Path) -> None:
 
 
 def test_uniform_rows_within_network_activity(small: DemoManifest) -> None:
-    """No uniform row before its network's start (or the uniform switch) or after the last full
-    month."""
+    """No uniform request before its network's start (or the uniform switch) or after the last
+    full month; follow-up events reach up to the export the day before today."""
     regions = pl.read_csv(REFERENCE_DIR / "regions.csv", try_parse_dates=True)
     rows = _uniform(small).join(regions, on="region_code")
     assert rows.filter(pl.col("received_date") < pl.col("active_from")).height == 0
     assert rows.filter(pl.col("received_date") < date(2021, 7, 1)).height == 0
     assert rows["received_date"].max() <= LAST_DAY  # type: ignore[operator]
     for column in ("first_contact_date", "closed_date"):
-        assert rows[column].max() <= LAST_DAY  # type: ignore[operator]
+        assert rows[column].max() < TODAY  # type: ignore[operator]
+    assert rows["first_contact_date"].max() > LAST_DAY  # type: ignore[operator]
     assert set(rows["region_code"]) == set(
         regions.filter(pl.col("active_to").is_null())["region_code"]
     )

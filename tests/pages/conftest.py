@@ -75,6 +75,7 @@ def _use(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 PageOpener = Callable[[str], AppTest]
+PAGE_FILES = {path.stem: path for path in (ROOT / "pages").glob("*/*.py")}
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def open_page(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Itera
     _use(demo_settings, monkeypatch)
 
     def opener(name: str) -> AppTest:
-        return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90).run()
+        return AppTest.from_file(str(PAGE_FILES[name]), default_timeout=90).run()
 
     yield opener
     get_settings.cache_clear()
@@ -98,7 +99,7 @@ def open_empty_page(
     _use(empty_settings, monkeypatch)
 
     def opener(name: str) -> AppTest:
-        return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90).run()
+        return AppTest.from_file(str(PAGE_FILES[name]), default_timeout=90).run()
 
     yield opener
     get_settings.cache_clear()

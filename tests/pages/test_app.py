@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_access import db, reads
 from data_access.bootstrap import has_imports
 from data_access.settings import Settings, get_settings
-from tests.pages.conftest import ROOT, PageOpener
+from tests.pages.conftest import PAGE_FILES, ROOT, PageOpener
 
 
 def test_navigation_lists_the_dutch_pages(open_page: PageOpener) -> None:
@@ -19,8 +19,17 @@ def test_navigation_lists_the_dutch_pages(open_page: PageOpener) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     assert not at.exception
     source = (ROOT / "app.py").read_text(encoding="utf-8")
-    for title in ["Overzicht", "Aanmeldingen", "Tijdige opname", "Aanmelders",
-                  "Volumeafspraken GV/SDJ", "Personeelsinzet", "Bereik en trajecten", "Importeren"]:
+    assert not list((ROOT / "pages").glob("*.py")), "page scripts belong in sub-folders (app.py)"
+    for title in [
+        "Overzicht",
+        "Aanmeldingen",
+        "Tijdige opname",
+        "Aanmelders",
+        "Volumeafspraken GV/SDJ",
+        "Personeelsinzet",
+        "Bereik en trajecten",
+        "Importeren",
+    ]:
         assert f'title="{title}"' in source
 
 
@@ -30,7 +39,9 @@ def test_every_page_shows_the_demo_banner(open_page: PageOpener) -> None:
     assert any("Demomodus" in w.value for w in at.warning)
 
 
-def test_first_start_on_an_empty_store_builds_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_start_on_an_empty_store_builds_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Starting on an empty embedded store builds the demo, then shows synthetic figures."""
     monkeypatch.setenv("MONITOR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'monitor.db'}")
@@ -38,9 +49,11 @@ def test_first_start_on_an_empty_store_builds_the_demo(tmp_path: Path, monkeypat
     monkeypatch.setenv("MONITOR_AUTO_DEMO", "true")
     get_settings.cache_clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "pages" / "intakes.py"), default_timeout=180).run()
+    at = AppTest.from_file(str(PAGE_FILES["intakes"]), default_timeout=180).run()
     assert not at.exception
-    engine = db.make_engine(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'monitor.db'}"))
+    engine = db.make_engine(
+        Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'monitor.db'}")
+    )
     assert has_imports(engine)
     assert reads.registrations(engine, reads.Scope.everything()).height > 500
     at.run()

@@ -1,0 +1,161 @@
+"""Importeren: importing an uploaded file, the list of import batches and a batch's quarantine."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Final, Literal
+
+import polars as pl
+from sqlalchemy import Engine
+
+from data_access import reads
+from data_access.ingest import ImportResult, Progress, import_file
+from data_access.profiles import available_profiles
+from data_access.reads import Scope
+from data_access.settings import Settings
+from indicators.formatting import fmt_int
+from reports.tables import Column, Table
+
+# Batch times are stored in UTC and shown as the beheerder's wall-clock time.
+LOCAL_TIME_ZONE: Final = "Europe/Brussels"
+
+# The common registration format every network moves to (DESIGN §4): offered first.
+UNIFORM: Final = "uniform"
+
+# How many batches the page lists (the newest first).
+RECENT_BATCHES: Final = 50
+
+
+def profile_labels(settings: Settings) -> dict[str, str]:
+    """Source profile name → its Dutch label; the uniform format (the normal path) first."""
+    profiles = available_profiles(settings.profile_dir)
+    order = sorted(profiles, key=lambda name: (name != UNIFORM, profiles[name].label))
+    return {name: profiles[name].label for name in order}
+
+
+def needs_region(settings: Settings, source: str) -> bool:
+    """Whether files of this source carry no region column, so the region must be chosen."""
+    profile = available_profiles(settings.profile_dir).get(source)
+    return profile is not None and profile.requires_region
+
+
+def region_choices(engine: Engine) -> dict[str, str]:
+    """Region code → name of every region, past ones included (old files name old networks)."""
+    regions = reads.regions(engine).sort("region_name")
+    return dict(regions.select("region_code", "region_name").iter_rows())
+
+
+def import_upload(
+    engine: Engine,
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    source: str,
+    *,
+    region: str | None = None,
+    user: str = "beheerder (UI)",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import uploaded bytes as a file named `file_name` (its extension picks CSV or XLSX).
+
+    The bytes go to a private temporary directory that is removed afterwards; the store keeps
+    its own copy of every imported file. Raises FatalImportError or ProfileError (Dutch).
+    """
+    safe_name = Path(file_name).name or "upload.csv"
+    with tempfile.TemporaryDirectory(prefix="1g1p-upload-") as directory:
+        path = Path(directory) / safe_name
+        path.write_bytes(data)
+        return import_file(
+            engine,
+            settings,
+            path,
+            source,
+            region=region,
+            user=user,
+            display_name=file_name,
+            progress=progress,
+        )
+
+
+def outcome(
+    result: ImportResult,
+) -> tuple[Literal["info", "warning", "success"], list[tuple[str, str]]]:
+    """How to show an import's result: the kind of message, and its counts as (label, nl-BE
+    number); no counts for a file that was already imported."""
+    if result.already_imported_as is not None:
+        return "info", []
+    counts = [
+        ("Gelezen", result.rows_read),
+        ("Aanvaard", result.rows_accepted),
+        ("Geweigerd", result.rows_rejected),
+        ("Dubbel", result.rows_duplicate),
+    ]
+    kind: Literal["warning", "success"] = "warning" if result.rows_rejected else "success"
+    return kind, [(label, fmt_int(value)) for label, value in counts]
+
+
+_BATCH_COLUMNS: Final = (
+    Column("batch_id", "Batch", "text"),
+    Column("file_name", "Bestand"),
+    Column("source_profile", "Bron"),
+    Column("region_code", "Regio", "region"),
+    Column("imported_at_local", "Ingelezen op"),
+    Column("imported_by", "Door"),
+    Column("rows_read", "Gelezen", "int"),
+    Column("rows_accepted", "Aanvaard", "int"),
+    Column("rows_updated", "Waarvan bijgewerkt", "int"),
+    Column("rows_rejected", "Geweigerd", "int"),
+    Column("rows_duplicate", "Dubbel", "int"),
+    Column("status", "Status"),
+)
+
+
+def batches_table(engine: Engine, scope: Scope, limit: int = RECENT_BATCHES) -> Table:
+    """The most recent import batches, newest first, with their row counts and who imported."""
+    batches = reads.import_batches(engine, scope).head(limit)
+    frame = batches.with_columns(
+        imported_at_local=pl.col("imported_at")
+        .dt.convert_time_zone(LOCAL_TIME_ZONE)
+        .dt.strftime("%d/%m/%Y %H:%M")
+    )
+    return Table(
+        frame,
+        _BATCH_COLUMNS,
+        title="Recente importbatches",
+        notes=(
+            "Per batch geldt: gelezen = aanvaard + geweigerd + dubbel. Geweigerde rijen staan in "
+            "quarantaine met regel, kolom en reden.",
+        ),
+        region_names=region_choices(engine),
+    )
+
+
+def batch_choices(batches: Table) -> dict[int, str]:
+    """Batches with rejected rows as selectbox labels: id → "Batch 12 · a.csv (3 geweigerd)"."""
+    with_rejects = batches.frame.filter(pl.col("rows_rejected") > 0)
+    return {
+        row[
+            "batch_id"
+        ]: f"Batch {row['batch_id']} · {row['file_name']} ({row['rows_rejected']} geweigerd)"
+        for row in with_rejects.iter_rows(named=True)
+    }
+
+
+def quarantine_table(engine: Engine, scope: Scope, batch_id: int) -> Table:
+    """The rejected rows of one batch: line in the file, column, reason and the raw values."""
+    rows = reads.quarantined_rows(engine, scope, batch_id)
+    return Table(
+        rows,
+        (
+            Column("line_number", "Regel", "text"),
+            Column("column_name", "Kolom"),
+            Column("reason", "Reden"),
+            Column("raw_row", "Oorspronkelijke rij"),
+        ),
+        title=f"Quarantaine batch {batch_id}",
+        notes=(
+            "Geweigerde rijen zoals ze in het bestand stonden, zonder namen; de gezinssleutel is "
+            "gepseudonimiseerd. Verbeter ze in de bron en lees het bestand opnieuw in.",
+        ),
+    )

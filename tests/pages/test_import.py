@@ -1,0 +1,124 @@
+"""The Importeren page: uploading a file, its summary and quarantine, and the batch list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, reads
+from data_access.ingest import import_file
+from data_access.settings import Settings
+from tests.pages.conftest import PageOpener
+
+HEADER = (
+    "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
+    "closed_date,referrer,request_nature,response_type,closure_reason,child_age,partners"
+)
+GOOD = "R1,F1,KON,34022,aanmelding,2022-01-31,2022-02-20,2022-06-01,CLB,OPVOEDING,GEZINSPLAN,AFGEROND,12,"
+BAD = GOOD.replace("R1,F1", "R2,F2").replace(",CLB,", ",BUURMAN,")
+UPLOAD = f"{HEADER}\n{GOOD}\n{BAD}\n".encode()
+
+
+def _upload(at: AppTest, name: str, data: bytes, source: str = "uniform") -> AppTest:
+    at.file_uploader(key="bestand").set_value((name, data, "text/csv"))
+    at.selectbox(key="bron").set_value(source)
+    at.run()
+    at.button(key="importeer").click().run()
+    return at
+
+
+def _data_version(settings: Settings) -> int:
+    engine = db.make_engine(settings)
+    try:
+        return reads.data_version(engine)
+    finally:
+        engine.dispose()
+
+
+def test_it_renders_the_form_and_the_batch_list(open_page: PageOpener) -> None:
+    """On the demo store: title, upload form with every profile, the batches and their downloads."""
+    at = open_page("import")
+    assert not at.exception
+    assert at.title[0].value == "Importeren"
+    assert {
+        "Uniform registratieformaat (CSV of XLSX)",
+        "Export uit een dossierpakket (legacy)",
+        "Maandtotalen zonder dossiers (legacy)",
+    } <= set(at.selectbox(key="bron").options)
+    assert at.button(key="importeer").disabled  # nothing uploaded yet
+    shown = at.dataframe[0].value
+    assert {"Bestand", "Gelezen", "Aanvaard", "Geweigerd", "Dubbel", "Door", "Ingelezen op"} <= set(
+        shown.columns
+    )
+    assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
+
+
+def test_an_upload_is_imported_with_summary_counts_and_quarantine(
+    open_empty_page: PageOpener, empty_settings: Settings
+) -> None:
+    """Uploading a file with one bad row imports the good one, shows the counts and quarantines the bad."""
+    at = open_empty_page("import")
+    version = _data_version(empty_settings)
+    _upload(at, "konekti.csv", UPLOAD)
+    assert not at.exception
+    assert not at.error
+    summary = next(w.value for w in at.warning if "konekti.csv" in w.value)
+    assert "2 rijen gelezen, 1 aanvaard" in summary and "1 geweigerd" in summary
+    assert {m.label: m.value for m in at.metric} == {
+        "Gelezen": "2",
+        "Aanvaard": "1",
+        "Geweigerd": "1",
+        "Dubbel": "0",
+    }
+    quarantine = at.dataframe[0].value
+    assert quarantine["Regel"].tolist() == ["3"]
+    assert "BUURMAN" in quarantine["Reden"].iloc[0]
+    batches = at.dataframe[1].value
+    assert batches["Bestand"].tolist() == ["konekti.csv"]
+    assert batches["Door"].tolist() == ["beheerder (UI)"]
+    assert _data_version(empty_settings) != version  # other pages re-read their data
+
+
+def test_a_wrong_file_shows_a_dutch_error_not_a_traceback(open_empty_page: PageOpener) -> None:
+    """A file without the profile's columns gives st.error naming file and columns."""
+    at = _upload(open_empty_page("import"), "verkeerd.csv", b"a;b\n1;2\n")
+    assert not at.exception
+    assert "Import mislukt" in at.error[0].value
+    assert "verkeerd.csv, regel 1" in at.error[0].value
+    assert any("nog geen bestanden" in i.value for i in at.info)
+
+
+def test_a_source_without_region_column_needs_a_region(open_empty_page: PageOpener) -> None:
+    """For a legacy export without region column the button waits for a region."""
+    at = open_empty_page("import")
+    at.file_uploader(key="bestand").set_value(("export.csv", b"x\n", "text/csv"))
+    at.selectbox(key="bron").set_value("case_tool").run()
+    assert at.button(key="importeer").disabled
+    at.selectbox(key="regio").set_value("GNT").run()
+    assert not at.button(key="importeer").disabled
+
+
+def test_an_earlier_batch_quarantine_can_be_viewed(
+    open_empty_page: PageOpener, empty_settings: Settings, tmp_path: Path
+) -> None:
+    """A batch imported earlier (here by import_file) is listed and its quarantine can be opened."""
+    path = tmp_path / "eerder.csv"
+    path.write_bytes(UPLOAD)
+    engine = db.make_engine(empty_settings)
+    batch = import_file(engine, empty_settings, path, "uniform", user="cli").batch_id
+    engine.dispose()
+    at = open_empty_page("import")
+    assert not at.exception
+    assert at.dataframe[0].value["Bestand"].tolist() == ["eerder.csv"]
+    assert at.selectbox(key="quarantaine").value == batch
+    assert at.dataframe[1].value["Regel"].tolist() == ["3"]
+    assert {"quarantine-csv", "quarantine-xlsx"} <= {b.key for b in at.get("download_button")}
+
+
+def test_empty_store_says_nothing_was_imported(open_empty_page: PageOpener) -> None:
+    """Without any import the page shows the form and says no file was read yet."""
+    at = open_empty_page("import")
+    assert not at.exception
+    assert any("nog geen bestanden" in i.value for i in at.info)
+    assert not at.dataframe

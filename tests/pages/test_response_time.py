@@ -1,0 +1,130 @@
+"""The Tijdige opname page on a real demo store and on an empty one."""
+
+from __future__ import annotations
+
+import polars as pl
+from streamlit.testing.v1 import AppTest
+
+from data_access import db
+from data_access.reads import Scope
+from data_access.settings import Settings
+from indicators.response_time import Rule, rule_comparison, timeliness_by_region_month
+from reports.inputs import load_inputs
+from reports.selection import Selection
+from reports.views import selected, selected_aggregates
+from tests.pages.conftest import TODAY, PageOpener
+
+
+def _shown(at: AppTest, index: int = 0) -> pl.DataFrame:
+    return pl.from_pandas(at.dataframe[index].value)
+
+
+def _number(value: str) -> int:
+    return int(value.replace(".", ""))
+
+
+def _expected_counts(settings: Settings, at: AppTest, rule: Rule) -> dict[str, tuple[int, int]]:
+    """Region name → (tijdig, laat) over the page's selected period, from the indicator."""
+    start, end = at.select_slider(key="maanden").value
+    engine = db.make_engine(settings)
+    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    engine.dispose()
+    selection = Selection(start, end)
+    counts = timeliness_by_region_month(
+        selected(inputs.registrations, selection),
+        selected_aggregates(inputs, selection),
+        TODAY,
+        rule,
+    )
+    names = inputs.region_names()
+    totals = counts.group_by("region_code").agg(pl.col("tijdig").sum(), pl.col("laat").sum())
+    return {names[code]: (tijdig, laat) for code, tijdig, laat in totals.iter_rows()}
+
+
+def _shown_counts(at: AppTest) -> dict[str, tuple[int, int]]:
+    shown = _shown(at).with_columns(
+        pl.col("Tijdig", "Laat").str.replace_all(".", "", literal=True).cast(pl.Int64)
+    )
+    totals = shown.group_by("Regio").agg(pl.col("Tijdig").sum(), pl.col("Laat").sum())
+    return {region: (tijdig, laat) for region, tijdig, laat in totals.iter_rows()}
+
+
+def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
+    """It shows the title, the rate and days charts, four tables and their downloads."""
+    at = open_page("response_time")
+    assert not at.exception
+    assert at.title[0].value == "Tijdige opname"
+    assert len(at.get("plotly_chart")) == 2
+    assert len(at.dataframe) == 4
+    assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
+    assert list(_shown(at).columns) == [
+        "Regio",
+        "Periode",
+        "Tijdig",
+        "Laat",
+        "Vervallen",
+        "Lopend",
+        "Binnen de maand (%)",
+        "Bron",
+    ]
+    assert any("in detail mag zien" in c.value for c in at.caption)
+    assert _shown(at, 3).columns[0] == "Dossiernummer"
+
+
+def test_switching_the_rule_recounts_every_region(
+    open_page: PageOpener, demo_settings: Settings
+) -> None:
+    """The table shows the calendar-month counts, and after switching the 30-day counts."""
+    at = open_page("response_time")
+    assert _shown_counts(at) == _expected_counts(demo_settings, at, "calendar_month")
+    at.button_group(key="regel").set_value("30_days").run()
+    assert not at.exception
+    assert "Binnen 30 dagen (%)" in _shown(at).columns
+    assert "Binnen de maand (%)" not in _shown(at).columns
+    assert _shown_counts(at) == _expected_counts(demo_settings, at, "30_days")
+    assert any("Regel: 30 dagen" in c.value for c in at.caption)
+
+
+def test_the_comparison_puts_both_rules_side_by_side(
+    open_page: PageOpener, demo_settings: Settings
+) -> None:
+    """The comparison table shows, per region, the indicator's counts under both rules."""
+    at = open_page("response_time")
+    start, end = at.select_slider(key="maanden").value
+    engine = db.make_engine(demo_settings)
+    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    engine.dispose()
+    expected = rule_comparison(selected(inputs.registrations, Selection(start, end)), TODAY)
+    shown = _shown(at, 1)
+    names = inputs.region_names()
+    assert list(shown["Regio"]) == [names[c] for c in expected["region_code"]]
+    assert [_number(v) for v in shown["Beoordeeld (kalendermaand)"]] == expected[
+        "n_calendar_month"
+    ].to_list()
+    assert [_number(v) for v in shown["Beoordeeld (30 dagen)"]] == expected["n_30_days"].to_list()
+
+
+def test_choosing_one_region_narrows_every_table(open_page: PageOpener) -> None:
+    """Selecting Konekti leaves only Konekti's rows in the tables and fewer assessed intakes."""
+    at = open_page("response_time")
+    everyone = sum(t + late for t, late in _shown_counts(at).values())
+    at.multiselect(key="regios").set_value(["KON"]).run()
+    assert not at.exception
+    assert set(_shown(at)["Regio"]) == {"Konekti"}
+    assert set(_shown(at, 1)["Regio"]) == {"Konekti"}
+    assert 0 < sum(t + late for t, late in _shown_counts(at).values()) < everyone
+
+
+def test_quarters_label_every_period_as_a_quarter(open_page: PageOpener) -> None:
+    """Switching to quarters labels every period of the table as a quarter."""
+    at = open_page("response_time")
+    at.button_group(key="per").set_value("quarter").run()
+    assert not at.exception
+    assert all(" K" in p for p in _shown(at)["Periode"])
+
+
+def test_empty_store_shows_the_empty_state(open_empty_page: PageOpener) -> None:
+    """Without data the page says so instead of failing."""
+    at = open_empty_page("response_time")
+    assert not at.exception
+    assert any("Geen gegevens" in i.value for i in at.info)

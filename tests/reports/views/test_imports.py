@@ -1,0 +1,132 @@
+"""The import helpers on a real store: an uploaded file with a bad row, its batch and quarantine."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from data_access import reads
+from data_access.ingest import FatalImportError, ImportResult
+from data_access.reads import Scope
+from data_access.settings import Settings
+from reports.views.imports import (
+    batch_choices,
+    batches_table,
+    import_upload,
+    needs_region,
+    outcome,
+    profile_labels,
+    quarantine_table,
+    region_choices,
+)
+
+HEADER = (
+    "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
+    "closed_date,referrer,request_nature,response_type,closure_reason,child_age,partners"
+)
+GOOD = "R1,F1,KON,34022,aanmelding,2022-01-31,2022-02-20,2022-06-01,CLB,OPVOEDING,GEZINSPLAN,AFGEROND,12,CLB:CLB Kortrijk"
+BAD_DATE = GOOD.replace("R1,F1", "R3,F3").replace("2022-01-31", "2022-13-45")
+UPLOAD = "\n".join([HEADER, GOOD, GOOD.replace("R1,F1", "R2,F2"), BAD_DATE]).encode() + b"\n"
+
+
+def _upload(
+    engine: Engine, settings: Settings, data: bytes = UPLOAD, name: str = "kon_2022.csv"
+) -> ImportResult:
+    return import_upload(engine, settings, data, name, "uniform")
+
+
+def test_an_upload_is_imported_under_its_own_name(engine: Engine, settings: Settings) -> None:
+    """The bytes are read as the named file; the batch records the upload's name and the UI user."""
+    result = _upload(engine, settings)
+    assert (
+        result.rows_read,
+        result.rows_accepted,
+        result.rows_rejected,
+        result.rows_duplicate,
+    ) == (3, 2, 1, 0)
+    batch = reads.import_batches(engine, Scope.everything()).row(0, named=True)
+    assert (batch["file_name"], batch["imported_by"]) == ("kon_2022.csv", "beheerder (UI)")
+
+
+def test_the_temporary_copy_is_removed(
+    engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing of the upload stays in the temporary directory after the import."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    _upload(engine, settings)
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_file_of_the_wrong_source_raises_a_dutch_error(
+    engine: Engine, settings: Settings
+) -> None:
+    """Missing columns stop the import with a message naming the file and the columns."""
+    with pytest.raises(FatalImportError, match=r"verkeerd\.csv, regel 1: verplichte kolom"):
+        _upload(engine, settings, b"a;b\n1;2\n", "verkeerd.csv")
+
+
+def test_the_batches_table_shows_counts_in_dutch(engine: Engine, settings: Settings) -> None:
+    """The batch list shows who imported what, when (local time) and how many rows went where."""
+    _upload(engine, settings)
+    shown = batches_table(engine, Scope.everything()).display()
+    row = shown.row(0, named=True)
+    assert (row["Bestand"], row["Bron"], row["Door"]) == (
+        "kon_2022.csv",
+        "uniform",
+        "beheerder (UI)",
+    )
+    assert (row["Gelezen"], row["Aanvaard"], row["Geweigerd"], row["Dubbel"]) == (
+        "3",
+        "2",
+        "1",
+        "0",
+    )
+    assert len(row["Ingelezen op"]) == len("22/11/2026 07:28")
+
+
+def test_the_quarantine_names_line_and_reason(engine: Engine, settings: Settings) -> None:
+    """The rejected row is listed with its line in the file (header = line 1) and a reason."""
+    result = _upload(engine, settings)
+    assert result.batch_id is not None
+    table = quarantine_table(engine, Scope.everything(), result.batch_id)
+    shown = table.display()
+    assert shown["Regel"].to_list() == ["4"]
+    assert "2022-13-45" in shown["Reden"].item()
+    assert "R3" in shown["Oorspronkelijke rij"].item()
+    assert "2022-13-45" in table.to_csv().decode("utf-8")
+
+
+def test_batch_choices_list_only_batches_with_rejected_rows(
+    engine: Engine, settings: Settings
+) -> None:
+    """A clean batch is not offered for the quarantine view; a batch with rejects is."""
+    bad = _upload(engine, settings)
+    _upload(
+        engine, settings, "\n".join([HEADER, GOOD.replace("R1,F1", "R9,F9")]).encode(), "schoon.csv"
+    )
+    choices = batch_choices(batches_table(engine, Scope.everything()))
+    assert choices == {bad.batch_id: f"Batch {bad.batch_id} · kon_2022.csv (1 geweigerd)"}
+
+
+def test_outcome_tells_how_to_show_a_result(engine: Engine, settings: Settings) -> None:
+    """Rejected rows warn with the counts; the same file again is only an info, without counts."""
+    first = _upload(engine, settings)
+    assert outcome(first) == (
+        "warning",
+        [("Gelezen", "3"), ("Aanvaard", "2"), ("Geweigerd", "1"), ("Dubbel", "0")],
+    )
+    again = _upload(engine, settings)
+    assert outcome(again) == ("info", [])
+
+
+def test_profiles_and_regions_for_the_form(engine: Engine, settings: Settings) -> None:
+    """Every profile is offered with its label; legacy exports without region column need one."""
+    labels = profile_labels(settings)
+    assert labels["uniform"] == "Uniform registratieformaat (CSV of XLSX)"
+    assert needs_region(settings, "case_tool") and not needs_region(settings, "uniform")
+    assert region_choices(engine)["KON"] == "Konekti"

@@ -1,0 +1,211 @@
+"""The overview's key figures and changes on hand-built inputs with every kind of source."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from data_access import schemas
+from indicators.response_time import timeliness_by_region
+from reports.inputs import Inputs
+from reports.selection import Selection
+from reports.views.overview import TOTAL, change_text, compared, key_figures, overview_view
+
+TODAY = date(2024, 6, 1)
+# January–March 2024; the previous period is October–December 2023, last year January–March 2023.
+PERIOD = Selection(date(2024, 1, 1), date(2024, 3, 31))
+
+# fmt: off
+_KEYS = ["id", "family_id", "region_code", "kind", "received_date", "first_contact_date", "closed_date", "referrer", "response_type", "closure_reason", "source_system"]
+_ROWS = [
+    # AAA (uniform format): the period
+    (1, "F1", "AAA", "aanmelding", date(2024, 1, 31), date(2024, 2, 29), None, "CLB", "GEZINSPLAN", None, "uniform"),
+    (2, "F1", "AAA", "aanmelding", date(2024, 1, 31), date(2024, 3, 1), None, "GV", "KORTDURENDE_BEGELEIDING", None, "uniform"),
+    (3, "F2", "AAA", "aanmelding", date(2024, 2, 10), date(2024, 2, 12), None, "SDJ", "CONSULT", None, "uniform"),
+    (4, "F3", "AAA", "aanmelding", date(2024, 3, 5), None, date(2024, 3, 20), "CAW", None, "CLIENT_HAAKT_AF", "uniform"),
+    (5, "F4", "AAA", "consult", date(2024, 2, 1), None, None, None, None, None, "uniform"),
+    # AAA: the previous period (2 intakes, 2 consults) and last year (1 intake)
+    (6, "F5", "AAA", "aanmelding", date(2023, 11, 2), date(2023, 11, 3), None, "CLB", "GEZINSPLAN", None, "uniform"),
+    (7, "F6", "AAA", "aanmelding", date(2023, 12, 2), date(2023, 12, 3), None, "CLB", "GEZINSPLAN", None, "uniform"),
+    (8, "F7", "AAA", "consult", date(2023, 12, 4), None, None, None, None, None, "uniform"),
+    (9, "F8", "AAA", "consult", date(2023, 12, 5), None, None, None, None, None, "uniform"),
+    (10, "F9", "AAA", "aanmelding", date(2023, 2, 2), date(2023, 2, 3), None, "CLB", "GEZINSPLAN", None, "uniform"),
+    # BBB (hand-kept spreadsheet: no consult questions), only in the period
+    (11, "G1", "BBB", "aanmelding", date(2024, 2, 1), date(2024, 2, 5), None, "ONDERWIJS", "GEZINSPLAN", None, "spreadsheet"),
+]
+# fmt: on
+
+# CCC reports monthly counts only.
+_COUNTS = [
+    ("CCC", date(2024, 1, 1), "intakes", 5),
+    ("CCC", date(2024, 1, 1), "within_month", 4),
+    ("CCC", date(2024, 1, 1), "referrer_group:BREDE_INSTAP", 3),
+    ("CCC", date(2024, 1, 1), "referrer_group:GV", 2),
+    ("CCC", date(2023, 12, 1), "intakes", 10),
+    ("CCC", date(2023, 12, 1), "within_month", 5),
+]
+
+
+def _registrations() -> pl.DataFrame:
+    frame = pl.DataFrame([dict(zip(_KEYS, row, strict=True)) for row in _ROWS])
+    return frame.with_columns(
+        source_system=pl.format("{}:{}", "source_system", "region_code"),
+        source_record_id=pl.col("id").cast(pl.String),
+        batch_id=pl.lit(1),
+    ).select(
+        pl.col(name).cast(dtype)
+        if name in frame.columns or name in {"source_record_id", "batch_id"}
+        else pl.lit(None, dtype).alias(name)
+        for name, dtype in schemas.REGISTRATION.items()
+    )
+
+
+def _empty(schema: pl.Schema) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
+
+
+def _inputs(
+    registrations: pl.DataFrame | None = None,
+    counts: list[tuple[str, date, str, int]] | None = None,
+) -> Inputs:
+    counts = _COUNTS if counts is None else counts
+    aggregates = pl.DataFrame(
+        [(*row, f"monthly_counts:{row[0]}") for row in counts],
+        schema=schemas.AGGREGATE_REPORT,
+        orient="row",
+    )
+    regions = pl.DataFrame(
+        {
+            "region_code": ["AAA", "BBB", "CCC"],
+            "region_name": ["Alfa", "Bravo", "Charlie"],
+            "active_from": [date(2018, 9, 1)] * 3,
+            "active_to": [None] * 3,
+            "name_basis": ["source"] * 3,
+        },
+        schema=schemas.REGION,
+    )
+    return Inputs(
+        registrations=_registrations() if registrations is None else registrations,
+        aggregates=aggregates,
+        partners=_empty(schemas.REGISTRATION_PARTNER),
+        staffing=_empty(schemas.STAFFING),
+        agreements=_empty(schemas.VOLUME_AGREEMENT),
+        regions=regions,
+        populations=_empty(schemas.REGION_POPULATION),
+        network_reference=pl.DataFrame(),
+        basis="then",
+        today=TODAY,
+        data_version=1,
+    )
+
+
+def test_key_figures_count_every_source_and_leave_unknowns_empty() -> None:
+    """Rows and monthly counts both count; a spreadsheet has no consults, counts no families."""
+    figures = key_figures(_inputs(), PERIOD)
+    expected = pl.DataFrame(
+        {
+            "region_code": ["AAA", "BBB", "CCC"],
+            "intakes": [4, 1, 5],
+            "consults": [1, None, None],
+            "tijdig": [2, 1, 4],
+            "laat": [1, 0, 1],
+            "brede_instap": [2, 1, 3],
+            "gv": [1, 0, 2],
+            "sdj": [1, 0, 0],
+            "families": [1, 1, None],
+            "source": ["rijen", "rijen", "maandtotalen"],
+        }
+    )
+    got = figures.select(expected.columns).with_columns(pl.col(pl.Int64, pl.UInt32).cast(pl.Int64))
+    assert got.to_dicts() == expected.to_dicts()
+
+
+def test_the_timeliness_rate_is_the_indicators() -> None:
+    """Binnen de maand per region is timeliness_by_region's rate (31 Jan → 29 Feb 2024 is on time)."""
+    inputs = _inputs()
+    figures = key_figures(inputs, PERIOD)
+    in_period = inputs.registrations.filter(PERIOD.in_period())
+    expected = timeliness_by_region(
+        in_period, inputs.aggregates.filter(PERIOD.in_period("month")), TODAY
+    ).select("region_code", pl.col("rate").alias("within_month"))
+    assert figures.select("region_code", "within_month").to_dicts() == expected.to_dicts()
+    assert figures.filter(pl.col("region_code") == "AAA")["within_month"].item() == pytest.approx(
+        2 / 3
+    )
+
+
+def test_the_total_recomputes_rates_from_the_summed_counts() -> None:
+    """The total adds counts up and divides the sums, not the regions' rates."""
+    total = compared(_inputs(), PERIOD).filter(pl.col("region_code") == TOTAL).row(0, named=True)
+    assert (total["intakes"], total["gv"], total["sdj"]) == (10, 3, 1)
+    assert total["within_month"] == pytest.approx(7 / 9)
+    assert total["brede_instap_share"] == pytest.approx(6 / 10)
+    assert (total["consults"], total["families"]) == (1, 2)
+
+
+def test_changes_use_data_outside_the_selected_period() -> None:
+    """Intakes change against October–December 2023 and January–March 2023."""
+    rows = {r["region_code"]: r for r in compared(_inputs(), PERIOD).to_dicts()}
+    assert rows["AAA"]["intakes_change_prev"] == pytest.approx((4 - 2) / 2)
+    assert rows["AAA"]["intakes_change_last_year"] == pytest.approx((4 - 1) / 1)
+    assert rows["AAA"]["within_month_change_prev"] == pytest.approx(2 / 3 - 1)
+    assert rows["CCC"]["intakes_change_prev"] == pytest.approx((5 - 10) / 10)
+    assert rows["BBB"]["intakes_change_prev"] is None  # no data then: no change, not +100%
+    assert rows[TOTAL]["intakes_change_prev"] == pytest.approx((10 - 12) / 12)
+    # Consults: the total compares the same regions (AAA only): 1 now against 2 before.
+    assert rows[TOTAL]["consults_change_prev"] == pytest.approx(-0.5)
+    # Families: BBB, counted now, did not report before, so the total has no comparison.
+    assert rows[TOTAL]["families_change_prev"] is None
+
+
+def test_the_view_shows_tiles_table_and_chart() -> None:
+    """Tiles carry nl-BE values and signed Dutch changes; the table starts with the total."""
+    view = overview_view(_inputs(), PERIOD)
+    tiles = {t.label: t for t in view.tiles}
+    assert tiles["Aanmeldingen"].value == "10"
+    assert tiles["Aanmeldingen"].delta == "-16,7% t.o.v. vorige periode"
+    assert tiles["Aanmeldingen"].delta_last_year == "+900,0% t.o.v. zelfde periode vorig jaar"
+    assert tiles["Aanmeldingen"].trend == (7, 2, 1)
+    assert tiles["Binnen de maand opgenomen"].value == "77,8%"
+    assert tiles["Gezinnen bereikt"].delta is None
+    assert "1 van 3 regio's" in tiles["Consultvragen"].help
+    shown = view.table.display()
+    assert shown["Regio"].to_list() == ["Vlaanderen (totaal)", "Alfa", "Bravo", "Charlie"]
+    assert shown["Consultvragen"].to_list() == ["1", "1", "–", "–"]
+    assert shown["Δ vorige periode"].to_list() == ["-16,7%", "100,0%", "–", "-50,0%"]
+    assert list(view.figures) == ["intakes"]
+    assert [t.name for t in view.figures["intakes"].data] == [
+        "jan. 2023 – mrt. 2023",
+        PERIOD.period_label(),
+    ]
+
+
+def test_selected_regions_are_totalled_under_their_own_label() -> None:
+    """With regions chosen the total is theirs, and it is not called Flanders."""
+    view = overview_view(_inputs(), Selection(PERIOD.start, PERIOD.end, regions=("AAA",)))
+    assert view.total_label == "Geselecteerde regio's"
+    assert view.table.display()["Aanmeldingen"].to_list() == ["4", "4"]
+
+
+def test_change_text_signs_and_units() -> None:
+    """Relative changes read as percentages, rate changes as points; unknown stays None."""
+    assert change_text(0.123, "relative", "vorige periode") == "+12,3% t.o.v. vorige periode"
+    assert change_text(-0.021, "points", "vorig jaar") == "-2,1 ptn t.o.v. vorig jaar"
+    assert change_text(None, "relative", "vorige periode") is None
+
+
+def test_no_data_gives_an_empty_view() -> None:
+    """Without any registration or count the view is empty, without tiles or charts."""
+    view = overview_view(_inputs(_registrations().clear(), []), PERIOD)
+    assert view.is_empty
+    assert view.tiles == ()
+    assert view.figures == {}
+
+
+def test_a_period_into_the_running_month_is_flagged() -> None:
+    """A period that reaches the current month says that month is incomplete."""
+    running = Selection(date(2024, 4, 1), TODAY)
+    assert any("lopende maand (jun. 2024)" in n for n in overview_view(_inputs(), running).notes)
+    assert not any("lopende maand" in n for n in overview_view(_inputs(), PERIOD).notes)
