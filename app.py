@@ -13,13 +13,20 @@ st.set_page_config(page_title="1G1P Monitor", page_icon=":material/monitoring:",
 
 PAGES = {
     "Cijfers": [
-        st.Page("pages/figures/overview.py", title="Overzicht", icon=":material/dashboard:", default=True),
+        st.Page(
+            "pages/figures/overview.py",
+            title="Overzicht",
+            icon=":material/dashboard:",
+            default=True,
+        ),
         st.Page("pages/figures/intakes.py", title="Aanmeldingen", icon=":material/inbox:"),
         st.Page("pages/figures/response_time.py", title="Tijdige opname", icon=":material/timer:"),
         st.Page("pages/figures/referrers.py", title="Aanmelders", icon=":material/alt_route:"),
         st.Page("pages/figures/volume.py", title="Volumeafspraken GV/SDJ", icon=":material/flag:"),
         st.Page("pages/figures/staffing.py", title="Personeelsinzet", icon=":material/groups:"),
-        st.Page("pages/figures/reach.py", title="Bereik en trajecten", icon=":material/diversity_3:"),
+        st.Page(
+            "pages/figures/reach.py", title="Bereik en trajecten", icon=":material/diversity_3:"
+        ),
     ],
     "Beheer": [
         st.Page("pages/admin/import.py", title="Importeren", icon=":material/upload_file:"),
