@@ -225,16 +225,6 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
         ),
         (
             h("first_contact_date"),
-            pl.col("first_contact_date") < pl.col("received_date"),
-            pl.format(
-                "kolom {}: eerste contact ({}) vóór de aanmelding ({})",
-                pl.lit(h("first_contact_date")),
-                pl.col("first_contact_date"),
-                pl.col("received_date"),
-            ),
-        ),
-        (
-            h("first_contact_date"),
             pl.col("first_contact_date") > ctx.today,
             pl.format(
                 "kolom {}: datum {} ligt in de toekomst",
@@ -242,17 +232,9 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
                 pl.col("first_contact_date"),
             ),
         ),
-        (
-            h("closed_date"),
-            pl.col("closed_date") < pl.col("received_date"),
-            pl.format(
-                "kolom {}: afsluiting ({}) vóór de aanmelding ({})",
-                pl.lit(h("closed_date")),
-                pl.col("closed_date"),
-                pl.col("received_date"),
-            ),
-        ),
     ]
+    if profile.date_order == "reject":
+        rules += _date_order_rules(h)
     good, rejects = apply_rules(frame, rules)
     rows = good.select(
         LINE,
@@ -274,6 +256,32 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
         source_system=pl.format("{}:{}", pl.lit(profile.source_system), pl.col("region_code"))
     )
     return Prepared(rows, rejects)
+
+
+def _date_order_rules(h: Callable[[str], str]) -> list[Rule]:
+    """First contact and closure cannot precede the registration."""
+    return [
+        (
+            h("first_contact_date"),
+            pl.col("first_contact_date") < pl.col("received_date"),
+            pl.format(
+                "kolom {}: eerste contact ({}) vóór de aanmelding ({})",
+                pl.lit(h("first_contact_date")),
+                pl.col("first_contact_date"),
+                pl.col("received_date"),
+            ),
+        ),
+        (
+            h("closed_date"),
+            pl.col("closed_date") < pl.col("received_date"),
+            pl.format(
+                "kolom {}: afsluiting ({}) vóór de aanmelding ({})",
+                pl.lit(h("closed_date")),
+                pl.col("closed_date"),
+                pl.col("received_date"),
+            ),
+        ),
+    ]
 
 
 def _with_municipality(frame: pl.DataFrame, profile: Profile, ctx: Context) -> pl.DataFrame:

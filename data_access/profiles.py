@@ -39,6 +39,10 @@ class Profile:
     partners: dict[str, Any] = field(default_factory=dict)
     postcode_table: Path | None = None
     requires_region: bool = False
+    # "reject": a first contact or closure before the registration goes to quarantine;
+    # "keep": the row is stored as delivered and the quality checks flag it (legacy registers,
+    # whose history must not be lost).
+    date_order: Literal["reject", "keep"] = "reject"
 
     @property
     def format(self) -> str:
@@ -90,6 +94,7 @@ def _load(path: Path) -> Profile:
             partners=dict(data.get("partners", {})),
             postcode_table=path.parent / postcodes if postcodes else None,
             requires_region=bool(source.get("requires_region", False)),
+            date_order=data.get("validation", {}).get("date_order", "reject"),
         )
     except KeyError as exc:
         raise ProfileError(f"Profiel {path.name}: verplichte sleutel {exc} ontbreekt") from exc

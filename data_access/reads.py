@@ -59,9 +59,7 @@ class Scope:
         return frame.filter(pl.col(column).is_in(sorted(self.detail_regions)))
 
 
-def _frame(
-    engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema
-) -> pl.DataFrame:
+def _frame(engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema) -> pl.DataFrame:
     """Run a bound, parameterised select and return a frame of exactly `schema`."""
     with engine.connect() as conn:
         result = conn.execute(stmt)

@@ -532,3 +532,17 @@ def test_a_second_file_of_a_source_without_partners(
         engine, settings, _csv(tmp_path / "b.csv", [bare, bare.replace("R1,F1", "R2,F2")])
     )
     assert (result.rows_accepted, result.rows_duplicate) == (1, 1)
+
+
+def test_legacy_registers_keep_date_order_errors_for_the_quality_checks(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A spreadsheet row with a first contact before registration is stored, not quarantined."""
+    row = list(SHEET_ROW)
+    row[6] = "01/03/2019"  # before the registration on 04/03/2019
+    result = _import(
+        engine, settings, _spreadsheet(tmp_path / "r.xlsx", [row]), "spreadsheet", region="KON"
+    )
+    assert (result.rows_accepted, result.rows_rejected) == (1, 0)
+    stored = reads.registrations(engine, reads.Scope.everything())
+    assert stored["first_contact_date"][0] < stored["received_date"][0]
