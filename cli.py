@@ -20,8 +20,10 @@ db_app = typer.Typer(help="Schema van de opslag (Alembic-migraties).", no_args_i
 reference_app = typer.Typer(
     help="Referentiegegevens (regio's, ELZ, gemeenten).", no_args_is_help=True
 )
+users_app = typer.Typer(help="Gebruikers en rollen.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(reference_app, name="reference")
+app.add_typer(users_app, name="users")
 
 
 def _engine() -> Engine:
@@ -175,10 +177,19 @@ def indicator_command(
     granularity: str = typer.Option("month", "--per", help="month of quarter."),
     output: str = typer.Option("csv", "--format", help="csv of xlsx."),
     out: Path | None = typer.Option(None, "--out", help="Uitvoerbestand; standaard stdout (csv)."),
+    as_user: str | None = typer.Option(
+        None, "--as", help="E-mail van de gebruiker wiens zicht geldt; standaard de beheerder."
+    ),
+    publication: bool = typer.Option(
+        False,
+        "--publicatie",
+        help="Voor extern gebruik: kleine aantallen voor elke regio verborgen.",
+    ),
 ) -> None:
     """Schrijf de tabel die een pagina toont, voor een periode en selectie."""
     import importlib
 
+    from data_access.disclosure import Disclosure
     from data_access.reads import Scope
     from reports.inputs import load_inputs
     from reports.selection import Selection
@@ -200,14 +211,99 @@ def indicator_command(
         tuple(region),
         basis,  # type: ignore[arg-type]
     )
-    inputs = load_inputs(engine, Scope.everything(), selection.basis, date.today())
+    scope = Scope.everything() if as_user is None else _reader(engine, as_user).scope
+    if publication:
+        scope = Scope(frozenset())  # every region under disclosure control
+    settings = get_settings()
+    disclosure = Disclosure(settings.min_count, settings.min_denominator)
+    inputs = load_inputs(engine, scope, selection.basis, date.today(), disclosure)
     table = view_function(inputs, selection).table
+    from data_access.access import audit
+
+    audit(engine, as_user or "cli", "export", {"indicator": name, "publicatie": publication})
     data = table.to_xlsx() if output == "xlsx" else table.to_csv()
     if out is None:
         sys.stdout.buffer.write(data)
     else:
         out.write_bytes(data)
         typer.echo(f"{table.title}: {table.frame.height} rijen geschreven naar {out}.")
+
+
+def _reader(engine: Engine, email: str):  # type: ignore[no-untyped-def]
+    from data_access.access import reader_for
+
+    found = reader_for(engine, email)
+    if found is None:
+        _fail(f"Onbekende of inactieve gebruiker '{email}': geen toegang.")
+    return found
+
+
+@users_app.command("add")
+def users_add(
+    email: str = typer.Argument(..., help="E-mailadres (zoals bij de aanmelding)."),
+    role: str = typer.Option(
+        ..., "--role", help="beheerder, trekkersgroep, stuurgroep of critical_friend."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", help="Regio, voor stuurgroep en critical friend."
+    ),
+    name: str = typer.Option("", "--name", help="Naam zoals getoond."),
+    actor: str = typer.Option("cli", "--by", help="Wie de wijziging doet (audit)."),
+) -> None:
+    """Maak een gebruiker aan of geef een bestaande gebruiker een rol."""
+    from data_access.access import AccessError, add_user
+
+    engine = _engine()
+    db.upgrade(engine)
+    try:
+        add_user(engine, email, name, role, region, actor=actor)
+    except AccessError as exc:
+        _fail(str(exc))
+    typer.echo(f"{email}: rol {role}{f' ({region})' if region else ''} toegekend.")
+
+
+@users_app.command("remove-role")
+def users_remove_role(
+    email: str = typer.Argument(...),
+    role: str = typer.Option(..., "--role"),
+    region: str | None = typer.Option(None, "--region"),
+    actor: str = typer.Option("cli", "--by"),
+) -> None:
+    """Neem een rol af."""
+    from data_access.access import AccessError, remove_role
+
+    try:
+        remove_role(_engine(), email, role, region, actor=actor)
+    except AccessError as exc:
+        _fail(str(exc))
+    typer.echo(f"{email}: rol {role} ingetrokken.")
+
+
+@users_app.command("deactivate")
+def users_deactivate(
+    email: str = typer.Argument(...), actor: str = typer.Option("cli", "--by")
+) -> None:
+    """Blokkeer een gebruiker (de geschiedenis blijft bewaard)."""
+    from data_access.access import AccessError, deactivate_user
+
+    try:
+        deactivate_user(_engine(), email, actor=actor)
+    except AccessError as exc:
+        _fail(str(exc))
+    typer.echo(f"{email}: gedeactiveerd.")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Toon alle gebruikers en hun rollen."""
+    from data_access.access import users
+
+    engine = _engine()
+    db.upgrade(engine)
+    for row in users(engine).iter_rows(named=True):
+        status = "" if row["active"] else " (gedeactiveerd)"
+        region = f" {row['region_code']}" if row["region_code"] else ""
+        typer.echo(f"{row['email']}\t{row['role'] or '-'}{region}{status}")
 
 
 def _ensure_reference(engine: Engine) -> None:

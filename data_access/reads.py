@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -121,6 +122,69 @@ def registrations(
     if basis == "today":
         frame = reassign_to_today(frame, area_tables(engine), today or date.today())
     return scope.filter(frame).select(schemas.REGISTRATION.names()).collect()
+
+
+# Out of the reader's detail scope, statistics are computed from registrations stripped of every
+# identifier. Their substitute keys are hashed with a per-process random seed, so they count
+# distinct families and registrations but link to nothing in the store or in another process.
+_SEED = secrets.randbits(62)
+
+
+def _deidentified(frame: pl.LazyFrame, scope: Scope, region: str = "region_code") -> pl.LazyFrame:
+    if scope.detail_regions is None:
+        return frame
+    outside = ~pl.col(region).is_in(sorted(scope.detail_regions))
+
+    def hidden(column: str, value: pl.Expr) -> pl.Expr:
+        return pl.when(outside).then(value).otherwise(pl.col(column)).alias(column)
+
+    substitutes = {
+        "id": -(pl.col("id").hash(_SEED) % (1 << 62)).cast(pl.Int64) - 1,
+        "registration_id": -(pl.col("registration_id").hash(_SEED) % (1 << 62)).cast(pl.Int64) - 1,
+        "family_id": pl.col("family_id").hash(_SEED).cast(pl.String),
+        "nis_code": pl.lit(None, pl.String),
+        "child_age": pl.lit(None, pl.Int16),
+        "source_record_id": pl.lit(None, pl.String),
+        "batch_id": pl.lit(None, pl.Int64),
+    }
+    names = frame.collect_schema().names()
+    return frame.with_columns([hidden(c, e) for c, e in substitutes.items() if c in names])
+
+
+def registrations_for_statistics(
+    engine: Engine,
+    scope: Scope,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    basis: Basis = "then",
+    today: date | None = None,
+) -> pl.DataFrame:
+    """Every region's registrations for computing figures: full rows for the reader's detail
+    regions, identifier-free rows for the others (pages show only disclosure-controlled
+    aggregates of those)."""
+    everything = registrations(
+        engine, Scope.everything(), start=start, end=end, basis=basis, today=today
+    )
+    return _deidentified(everything.lazy(), scope).collect()
+
+
+def partners_for_statistics(
+    engine: Engine, scope: Scope, *, basis: Basis = "then", today: date | None = None
+) -> pl.DataFrame:
+    """Organisations involved, per registration, with identifier-free keys outside the detail
+    scope; on the 'today' basis placed under today's regions."""
+    partners = registration_partners(engine, Scope.everything())
+    if basis == "today":
+        placed = registrations(engine, Scope.everything(), basis="today", today=today).select(
+            pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
+        )
+        partners = (
+            partners.join(placed, on="registration_id", how="inner")
+            .with_columns(region_code=pl.col("_today"))
+            .drop("_today")
+        )
+    return _deidentified(partners.lazy(), scope).collect()
 
 
 def registration_partners(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from data_access import reads
 from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
+from data_access.disclosure import Disclosure
 from data_access.reads import Basis, Scope
 
 # Region layouts change on these days: ELZ-based networks, then the 2025 municipal mergers.
@@ -33,6 +34,15 @@ class Inputs:
     basis: Basis
     today: date
     data_version: int
+    scope: Scope = field(default_factory=Scope.everything)
+    disclosure: Disclosure = field(default_factory=Disclosure)
+
+    def protected(self, region: str = "region_code") -> pl.Expr:
+        """Rows of regions outside the reader's detail scope: shown only under disclosure
+        control, never as lists of registrations."""
+        if self.scope.detail_regions is None:
+            return pl.lit(False)
+        return ~pl.col(region).is_in(sorted(self.scope.detail_regions))
 
     def region_names(self) -> dict[str, str]:
         """Region code → name, with the label for registrations that cannot be placed."""
@@ -56,37 +66,33 @@ class Inputs:
         return list(zip(cuts, ends, strict=True))
 
 
-def load_inputs(engine: Engine, scope: Scope, basis: Basis, today: date) -> Inputs:
-    """Read every frame the views need (the expensive part; the UI caches it per data version)."""
+def load_inputs(
+    engine: Engine,
+    scope: Scope,
+    basis: Basis,
+    today: date,
+    disclosure: Disclosure | None = None,
+) -> Inputs:
+    """Read every frame the views need (the expensive part; the UI caches it per data version).
+
+    Registrations of regions outside the scope arrive without identifiers (data_access), so
+    views can show every region's figures while lists of registrations stay within the scope.
+    """
     version = reads.data_version(engine)
     return Inputs(
-        registrations=reads.registrations(engine, scope, basis=basis, today=today),
-        aggregates=reads.aggregate_reports(engine, scope),
-        partners=_partners_on_basis(engine, scope, basis, today),
-        staffing=reads.staffing(engine, scope),
-        agreements=reads.volume_agreements(engine, scope),
+        registrations=reads.registrations_for_statistics(engine, scope, basis=basis, today=today),
+        aggregates=reads.aggregate_reports(engine, Scope.everything()),
+        partners=reads.partners_for_statistics(engine, scope, basis=basis, today=today),
+        staffing=reads.staffing(engine, Scope.everything()),
+        agreements=reads.volume_agreements(engine, Scope.everything()),
         regions=reads.regions(engine),
         populations=_population_layouts(engine, basis, today),
         network_reference=reads.network_reference_2020(engine),
         basis=basis,
         today=today,
         data_version=version,
-    )
-
-
-def _partners_on_basis(engine: Engine, scope: Scope, basis: Basis, today: date) -> pl.DataFrame:
-    partners = reads.registration_partners(
-        engine, Scope.everything() if basis == "today" else scope
-    )
-    if basis == "then":
-        return partners
-    placed = reads.registrations(engine, scope, basis="today", today=today).select(
-        pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
-    )
-    return (
-        partners.join(placed, on="registration_id", how="inner")
-        .with_columns(region_code=pl.col("_today"))
-        .drop("_today")
+        scope=scope,
+        disclosure=disclosure or Disclosure(),
     )
 
 

@@ -12,9 +12,9 @@ from ui import filters, session, store
 def setup(title: str, caption: str) -> tuple[Selection, Inputs]:
     """Render the page header and the shared filters; return the selection and its data."""
     store.ensure_data()
+    scope = session.reader().scope
     session.demo_banner()
     st.title(title)
     st.caption(caption)
-    scope = session.scope()
     selection = filters.sidebar(store.inputs(scope, "then").regions)
     return selection, store.inputs(scope, selection.basis)

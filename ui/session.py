@@ -1,17 +1,98 @@
-"""Who is reading: the reader's scope (every region until roles arrive) and the demo banner."""
+"""Who is reading: OIDC login or the demo-user picker, the reader's scope, and the demo banner."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from data_access.bootstrap import is_demo_store
+from data_access import access
+from data_access.access import Reader
+from data_access.bootstrap import has_imports, is_demo_store
 from data_access.reads import Scope
+from data_access.settings import get_settings
 from ui.store import engine
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_users_ready() -> bool:
+    access.ensure_demo_users(engine())
+    return True
+
+
+def reader() -> Reader:
+    """The logged-in reader; stops the page with a clear message when there is none."""
+    if get_settings().auth_mode == "oidc":
+        return _oidc_reader()
+    return _demo_reader()
+
+
+def _oidc_reader() -> Reader:
+    if not st.user.is_logged_in:
+        st.title("1G1P Monitor")
+        st.write("Meld je aan met je account van de organisatie.")
+        st.button("Aanmelden", on_click=st.login, type="primary")
+        st.stop()
+    email = str(st.user.get("email") or "")
+    found = access.reader_for(engine(), email)
+    if found is None:
+        st.error(
+            f"Geen toegang voor {email or 'dit account'}. Vraag de beheerder van de monitor om "
+            "je een rol te geven."
+        )
+        st.button("Afmelden", on_click=st.logout)
+        st.stop()
+    _audit_login(found, "aanmelding")
+    with st.sidebar:
+        st.caption(f"Aangemeld als {found.name} · {found.role_label()}")
+        st.button("Afmelden", on_click=st.logout, key="afmelden")
+    return found
+
+
+def _demo_reader() -> Reader:
+    if has_imports(engine()) and not is_demo_store(engine()):
+        st.error(
+            "Deze opslag bevat echte gegevens: de demomodus met vrij te kiezen gebruikers kan "
+            "er niet op draaien. Zet MONITOR_AUTH_MODE=oidc en configureer de aanmelding "
+            "(zie README)."
+        )
+        st.stop()
+    _demo_users_ready()
+    readers = {r.email: r for r in access.demo_readers(engine())}
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Demogebruiker",
+            list(readers),
+            format_func=lambda e: f"{readers[e].name} — {readers[e].role_label()}",
+            key="demogebruiker",
+            persist_state="session",
+            help="Demomodus: kies een rol om te zien wat die gebruiker ziet.",
+        )
+    found = readers[chosen or next(iter(readers))]
+    _audit_login(found, "aanmelding (demo)")
+    return found
+
+
+def reader_quietly() -> Reader | None:
+    """The current reader without rendering anything (for the navigation in app.py)."""
+    if get_settings().auth_mode == "oidc":
+        if not st.user.is_logged_in:
+            return None
+        return access.reader_for(engine(), str(st.user.get("email") or ""))
+    _demo_users_ready()
+    readers = access.demo_readers(engine())
+    chosen = st.session_state.get("demogebruiker")
+    return next((r for r in readers if r.email == chosen), readers[0] if readers else None)
+
+
+def _audit_login(found: Reader, action: str) -> None:
+    """One audit event per login (per session and user), not per rerun."""
+    if st.session_state.get("_audited_login") != found.email:
+        access.audit(engine(), found.email, action, {"rollen": found.role_label()})
+        st.session_state["_audited_login"] = found.email
 
 
 def scope() -> Scope:
     """The regions the current reader may see in detail."""
-    return Scope.everything()
+    return reader().scope
 
 
 def demo_banner() -> None:

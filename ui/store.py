@@ -9,6 +9,7 @@ import streamlit as st
 
 from data_access import reads
 from data_access.bootstrap import has_imports, prepare_store
+from data_access.disclosure import Disclosure
 from data_access.reads import Basis, Scope
 from data_access.settings import get_settings
 from reports.inputs import Inputs, load_inputs
@@ -54,10 +55,12 @@ def data_version() -> int:
     return reads.data_version(engine())
 
 
-@st.cache_resource(max_entries=6, show_spinner="Gegevens laden…")
+@st.cache_resource(max_entries=8, show_spinner="Gegevens laden…")
 def _inputs(version: int, scope: Scope, basis: Basis, today: date) -> Inputs:
     # Cached as a resource: polars frames are immutable, so sharing them avoids a copy per rerun.
-    return load_inputs(engine(), scope, basis, today)
+    settings = get_settings()
+    disclosure = Disclosure(settings.min_count, settings.min_denominator)
+    return load_inputs(engine(), scope, basis, today, disclosure)
 
 
 def inputs(scope: Scope, basis: Basis) -> Inputs:

@@ -69,12 +69,13 @@ def _use(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", settings.url)
     monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", settings.pseudonym_key or "")
     monkeypatch.setenv("MONITOR_AUTO_DEMO", "true" if settings.auto_demo else "false")
+    monkeypatch.setenv("MONITOR_AUTH_MODE", "demo")
     get_settings.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()
 
 
-PageOpener = Callable[[str], AppTest]
+PageOpener = Callable[..., AppTest]
 PAGE_FILES = {path.stem: path for path in (ROOT / "pages").glob("*/*.py")}
 
 
@@ -83,12 +84,24 @@ def open_page(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Itera
     """Run a page of the real app on the demo store: open_page("intakes")."""
     _use(demo_settings, monkeypatch)
 
-    def opener(name: str) -> AppTest:
-        return AppTest.from_file(str(PAGE_FILES[name]), default_timeout=90).run()
-
-    yield opener
+    yield _opener(monkeypatch)
     get_settings.cache_clear()
     st.cache_resource.clear()
+
+
+def _opener(monkeypatch: pytest.MonkeyPatch) -> PageOpener:
+    """open(name) runs a page in demo mode; open(name, as_user=email) as that user logged in
+    through OIDC (the user must exist in the store)."""
+
+    def opener(name: str, as_user: str | None = None) -> AppTest:
+        at = AppTest.from_file(str(PAGE_FILES[name]), default_timeout=90)
+        if as_user is not None:
+            monkeypatch.setenv("MONITOR_AUTH_MODE", "oidc")
+            get_settings.cache_clear()
+            at.user = {"is_logged_in": True, "email": as_user, "name": as_user}
+        return at.run()
+
+    return opener
 
 
 @pytest.fixture
@@ -97,10 +110,6 @@ def open_empty_page(
 ) -> Iterator[PageOpener]:
     """Run a page of the real app on a store without any registration."""
     _use(empty_settings, monkeypatch)
-
-    def opener(name: str) -> AppTest:
-        return AppTest.from_file(str(PAGE_FILES[name]), default_timeout=90).run()
-
-    yield opener
+    yield _opener(monkeypatch)
     get_settings.cache_clear()
     st.cache_resource.clear()

@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from data_access import db, reads
+from data_access.access import add_user
 from data_access.ingest import import_file
 from data_access.settings import Settings
 from tests.pages.conftest import PageOpener
@@ -107,8 +108,10 @@ def test_an_earlier_batch_quarantine_can_be_viewed(
     path.write_bytes(UPLOAD)
     engine = db.make_engine(empty_settings)
     batch = import_file(engine, empty_settings, path, "uniform", user="cli").batch_id
+    # A store with real imports refuses demo mode: look as a logged-in beheerder instead.
+    add_user(engine, "beheerder@example.be", "Beheerder", "beheerder", actor="test")
     engine.dispose()
-    at = open_empty_page("import")
+    at = open_empty_page("import", as_user="beheerder@example.be")
     assert not at.exception
     assert at.dataframe[0].value["Bestand"].tolist() == ["eerder.csv"]
     assert at.selectbox(key="quarantaine").value == batch

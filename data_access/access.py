@@ -1,0 +1,343 @@
+"""Who may see what: users and roles in the store, the reader's scope, audit and feedback notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, Literal
+
+import polars as pl
+from sqlalchemy import Engine, delete, func, insert, select, update
+
+from data_access.models import AuditEvent, FeedbackNote, Region, RoleAssignment, UserAccount
+from data_access.reads import Scope
+
+Role = Literal["beheerder", "trekkersgroep", "stuurgroep", "critical_friend"]
+ROLES: Final[dict[str, str]] = {
+    "beheerder": "Beheerder",
+    "trekkersgroep": "Trekkersgroep",
+    "stuurgroep": "Stuurgroep",
+    "critical_friend": "Critical friend",
+}
+REGIONAL_ROLES: Final = frozenset({"stuurgroep", "critical_friend"})
+
+
+class AccessError(ValueError):
+    """A user or role change that cannot be made; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A logged-in person: what they may see in detail and what they may do."""
+
+    email: str
+    name: str
+    roles: frozenset[tuple[str, str | None]]  # (role, region or None)
+
+    @property
+    def is_beheerder(self) -> bool:
+        return any(role == "beheerder" for role, _ in self.roles)
+
+    @property
+    def scope(self) -> Scope:
+        """Detail for every region for a beheerder, else for the own or assigned regions only.
+
+        The trekkersgroep sees all regions, but only aggregated: its detail scope is empty.
+        """
+        if self.is_beheerder:
+            return Scope.everything()
+        return Scope(frozenset(r for role, r in self.roles if role in REGIONAL_ROLES and r))
+
+    def may_write_notes(self, region_code: str) -> bool:
+        """Critical friends write feedback for their assigned regions."""
+        return ("critical_friend", region_code) in self.roles
+
+    def role_label(self) -> str:
+        """The roles in Dutch, e.g. 'Stuurgroep (KON)'."""
+        return ", ".join(
+            f"{ROLES[role]} ({region})" if region else ROLES[role]
+            for role, region in sorted(self.roles, key=lambda pair: (pair[0], pair[1] or ""))
+        )
+
+
+def reader_for(engine: Engine, email: str) -> Reader | None:
+    """The active user with this e-mail and their roles; None for an unknown or inactive user."""
+    with engine.connect() as conn:
+        user = conn.execute(
+            select(UserAccount.id, UserAccount.display_name).where(
+                func.lower(UserAccount.email) == email.strip().lower(),
+                UserAccount.active.is_(True),
+            )
+        ).first()
+        if user is None:
+            return None
+        roles = conn.execute(
+            select(RoleAssignment.role, RoleAssignment.region_code).where(
+                RoleAssignment.user_id == user.id
+            )
+        ).all()
+    if not roles:
+        return None
+    return Reader(
+        email.strip().lower(), user.display_name, frozenset((r.role, r.region_code) for r in roles)
+    )
+
+
+def add_user(
+    engine: Engine,
+    email: str,
+    name: str,
+    role: str,
+    region_code: str | None = None,
+    *,
+    actor: str,
+    is_demo: bool = False,
+) -> None:
+    """Create the user if needed and give them a role (for a region where the role is regional)."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise AccessError(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
+    if role in REGIONAL_ROLES and not region_code:
+        raise AccessError(f"De rol {ROLES[role]} hoort bij een regio: geef --region CODE.")
+    if role not in REGIONAL_ROLES:
+        region_code = None
+    with engine.begin() as conn:
+        if (
+            region_code
+            and conn.scalar(select(Region.code).where(Region.code == region_code)) is None
+        ):
+            raise AccessError(f"Onbekende regio '{region_code}'.")
+        user_id = conn.scalar(select(UserAccount.id).where(UserAccount.email == email))
+        if user_id is None:
+            user_id = conn.scalar(
+                insert(UserAccount)
+                .values(
+                    email=email,
+                    display_name=name or email,
+                    active=True,
+                    is_demo=is_demo,
+                    created_at=datetime.now(UTC),
+                )
+                .returning(UserAccount.id)
+            )
+        exists = conn.scalar(
+            select(RoleAssignment.id).where(
+                RoleAssignment.user_id == user_id,
+                RoleAssignment.role == role,
+                RoleAssignment.region_code.is_(None)
+                if region_code is None
+                else RoleAssignment.region_code == region_code,
+            )
+        )
+        if exists is None:
+            conn.execute(
+                insert(RoleAssignment).values(user_id=user_id, role=role, region_code=region_code)
+            )
+        record(
+            conn,
+            actor,
+            "gebruiker_rol_toegekend",
+            {"email": email, "rol": role, "regio": region_code},
+        )
+
+
+def remove_role(
+    engine: Engine, email: str, role: str, region_code: str | None, *, actor: str
+) -> None:
+    """Take one role away from a user."""
+    email = email.strip().lower()
+    with engine.begin() as conn:
+        user_id = conn.scalar(select(UserAccount.id).where(UserAccount.email == email))
+        if user_id is None:
+            raise AccessError(f"Onbekende gebruiker '{email}'.")
+        conn.execute(
+            delete(RoleAssignment).where(
+                RoleAssignment.user_id == user_id,
+                RoleAssignment.role == role,
+                RoleAssignment.region_code.is_(None)
+                if region_code is None
+                else RoleAssignment.region_code == region_code,
+            )
+        )
+        record(
+            conn,
+            actor,
+            "gebruiker_rol_ingetrokken",
+            {"email": email, "rol": role, "regio": region_code},
+        )
+
+
+def deactivate_user(engine: Engine, email: str, *, actor: str) -> None:
+    """Block a user from logging in (their history stays)."""
+    email = email.strip().lower()
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(UserAccount).where(UserAccount.email == email).values(active=False)
+        ).rowcount
+        if not changed:
+            raise AccessError(f"Onbekende gebruiker '{email}'.")
+        record(conn, actor, "gebruiker_gedeactiveerd", {"email": email})
+
+
+def users(engine: Engine) -> pl.DataFrame:
+    """Every user with their roles (one row per role), for the beheerder."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                UserAccount.email,
+                UserAccount.display_name,
+                UserAccount.active,
+                UserAccount.is_demo,
+                RoleAssignment.role,
+                RoleAssignment.region_code,
+            )
+            .join(RoleAssignment, RoleAssignment.user_id == UserAccount.id, isouter=True)
+            .order_by(UserAccount.email, RoleAssignment.role)
+        ).all()
+    return pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema={
+            "email": pl.String,
+            "name": pl.String,
+            "active": pl.Boolean,
+            "is_demo": pl.Boolean,
+            "role": pl.String,
+            "region_code": pl.String,
+        },
+        orient="row",
+    )
+
+
+# Demo users, one per role, created with the demo store (DESIGN §6: "a picker of demo users").
+DEMO_USERS: Final = (
+    ("beheerder@demo.1g1p", "Beheerder (demo)", "beheerder", None),
+    ("trekker@demo.1g1p", "Trekkersgroep (demo)", "trekkersgroep", None),
+    ("stuurgroep.kon@demo.1g1p", "Stuurgroep Konekti (demo)", "stuurgroep", "KON"),
+    ("friend@demo.1g1p", "Critical friend Gent en Waas-Dender (demo)", "critical_friend", "GNT"),
+    ("friend@demo.1g1p", "Critical friend Gent en Waas-Dender (demo)", "critical_friend", "WAD"),
+)
+
+
+def ensure_demo_users(engine: Engine) -> None:
+    """Create the demo users (idempotent)."""
+    for email, name, role, region in DEMO_USERS:
+        add_user(engine, email, name, role, region, actor="demo", is_demo=True)
+
+
+def demo_readers(engine: Engine) -> list[Reader]:
+    """The demo users as readers, in picker order."""
+    seen: list[str] = []
+    for email, *_ in DEMO_USERS:
+        if email not in seen:
+            seen.append(email)
+    return [r for r in (reader_for(engine, e) for e in seen) if r is not None]
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+def record(conn: Any, actor: str, action: str, detail: dict[str, Any] | None = None) -> None:
+    """Add an audit event inside the caller's transaction."""
+    conn.execute(
+        insert(AuditEvent).values(
+            at=datetime.now(UTC), actor=actor, action=action, detail=detail or {}
+        )
+    )
+
+
+def audit(engine: Engine, actor: str, action: str, detail: dict[str, Any] | None = None) -> None:
+    """Record an audit event in its own transaction (logins, exports)."""
+    with engine.begin() as conn:
+        record(conn, actor, action, detail)
+
+
+def audit_events(engine: Engine, reader: Reader, limit: int = 500) -> pl.DataFrame:
+    """The latest audit events; only a beheerder may read them."""
+    if not reader.is_beheerder:
+        raise AccessError("Alleen een beheerder kan het auditlogboek inzien.")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+    return pl.DataFrame(
+        {
+            "at": [r.at for r in rows],
+            "actor": [r.actor for r in rows],
+            "action": [r.action for r in rows],
+            "detail": [", ".join(f"{k}: {v}" for k, v in (r.detail or {}).items()) for r in rows],
+        },
+        schema={
+            "at": pl.Datetime("us", "UTC"),
+            "actor": pl.String,
+            "action": pl.String,
+            "detail": pl.String,
+        },
+    )
+
+
+# --- critical-friend notes --------------------------------------------------------------------
+
+
+def save_note(engine: Engine, reader: Reader, region_code: str, quarter: str, body: str) -> int:
+    """Store a new version of the note; earlier versions stay. Returns the version number."""
+    if not reader.may_write_notes(region_code):
+        raise AccessError("Alleen de critical friend van deze regio kan hier feedback schrijven.")
+    if not body.strip():
+        raise AccessError("Een lege notitie wordt niet bewaard.")
+    with engine.begin() as conn:
+        latest = conn.scalar(
+            select(func.max(FeedbackNote.version)).where(
+                FeedbackNote.region_code == region_code, FeedbackNote.quarter == quarter
+            )
+        )
+        version = int(latest or 0) + 1
+        conn.execute(
+            insert(FeedbackNote).values(
+                region_code=region_code,
+                quarter=quarter,
+                version=version,
+                author=reader.email,
+                body=body.strip(),
+                created_at=datetime.now(UTC),
+            )
+        )
+        record(
+            conn,
+            reader.email,
+            "feedback_bewaard",
+            {"regio": region_code, "kwartaal": quarter, "versie": version},
+        )
+    return version
+
+
+def notes(
+    engine: Engine, reader: Reader, region_code: str, quarter: str | None = None
+) -> pl.DataFrame:
+    """Every version of the notes for a region (newest first), for readers with that region in detail."""
+    if not reader.scope.allows(region_code):
+        return pl.DataFrame(schema=_NOTE_SCHEMA)
+    stmt = select(
+        FeedbackNote.quarter,
+        FeedbackNote.version,
+        FeedbackNote.author,
+        FeedbackNote.body,
+        FeedbackNote.created_at,
+    ).where(FeedbackNote.region_code == region_code)
+    if quarter is not None:
+        stmt = stmt.where(FeedbackNote.quarter == quarter)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            stmt.order_by(FeedbackNote.quarter.desc(), FeedbackNote.version.desc())
+        ).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=_NOTE_SCHEMA, orient="row")
+
+
+_NOTE_SCHEMA: Final[dict[str, Any]] = {
+    "quarter": pl.String,
+    "version": pl.Int64,
+    "author": pl.String,
+    "body": pl.String,
+    "created_at": pl.Datetime("us", "UTC"),
+}

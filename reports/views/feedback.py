@@ -1,0 +1,34 @@
+"""Critical-friend feedback per region and quarter: every version, newest first."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from data_access import access
+from data_access.access import Reader
+from reports.tables import Column, Table
+
+
+def notes_table(
+    engine: Engine, reader: Reader, region_code: str, region_name: str, quarter: str | None
+) -> Table:
+    """The notes the reader may read for a region (all versions; empty outside their scope)."""
+    frame = access.notes(engine, reader, region_code, quarter)
+    return Table(
+        frame,
+        (
+            Column("quarter", "Kwartaal", "quarter"),
+            Column("version", "Versie", "int"),
+            Column("author", "Auteur"),
+            Column("created_at", "Bewaard op"),
+            Column("body", "Feedback"),
+        ),
+        title=f"Feedback van de critical friend — {region_name}",
+        notes=("Elke wijziging is een nieuwe versie; vorige versies blijven zichtbaar.",),
+    )
+
+
+def latest_note(engine: Engine, reader: Reader, region_code: str, quarter: str) -> str | None:
+    """The newest version of the note for a region and quarter, if the reader may read it."""
+    frame = access.notes(engine, reader, region_code, quarter)
+    return None if frame.is_empty() else str(frame["body"][0])

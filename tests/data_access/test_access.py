@@ -1,0 +1,123 @@
+"""Roles, scopes and what each reader gets back from every read function (DESIGN §6)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine
+
+from data_access import access, reads
+from data_access.access import AccessError, Reader
+from data_access.ingest import import_file
+from data_access.settings import Settings
+
+HEADER = (
+    "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
+    "closed_date,referrer,request_nature,response_type,closure_reason,child_age,partners\n"
+)
+ROWS = [
+    "K1,F1,KON,34022,aanmelding,2022-01-31,2022-02-20,,CLB,OPVOEDING,GEZINSPLAN,,12,CLB:CLB Kortrijk",
+    "K2,F2,KON,34022,aanmelding,2022-02-03,,,GV,SCHOOL,,,9,",
+    "G1,F3,GNT,44021,aanmelding,2022-03-01,2022-03-05,,GV,PSYCHISCH,ELP,,15,CGG:CGG Eclips",
+    "G2,F4,GNT,44021,aanmelding,2022-03-09,,,,PSYCHISCH,,,16,",
+    "A1,F5,ANT,11002,aanmelding,2022-03-01,2022-03-05,,SDJ,PSYCHISCH,ELP,,15,",
+]
+
+
+@pytest.fixture
+def loaded(engine: Engine, settings: Settings, tmp_path: Path) -> Engine:
+    """A store with registrations of Konekti, Gent and Antwerpen, and one of each role."""
+    path = tmp_path / "u.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n")
+    import_file(engine, settings, path, "uniform", today=date(2026, 11, 1))
+    access.add_user(engine, "b@x.be", "Beheerder", "beheerder", actor="test")
+    access.add_user(engine, "t@x.be", "Trekker", "trekkersgroep", actor="test")
+    access.add_user(engine, "s@x.be", "Stuurgroep KON", "stuurgroep", "KON", actor="test")
+    access.add_user(engine, "f@x.be", "Friend", "critical_friend", "GNT", actor="test")
+    access.add_user(engine, "f@x.be", "Friend", "critical_friend", "ANT", actor="test")
+    return engine
+
+
+def _reader(engine: Engine, email: str) -> Reader:
+    found = access.reader_for(engine, email)
+    assert found is not None
+    return found
+
+
+ROLE_DETAIL = {
+    "b@x.be": {"KON", "GNT", "ANT"},
+    "t@x.be": set(),
+    "s@x.be": {"KON"},
+    "f@x.be": {"GNT", "ANT"},
+}
+
+
+@pytest.mark.parametrize("email", list(ROLE_DETAIL))
+def test_every_read_returns_row_level_data_only_within_the_scope(loaded: Engine, email: str) -> None:
+    """No record id, pseudonym, municipality or age of an out-of-scope region comes back."""
+    scope = _reader(loaded, email).scope
+    detail = ROLE_DETAIL[email]
+    stored = reads.registrations(loaded, reads.Scope.everything())
+    assert set(reads.registrations(loaded, scope)["region_code"]) == detail
+    assert set(reads.registrations(loaded, scope, basis="today", today=date(2026, 11, 1))["region_code"]) <= detail
+    assert set(reads.registration_partners(loaded, scope)["region_code"]) <= detail
+    statistics = reads.registrations_for_statistics(loaded, scope)
+    assert statistics.height == stored.height  # every region's figures can be computed
+    outside = statistics.filter(~pl.col("region_code").is_in(list(detail)))
+    assert outside["source_record_id"].null_count() == outside.height
+    assert outside["nis_code"].null_count() == outside.height
+    assert outside["child_age"].null_count() == outside.height
+    assert not set(outside["family_id"]) & set(stored["family_id"])
+    assert not set(outside["id"]) & set(stored["id"])
+    inside = statistics.filter(pl.col("region_code").is_in(list(detail)))
+    assert inside.sort("id").equals(stored.filter(pl.col("region_code").is_in(list(detail))).sort("id"))
+    partners = reads.partners_for_statistics(loaded, scope)
+    assert not set(partners.filter(~pl.col("region_code").is_in(list(detail)))["registration_id"]) & set(stored["id"])
+
+
+def test_roles_and_scopes(loaded: Engine) -> None:
+    """Beheerder sees all in detail; trekkersgroep none; stuurgroep its own; a friend its regions."""
+    assert _reader(loaded, "b@x.be").scope.detail_regions is None
+    assert _reader(loaded, "t@x.be").scope.detail_regions == frozenset()
+    assert _reader(loaded, "s@x.be").scope.detail_regions == frozenset({"KON"})
+    assert _reader(loaded, "F@X.be ").scope.detail_regions == frozenset({"GNT", "ANT"})
+
+
+def test_an_unknown_or_deactivated_login_gets_nothing(loaded: Engine) -> None:
+    """Only known, active users with a role are readers."""
+    assert access.reader_for(loaded, "vreemde@x.be") is None
+    access.deactivate_user(loaded, "s@x.be", actor="test")
+    assert access.reader_for(loaded, "s@x.be") is None
+
+
+def test_regional_roles_need_a_known_region(loaded: Engine) -> None:
+    """A stuurgroep role without region, or with an unknown one, is refused in Dutch."""
+    with pytest.raises(AccessError, match="hoort bij een regio"):
+        access.add_user(loaded, "x@x.be", "X", "stuurgroep", None, actor="test")
+    with pytest.raises(AccessError, match="Onbekende regio"):
+        access.add_user(loaded, "x@x.be", "X", "stuurgroep", "XXX", actor="test")
+
+
+def test_notes_are_versioned_and_read_by_the_region_only(loaded: Engine) -> None:
+    """A new note never overwrites; the region's readers see every version, others nothing."""
+    friend = _reader(loaded, "f@x.be")
+    assert access.save_note(loaded, friend, "GNT", "2022Q1", "Eerste versie") == 1
+    assert access.save_note(loaded, friend, "GNT", "2022Q1", "Aangevulde versie") == 2
+    versions = access.notes(loaded, _reader(loaded, "b@x.be"), "GNT", "2022Q1")
+    assert versions["body"].to_list() == ["Aangevulde versie", "Eerste versie"]
+    assert access.notes(loaded, _reader(loaded, "s@x.be"), "GNT").is_empty()
+    with pytest.raises(AccessError):
+        access.save_note(loaded, _reader(loaded, "s@x.be"), "KON", "2022Q1", "niet toegelaten")
+
+
+def test_user_changes_and_notes_are_audited_for_the_beheerder_only(loaded: Engine) -> None:
+    """Role grants and saved notes appear in the audit trail, which only a beheerder reads."""
+    access.save_note(loaded, _reader(loaded, "f@x.be"), "ANT", "2022Q1", "Goed bezig")
+    events = access.audit_events(loaded, _reader(loaded, "b@x.be"))
+    assert events.filter(pl.col("action") == "gebruiker_rol_toegekend").height == 5
+    assert "feedback_bewaard" in events["action"].to_list()
+    with pytest.raises(AccessError):
+        access.audit_events(loaded, _reader(loaded, "t@x.be"))
