@@ -24,7 +24,11 @@ FIGURES = [
     st.Page("pages/figures/volume.py", title="Volumeafspraken GV/SDJ", icon=":material/flag:"),
     st.Page("pages/figures/staffing.py", title="Personeelsinzet", icon=":material/groups:"),
     st.Page("pages/figures/reach.py", title="Bereik en trajecten", icon=":material/diversity_3:"),
+    st.Page(
+        "pages/figures/compare.py", title="Regio's vergelijken", icon=":material/compare_arrows:"
+    ),
 ]
+QUALITY = st.Page("pages/admin/quality.py", title="Datakwaliteit", icon=":material/fact_check:")
 FEEDBACK = st.Page("pages/figures/feedback.py", title="Feedback", icon=":material/rate_review:")
 ADMIN = [
     st.Page("pages/admin/import.py", title="Importeren", icon=":material/upload_file:"),
@@ -33,7 +37,7 @@ ADMIN = [
 
 store.ensure_data()
 reader = session.reader_quietly()
-pages: dict[str, list[st.Page]] = {"Cijfers": list(FIGURES)}
+pages: dict[str, list[st.Page]] = {"Cijfers": list(FIGURES), "Kwaliteit": [QUALITY]}
 if reader is not None and (reader.scope.detail_regions is None or reader.scope.detail_regions):
     pages["Cijfers"].append(FEEDBACK)
 if reader is not None and reader.is_beheerder:

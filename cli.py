@@ -97,6 +97,11 @@ def import_command(
         _fail(f"Import mislukt: {exc}")
         return
     typer.echo(result.summary())
+    if result.batch_id is not None:
+        from checks.run import run_checks
+
+        checked = run_checks(engine, get_settings(), batch_id=result.batch_id, trigger="import")
+        typer.echo(checked.summary())
 
 
 @app.command("rebuild")
@@ -138,6 +143,8 @@ def demo_command(
         f"Demo klaar: {len(build.results)} bestanden, {build.accepted} rijen aanvaard, "
         f"{build.rejected} geweigerd (synthetische gegevens)."
     )
+    if build.checks is not None:
+        typer.echo(build.checks.summary())
 
 
 INDICATORS = {
@@ -311,6 +318,16 @@ def _ensure_reference(engine: Engine) -> None:
 
     if not reference_loaded(engine):
         load_reference(engine)
+
+
+def _register_checks() -> None:
+    # Imported lazily inside the command itself: Great Expectations takes seconds to import.
+    from checks.commands import check_command
+
+    app.command("check")(check_command)
+
+
+_register_checks()
 
 
 if __name__ == "__main__":

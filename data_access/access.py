@@ -33,6 +33,7 @@ class Reader:
     email: str
     name: str
     roles: frozenset[tuple[str, str | None]]  # (role, region or None)
+    is_demo: bool = False  # a demo user: what they import is demo data
 
     @property
     def is_beheerder(self) -> bool:
@@ -64,7 +65,7 @@ def reader_for(engine: Engine, email: str) -> Reader | None:
     """The active user with this e-mail and their roles; None for an unknown or inactive user."""
     with engine.connect() as conn:
         user = conn.execute(
-            select(UserAccount.id, UserAccount.display_name).where(
+            select(UserAccount.id, UserAccount.display_name, UserAccount.is_demo).where(
                 func.lower(UserAccount.email) == email.strip().lower(),
                 UserAccount.active.is_(True),
             )
@@ -79,8 +80,17 @@ def reader_for(engine: Engine, email: str) -> Reader | None:
     if not roles:
         return None
     return Reader(
-        email.strip().lower(), user.display_name, frozenset((r.role, r.region_code) for r in roles)
+        email.strip().lower(),
+        user.display_name,
+        frozenset((r.role, r.region_code) for r in roles),
+        bool(user.is_demo),
     )
+
+
+def require_beheerder(reader: Reader, what: str) -> None:
+    """Refuse an action reserved for the beheerder (imports, user management)."""
+    if not reader.is_beheerder:
+        raise AccessError(f"Alleen een beheerder kan {what}.")
 
 
 def add_user(
@@ -315,7 +325,7 @@ def save_note(engine: Engine, reader: Reader, region_code: str, quarter: str, bo
 def notes(
     engine: Engine, reader: Reader, region_code: str, quarter: str | None = None
 ) -> pl.DataFrame:
-    """Every version of the notes for a region (newest first), for readers with that region in detail."""
+    """Every version of the notes for a region (newest first), for readers with it in detail."""
     if not reader.scope.allows(region_code):
         return pl.DataFrame(schema=_NOTE_SCHEMA)
     stmt = select(

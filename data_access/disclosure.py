@@ -31,6 +31,7 @@ class Disclosure:
         *,
         counts: Sequence[str] = (),
         rates: dict[str, str] | None = None,
+        derived: dict[str, str] | None = None,
         complement_by: Sequence[Sequence[str]] = (),
     ) -> pl.DataFrame:
         """Hide small counts and rates on small denominators in protected rows.
@@ -39,14 +40,17 @@ class Disclosure:
         is below min_denominator becomes null with marker 'n<10'. Then, within each group of
         `complement_by` (e.g. all regions of one period, whose total may be published), a group
         with exactly one hidden count also hides its next-smallest protected count ('x'), so
-        the hidden value cannot be recovered by subtraction from a total.
+        the hidden value cannot be recovered by subtraction from a total; an empty group means
+        the whole table (its total is published). Finally every `derived` column (a share, a
+        rate per inhabitant) is hidden wherever the count it was computed from is hidden.
         """
         rates = rates or {}
+        derived = derived or {}
         if frame.is_empty():
             return frame.with_columns(
-                [pl.lit(None, pl.String).alias(marker(c)) for c in [*counts, *rates]]
+                [pl.lit(None, pl.String).alias(marker(c)) for c in [*counts, *rates, *derived]]
             )
-        out = frame.with_columns(_protected=protected.fill_null(False))
+        out = frame.with_columns(_protected=protected.fill_null(False), _all=pl.lit(0))
         small = [
             pl.when(pl.col("_protected") & pl.col(c).is_between(1, self.min_count - 1))
             .then(pl.lit(SMALL))
@@ -65,14 +69,21 @@ class Disclosure:
         for _ in range(3):  # suppressing a complement can create a new lone cell elsewhere
             before = _hidden_count(out, counts)
             for group in complement_by:
-                out = _complement(out, counts, list(group))
+                out = _complement(out, counts, list(group) or ["_all"])
             if _hidden_count(out, counts) == before:
                 break
+        out = out.with_columns(
+            pl.coalesce(
+                [pl.col(marker(c)) for c in (source,) if c in counts]
+                + ([pl.col(marker(column))] if column in rates else [])
+            ).alias(marker(column))
+            for column, source in derived.items()
+        )
         hide = [
             pl.when(pl.col(marker(c)).is_not_null()).then(None).otherwise(pl.col(c)).alias(c)
-            for c in [*counts, *rates]
+            for c in [*counts, *rates, *derived]
         ]
-        return out.with_columns(hide).drop("_protected")
+        return out.with_columns(hide).drop("_protected", "_all")
 
 
 def _hidden_count(frame: pl.DataFrame, counts: Sequence[str]) -> int:

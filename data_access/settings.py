@@ -56,6 +56,13 @@ class Settings(BaseSettings):
         default=1.0,
         description="Size of that first-start demo: 1 ≈ 150.000 registrations.",
     )
+    quality_threshold: float = Field(
+        default=0.99,
+        ge=0.0,
+        le=1.0,
+        description="Data-quality passport: a region with a score (0–1) below this threshold "
+        "gets a caveat next to its figures and in exports.",
+    )
 
     @property
     def url(self) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -14,14 +15,19 @@ from data_access.ingest import ImportResult, import_file
 from data_access.settings import Settings
 from demo.generator import generate_demo
 
+if TYPE_CHECKING:
+    from checks.run import CheckRunSummary
+
 Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
 class DemoBuild:
-    """What the demo build imported."""
+    """What the demo build imported, the defects it planted, and what the checks found."""
 
     results: list[ImportResult]
+    documented_defects: dict[str, int] = field(default_factory=dict)
+    checks: CheckRunSummary | None = None
 
     @property
     def accepted(self) -> int:
@@ -40,8 +46,13 @@ def build_demo(
     scale: float = 1.0,
     today: date | None = None,
     progress: Progress | None = None,
+    run_checks: bool = True,
 ) -> DemoBuild:
-    """Write the demo's source files into the data directory and import every one of them."""
+    """Write the demo's source files into the data directory and import every one of them.
+
+    The quality suites run once at the end (not after each file: starting Great Expectations
+    takes seconds), so the quality page and the passports are there from the start.
+    """
     report = progress or (lambda _f, _m: None)
     today = today or date.today()
     prepare_store(engine)
@@ -65,5 +76,11 @@ def build_demo(
                 is_demo=True,
             )
         )
+    summary = None
+    if run_checks:
+        from checks.run import run_checks as run_quality_checks
+
+        report(0.97, "Kwaliteitscontroles uitvoeren")
+        summary = run_quality_checks(engine, settings, trigger="demo", today=today)
     report(1.0, "Demo klaar")
-    return DemoBuild(results)
+    return DemoBuild(results, manifest.documented_defects, summary)

@@ -1,4 +1,10 @@
-"""Generate a realistic synthetic set of 1G1P source files: legacy, uniform, staffing, volumes."""
+"""Generate a realistic synthetic set of 1G1P source files: legacy, uniform, staffing, volumes.
+
+The files carry a few deliberate, documented data-quality defects (demo/defects.py): first
+contacts before the registration in a legacy register, empty referrers in a legacy export, a
+month one network forgot to deliver, and a set of rows entered twice. Their exact counts are in
+`DemoManifest.documented_defects`; the quality checks find exactly those.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import polars as pl
 from data_access.profiles import BUILTIN_DIR
 from data_access.reference import ELZ_LAYOUT_FROM
 from demo.areas import load_geography
+from demo.defects import plant_defects
 from demo.registrations import (
     Segment,
     last_full_month_end,
@@ -102,7 +109,7 @@ def generate_demo(
     # Independent streams per part: changing one part does not reshuffle the others.
     streams = {
         part: np.random.default_rng([seed, k])
-        for k, part in enumerate(("traits", "simulate", "files", "staffing", "volume"))
+        for k, part in enumerate(("traits", "simulate", "files", "staffing", "volume", "defects"))
     }
     traits = network_traits(streams["traits"], codes)
     segments = _segments(regions, end, today - timedelta(days=1))
@@ -113,8 +120,9 @@ def generate_demo(
     rows = rows.with_columns(
         record=pl.int_range(1, pl.len() + 1).over("segment", pl.col("received_date").dt.year())
     )
+    rows, defects = plant_defects(rows, streams["defects"])
 
-    manifest = DemoManifest()
+    manifest = DemoManifest(documented_defects=defects)
     legacy_dir, uniform_dir = out_dir / "legacy", out_dir / "uniform"
     legacy_dir.mkdir(parents=True, exist_ok=True)
     uniform_dir.mkdir(parents=True, exist_ok=True)

@@ -219,7 +219,9 @@ def simulate(
             if expected <= 0 or not inside.any():
                 continue
             share = weights[inside].sum() / weights.sum()
-            count = int(rng.poisson(expected * scale * share))
+            # Every active network registers something every month: an empty month in the demo
+            # is only the documented forgotten delivery (demo/defects.py).
+            count = max(1, int(rng.poisson(expected * scale * share)))
             picked = rng.choice(days[inside], size=count, p=weights[inside] / weights[inside].sum())
             seg_parts.append(np.full(count, index, dtype=np.int32))
             day_parts.append(np.sort(picked))

@@ -11,7 +11,9 @@ from sqlalchemy import Engine
 from data_access import reads
 from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from data_access.disclosure import Disclosure
+from data_access.quality import PASSPORT, passports
 from data_access.reads import Basis, Scope
+from data_access.settings import get_settings
 
 # Region layouts change on these days: ELZ-based networks, then the 2025 municipal mergers.
 LAYOUT_CHANGES = (date(2021, 7, 1), date(2025, 1, 1))
@@ -36,6 +38,9 @@ class Inputs:
     data_version: int
     scope: Scope = field(default_factory=Scope.everything)
     disclosure: Disclosure = field(default_factory=Disclosure)
+    # The data-quality passport per region (data_access.quality.PASSPORT): caveats for regions
+    # below the threshold travel with every view's notes.
+    passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
 
     def protected(self, region: str = "region_code") -> pl.Expr:
         """Rows of regions outside the reader's detail scope: shown only under disclosure
@@ -93,6 +98,7 @@ def load_inputs(
         data_version=version,
         scope=scope,
         disclosure=disclosure or Disclosure(),
+        passports=passports(engine, get_settings().quality_threshold),
     )
 
 

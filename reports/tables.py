@@ -10,6 +10,7 @@ from typing import Literal
 import polars as pl
 import xlsxwriter
 
+from data_access.disclosure import marker
 from indicators.formatting import MISSING, fmt_dec, fmt_int, fmt_pct, month_label, quarter_label
 
 Kind = Literal["text", "int", "dec1", "dec2", "pct", "date", "month", "quarter", "period", "region"]
@@ -22,6 +23,7 @@ class Column:
     key: str
     label: str
     kind: Kind = "text"
+    codes: dict[str, str] | None = None  # code → Dutch label, for code-list columns
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,25 @@ class Table:
         return self.frame.is_empty()
 
     def display(self) -> pl.DataFrame:
-        """All values as nl-BE text under Dutch headers: what the page shows."""
-        out = {
-            c.label: [_fmt(v, c.kind, self.region_names) for v in self.frame[c.key].to_list()]
-            for c in self.columns
-        }
+        """All values as nl-BE text under Dutch headers: what the page shows. A cell hidden by
+        disclosure control shows why ('<5', 'n<10', 'x')."""
+        out = {c.label: self._shown(c) for c in self.columns}
         return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
+
+    def _shown(self, column: Column) -> list[str]:
+        values = [
+            column.codes.get(str(v), str(v))
+            if column.codes and v is not None
+            else _fmt(v, column.kind, self.region_names)
+            for v in self.frame[column.key].to_list()
+        ]
+        hidden = marker(column.key)
+        if hidden not in self.frame.columns:
+            return values
+        return [
+            m if m is not None else v
+            for v, m in zip(values, self.frame[hidden].to_list(), strict=True)
+        ]
 
     def to_csv(self) -> bytes:
         """The shown table as CSV for Excel in Belgium: ';' separator, decimal comma, BOM."""
@@ -78,8 +93,17 @@ def write_sheet(book: xlsxwriter.Workbook, table: Table, name: str) -> None:
     for col, column in enumerate(table.columns):
         sheet.write(top, col, column.label, bold)
         sheet.set_column(col, col, max(12, len(column.label) + 2))
-        for row, value in enumerate(table.frame[column.key].to_list(), start=top + 1):
-            if value is None:
+        hidden = (
+            table.frame[marker(column.key)].to_list()
+            if marker(column.key) in table.frame.columns
+            else [None] * table.frame.height
+        )
+        for row, (value, why) in enumerate(
+            zip(table.frame[column.key].to_list(), hidden, strict=True), start=top + 1
+        ):
+            if why is not None:
+                sheet.write(row, col, why)
+            elif value is None:
                 sheet.write_blank(row, col, None)
             elif column.kind in NUMBER_FORMATS:
                 sheet.write_number(row, col, float(value), formats[column.kind])

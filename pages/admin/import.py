@@ -7,6 +7,7 @@ from data_access.settings import get_settings
 from reports.views.imports import (
     batch_choices,
     batches_table,
+    check_outcome,
     import_upload,
     needs_region,
     outcome,
@@ -17,13 +18,17 @@ from reports.views.imports import (
 from ui import components, session, store
 
 store.ensure_data()
+reader = session.reader()
 session.demo_banner()
 st.title("Importeren")
 st.caption(
     "Lees een bronbestand in (uniform formaat of een export uit een eigen systeem). Geweigerde "
     "rijen gaan in quarantaine met de reden; hetzelfde bestand twee keer inlezen verandert niets."
 )
-settings, engine, scope = get_settings(), store.engine(), session.scope()
+settings, engine, scope = get_settings(), store.engine(), reader.scope
+if not reader.is_beheerder:
+    st.error("Alleen een beheerder kan bestanden inlezen.")
+    st.stop()
 labels, regions = profile_labels(settings), region_choices(engine)
 
 uploaded = st.file_uploader("Bronbestand", type=["csv", "xlsx", "txt"], key="bestand")
@@ -47,6 +52,7 @@ if st.button("Importeren", key="importeer", type="primary", disabled=not ready) 
             uploaded.getvalue(),
             uploaded.name,
             source,
+            reader=reader,
             region=region,
             progress=lambda done, step: bar.progress(min(done, 1.0), text=step),
         )
@@ -64,6 +70,11 @@ if result is not None:
             column.metric(label, value)
     if result.rows_rejected and result.batch_id is not None:
         components.table(quarantine_table(engine, scope, result.batch_id), "import-quarantine")
+    checked = check_outcome(engine, result.batch_id) if result.batch_id is not None else None
+    if checked is not None:
+        {"success": st.success, "warning": st.warning, "error": st.error}[checked[0]](
+            "\n\n".join(checked[1]), icon=":material/fact_check:"
+        )
 
 st.subheader("Recente importbatches")
 batches = batches_table(engine, scope)

@@ -10,7 +10,8 @@ from ui import components, page, session, store
 selection, inputs = page.setup(
     "Feedback", "De feedback van de critical friend per regio en kwartaal, met alle versies."
 )
-reader = session.reader()
+reader = session.reader_quietly()
+assert reader is not None  # page.setup stopped the page otherwise
 names = inputs.region_names()
 regions = sorted(
     r for r in names if reader.scope.allows(r) and r in set(inputs.regions["region_code"])

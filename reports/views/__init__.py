@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -75,6 +76,41 @@ def months_without(registrations: pl.DataFrame, capability: str) -> pl.DataFrame
     )
 
 
+def disclosed(
+    frame: pl.DataFrame,
+    inputs: Inputs,
+    *,
+    counts: list[str],
+    rates: dict[str, str] | None = None,
+    derived: dict[str, str] | None = None,
+    complement_by: tuple[tuple[str, ...], ...] = (),
+) -> pl.DataFrame:
+    """The frame under disclosure control for regions outside the reader's detail scope: use it
+    for the table and the charts alike, so neither shows what the other hides."""
+    if inputs.scope.detail_regions is None:
+        return frame  # every region in detail: nothing to hide
+    return inputs.disclosure.apply(
+        frame,
+        inputs.protected(),
+        counts=counts,
+        rates=rates,
+        derived=derived,
+        complement_by=complement_by,
+    )
+
+
+DISCLOSURE_NOTE = (
+    "Buiten je eigen regio('s) tonen we kleine aantallen (1 tot 4) als '<5', geen percentage op "
+    "minder dan 10 aanmeldingen ('n<10'), en verbergen we waar nodig een tweede cel ('x') zodat "
+    "een verborgen aantal niet uit een totaal af te leiden is."
+)
+
+
+def disclosure_notes(inputs: Inputs) -> list[str]:
+    """The disclosure note, for readers who see some regions only aggregated."""
+    return [] if inputs.scope.detail_regions is None else [DISCLOSURE_NOTE]
+
+
 def basis_note(inputs: Inputs) -> str:
     """The basis statement every export carries."""
     label = "zoals toen georganiseerd" if inputs.basis == "then" else "huidige regio's"
@@ -85,3 +121,26 @@ def basis_note(inputs: Inputs) -> str:
             "zonder gemeente kunnen niet herverdeeld worden en tellen hier niet mee."
         )
     return note
+
+
+def quality_notes(inputs: Inputs, region_codes: Iterable[str | None]) -> list[str]:
+    """A caveat for each shown region whose data-quality passport is below the threshold."""
+    from data_access.quality import DIMENSION_LABELS, DIMENSIONS
+    from indicators.formatting import fmt_pct
+
+    shown = {code for code in region_codes if code is not None}
+    weak = inputs.passports.filter(
+        pl.col("below_threshold") & pl.col("region_code").is_in(sorted(shown))
+    )
+    names = inputs.region_names()
+    notes = []
+    for row in weak.sort("region_code").iter_rows(named=True):
+        scores = {d: row[d] for d in DIMENSIONS if row[d] is not None}
+        weakest = min(scores, key=lambda d: scores[d])
+        notes.append(
+            f"Let op: de gegevenskwaliteit van {names.get(row['region_code'], row['region_code'])} "
+            f"ligt onder de drempel ({DIMENSION_LABELS[weakest].lower()} "
+            f"{fmt_pct(scores[weakest])}, drempel {fmt_pct(row['threshold'])}); zie "
+            "Datakwaliteit."
+        )
+    return notes

@@ -10,6 +10,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from data_access import reads
+from data_access.access import Reader, require_beheerder
 from data_access.ingest import ImportResult, Progress, import_file
 from data_access.profiles import available_profiles
 from data_access.reads import Scope
@@ -53,29 +54,86 @@ def import_upload(
     file_name: str,
     source: str,
     *,
+    reader: Reader,
     region: str | None = None,
-    user: str = "beheerder (UI)",
     progress: Progress | None = None,
+    run_checks: bool = True,
 ) -> ImportResult:
     """Import uploaded bytes as a file named `file_name` (its extension picks CSV or XLSX).
 
     The bytes go to a private temporary directory that is removed afterwards; the store keeps
     its own copy of every imported file. Raises FatalImportError or ProfileError (Dutch).
+    After a file that changed the store, the quality suites run on the new batch and on the
+    whole store; `check_outcome` shows what they found.
     """
+    require_beheerder(reader, "bestanden inlezen")
     safe_name = Path(file_name).name or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="1g1p-upload-") as directory:
         path = Path(directory) / safe_name
         path.write_bytes(data)
-        return import_file(
+        result = import_file(
             engine,
             settings,
             path,
             source,
             region=region,
-            user=user,
+            user=reader.email,
             display_name=file_name,
             progress=progress,
+            # What a demo user imports into the demo store stays demo data.
+            is_demo=reader.is_demo,
         )
+    if run_checks and result.batch_id is not None:
+        from checks.run import run_checks as run_quality_checks
+
+        if progress is not None:
+            progress(1.0, "Kwaliteitscontroles uitvoeren")
+        run_quality_checks(engine, settings, batch_id=result.batch_id, trigger="import")
+    return result
+
+
+def check_outcome(
+    engine: Engine, batch_id: int
+) -> tuple[Literal["success", "warning", "error"], list[str]] | None:
+    """What the quality checks found after importing a batch: the kind of message and its lines
+    (Dutch); None when no check ran for the batch."""
+    from data_access import quality
+
+    batch_run = quality.latest_run_id(engine, batch_id=batch_id)
+    if batch_run is None:
+        return None
+    everything = Scope.everything()
+    in_batch = quality.check_results(engine, everything, batch_run).filter(~pl.col("success"))
+    lines = [
+        f"{'Blokkerend: ' if blocking else ''}{title} ({fmt_int(n)}×)"
+        for title, blocking, n in in_batch.group_by("title", "blocking", maintain_order=True)
+        .agg(pl.col("unexpected_count").sum())
+        .sort("blocking", "title", descending=[True, False])
+        .iter_rows()
+    ]
+    store_run = quality.latest_run_id(engine)
+    failing_in_store = (
+        quality.check_results(engine, everything, store_run)
+        .filter(~pl.col("success"))["expectation"]
+        .n_unique()
+        if store_run is not None
+        else 0
+    )
+    head = (
+        "Kwaliteitscontrole van deze batch: alle controles in orde."
+        if not lines
+        else "Kwaliteitscontrole van deze batch: niet alles in orde."
+    )
+    tail = (
+        f"In de hele opslag zijn {failing_in_store} controles niet in orde; zie Datakwaliteit."
+        if failing_in_store
+        else "In de hele opslag zijn alle controles in orde."
+    )
+    blocking = bool(in_batch.filter(pl.col("blocking")).height)
+    kind: Literal["success", "warning", "error"] = (
+        "error" if blocking else "warning" if lines else "success"
+    )
+    return kind, [head, *lines, tail]
 
 
 def outcome(

@@ -14,7 +14,10 @@ from reports.tables import Column, Table
 from reports.views import (
     View,
     basis_note,
+    disclosed,
+    disclosure_notes,
     months_without,
+    quality_notes,
     selected,
     selected_aggregates,
     source_notes,
@@ -83,19 +86,27 @@ _COLUMNS = [
 def intakes_view(inputs: Inputs, selection: Selection) -> View:
     """Intakes per region and period, with the rate per 1,000 minors and nature of requests."""
     names = inputs.region_names()
-    per_period = intakes_per_period(inputs, selection)
+    per_period = disclosed(
+        intakes_per_period(inputs, selection),
+        inputs,
+        counts=["intakes", "consults"],
+        derived={"rate_per_1000": "intakes"},
+        complement_by=(("period",), ("region_code",)),
+    )
     unit = "maand" if selection.granularity == "month" else "kwartaal"
     notes = [
         basis_note(inputs),
         "Consultvragen worden apart geteld en zitten niet in de aanmeldingen; bronnen die geen "
         "consultvragen registreren (Excel-registers, maandtotalen) tonen '–', niet 0.",
         *source_notes(per_period, inputs, "consultvragen en aard van de vraag"),
+        *disclosure_notes(inputs),
     ]
     if per_period.filter(pl.col("population_0_17").is_null()).height:
         notes.append(
             "Brussel: geen leeftijdsopdeling van de bevolking, dus geen cijfer per 1.000 "
             "minderjarigen (de vermelde 362.700 inwoners gelden voor het totaal)."
         )
+    notes += quality_notes(inputs, per_period["region_code"])
     table = Table(
         per_period,
         (
@@ -110,12 +121,18 @@ def intakes_view(inputs: Inputs, selection: Selection) -> View:
         notes=tuple(notes),
         region_names=names,
     )
-    nature = intakes_by_nature(selected(inputs.registrations, selection), granularity="all")
+    nature = disclosed(
+        intakes_by_nature(selected(inputs.registrations, selection), granularity="all"),
+        inputs,
+        counts=["intakes"],
+        derived={"share": "intakes"},
+        complement_by=(("region_code",),),
+    )
     nature_table = Table(
         nature,
         (
             Column("region_code", "Regio", "region"),
-            Column("request_nature", "Aard van de vraag"),
+            Column("request_nature", "Aard van de vraag", codes=REQUEST_NATURES),
             Column("intakes", "Aanmeldingen", "int"),
             Column("share", "Aandeel", "pct"),
         ),

@@ -25,7 +25,9 @@ from reports.tables import Column, Table
 from reports.views import (
     View,
     basis_note,
+    disclosure_notes,
     months_without,
+    quality_notes,
     selected,
     selected_aggregates,
     source_notes,
@@ -376,7 +378,9 @@ def overview_view(inputs: Inputs, selection: Selection) -> Overview:
         (pl.col(f"within_month_change_{s}") * 100).alias(f"within_month_points_{s}")
         for s, _ in COMPARISONS
     )
-    notes = _notes(inputs, selection, figures)
+    figures = _disclosed(figures, inputs)
+    notes = _notes(inputs, selection, figures) + disclosure_notes(inputs)
+    notes += quality_notes(inputs, figures["region_code"])
     table = Table(
         figures,
         _COLUMNS,
@@ -395,6 +399,39 @@ def overview_view(inputs: Inputs, selection: Selection) -> Overview:
     chart = _intakes_vs_last_year(regions, selection, names)
     return Overview(
         table, {"intakes": chart}, {}, tuple(notes), tiles=tiles, total_label=total_label
+    )
+
+
+_COUNTED: Final = ("intakes", "consults", "gv", "sdj", "families")
+
+
+def _disclosed(figures: pl.DataFrame, inputs: Inputs) -> pl.DataFrame:
+    """Region rows outside the reader's detail under disclosure control. The total row is
+    published, so a lone hidden cell gets a complement anywhere in the table."""
+    counts = [
+        c
+        for c in figures.columns
+        if c.startswith(_COUNTED) and "change" not in c and "points" not in c
+    ]
+    if inputs.scope.detail_regions is None:
+        return figures
+    derived = {
+        c: c.removesuffix("_prev").removesuffix("_last_year").split("_change")[0]
+        for c in figures.columns
+        if "_change_" in c and c.split("_change")[0] in counts
+    }
+    rates = {
+        c: "intakes"
+        for c in figures.columns
+        if c.startswith(("within_month", "brede_instap_share")) and figures.schema[c].is_float()
+    }
+    return inputs.disclosure.apply(
+        figures,
+        inputs.protected() & (pl.col("region_code") != TOTAL),
+        counts=counts,
+        rates=rates,
+        derived=derived,
+        complement_by=((),),
     )
 
 

@@ -23,7 +23,14 @@ from reports import charts
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.tables import Column, Table
-from reports.views import View, basis_note, months_without
+from reports.views import (
+    View,
+    basis_note,
+    disclosed,
+    disclosure_notes,
+    months_without,
+    quality_notes,
+)
 
 _KEYS = ["region_code", "year"]
 
@@ -134,7 +141,12 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
     registrations = inputs.registrations.filter(selection.in_regions())
     in_years = pl.col("year").is_in(years)
 
-    families = families_per_year(inputs, selection)
+    families = disclosed(
+        families_per_year(inputs, selection),
+        inputs,
+        counts=["families"],
+        derived={"share_of_target": "families"},
+    )
     notes = [
         basis_note(inputs),
         f"Het doel is per kalenderjaar: deze pagina toont de hele jaren {shown_years} die de "
@@ -143,6 +155,7 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
         f"anders aanmelding). Doel: {FAMILIES_TARGET_PER_YEAR} extra gezinnen per netwerk per "
         "jaar.",
         *_not_available_notes(families, names),
+        *disclosure_notes(inputs),
     ]
     without_family = families["trajectories_without_family"].sum()
     if without_family:
@@ -152,6 +165,7 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
             else f"{without_family} gestarte trajecten zonder gezinsnummer tellen niet als "
             "gezin mee."
         )
+    notes += quality_notes(inputs, families["region_code"])
     table = Table(
         families,
         (
@@ -166,8 +180,16 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
         region_names=names,
     )
 
-    trajectories = trajectories_per_year(inputs, selection)
-    ongoing = ongoing_trajectories(registrations, inputs.today)
+    trajectories = disclosed(
+        trajectories_per_year(inputs, selection),
+        inputs,
+        counts=["started", "closed", "short_closed", "short_within"],
+        rates={"median_days": "closed"},
+        derived={"short_share": "short_within"},
+    )
+    ongoing = disclosed(
+        ongoing_trajectories(registrations, inputs.today), inputs, counts=["ongoing"]
+    )
     reasons = (
         closure_reasons(registrations)
         .filter(in_years)
@@ -178,10 +200,20 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
             pl.col("year").cast(pl.String).alias("year_label"),
         )
     )
-    flow = (
+    reasons = disclosed(
+        reasons,
+        inputs,
+        counts=["closed"],
+        derived={"share": "closed"},
+        complement_by=(("region_code", "year_label"),),
+    )
+    flow = disclosed(
         further_care_flow(registrations)
         .filter(in_years)
-        .with_columns(pl.col("year").cast(pl.String).alias("year_label"))
+        .with_columns(pl.col("year").cast(pl.String).alias("year_label")),
+        inputs,
+        counts=["closed", "to_rtj", "to_nrtj"],
+        derived={"share_rtj": "to_rtj", "share_nrtj": "to_nrtj"},
     )
     partners = inputs.partners.filter(
         pl.col("received_date").dt.year().is_in(years) & selection.in_regions()

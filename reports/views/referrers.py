@@ -16,7 +16,10 @@ from reports.tables import Column, Table
 from reports.views import (
     View,
     basis_note,
+    disclosed,
+    disclosure_notes,
     months_without,
+    quality_notes,
     selected,
     selected_aggregates,
     source_notes,
@@ -111,13 +114,21 @@ def referrers_view(inputs: Inputs, selection: Selection) -> View:
     shares per referrer (rows only) for the whole selected period."""
     names = inputs.region_names()
     unit = "maand" if selection.granularity == "month" else "kwartaal"
-    per_period = group_shares_per_period(inputs, selection)
+    per_period = disclosed(
+        group_shares_per_period(inputs, selection),
+        inputs,
+        counts=["intakes"],
+        derived={"share": "intakes"},
+        complement_by=(("region_code", "period"),),
+    )
     notes = [
         basis_note(inputs),
         "Brede instap: CLB, Huis van het Kind / Kind en Gezin, CAW, lokaal bestuur, onderwijs "
         "en medisch. Aandeel binnen de aanmeldingen van de regio in die periode.",
         *source_notes(per_period, inputs, "aanmelders in detail"),
+        *disclosure_notes(inputs),
     ]
+    notes += quality_notes(inputs, per_period["region_code"])
     table = Table(
         per_period,
         (
@@ -132,8 +143,20 @@ def referrers_view(inputs: Inputs, selection: Selection) -> View:
         notes=tuple(notes),
         region_names=names,
     )
-    whole = whole_period_group_shares(inputs, selection)
-    detail = referrer_detail(inputs, selection)
+    whole = disclosed(
+        whole_period_group_shares(inputs, selection),
+        inputs,
+        counts=["intakes"],
+        derived={"share": "intakes"},
+        complement_by=(("region_code",),),
+    )
+    detail = disclosed(
+        referrer_detail(inputs, selection),
+        inputs,
+        counts=["intakes"],
+        derived={"share": "intakes"},
+        complement_by=(("region_code",),),
+    )
     detail_notes = [
         basis_note(inputs),
         "Aanmelders in detail bestaan alleen voor maanden met dossiers; maandtotalen leveren "
@@ -178,9 +201,12 @@ def referrers_view(inputs: Inputs, selection: Selection) -> View:
             percent=True,
             horizontal=True,
         )
-    brede = brede_instap_share(registrations, aggregates, selection.granularity).filter(
-        pl.col("share").is_not_null()
-    )
+    brede = disclosed(
+        brede_instap_share(registrations, aggregates, selection.granularity),
+        inputs,
+        counts=[],
+        rates={"share": "intakes"},
+    ).filter(pl.col("share").is_not_null())
     if not brede.is_empty():
         figures["brede_instap"] = charts.lines(
             brede,

@@ -25,7 +25,10 @@ from reports.tables import Column, Table
 from reports.views import (
     View,
     basis_note,
+    disclosed,
+    disclosure_notes,
     months_without,
+    quality_notes,
     selected,
     selected_aggregates,
     source_notes,
@@ -97,8 +100,9 @@ def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> p
 
 def overdue_registrations(inputs: Inputs, selection: Selection, rule: Rule) -> pl.DataFrame:
     """source_record_id, region_code, received_date, deadline, days_overdue of the open
-    aanmeldingen past their deadline in the selected regions (any received date)."""
-    registrations = inputs.registrations.filter(selection.in_regions())
+    aanmeldingen past their deadline in the selected regions (any received date) — only for
+    regions in the reader's detail scope: a list of registrations is never shown outside it."""
+    registrations = inputs.registrations.filter(selection.in_regions() & ~inputs.protected())
     overdue = open_past_deadline(registrations, inputs.today, rule)
     return overdue.join(
         registrations.select("id", "source_record_id"), on="id", how="left", maintain_order="left"
@@ -139,8 +143,17 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
     names = inputs.region_names()
     unit = "maand" if selection.granularity == "month" else "kwartaal"
     rate_label = RATE_LABELS[rule]
-    per_period = timeliness_per_period(inputs, selection, rule)
-    notes = _notes(inputs, selection, per_period, rule)
+    per_period = disclosed(
+        timeliness_per_period(inputs, selection, rule).with_columns(
+            _assessed=pl.col("tijdig") + pl.col("laat")
+        ),
+        inputs,
+        counts=list(_COUNTS),
+        rates={"rate": "_assessed"},
+        complement_by=(("period",), ("region_code",)),
+    )
+    notes = _notes(inputs, selection, per_period, rule) + disclosure_notes(inputs)
+    notes += quality_notes(inputs, per_period["region_code"])
     table = Table(
         per_period,
         (
@@ -158,7 +171,12 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
         region_names=names,
     )
     registrations = selected(inputs.registrations, selection)
-    days = days_to_first_contact(registrations)
+    days = disclosed(
+        days_to_first_contact(registrations),
+        inputs,
+        counts=["contacts"],
+        rates={"median_days": "contacts", "p90_days": "contacts"},
+    )
     days_table = Table(
         days,
         (
@@ -175,8 +193,17 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
         ),
         region_names=names,
     )
-    comparison = rule_comparison(registrations, inputs.today).with_columns(
-        difference=pl.col("difference") * 100
+    comparison = disclosed(
+        rule_comparison(registrations, inputs.today).with_columns(
+            difference=pl.col("difference") * 100
+        ),
+        inputs,
+        counts=[],
+        rates={
+            "rate_calendar_month": "n_calendar_month",
+            "rate_30_days": "n_30_days",
+            "difference": "n_30_days",
+        },
     )
     comparison_table = Table(
         comparison,
@@ -207,7 +234,7 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
         notes=(OVERDUE_NOTE, f"Stand op {inputs.today:%d/%m/%Y}.", basis_note(inputs)),
         region_names=names,
     )
-    figures = _figures(per_period, registrations, selection, rule, names)
+    figures = _figures(per_period, registrations, selection, rule, names, inputs.protected())
     tables = {"days": days_table, "comparison": comparison_table, "overdue": overdue_table}
     return View(table, figures, tables, tuple(notes))
 
@@ -218,6 +245,7 @@ def _figures(
     selection: Selection,
     rule: Rule,
     names: dict[str, str],
+    protected: pl.Expr,
 ) -> dict[str, go.Figure]:
     """The rate over time per region under `rule`, and the days to first contact per region."""
     unit = "maand" if selection.granularity == "month" else "kwartaal"
@@ -236,7 +264,11 @@ def _figures(
             names=names,
             percent=True,
         )
-    distribution = days_distribution(registrations)
+    # Shares of tiny groups reveal counts: outside the reader's own regions only regions with
+    # at least 10 contacts get a distribution bar.
+    distribution = days_distribution(registrations).filter(
+        ~protected | (pl.col("registrations").sum().over("region_code") >= 10)
+    )
     if not distribution.is_empty():
         figures["days"] = charts.bars(
             distribution.with_columns(

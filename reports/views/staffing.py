@@ -16,7 +16,7 @@ from reports import charts
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.tables import Column, Table
-from reports.views import View, basis_note
+from reports.views import View, basis_note, quality_notes
 
 # The total the 2020 evaluation states for the first 15 networks (domain/000, "Personeelsinzet");
 # the listed network totals sum to less (data_access/reference/README.md, "Sum check").
@@ -93,6 +93,7 @@ def staffing_view(inputs: Inputs, selection: Selection) -> View:
             "VTE staan bij het netwerk dat ze rapporteerde; ze worden niet herverdeeld naar de "
             "huidige regio's."
         )
+    notes += quality_notes(inputs, by_function["region_code"])
     table = Table(
         by_function,
         (

@@ -13,7 +13,7 @@ from reports import charts
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.tables import Column, Table
-from reports.views import View, basis_note
+from reports.views import View, basis_note, disclosed, disclosure_notes, quality_notes
 
 
 def selected_years(selection: Selection) -> list[int]:
@@ -49,7 +49,16 @@ def volume_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 def volume_view(inputs: Inputs, selection: Selection) -> View:
     """Agreed and realised GV/SDJ intakes per region and year, against the pro-rata target."""
     names = inputs.region_names()
-    progress = volume_per_year(inputs, selection)
+    progress = disclosed(
+        volume_per_year(inputs, selection),
+        inputs,
+        counts=["realised"],
+        derived={
+            "progress": "realised",
+            "progress_vs_pro_rata": "realised",
+            "projected_year_end": "realised",
+        },
+    )
     years = selected_years(selection)
     year = focus_year(inputs, selection)
     fraction = elapsed_fraction(year, inputs.today)
@@ -63,6 +72,7 @@ def volume_view(inputs: Inputs, selection: Selection) -> View:
         "Gerealiseerd = aanmeldingen van het jaar verwezen door de gemandateerde voorzieningen "
         "(GV: OCJ, VK) of de sociale dienst jeugdrechtbank (SDJ). '–': de regio leverde voor "
         "dat jaar geen gegevens aan.",
+        *disclosure_notes(inputs),
     ]
     from_counts = progress.filter(pl.col("source").is_in([MONTHLY_COUNTS, "gemengd"]))
     if from_counts.height:
@@ -73,6 +83,7 @@ def volume_view(inputs: Inputs, selection: Selection) -> View:
             f"{listed}: gerealiseerd (deels) uit {MONTHLY_COUNTS} per verwijzersgroep, "
             "zonder dossiers."
         )
+    notes += quality_notes(inputs, progress["region_code"])
     table = Table(
         progress,
         (

@@ -56,13 +56,22 @@ ROLE_DETAIL = {
 
 
 @pytest.mark.parametrize("email", list(ROLE_DETAIL))
-def test_every_read_returns_row_level_data_only_within_the_scope(loaded: Engine, email: str) -> None:
+def test_every_read_returns_row_level_data_only_within_the_scope(
+    loaded: Engine, email: str
+) -> None:
     """No record id, pseudonym, municipality or age of an out-of-scope region comes back."""
     scope = _reader(loaded, email).scope
     detail = ROLE_DETAIL[email]
     stored = reads.registrations(loaded, reads.Scope.everything())
     assert set(reads.registrations(loaded, scope)["region_code"]) == detail
-    assert set(reads.registrations(loaded, scope, basis="today", today=date(2026, 11, 1))["region_code"]) <= detail
+    assert (
+        set(
+            reads.registrations(loaded, scope, basis="today", today=date(2026, 11, 1))[
+                "region_code"
+            ]
+        )
+        <= detail
+    )
     assert set(reads.registration_partners(loaded, scope)["region_code"]) <= detail
     statistics = reads.registrations_for_statistics(loaded, scope)
     assert statistics.height == stored.height  # every region's figures can be computed
@@ -73,9 +82,13 @@ def test_every_read_returns_row_level_data_only_within_the_scope(loaded: Engine,
     assert not set(outside["family_id"]) & set(stored["family_id"])
     assert not set(outside["id"]) & set(stored["id"])
     inside = statistics.filter(pl.col("region_code").is_in(list(detail)))
-    assert inside.sort("id").equals(stored.filter(pl.col("region_code").is_in(list(detail))).sort("id"))
+    assert inside.sort("id").equals(
+        stored.filter(pl.col("region_code").is_in(list(detail))).sort("id")
+    )
     partners = reads.partners_for_statistics(loaded, scope)
-    assert not set(partners.filter(~pl.col("region_code").is_in(list(detail)))["registration_id"]) & set(stored["id"])
+    assert not set(
+        partners.filter(~pl.col("region_code").is_in(list(detail)))["registration_id"]
+    ) & set(stored["id"])
 
 
 def test_roles_and_scopes(loaded: Engine) -> None:

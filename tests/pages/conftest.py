@@ -90,11 +90,13 @@ def open_page(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 def _opener(monkeypatch: pytest.MonkeyPatch) -> PageOpener:
-    """open(name) runs a page in demo mode; open(name, as_user=email) as that user logged in
-    through OIDC (the user must exist in the store)."""
+    """open(name) runs a page in demo mode (as demo_user=email if given); open(name,
+    as_user=email) as that user logged in through OIDC (the user must exist in the store)."""
 
-    def opener(name: str, as_user: str | None = None) -> AppTest:
+    def opener(name: str, as_user: str | None = None, demo_user: str | None = None) -> AppTest:
         at = AppTest.from_file(str(PAGE_FILES[name]), default_timeout=90)
+        if demo_user is not None:
+            at.session_state["demogebruiker"] = demo_user
         if as_user is not None:
             monkeypatch.setenv("MONITOR_AUTH_MODE", "oidc")
             get_settings.cache_clear()

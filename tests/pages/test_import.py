@@ -77,7 +77,7 @@ def test_an_upload_is_imported_with_summary_counts_and_quarantine(
     assert "BUURMAN" in quarantine["Reden"].iloc[0]
     batches = at.dataframe[1].value
     assert batches["Bestand"].tolist() == ["konekti.csv"]
-    assert batches["Door"].tolist() == ["beheerder (UI)"]
+    assert batches["Door"].tolist() == ["beheerder@demo.1g1p"]  # the demo beheerder
     assert _data_version(empty_settings) != version  # other pages re-read their data
 
 

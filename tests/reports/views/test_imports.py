@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access import reads
+from data_access.access import Reader
 from data_access.ingest import FatalImportError, ImportResult
 from data_access.reads import Scope
 from data_access.settings import Settings
@@ -32,10 +33,13 @@ BAD_DATE = GOOD.replace("R1,F1", "R3,F3").replace("2022-01-31", "2022-13-45")
 UPLOAD = "\n".join([HEADER, GOOD, GOOD.replace("R1,F1", "R2,F2"), BAD_DATE]).encode() + b"\n"
 
 
+BEHEERDER = Reader("beheerder@example.be", "Beheerder", frozenset({("beheerder", None)}))
+
+
 def _upload(
     engine: Engine, settings: Settings, data: bytes = UPLOAD, name: str = "kon_2022.csv"
 ) -> ImportResult:
-    return import_upload(engine, settings, data, name, "uniform")
+    return import_upload(engine, settings, data, name, "uniform", reader=BEHEERDER)
 
 
 def test_an_upload_is_imported_under_its_own_name(engine: Engine, settings: Settings) -> None:
@@ -48,7 +52,7 @@ def test_an_upload_is_imported_under_its_own_name(engine: Engine, settings: Sett
         result.rows_duplicate,
     ) == (3, 2, 1, 0)
     batch = reads.import_batches(engine, Scope.everything()).row(0, named=True)
-    assert (batch["file_name"], batch["imported_by"]) == ("kon_2022.csv", "beheerder (UI)")
+    assert (batch["file_name"], batch["imported_by"]) == ("kon_2022.csv", "beheerder@example.be")
 
 
 def test_the_temporary_copy_is_removed(
@@ -78,7 +82,7 @@ def test_the_batches_table_shows_counts_in_dutch(engine: Engine, settings: Setti
     assert (row["Bestand"], row["Bron"], row["Door"]) == (
         "kon_2022.csv",
         "uniform",
-        "beheerder (UI)",
+        "beheerder@example.be",
     )
     assert (row["Gelezen"], row["Aanvaard"], row["Geweigerd"], row["Dubbel"]) == (
         "3",

@@ -188,7 +188,7 @@ def test_trajectories_started_closed_ongoing_and_short_guidance() -> None:
         "year", "started", "closed", "median_days", "short_closed", "short_within", "short_share"
     ).rows() == [(2024, 5, 3, 120.0, 1, 1, 1.0)]
     ongoing = view.tables["ongoing"].frame
-    assert ongoing.rows() == [("AAA", 2)]
+    assert ongoing.select("region_code", "ongoing").rows() == [("AAA", 2)]
 
 
 def test_closure_reasons_and_further_care() -> None:

@@ -176,7 +176,7 @@ def test_days_to_first_contact_match_the_indicator(inputs: Inputs) -> None:
     """The days table is the indicator's median and 90th percentile (contacts after 31, 5, 51 days)."""
     days = response_time_view(inputs, FIRST_QUARTER).tables["days"]
     expected = days_to_first_contact(inputs.registrations)
-    assert days.frame.equals(expected)
+    assert days.frame.select(expected.columns).equals(expected)
     assert days.display().row(0, named=True)["Mediaan (dagen)"] == "31,0"
 
 

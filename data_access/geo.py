@@ -1,0 +1,100 @@
+"""Map geography: the ELZ shapes and which region each ELZ belonged to on a date."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import aliased
+
+from data_access import reads
+from data_access.geography import MERGERS_2025, with_region
+from data_access.models import Population
+from data_access.reference import REFERENCE_DIR
+
+ELZ_GEOJSON = REFERENCE_DIR / "elz.geojson"
+
+# The key plotly joins a location to its shape with (go.Choropleth featureidkey).
+FEATURE_ID_KEY = "properties.elz_code"
+
+ELZ_REGION = pl.Schema(
+    {"elz_code": pl.String, "elz_name": pl.String, "region_code": pl.String, "share": pl.Float64}
+)
+
+
+@lru_cache(maxsize=2)
+def elz_shapes(path: Path = ELZ_GEOJSON) -> dict[str, Any]:
+    """The 57 ELZ polygons (GeoJSON FeatureCollection, properties elz_code and elz_name).
+
+    Rings run clockwise, as plotly's go.Choropleth needs (reference/README.md).
+    """
+    shapes: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return shapes
+
+
+def _municipal_population(engine: Engine) -> pl.DataFrame:
+    """nis_code (pre-2025), population_total: the latest figure per municipality."""
+    p, newer = Population, aliased(Population)
+    latest = select(func.max(newer.reference_date)).where(newer.nis_code == p.nis_code)
+    stmt = select(p.nis_code, p.population_total).where(
+        p.reference_date == latest.scalar_subquery()
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pl.DataFrame(
+        [tuple(row) for row in rows],
+        schema={"nis_code": pl.String, "population_total": pl.Int64},
+        orient="row",
+    )
+
+
+def elz_regions(engine: Engine, on: date) -> pl.DataFrame:
+    """Every ELZ with the region that served it on `on`: elz_code, elz_name, region_code, share.
+
+    From 2021-07-01 regions are sets of whole ELZ, so share is 1. Before, regions were sets of
+    municipalities: an ELZ gets the region serving most of its inhabitants, share is that part
+    of its inhabitants; an ELZ no network covered then has no region (null, share 0).
+    """
+    tables = reads.area_tables(engine)
+    zones = reads.elz(engine).select("elz_code", "elz_name")
+    population = _municipal_population(engine).lazy()
+    crosswalk = tables.crosswalk.lazy()
+    # Municipalities on pre-2025 codes, placed in their ELZ and region as on `on`.
+    placed = (
+        population.with_columns(on=pl.lit(on))
+        .pipe(with_region, tables, on="on")
+        .join(crosswalk, left_on="nis_code", right_on="nis_code_old", how="left")
+        .with_columns(
+            _nis=pl.coalesce("nis_code_new", "nis_code")
+            if on >= MERGERS_2025
+            else pl.col("nis_code")
+        )
+        .join(tables.municipality_elz.lazy(), left_on="_nis", right_on="nis_code")
+        .filter(
+            (pl.col("valid_from") <= on)
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
+        )
+        .group_by("elz_code", pl.col("area_region").alias("region_code"))
+        .agg(pl.col("population_total").sum())
+        .with_columns(
+            share=pl.col("population_total") / pl.col("population_total").sum().over("elz_code")
+        )
+        .filter(pl.col("region_code").is_not_null())
+        .sort(["elz_code", "population_total", "region_code"], descending=[False, True, False])
+        .group_by("elz_code", maintain_order=True)
+        .first()
+        .select("elz_code", "region_code", "share")
+        .collect()
+    )
+    return (
+        zones.join(placed, on="elz_code", how="left")
+        .with_columns(pl.col("share").fill_null(0.0))
+        .select(ELZ_REGION.names())
+        .cast(ELZ_REGION)
+        .sort(pl.col("elz_code").str.strip_prefix("elz").cast(pl.Int64))
+    )

@@ -1,0 +1,749 @@
+"""Regio's vergelijken: funnel plots, rates per 1,000 minors with intervals, small multiples,
+a map by ELZ and the sensitivity of the response-time ranking to its definition."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date
+from typing import Final
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+from sqlalchemy import Engine
+
+from data_access import geo
+from data_access.codes import REFERRER_GROUPS, UNASSIGNED_REGION
+from data_access.disclosure import marker
+from indicators._sources import MONTHLY_COUNTS
+from indicators.compare import (
+    ABOVE,
+    BELOW,
+    INSIDE,
+    Funnel,
+    Method,
+    funnel,
+    pooled_rate,
+    rates_with_intervals,
+)
+from indicators.formatting import fmt_dec, fmt_int, fmt_pct
+from indicators.referrers import referrer_group_shares
+from indicators.response_time import Rule, rule_comparison
+from reports import charts
+from reports.inputs import Inputs
+from reports.selection import Selection
+from reports.tables import Column, Table
+from reports.views import (
+    View,
+    basis_note,
+    disclosed,
+    disclosure_notes,
+    selected,
+    selected_aggregates,
+)
+from reports.views.intakes import intakes_per_period
+from reports.views.response_time import RATE_LABELS, RULES, timeliness_per_period
+
+TIMELY: Final = "tijdig"
+
+# What the funnel can show: the within-one-month rate and the share of every referrer group.
+INDICATORS: Final[dict[str, str]] = {
+    TIMELY: "Tijdige opname (binnen de termijn)",
+    **{code: f"Aandeel aanmelder: {label.lower()}" for code, label in REFERRER_GROUPS.items()},
+}
+
+METHODS: Final[dict[Method, str]] = {
+    "exact": "Exact (binomiaal)",
+    "normal": "Normale benadering",
+}
+
+METHOD_NOTES: Final[dict[Method, str]] = {
+    "exact": "exacte binomiale grenzen (Spiegelhalter 2005)",
+    "normal": "normale benadering p ± z·√(p(1−p)/n) (Spiegelhalter 2005)",
+}
+
+FUNNEL_HELP: Final = (
+    "Elke regio is een punt: het percentage tegen het aantal waarop het berekend is. Binnen de "
+    "trechter verschilt een regio niet meer van de Vlaamse waarde dan toeval bij die omvang "
+    "verklaart; kleine regio's krijgen zo ruimere grenzen dan grote."
+)
+
+OVERDISPERSION_HELP: Final = (
+    "Verschillen de regio's samen meer dan toeval verklaart (overdispersie, φ > 1), dan worden "
+    "de grenzen verbreed met √φ; φ komt uit de gewinsoriseerde z-scores (10%)."
+)
+
+SENSITIVITY_NOTE: Final = (
+    "Dezelfde aanmeldingen onder de kalendermaandregel en de 30-dagenregel: percentage en "
+    "rangorde (1 = hoogste). Alleen bronnen met dossiers; maandtotalen kennen één regel."
+)
+
+NOT_COMPARED: Final = "niet vergeleken (geen regio)"
+FAILING_MARK: Final = " ⚠"
+
+_POSITION_LABELS: Final = {ABOVE: "boven", BELOW: "onder"}
+
+
+def map_day(inputs: Inputs, selection: Selection) -> date:
+    """The day whose region layout colours the map: today's under basis 'today', else the end
+    of the selected period (not after today)."""
+    if inputs.basis == "today":
+        return inputs.today
+    return min(selection.end, inputs.today)
+
+
+def map_layout(engine: Engine, inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """ELZ → region for the map of this selection (data_access.geo.elz_regions)."""
+    return geo.elz_regions(engine, map_day(inputs, selection))
+
+
+# Figures computed from the inputs ------------------------------------------------------------
+
+
+def _all_regions(selection: Selection) -> Selection:
+    """The same period over every region: the Flemish value never depends on the region filter."""
+    return replace(selection, regions=(), granularity="month")
+
+
+def proportions(inputs: Inputs, selection: Selection, indicator: str, rule: Rule) -> pl.DataFrame:
+    """region_code, numerator, denominator, source over the selected period, every region.
+
+    tijdig: tijdig / (tijdig + laat) under `rule`; a referrer group: its intakes / all intakes
+    with a known group count (rows, else the monthly counts per group).
+    """
+    every = _all_regions(selection)
+    if indicator == TIMELY:
+        per_month = timeliness_per_period(inputs, every, rule)
+        counts = per_month.group_by("region_code").agg(
+            pl.col("tijdig").sum().alias("numerator"),
+            (pl.col("tijdig") + pl.col("laat")).sum().alias("denominator"),
+            pl.col("source").unique().sort().str.join("+").alias("source"),
+        )
+    elif indicator in REFERRER_GROUPS:
+        shares = referrer_group_shares(
+            selected(inputs.registrations, every), selected_aggregates(inputs, every), "all"
+        )
+        counts = shares.group_by("region_code").agg(
+            pl.col("intakes")
+            .filter(pl.col("referrer_group") == indicator)
+            .sum()
+            .alias("numerator"),
+            pl.col("intakes").sum().alias("denominator"),
+            pl.col("source").first(),
+        )
+    else:
+        raise ValueError(f"Onbekende indicator: {indicator}")
+    return counts.with_columns(pl.col("numerator", "denominator").cast(pl.Int64)).sort(
+        "region_code"
+    )
+
+
+def minor_rates(inputs: Inputs, selection: Selection) -> tuple[pl.DataFrame, float | None]:
+    """Intakes per 1,000 minors per year per region with Garwood's 95% interval, and the
+    Flemish value. Exposure: the region's minors × the months with data / 12."""
+    monthly = intakes_per_period(inputs, _all_regions(selection))
+    per_region = monthly.group_by("region_code").agg(
+        pl.col("intakes").sum().alias("events"),
+        pl.len().alias("months"),
+        pl.when(pl.col("population_0_17").null_count() == 0)
+        .then((pl.col("population_0_17").cast(pl.Float64) / 12).sum())
+        .alias("exposure"),
+    )
+    rates = rates_with_intervals(per_region, per=1000.0).join(
+        per_region.select("region_code", "months"), on="region_code", how="left"
+    )
+    return rates, pooled_rate(per_region, per=1000.0)
+
+
+def monthly_series(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """region_code, month, intakes: every selected region's intakes per month. Under the basis
+    'zoals toen' a region is shown only within its active period (a network that ended stops
+    at its end date); under 'huidige regio's' the unplaceable rows form their own series."""
+    monthly = intakes_per_period(inputs, replace(selection, granularity="month")).select(
+        "region_code", pl.col("period_start").alias("month"), "intakes"
+    )
+    if inputs.basis == "today":
+        return monthly.sort("region_code", "month")
+    active = inputs.regions.select("region_code", "active_from", "active_to")
+    return (
+        monthly.join(active, on="region_code", how="left")
+        .filter(
+            (
+                pl.col("active_from").is_null()
+                | (pl.col("month") >= pl.col("active_from").dt.truncate("1mo"))
+            )
+            & (pl.col("active_to").is_null() | (pl.col("month") <= pl.col("active_to")))
+        )
+        .drop("active_from", "active_to")
+        .sort("region_code", "month")
+    )
+
+
+def failing_regions(inputs: Inputs) -> set[str]:
+    """Regions whose quality passport is below the threshold (empty before any check run)."""
+    failing = inputs.passports.filter(pl.col("below_threshold").fill_null(False))
+    return set(failing["region_code"].to_list())
+
+
+# The view ------------------------------------------------------------------------------------
+
+
+def _position_label(row: dict[str, object]) -> str:
+    if row["position_998"] is None:
+        return NOT_COMPARED
+    for level, label in (("998", "99,8%"), ("95", "95%")):
+        position = row[f"position_{level}"]
+        if position != INSIDE:
+            return f"{_POSITION_LABELS[str(position)]} de {label}-grens"
+    return "binnen de grenzen"
+
+
+def _funnel_frame(result: Funnel, counts: pl.DataFrame) -> pl.DataFrame:
+    unassigned = counts.filter(pl.col("region_code") == UNASSIGNED_REGION).select(
+        "region_code",
+        "numerator",
+        "denominator",
+        (pl.col("numerator") / pl.col("denominator")).alias("proportion"),
+    )
+    frame = pl.concat([result.points, unassigned], how="diagonal_relaxed")
+    return frame.with_columns(
+        position=pl.struct("position_95", "position_998").map_elements(
+            _position_label, return_dtype=pl.String
+        )
+    )
+
+
+def _disclosed_proportions(frame: pl.DataFrame, inputs: Inputs) -> pl.DataFrame:
+    """Disclosure control on numerator, denominator and proportion (and the limits, which
+    reveal the denominator) for regions outside the reader's detail scope. A proportion is also
+    hidden where its numerator is: with the denominator it would give the count back."""
+    limits = [c for c in frame.columns if c.startswith(("lower_", "upper_"))]
+    out = disclosed(
+        frame,
+        inputs,
+        counts=["numerator", "denominator"],
+        rates={"proportion": "denominator"},
+        derived=dict.fromkeys(limits, "denominator"),
+        complement_by=((),),
+    )
+    markers = [m for m in (marker("proportion"), marker("numerator")) if m in out.columns]
+    if not markers:  # nothing is protected for this reader
+        return out
+    hidden = pl.coalesce(markers)
+    return out.with_columns(
+        pl.when(hidden.is_not_null())
+        .then(None)
+        .otherwise(pl.col("proportion"))
+        .alias("proportion"),
+        hidden.alias(marker("proportion")),
+    )
+
+
+def _outlier_notes(points: pl.DataFrame, names: dict[str, str]) -> list[str]:
+    """Name the regions outside the 99.8% limits, then those outside only the 95% limits."""
+    notes = []
+    for position, word in ((ABOVE, "Boven"), (BELOW, "Onder")):
+        for level, label, only in (
+            ("998", "99,8%", pl.lit(True)),
+            ("95", "95%", pl.col("position_998") == INSIDE),
+        ):
+            codes = points.filter((pl.col(f"position_{level}") == position) & only)["region_code"]
+            if codes.len():
+                listed = ", ".join(names.get(c, c) for c in codes.to_list())
+                suffix = " (binnen de 99,8%-grens)" if level == "95" else ""
+                notes.append(f"{word} de {label}-grens{suffix}: {listed}.")
+    if not notes and not points.is_empty():
+        notes.append("Geen enkele regio ligt buiten de 95%-grenzen.")
+    return notes
+
+
+def _counts_note(counts: pl.DataFrame, names: dict[str, str]) -> list[str]:
+    codes = counts.filter(pl.col("source").str.contains(MONTHLY_COUNTS))["region_code"].to_list()
+    if not codes:
+        return []
+    listed = ", ".join(names.get(c, c) for c in codes)
+    return [f"{listed}: teller en noemer (deels) uit {MONTHLY_COUNTS} zonder dossiers."]
+
+
+def _method_text(result: Funnel, overdispersion: bool) -> str:
+    text = f"Grenzen: {METHOD_NOTES[result.method]}"
+    if result.adjusted:
+        text += f"; verbreed voor overdispersie (φ = {fmt_dec(result.phi, 2)}, × √φ)"
+    elif overdispersion:
+        text += f"; geen overdispersie vastgesteld (φ = {fmt_dec(result.phi, 2)} ≤ 1)"
+    return text + "."
+
+
+def compare_view(
+    inputs: Inputs,
+    selection: Selection,
+    indicator: str = TIMELY,
+    rule: Rule = "calendar_month",
+    method: Method = "exact",
+    overdispersion: bool = False,
+    elz_layout: pl.DataFrame | None = None,
+) -> View:
+    """Funnel plot and limits table for `indicator`, rates per 1,000 minors, small multiples of
+    monthly intakes, the map by ELZ (when `elz_layout` is given, see map_layout) and the
+    response-time ranking under both rules."""
+    names = inputs.region_names()
+    failing = failing_regions(inputs)
+    label = INDICATORS[indicator] if indicator != TIMELY else RATE_LABELS[rule].removesuffix(" (%)")
+    counts = proportions(inputs, selection, indicator, rule)
+    total_n = int(counts["denominator"].sum()) if counts.height else 0
+    target = int(counts["numerator"].sum()) / total_n if total_n else None
+    shown = counts.filter(selection.in_regions() & (pl.col("region_code") != UNASSIGNED_REGION))
+    result = funnel(shown, target=target, method=method, overdispersion=overdispersion)
+    marked = {
+        code: names.get(code, code) + (FAILING_MARK if code in failing else "") for code in names
+    }
+    notes = [
+        basis_note(inputs),
+        f"Vlaamse waarde (middenlijn): {fmt_pct(target)} "
+        f"({fmt_int(int(counts['numerator'].sum()) if counts.height else None)} van "
+        f"{fmt_int(total_n)}), over alle regio's samen, ook 'Niet toe te wijzen'.",
+        _method_text(result, overdispersion),
+        *_outlier_notes(result.points, names),
+        *_counts_note(counts, names),
+    ]
+    if indicator == TIMELY:
+        notes.append(f"Regel: {RULES[rule].lower()}.")
+    notes += disclosure_notes(inputs)
+    if failing:
+        listed = ", ".join(names.get(c, c) for c in sorted(failing))
+        notes.append(
+            f"⚠ Kwaliteitspaspoort niet in orde: {listed}. Hun cijfers staan er gemarkeerd bij; "
+            "vergelijk ze met voorzichtigheid."
+        )
+    funnel_frame = _disclosed_proportions(
+        _funnel_frame(result, counts).with_columns(
+            quality=pl.when(pl.col("region_code").is_in(sorted(failing)))
+            .then(pl.lit("niet in orde"))
+            .otherwise(pl.lit(""))
+        ),
+        inputs,
+    )
+    table = Table(
+        funnel_frame,
+        (
+            Column("region_code", "Regio", "region"),
+            Column("numerator", "Teller", "int"),
+            Column("denominator", "Noemer", "int"),
+            Column("proportion", label, "pct"),
+            Column("lower_95", "Ondergrens 95%", "pct"),
+            Column("upper_95", "Bovengrens 95%", "pct"),
+            Column("lower_998", "Ondergrens 99,8%", "pct"),
+            Column("upper_998", "Bovengrens 99,8%", "pct"),
+            Column("position", "Ligging"),
+            Column("quality", "Kwaliteitspaspoort"),
+        ),
+        title=f"Trechter: {label}",
+        notes=tuple(notes),
+        region_names=marked,
+    )
+    subtitle = f"{selection.period_label()} · {selection.basis_label}"
+    rates, flemish_rate = minor_rates(inputs, selection)
+    rates = disclosed(
+        rates.filter(selection.in_regions()),
+        inputs,
+        counts=["events"],
+        derived={"rate": "events", "lower": "events", "upper": "events"},
+        complement_by=((),),
+    )
+    rate_notes = (
+        basis_note(inputs),
+        "Aanmeldingen per 1.000 inwoners jonger dan 18, per jaar, over de maanden waarin de regio "
+        f"gegevens aanleverde; 95%-betrouwbaarheidsinterval exact (Poisson, Garwood). Vlaamse "
+        f"waarde: {fmt_dec(flemish_rate, 2)}.",
+        "Brussel: geen leeftijdsopdeling van de bevolking, dus geen cijfer per 1.000 "
+        "minderjarigen.",
+        *(
+            [
+                "Onder de huidige regio's tellen gebieden die vóór juli 2021 nog geen netwerk "
+                "hadden mee in de bevolking, wat het cijfer van hun huidige regio drukt."
+            ]
+            if inputs.basis == "today"
+            else []
+        ),
+    )
+    rates_table = Table(
+        rates,
+        (
+            Column("region_code", "Regio", "region"),
+            Column("events", "Aanmeldingen", "int"),
+            Column("months", "Maanden", "int"),
+            Column("rate", "Per 1.000 min-18 per jaar", "dec2"),
+            Column("lower", "Ondergrens 95%", "dec2"),
+            Column("upper", "Bovengrens 95%", "dec2"),
+        ),
+        title="Aanmeldingen per 1.000 minderjarigen",
+        notes=rate_notes,
+        region_names=marked,
+    )
+    series = disclosed(
+        monthly_series(inputs, selection), inputs, counts=["intakes"], complement_by=(("month",),)
+    )
+    series_table = Table(
+        series,
+        (
+            Column("region_code", "Regio", "region"),
+            Column("month", "Maand", "month"),
+            Column("intakes", "Aanmeldingen", "int"),
+        ),
+        title="Aanmeldingen per regio en maand",
+        notes=(
+            basis_note(inputs),
+            "Zoals toen georganiseerd: een netwerk dat ophield (bv. Westhoek en Midden "
+            "West-Vlaanderen op 30/06/2021) staat er tot zijn einddatum.",
+        ),
+        region_names=marked,
+    )
+    registrations = selected(inputs.registrations, _all_regions(selection))
+    comparison = disclosed(
+        rule_comparison(registrations, inputs.today)
+        .filter(selection.in_regions() & (pl.col("region_code") != UNASSIGNED_REGION))
+        .with_columns(difference=pl.col("difference") * 100),
+        inputs,
+        counts=[],
+        rates={
+            "rate_calendar_month": "n_calendar_month",
+            "rate_30_days": "n_30_days",
+            "difference": "n_30_days",
+        },
+    )
+    for rule_key in RULES:  # a rank next to a hidden rate would give its place away
+        if marker(f"rate_{rule_key}") in comparison.columns:
+            comparison = comparison.with_columns(
+                pl.when(pl.col(marker(f"rate_{rule_key}")).is_not_null())
+                .then(None)
+                .otherwise(pl.col(f"rank_{rule_key}"))
+                .alias(f"rank_{rule_key}")
+            )
+    comparison_table = Table(
+        comparison,
+        (
+            Column("region_code", "Regio", "region"),
+            Column("n_calendar_month", "Beoordeeld (kalendermaand)", "int"),
+            Column("rate_calendar_month", RATE_LABELS["calendar_month"], "pct"),
+            Column("rank_calendar_month", "Rang (kalendermaand)", "int"),
+            Column("n_30_days", "Beoordeeld (30 dagen)", "int"),
+            Column("rate_30_days", RATE_LABELS["30_days"], "pct"),
+            Column("rank_30_days", "Rang (30 dagen)", "int"),
+            Column("difference", "Verschil (procentpunt)", "dec1"),
+        ),
+        title="Definitiegevoeligheid: kalendermaand of 30 dagen",
+        notes=(SENSITIVITY_NOTE, basis_note(inputs)),
+        region_names=marked,
+    )
+    figures: dict[str, go.Figure] = {}
+    if target is not None and not result.points.is_empty():
+        visible = funnel_frame.filter(pl.col("proportion").is_not_null())["region_code"]
+        shown_points = replace(
+            result, points=result.points.filter(pl.col("region_code").is_in(visible.to_list()))
+        )
+        figures["funnel"] = funnel_figure(
+            shown_points,
+            label,
+            f"{subtitle} · {_method_text(result, overdispersion)}",
+            marked,
+            failing,
+        )
+    if not rates.filter(pl.col("rate").is_not_null()).is_empty():
+        figures["rates"] = rates_figure(rates, flemish_rate, subtitle, marked)
+    if not series.is_empty():
+        figures["multiples"] = multiples_figure(series, subtitle, marked)
+    if elz_layout is not None and target is not None:
+        figures["map"] = map_figure(
+            elz_layout,
+            _disclosed_proportions(
+                counts.with_columns(proportion=pl.col("numerator") / pl.col("denominator")), inputs
+            ),
+            label,
+            f"{subtitle} · indeling op {map_day(inputs, selection):%d/%m/%Y}",
+            names,
+        )
+    if not comparison.filter(pl.col("rank_calendar_month").is_not_null()).is_empty():
+        figures["ranks"] = ranks_figure(comparison, subtitle, marked)
+    tables = {"rates": rates_table, "multiples": series_table, "comparison": comparison_table}
+    return View(table, figures, tables, tuple(notes))
+
+
+# Figures --------------------------------------------------------------------------------------
+
+
+def funnel_figure(
+    result: Funnel, label: str, subtitle: str, names: dict[str, str], failing: set[str]
+) -> go.Figure:
+    """The funnel: regions as points against their denominator, the Flemish value as centre
+    line, the 95% and 99.8% limits as curves; regions outside a limit labelled."""
+    fig = go.Figure()
+    curves = result.curves
+    xs = curves["denominator"].to_list()
+    for level, dash, level_label in (("95", "dash", "95%"), ("998", "dot", "99,8%")):
+        for side in ("lower", "upper"):
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=curves[f"{side}_{level}"].to_list(),
+                    mode="lines",
+                    name=f"{level_label}-grens",
+                    legendgroup=level,
+                    showlegend=side == "upper",
+                    line={"color": "#7F7F7F", "dash": dash, "width": 1.5},
+                    hoverinfo="skip",
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=[xs[0], xs[-1]],
+            y=[result.target, result.target],
+            mode="lines",
+            name=f"Vlaamse waarde ({fmt_pct(result.target)})",
+            line={"color": "#000000", "width": 1.5},
+            hoverinfo="skip",
+        )
+    )
+    points = result.points
+    for is_failing in (False, True):
+        part = points.filter(pl.col("region_code").is_in(sorted(failing)) == is_failing)
+        if part.is_empty():
+            continue
+        texts = [
+            names.get(code, code) if flag != INSIDE else ""
+            for code, flag in part.select("region_code", "position_95").iter_rows()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=part["denominator"].to_list(),
+                y=part["proportion"].to_list(),
+                mode="markers+text",
+                text=texts,
+                textposition="top center",
+                name="Kwaliteitspaspoort niet in orde" if is_failing else "Regio",
+                marker={
+                    "size": 10,
+                    "color": "#D55E00" if is_failing else "#0072B2",
+                    "symbol": "x" if is_failing else "circle",
+                },
+                customdata=[
+                    [names.get(code, code), fmt_pct(p), fmt_int(n)]
+                    for code, p, n in part.select(
+                        "region_code", "proportion", "denominator"
+                    ).iter_rows()
+                ],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]} van %{customdata[2]}"
+                "<extra></extra>",
+            )
+        )
+    charts._layout(fig, f"Trechter: {label}", subtitle, label, percent=True)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title_text="Noemer (aantal)", tickformat=",")
+    # Zoom to the regions and their limits: the curves' extremes at tiny denominators would
+    # squeeze every region into a thin band.
+    shown = [
+        v
+        for column in ("proportion", "lower_998", "upper_998")
+        if column in points.columns
+        for v in points[column].to_list()
+        if v is not None
+    ] or [0.0, 1.0]
+    margin = max(0.02, (max(shown) - min(shown)) * 0.15)
+    fig.update_yaxes(range=[max(0.0, min(shown) - margin), min(1.0, max(shown) + margin)])
+    return fig
+
+
+def rates_figure(
+    rates: pl.DataFrame, flemish: float | None, subtitle: str, names: dict[str, str]
+) -> go.Figure:
+    """Rates per 1,000 minors with their intervals as horizontal error bars, highest on top."""
+    rated = rates.filter(pl.col("rate").is_not_null()).sort("rate")
+    labels = [names.get(c, c) for c in rated["region_code"].to_list()]
+    rate = rated["rate"].to_list()
+    fig = go.Figure(
+        go.Scatter(
+            x=rate,
+            y=labels,
+            mode="markers",
+            name="Per 1.000 min-18 per jaar",
+            marker={"size": 9, "color": "#0072B2"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [u - r for u, r in zip(rated["upper"].to_list(), rate, strict=True)],
+                "arrayminus": [
+                    r - lo for lo, r in zip(rated["lower"].to_list(), rate, strict=True)
+                ],
+                "color": "#0072B2",
+            },
+            customdata=[
+                [fmt_dec(r, 2), fmt_dec(lo, 2), fmt_dec(u, 2)]
+                for r, lo, u in rated.select("rate", "lower", "upper").iter_rows()
+            ],
+            hovertemplate="%{y}: %{customdata[0]} (95%: %{customdata[1]} – %{customdata[2]})"
+            "<extra></extra>",
+        )
+    )
+    if flemish is not None:
+        fig.add_vline(
+            x=flemish,
+            line={"color": "#000000", "dash": "dash"},
+            annotation_text=f"Vlaanderen {fmt_dec(flemish, 2)}",
+        )
+    charts._layout(fig, "Aanmeldingen per 1.000 minderjarigen per jaar", subtitle, "")
+    fig.update_layout(hovermode="closest", height=max(420, 28 * len(labels) + 120))
+    fig.update_xaxes(title_text="Per 1.000 inwoners jonger dan 18, per jaar", tickformat=",")
+    fig.update_yaxes(tickformat="")
+    return fig
+
+
+def multiples_figure(series: pl.DataFrame, subtitle: str, names: dict[str, str]) -> go.Figure:
+    """One small panel per region with its monthly intakes, all on one shared time axis."""
+    codes = sorted(
+        series["region_code"].unique().to_list(),
+        key=lambda c: (c == UNASSIGNED_REGION, names.get(c, c)),
+    )
+    columns = 4
+    rows = math.ceil(len(codes) / columns)
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes="all",
+        subplot_titles=[names.get(c, c) for c in codes],
+        vertical_spacing=min(0.08, 0.9 / max(rows, 1) / 3),
+    )
+    for index, code in enumerate(codes):
+        part = series.filter(pl.col("region_code") == code).sort("month")
+        fig.add_trace(
+            go.Scatter(
+                x=part["month"].to_list(),
+                y=part["intakes"].to_list(),
+                mode="lines",
+                name=names.get(code, code),
+                line={"color": charts.PALETTE[0], "width": 1.5},
+                showlegend=False,
+                hovertemplate="%{x|%m/%Y}: %{y}<extra>" + names.get(code, code) + "</extra>",
+            ),
+            row=index // columns + 1,
+            col=index % columns + 1,
+        )
+    fig.update_layout(
+        title={"text": f"Aanmeldingen per maand, per regio<br><sup>{subtitle}</sup>"},
+        separators=",.",
+        template="plotly_white",
+        height=max(360, 170 * rows + 90),
+        margin={"l": 40, "r": 20, "t": 90, "b": 40},
+    )
+    fig.update_annotations(font_size=11)
+    fig.update_yaxes(tickformat=",", rangemode="tozero")
+    charts._month_ticks(fig, series["month"].to_list())
+    return fig
+
+
+def map_figure(
+    layout: pl.DataFrame,
+    proportions: pl.DataFrame,
+    label: str,
+    subtitle: str,
+    names: dict[str, str],
+) -> go.Figure:
+    """Flanders and Brussels by ELZ, each zone coloured by its region's proportion (null:
+    hidden or no data, in grey). Every one of the 57 ELZ is one location."""
+    values = proportions.select("region_code", pl.col("proportion").alias("value"))
+    zones = layout.join(values, on="region_code", how="left")
+    shapes = geo.elz_shapes()
+    fig = go.Figure()
+    valued = zones.filter(pl.col("value").is_not_null())
+    if not valued.is_empty():
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=shapes,
+                featureidkey=geo.FEATURE_ID_KEY,
+                locations=valued["elz_code"].to_list(),
+                z=valued["value"].to_list(),
+                colorscale="Blues",
+                marker_line_color="#FFFFFF",
+                marker_line_width=0.5,
+                colorbar={"title": {"text": ""}, "tickformat": ".0%"},
+                customdata=[
+                    [zone, names.get(region, region), fmt_pct(value)]
+                    for zone, region, value in valued.select(
+                        "elz_name", "region_code", "value"
+                    ).iter_rows()
+                ],
+                hovertemplate="<b>%{customdata[1]}</b><br>ELZ %{customdata[0]}<br>"
+                + label
+                + ": %{customdata[2]}<extra></extra>",
+                name=label,
+            )
+        )
+    empty = zones.filter(pl.col("value").is_null())
+    if not empty.is_empty():
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=shapes,
+                featureidkey=geo.FEATURE_ID_KEY,
+                locations=empty["elz_code"].to_list(),
+                z=[0] * empty.height,
+                colorscale=[[0, "#D9D9D9"], [1, "#D9D9D9"]],
+                showscale=False,
+                marker_line_color="#FFFFFF",
+                marker_line_width=0.5,
+                customdata=[
+                    [zone, names.get(region, region) if region else "geen netwerk"]
+                    for zone, region in empty.select("elz_name", "region_code").iter_rows()
+                ],
+                hovertemplate="<b>%{customdata[1]}</b><br>ELZ %{customdata[0]}<br>"
+                "geen gegevens<extra></extra>",
+                name="Geen gegevens",
+            )
+        )
+    # MapLibre with the blank "white-bg" style needs no base map: go.Choropleth would fetch a
+    # world map from plotly's CDN, which a closed network (or a privacy policy) blocks.
+    fig.update_layout(
+        map={"style": "white-bg", "center": {"lat": 51.06, "lon": 4.24}, "zoom": 7.4},
+        title={"text": f"{label} per eerstelijnszone<br><sup>{subtitle}</sup>"},
+        separators=",.",
+        template="plotly_white",
+        height=520,
+        margin={"l": 0, "r": 0, "t": 70, "b": 0},
+    )
+    return fig
+
+
+def ranks_figure(comparison: pl.DataFrame, subtitle: str, names: dict[str, str]) -> go.Figure:
+    """A slope chart: each region's rank under the calendar-month rule and the 30-day rule."""
+    fig = go.Figure()
+    axis = [RULES["calendar_month"], RULES["30_days"]]
+    ranked = comparison.filter(
+        pl.col("rank_calendar_month").is_not_null() & pl.col("rank_30_days").is_not_null()
+    )
+    for index, row in enumerate(ranked.sort("rank_calendar_month").iter_rows(named=True)):
+        name = names.get(row["region_code"], row["region_code"])
+        moved = row["rank_calendar_month"] != row["rank_30_days"]
+        fig.add_trace(
+            go.Scatter(
+                x=axis,
+                y=[row["rank_calendar_month"], row["rank_30_days"]],
+                mode="lines+markers+text",
+                text=[name, name],
+                textposition=["middle left", "middle right"],
+                name=name,
+                showlegend=False,
+                line={
+                    "color": charts.PALETTE[index % len(charts.PALETTE)] if moved else "#BAB0AC",
+                    "width": 2.5 if moved else 1.2,
+                },
+                customdata=[
+                    [fmt_pct(row["rate_calendar_month"])],
+                    [fmt_pct(row["rate_30_days"])],
+                ],
+                hovertemplate=name + ": rang %{y} (%{customdata[0]})<extra></extra>",
+            )
+        )
+    charts._layout(fig, "Rangorde onder beide regels", subtitle, "Rang (1 = hoogste)")
+    fig.update_layout(hovermode="closest", height=max(420, 26 * ranked.height + 120))
+    last = max(ranked["rank_calendar_month"].max() or 1, ranked["rank_30_days"].max() or 1)
+    fig.update_yaxes(range=[float(last) + 0.5, 0.5], tickformat="d", dtick=1)  # type: ignore[arg-type]
+    fig.update_xaxes(range=[-1.6, 2.6])
+    return fig

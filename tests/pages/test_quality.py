@@ -1,0 +1,73 @@
+"""The Datakwaliteit page on the demo store: passports, failing checks, records to fix, scope."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import PageOpener
+
+
+def _table(at: AppTest, column: str):  # type: ignore[no-untyped-def]
+    """The first shown table that has `column`."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def test_it_shows_passports_failing_checks_and_records(open_page: PageOpener) -> None:
+    """The beheerder sees a passport per region, the demo's four failing checks with guidance,
+    the offending record ids and the trend."""
+    at = open_page("quality")
+    assert not at.exception
+    assert at.title[0].value == "Datakwaliteit"
+    passports = _table(at, "Tijdigheid van aanlevering")
+    below = dict(zip(passports["Regio"], passports["Onder de drempel"], strict=True))
+    assert below["Plan-trekkers Oost-Limburg"] == "ja"  # its forgotten month
+    assert below["Konekti"] == "nee"
+    failing = _table(at, "Hoe oplossen in de bron")
+    assert set(failing["Controle"]) == {
+        "Aanmelder ingevuld",
+        "Eerste contact niet vóór de aanmelding",
+        "Elke maand aangeleverd",
+        "Geen vermoedelijke dubbele registraties",
+    }
+    records = _table(at, "Dossiernummer of periode in de bron")
+    assert "2023-03" in set(records["Dossiernummer of periode in de bron"])
+    assert len(at.metric) == 5
+    assert len(at.get("plotly_chart")) == 1
+    assert at.button(key="controleer").label == "Controles nu uitvoeren"
+
+
+def test_records_follow_the_readers_detail_scope(open_page: PageOpener) -> None:
+    """A critical friend of Gent and Waas-Dender sees Gent's record ids and no other region's."""
+    at = open_page("quality")
+    at.selectbox(key="demogebruiker").set_value("friend@demo.1g1p").run()
+    assert not at.exception
+    records = _table(at, "Dossiernummer of periode in de bron")
+    assert set(records["Regio"]) == {"Samen1Plan Gent-Scheldekracht"}
+    assert not [b for b in at.button if b.key == "controleer"]  # only the beheerder runs checks
+
+
+def test_the_button_runs_the_checks_again(open_page: PageOpener) -> None:
+    """'Controles nu uitvoeren' runs the suites and the page shows the new run."""
+    at = open_page("quality")
+    before = next(c.value for c in at.caption if c.value.startswith("Laatste controle"))
+    at.button(key="controleer").click().run()
+    assert not at.exception
+    after = next(c.value for c in at.caption if c.value.startswith("Laatste controle"))
+    assert after != before and "(beheerder)" in after
+    assert any("Kwaliteitscontrole" in i.value for i in at.info)
+
+
+def test_figures_pages_carry_the_quality_caveat(open_page: PageOpener) -> None:
+    """A region below the threshold gets a caveat beside its figures and in the export."""
+    at = open_page("intakes")
+    at.multiselect(key="regios").set_value(["GNT", "KON"]).run()
+    caveats = [c.value for c in at.caption if c.value.startswith("Let op: de gegevenskwaliteit")]
+    assert len(caveats) == 1 and "Samen1Plan Gent-Scheldekracht" in caveats[0]
+    assert "volledigheid" in caveats[0]
+
+
+def test_empty_store_says_no_checks_ran(open_empty_page: PageOpener) -> None:
+    """Before any run the page says so instead of failing."""
+    at = open_empty_page("quality")
+    assert not at.exception
+    assert any("nog geen kwaliteitscontroles" in i.value for i in at.info)

@@ -1,0 +1,150 @@
+"""Who sees what on every page: no row-level data of a region outside the reader's scope."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, reads
+from data_access.access import DEMO_USERS
+from data_access.settings import Settings
+from tests.pages.conftest import PageOpener
+
+FIGURE_PAGES = ["overview", "intakes", "response_time", "referrers", "volume", "staffing", "reach"]
+DETAIL = {
+    "beheerder@demo.1g1p": None,
+    "trekker@demo.1g1p": set(),
+    "stuurgroep.kon@demo.1g1p": {"KON"},
+    "friend@demo.1g1p": {"GNT", "WAD"},
+}
+
+
+def _cells(at: AppTest) -> set[str]:
+    return {
+        str(v)
+        for frame in at.dataframe
+        for column in frame.value.columns
+        for v in frame.value[column]
+    }
+
+
+def _identifiers_outside(settings: Settings, detail: set[str] | None) -> set[str]:
+    engine = db.make_engine(settings)
+    stored = reads.registrations(engine, reads.Scope.everything())
+    engine.dispose()
+    if detail is None:
+        return set()
+    outside = stored.filter(~stored["region_code"].is_in(list(detail)))
+    return set(outside["source_record_id"]) | set(outside["family_id"])
+
+
+def test_the_demo_users_cover_every_role() -> None:
+    """The demo picker offers one user per role."""
+    assert {role for _, _, role, _ in DEMO_USERS} == {
+        "beheerder",
+        "trekkersgroep",
+        "stuurgroep",
+        "critical_friend",
+    }
+
+
+@pytest.mark.parametrize("email", list(DETAIL))
+@pytest.mark.parametrize("page", FIGURE_PAGES)
+def test_no_page_shows_row_level_data_outside_the_scope(
+    open_page: PageOpener, demo_settings: Settings, page: str, email: str
+) -> None:
+    """Every figure page renders for every role and shows no record id or pseudonym of a
+    region outside the reader's detail scope."""
+    at = open_page(page, demo_user=email)
+    assert not at.exception
+    assert not _cells(at) & _identifiers_outside(demo_settings, DETAIL[email])
+
+
+def test_the_overdue_list_holds_only_the_own_region(open_page: PageOpener) -> None:
+    """A stuurgroep sees the open registrations past their deadline of its own region only."""
+    at = open_page("response_time", demo_user="stuurgroep.kon@demo.1g1p")
+    overdue = [f.value for f in at.dataframe if "Dossiernummer" in f.value.columns]
+    assert overdue
+    assert set(overdue[0]["Regio"]) <= {"Konekti"}
+
+
+def test_small_counts_of_other_regions_are_hidden_for_the_trekkersgroep(
+    open_page: PageOpener,
+) -> None:
+    """The trekkersgroep sees every region aggregated: small counts read '<5', never 1–4."""
+    at = open_page("intakes", demo_user="trekker@demo.1g1p")
+    at.button_group(key="per").set_value("month").run()
+    main = at.dataframe[0].value
+    consults = set(main["Consultvragen"])
+    assert not consults & {"1", "2", "3", "4"}
+    nature = at.dataframe[1].value
+    assert "<5" in set(nature["Aanmeldingen"])
+    assert any("'<5'" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "email", ["trekker@demo.1g1p", "stuurgroep.kon@demo.1g1p", "friend@demo.1g1p"]
+)
+def test_only_the_beheerder_imports_and_reads_the_audit_trail(
+    open_page: PageOpener, email: str
+) -> None:
+    """The admin pages refuse every other role with a Dutch message and show no tables."""
+    for page in ("import", "users"):
+        at = open_page(page, demo_user=email)
+        assert not at.exception
+        assert any("Alleen een beheerder" in e.value for e in at.error)
+        assert not at.dataframe
+
+
+def test_the_beheerder_sees_users_and_the_audit_trail(open_page: PageOpener) -> None:
+    """Logins are audited and visible on the beheerder's page."""
+    open_page("intakes", demo_user="stuurgroep.kon@demo.1g1p")
+    at = open_page("users", demo_user="beheerder@demo.1g1p")
+    assert not at.exception
+    audit = at.dataframe[1].value
+    assert "stuurgroep.kon@demo.1g1p" in set(audit["Wie"])
+    assert "aanmelding (demo)" in set(audit["Actie"])
+
+
+def test_an_unknown_login_gets_nothing(open_empty_page: PageOpener) -> None:
+    """A logged-in e-mail without a user in the store sees a message and no figures."""
+    at = open_empty_page("intakes", as_user="onbekend@elders.be")
+    assert not at.exception
+    assert any("Geen toegang" in e.value for e in at.error)
+    assert not at.dataframe and not at.get("plotly_chart")
+
+
+def test_demo_mode_refuses_a_store_with_real_data(
+    open_empty_page: PageOpener, empty_settings: Settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """After a real (non-demo) import the demo picker is refused with a Dutch explanation."""
+    from data_access.ingest import import_file
+
+    path = tmp_path / "echt.csv"
+    path.write_text(
+        "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,closed_date,"
+        "referrer,request_nature,response_type,closure_reason,child_age,partners\n"
+        "R1,F1,KON,34022,aanmelding,2022-01-31,,,CLB,OPVOEDING,,,12,\n"
+    )
+    engine = db.make_engine(empty_settings)
+    import_file(engine, empty_settings, path, "uniform")
+    engine.dispose()
+    at = open_empty_page("intakes")
+    assert any("echte gegevens" in e.value for e in at.error)
+    assert not at.dataframe
+
+
+def test_a_critical_friend_writes_versions_the_stuurgroep_reads_them(open_page: PageOpener) -> None:
+    """A note saved twice keeps both versions; the region's readers see them, others do not."""
+    at = open_page("feedback", demo_user="friend@demo.1g1p")
+    assert not at.exception
+    at.selectbox(key="feedback_regio").set_value("GNT").run()
+    at.text_input(key="feedback_kwartaal").set_value("2025Q4").run()
+    for text in ("Sterke groei van de aanmeldingen.", "Sterke groei; let op de wachttijd."):
+        at.text_area[0].set_value(text)  # inside a form: sent with the submit click
+        at.button[0].click().run()
+    table = at.dataframe[0].value
+    assert table["Versie"].tolist() == ["2", "1"]
+    assert table["Feedback"].tolist()[0] == "Sterke groei; let op de wachttijd."
+    other = open_page("feedback", demo_user="stuurgroep.kon@demo.1g1p")
+    assert set(other.selectbox(key="feedback_regio").options) == {"Konekti"}

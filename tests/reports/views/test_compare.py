@@ -1,0 +1,237 @@
+"""The Regio's vergelijken view on a real store: funnel, map, and history under both bases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+from sqlalchemy import Engine
+
+from data_access import geo
+from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
+from data_access.ingest import import_file
+from data_access.reads import Scope
+from data_access.settings import Settings
+from reports.inputs import Inputs, load_inputs
+from reports.selection import Selection
+from reports.views.compare import compare_view, map_day, map_layout, monthly_series
+
+TODAY = date(2023, 6, 1)
+PERIOD = Selection(date(2021, 1, 1), date(2022, 12, 31))
+MERGER = date(2021, 7, 1)
+
+HEADER = (
+    "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
+    "closed_date,referrer,request_nature,response_type,closure_reason,child_age,partners\n"
+)
+
+# Municipalities: Westhoek (WHK) 32003 and Midden West-Vlaanderen (MWV) 36006 both lie in today's
+# WHM (elz47 and elz39); Kortrijk 34022 in KON, Gent 44021 in GNT, Antwerpen 11002 in ANT.
+WHK_ROWS = 12  # January–June 2021, 2 per month, with a municipality
+MWV_ROWS = 6  # January–June 2021, 1 per month, with a municipality
+WHK_WITHOUT_MUNICIPALITY = 2
+WHK_AFTER_END = 1  # a (wrong) WHK row in August 2021, after the network ended
+
+
+def _row(code: str, region: str, nis: str, received: date, contact_days: int | None) -> str:
+    contact = "" if contact_days is None else (received + timedelta(days=contact_days)).isoformat()
+    return f"{code},F{code},{region},{nis},aanmelding,{received},{contact},,CLB,OPVOEDING,GEZINSPLAN,,10,"
+
+
+def _rows() -> list[str]:
+    rows = []
+    for month in range(1, 7):
+        for i in range(2):
+            rows.append(_row(f"W{month}{i}", "WHK", "32003", date(2021, month, 3 + i), 5))
+        rows.append(_row(f"M{month}", "MWV", "36006", date(2021, month, 10), 5))
+    rows += [_row(f"WX{i}", "WHK", "", date(2021, 2, 20 + i), 5) for i in range(2)]
+    rows.append(_row("WLATE", "WHK", "32003", date(2021, 8, 2), 5))
+    # After the merger: KON always on time, GNT half late, ANT mostly on time (60 each).
+    for i in range(60):
+        received = date(2022, 1 + i % 12, 1 + i // 12)
+        rows.append(_row(f"K{i}", "KON", "34022", received, 3))
+        rows.append(_row(f"G{i}", "GNT", "44021", received, 3 if i % 2 else 50))
+        rows.append(_row(f"A{i}", "ANT", "11002", received, 3 if i % 6 else 50))
+    rows.append(_row("H1", "WHM", "32003", date(2022, 3, 3), 5))
+    return rows
+
+
+@pytest.fixture
+def store(engine: Engine, settings: Settings, tmp_path: Path) -> Engine:
+    """The reference store with the rows above imported in the uniform format."""
+    path = tmp_path / "compare.csv"
+    path.write_text(HEADER + "\n".join(_rows()) + "\n", encoding="utf-8")
+    result = import_file(engine, settings, path, "uniform", today=TODAY)
+    assert result.rows_rejected == 0
+    return engine
+
+
+def _inputs(engine: Engine, basis: str) -> Inputs:
+    return load_inputs(engine, Scope.everything(), basis, TODAY)  # type: ignore[arg-type]
+
+
+def _selection(basis: str) -> Selection:
+    return Selection(PERIOD.start, PERIOD.end, basis=basis)  # type: ignore[arg-type]
+
+
+def test_funnel_names_the_regions_outside_the_limits(store: Engine) -> None:
+    """KON (all on time) lies above and GNT (half late) below the limits; both are named in a
+    note and labelled on the chart, the Flemish value is the centre line."""
+    inputs = _inputs(store, "then")
+    view = compare_view(inputs, _selection("then"), "tijdig", method="exact")
+    shown = view.table.frame
+    position = dict(shown.select("region_code", "position").iter_rows())
+    assert position["KON"].startswith("boven")
+    assert position["GNT"].startswith("onder")
+    above = next(n for n in view.notes if n.startswith("Boven de 99,8%-grens:"))
+    below = next(n for n in view.notes if n.startswith("Onder de 99,8%-grens:"))
+    assert "Konekti" in above and "Gent" not in above
+    assert "Samen1Plan Gent-Scheldekracht" in below
+    figure = view.figures["funnel"]
+    labels = {t for trace in figure.data if trace.mode == "markers+text" for t in trace.text}
+    assert {"Konekti", "Samen1Plan Gent-Scheldekracht"} <= labels
+    assert "Antwerpen" not in " ".join(labels)
+    total = shown["numerator"].sum() / shown["denominator"].sum()
+    centre = next(t for t in figure.data if str(t.name).startswith("Vlaamse waarde"))
+    assert centre.y[0] == pytest.approx(total)
+    assert "exacte binomiale grenzen" in figure.layout.title.text
+
+
+def test_normal_and_exact_limits_differ(store: Engine) -> None:
+    """The method changes the limits in the table and is stated on the chart."""
+    inputs = _inputs(store, "then")
+    exact = compare_view(inputs, _selection("then"), "tijdig", method="exact").table.frame
+    normal_view = compare_view(inputs, _selection("then"), "tijdig", method="normal")
+    assert exact["lower_95"].to_list() != normal_view.table.frame["lower_95"].to_list()
+    assert "normale benadering" in normal_view.figures["funnel"].layout.title.text
+
+
+def test_the_map_has_one_location_per_elz_and_every_elz_a_region(store: Engine) -> None:
+    """Every one of the 57 ELZ is exactly one location on the map, and under today's layout
+    every ELZ belongs to a region; hover texts carry the region's name."""
+    inputs = _inputs(store, "today")
+    selection = _selection("today")
+    layout = map_layout(store, inputs, selection)
+    assert layout.height == 57
+    assert layout["region_code"].null_count() == 0
+    view = compare_view(inputs, selection, "tijdig", elz_layout=layout)
+    figure = view.figures["map"]
+    locations = [code for trace in figure.data for code in trace.locations]
+    assert len(locations) == 57 == len(set(locations))
+    assert set(locations) == {f["properties"]["elz_code"] for f in geo.elz_shapes()["features"]}
+    assert all(isinstance(trace, go.Choroplethmap) for trace in figure.data)
+    assert all(trace.featureidkey == "properties.elz_code" for trace in figure.data)
+    hover = [row[1] for trace in figure.data for row in trace.customdata]
+    assert "Konekti" in hover
+
+
+def test_map_uses_the_layout_of_the_period_end(store: Engine) -> None:
+    """Under 'zoals toen' a period ending in 2020 colours the map by the first networks: WHK
+    serves Westhoek's zone, and zones no network covered then have no region."""
+    inputs = _inputs(store, "then")
+    selection = Selection(date(2020, 1, 1), date(2020, 12, 31))
+    assert map_day(inputs, selection) == date(2020, 12, 31)
+    layout = map_layout(store, inputs, selection)
+    assert layout.filter(pl.col("elz_code") == "elz47")["region_code"].to_list() == ["WHK"]
+    assert layout["region_code"].null_count() > 0
+
+
+def test_todays_basis_conserves_the_total_with_an_unassigned_row(store: Engine) -> None:
+    """Sum over today's regions plus 'Niet toe te wijzen' equals the total under 'zoals toen'."""
+    then = monthly_series(_inputs(store, "then"), PERIOD)
+    today_inputs = _inputs(store, "today")
+    today = monthly_series(today_inputs, _selection("today"))
+    assert today["intakes"].sum() == len(_rows())  # every row falls in 2021–2022
+    unassigned = today.filter(pl.col("region_code") == UNASSIGNED_REGION)["intakes"].sum()
+    assert unassigned == WHK_WITHOUT_MUNICIPALITY
+    assert today_inputs.region_names()[UNASSIGNED_REGION] == UNASSIGNED_LABEL
+    # Under 'zoals toen' the WHK row after its end date is not shown: one fewer there.
+    assert then["intakes"].sum() == len(_rows()) - WHK_AFTER_END
+
+
+def test_the_merged_network_shows_its_predecessors_history(store: Engine) -> None:
+    """Under today's borders WHM's intakes before July 2021 are WHK's and MWV's with a
+    municipality in WHM's area; the rows without one are not silently added."""
+    series = monthly_series(_inputs(store, "today"), _selection("today"))
+    before = series.filter((pl.col("region_code") == "WHM") & (pl.col("month") < MERGER))
+    assert before["intakes"].sum() == WHK_ROWS + MWV_ROWS
+    assert before["month"].min() == date(2021, 1, 1)
+    assert set(series["region_code"]) >= {"WHM", UNASSIGNED_REGION}
+    assert not {"WHK", "MWV"} & set(series["region_code"])
+
+
+def test_an_ended_region_stops_at_its_end_date(store: Engine) -> None:
+    """Under 'zoals toen' WHK and MWV are shown up to 30/06/2021 and not after (even with a
+    stray WHK row in August 2021), and WHM only from July 2021."""
+    series = monthly_series(_inputs(store, "then"), PERIOD)
+    whk = series.filter(pl.col("region_code") == "WHK")
+    assert whk["month"].max() == date(2021, 6, 1)
+    assert whk["intakes"].sum() == WHK_ROWS + WHK_WITHOUT_MUNICIPALITY
+    assert series.filter(pl.col("region_code") == "MWV")["month"].max() == date(2021, 6, 1)
+    assert series.filter(pl.col("region_code") == "WHM")["month"].min() >= MERGER
+
+
+def test_rates_and_definition_sensitivity(store: Engine) -> None:
+    """Rates per 1,000 minors come with an interval around them, and the rule comparison ranks
+    KON first under both rules."""
+    view = compare_view(_inputs(store, "then"), _selection("then"), "tijdig")
+    rates = view.tables["rates"].frame.filter(pl.col("rate").is_not_null())
+    assert not rates.is_empty()
+    assert (rates["lower"] < rates["rate"]).all() and (rates["rate"] < rates["upper"]).all()
+    comparison = view.tables["comparison"].frame
+    kon = comparison.filter(pl.col("region_code") == "KON").row(0, named=True)
+    assert kon["rank_calendar_month"] == kon["rank_30_days"] == 1
+    assert "ranks" in view.figures
+
+
+def test_referrer_share_indicator(store: Engine) -> None:
+    """For a referrer group the funnel counts that group's intakes over all intakes: every row
+    here is referred by a CLB, so the brede-instap share is 100% and GV's 0%."""
+    inputs = _inputs(store, "then")
+    brede = compare_view(inputs, _selection("then"), "BREDE_INSTAP").table.frame
+    assert (brede["proportion"] == 1.0).all()
+    gv = compare_view(inputs, _selection("then"), "GV")
+    assert "Vlaamse waarde (middenlijn): 0,0%" in " ".join(gv.notes)
+
+
+def test_regions_with_a_failing_passport_are_marked(store: Engine) -> None:
+    """A region below the passport threshold keeps its place but is marked in the table, the
+    chart and a note; without failing passports nothing is marked."""
+    passports = pl.DataFrame(
+        {"region_code": ["GNT", "KON"], "overall": [0.4, 0.99], "below_threshold": [True, False]}
+    )
+    inputs = replace(_inputs(store, "then"), passports=passports)
+    view = compare_view(inputs, _selection("then"), "tijdig")
+    quality = dict(view.table.frame.select("region_code", "quality").iter_rows())
+    assert quality["GNT"] == "niet in orde" and quality["KON"] == ""
+    assert "Samen1Plan Gent-Scheldekracht ⚠" in view.table.display()["Regio"].to_list()
+    assert any(n.startswith("⚠ Kwaliteitspaspoort niet in orde: Samen1Plan") for n in view.notes)
+    marked = [t for t in view.figures["funnel"].data if t.name == "Kwaliteitspaspoort niet in orde"]
+    assert len(marked) == 1 and marked[0].marker.symbol == "x"
+    clean = compare_view(_inputs(store, "then"), _selection("then"), "tijdig")
+    assert set(clean.table.frame["quality"]) == {""}
+    assert not any(n.startswith("⚠") for n in clean.notes)
+
+
+def test_a_scoped_reader_sees_other_regions_under_disclosure_control(store: Engine) -> None:
+    """A Konekti reader sees Konekti in full, but MWV's rate on 6 intakes (fewer than 10) is
+    hidden in the table, left off the funnel and grey on the map, and the page says why."""
+    inputs = load_inputs(store, Scope.regions("KON"), "then", TODAY)
+    selection = _selection("then")
+    view = compare_view(
+        inputs, selection, "tijdig", elz_layout=map_layout(store, inputs, selection)
+    )
+    rows = {row["region_code"]: row for row in view.table.frame.iter_rows(named=True)}
+    assert rows["KON"]["proportion"] == 1.0
+    assert rows["MWV"]["proportion"] is None
+    assert rows["MWV"]["lower_95"] is None
+    shown = view.table.display()
+    assert shown.filter(pl.col("Regio") == "Midden West-Vlaanderen")["Binnen de maand"][0] == "n<10"
+    points = [t for t in view.figures["funnel"].data if t.mode == "markers+text"]
+    plotted = {row[0] for trace in points for row in trace.customdata}
+    assert "Konekti" in plotted and "Midden West-Vlaanderen" not in plotted
+    assert any("'<5'" in n for n in view.notes)
