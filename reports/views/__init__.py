@@ -111,6 +111,21 @@ def disclosure_notes(inputs: Inputs) -> list[str]:
     return [] if inputs.scope.detail_regions is None else [DISCLOSURE_NOTE]
 
 
+def unknown_where_unsupported(
+    monthly: pl.DataFrame, registrations: pl.DataFrame, capability: str, columns: list[str]
+) -> pl.DataFrame:
+    """Null `columns` of the region-months (region_code, month) whose sources cannot supply
+    `capability`: a figure a source does not register is unknown there, never zero."""
+    blind = months_without(registrations, capability).with_columns(_blind=pl.lit(True))
+    return (
+        monthly.join(blind, on=["region_code", "month"], how="left")
+        .with_columns(
+            pl.when(pl.col("_blind")).then(None).otherwise(pl.col(c)).alias(c) for c in columns
+        )
+        .drop("_blind")
+    )
+
+
 def basis_note(inputs: Inputs) -> str:
     """The basis statement every export carries."""
     label = "zoals toen georganiseerd" if inputs.basis == "then" else "huidige regio's"

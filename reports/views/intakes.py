@@ -16,11 +16,11 @@ from reports.views import (
     basis_note,
     disclosed,
     disclosure_notes,
-    months_without,
     quality_notes,
     selected,
     selected_aggregates,
     source_notes,
+    unknown_where_unsupported,
 )
 
 
@@ -39,12 +39,7 @@ def intakes_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         parts.append(part)
     monthly = pl.concat(parts)
     # Sources that never register consult questions have no consult count, not zero consults.
-    no_consults = months_without(registrations, "consults").with_columns(_none=pl.lit(True))
-    monthly = (
-        monthly.join(no_consults, on=["region_code", "month"], how="left")
-        .with_columns(consults=pl.when(pl.col("_none")).then(None).otherwise(pl.col("consults")))
-        .drop("_none")
-    )
+    monthly = unknown_where_unsupported(monthly, registrations, "consults", ["consults"])
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")

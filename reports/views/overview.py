@@ -31,6 +31,7 @@ from reports.views import (
     selected,
     selected_aggregates,
     source_notes,
+    unknown_where_unsupported,
 )
 
 # The region code of the total row ("Vlaanderen" or the selected regions together).
@@ -101,12 +102,7 @@ def key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     aggregates = selected_aggregates(inputs, selection)
     monthly = intake_counts(registrations, aggregates).collect()
     # Sources that never register consult questions have no consult count, not zero consults.
-    no_consults = months_without(registrations, "consults").with_columns(_none=pl.lit(True))
-    monthly = (
-        monthly.join(no_consults, on=["region_code", "month"], how="left")
-        .with_columns(consults=pl.when(pl.col("_none")).then(None).otherwise(pl.col("consults")))
-        .drop("_none")
-    )
+    monthly = unknown_where_unsupported(monthly, registrations, "consults", ["consults"])
     intakes = monthly.group_by("region_code").agg(
         pl.col("intakes").sum(),
         # A partial consult count would read as a fall: unknown for one month → unknown.

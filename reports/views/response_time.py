@@ -27,11 +27,11 @@ from reports.views import (
     basis_note,
     disclosed,
     disclosure_notes,
-    months_without,
     quality_notes,
     selected,
     selected_aggregates,
     source_notes,
+    unknown_where_unsupported,
 )
 
 RULES: Final[dict[Rule, str]] = {"calendar_month": "Kalendermaand", "30_days": "30 dagen"}
@@ -72,15 +72,7 @@ def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> p
     monthly = timeliness_by_region_month(
         registrations, selected_aggregates(inputs, selection), inputs.today, rule
     )
-    unsupported = months_without(registrations, "response_time").with_columns(_none=pl.lit(True))
-    monthly = (
-        monthly.join(unsupported, on=["region_code", "month"], how="left")
-        .with_columns(
-            pl.when(pl.col("_none")).then(None).otherwise(pl.col(c)).alias(c)
-            for c in [*_COUNTS, "rate"]
-        )
-        .drop("_none")
-    )
+    monthly = unknown_where_unsupported(monthly, registrations, "response_time", [*_COUNTS, "rate"])
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")
