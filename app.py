@@ -28,6 +28,7 @@ FIGURES = [
         "pages/figures/compare.py", title="Regio's vergelijken", icon=":material/compare_arrows:"
     ),
 ]
+REPORT = st.Page("pages/figures/report.py", title="Kwartaalrapport", icon=":material/description:")
 QUALITY = st.Page("pages/admin/quality.py", title="Datakwaliteit", icon=":material/fact_check:")
 FEEDBACK = st.Page("pages/figures/feedback.py", title="Feedback", icon=":material/rate_review:")
 ADMIN = [
@@ -39,7 +40,7 @@ store.ensure_data()
 reader = session.reader_quietly()
 pages: dict[str, list[st.Page]] = {"Cijfers": list(FIGURES), "Kwaliteit": [QUALITY]}
 if reader is not None and (reader.scope.detail_regions is None or reader.scope.detail_regions):
-    pages["Cijfers"].append(FEEDBACK)
+    pages["Cijfers"] += [REPORT, FEEDBACK]
 if reader is not None and reader.is_beheerder:
     pages["Beheer"] = ADMIN
 st.navigation(pages).run()

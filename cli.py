@@ -320,14 +320,18 @@ def _ensure_reference(engine: Engine) -> None:
         load_reference(engine)
 
 
-def _register_checks() -> None:
-    # Imported lazily inside the command itself: Great Expectations takes seconds to import.
+def _register_commands() -> None:
+    # Great Expectations and the PDF tooling are imported inside the commands themselves.
     from checks.commands import check_command
+    from reports.commands import freeze_command, parliament_command, report_command
 
     app.command("check")(check_command)
+    app.command("report")(report_command)
+    app.command("parliament")(parliament_command)
+    app.command("freeze")(freeze_command)
 
 
-_register_checks()
+_register_commands()
 
 
 if __name__ == "__main__":

@@ -351,3 +351,17 @@ class StoreMeta(Base):
     __tablename__ = "store_meta"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class QuarterSnapshot(Base):
+    """The frozen figures of a closed quarter (for one region, or all when region_code is null):
+    later corrections show as a difference against them, never as a silent change."""
+
+    __tablename__ = "quarter_snapshot"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(6), index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+    data_version: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)

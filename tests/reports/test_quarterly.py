@@ -1,0 +1,185 @@
+"""The quarterly stuurgroep report: PDF and XLSX with the pages' tables, within the reader's scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from cli import app
+from data_access.access import AccessError, reader_for
+from indicators.periods import add_months, quarter_bounds, quarter_of
+from reports.commands import report_command
+from reports.pdf import NO_CHROMIUM, browser_path, report_pdf
+from reports.quarterly import PROVISIONAL, quarterly_report, report_xlsx
+
+TODAY = date.today()
+QUARTER = quarter_of(add_months(TODAY, -3))
+START, END = (d.strftime("%Y-%m") for d in quarter_bounds(QUARTER))
+STUURGROEP = "stuurgroep.kon@demo.1g1p"
+SECTIONS = (
+    "Kerncijfers en hun verandering",
+    "Aanmeldingen",
+    "Tijdige opname",
+    "Aanmeldersmix",
+    "Volumeafspraken GV en SDJ",
+    "Personeelsinzet",
+    "De regio tegenover Vlaanderen",
+    "Gegevenskwaliteit en kanttekeningen",
+    "Feedback van de critical friend",
+)
+
+
+def _indicator_rows(name: str, *extra: str) -> list[dict[str, str]]:
+    result = CliRunner().invoke(
+        app,
+        [
+            "indicator",
+            name,
+            "--from",
+            START,
+            "--to",
+            END,
+            "--region",
+            "KON",
+            "--per",
+            "quarter",
+            *extra,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [
+        line for line in result.stdout.lstrip("\ufeff").splitlines() if not line.startswith("#")
+    ]
+    return list(csv.DictReader(lines, delimiter=";"))
+
+
+def _report(engine: Engine):  # type: ignore[no-untyped-def]
+    reader = reader_for(engine, STUURGROEP)
+    assert reader is not None
+    return quarterly_report(engine, reader, "KON", QUARTER, TODAY)
+
+
+def test_pdf_has_the_sections_and_the_indicator_numbers(report_engine: Engine) -> None:
+    """The PDF opens, names every section, says the figures are provisional, and shows the same
+    intake count as `1g1p indicator intakes` for the region and quarter."""
+    pdf = PdfReader(io.BytesIO(report_pdf(_report(report_engine))))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    for section in SECTIONS:
+        assert section in text
+    assert PROVISIONAL in text
+    assert "Konekti" in text
+    (row,) = _indicator_rows("intakes")
+    rows_with_period = [line for line in text.splitlines() if row["Periode"] in line]
+    assert any(row["Aanmeldingen"] in line.split() for line in rows_with_period), rows_with_period
+    (timely,) = _indicator_rows("response_time")
+    assert any(
+        timely["Tijdig"] in line.split() for line in text.splitlines() if timely["Periode"] in line
+    )
+
+
+def test_pdf_charts_are_drawn_with_chromium_or_named_missing(report_engine: Engine) -> None:
+    """With a Chromium the charts are images in the PDF; without one each chart is a Dutch line."""
+    pdf = PdfReader(io.BytesIO(report_pdf(_report(report_engine))))
+    images = sum(len(page.images) for page in pdf.pages)
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    if browser_path() is None:
+        assert NO_CHROMIUM in " ".join(text.split())
+        pytest.skip("Grafiek niet beschikbaar: Chromium ontbreekt op deze server")
+    assert images >= 8
+    assert NO_CHROMIUM not in text
+
+
+def test_pdf_without_chromium_says_so(
+    report_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When no browser is found the PDF is still made, with the Dutch line instead of charts."""
+    monkeypatch.setattr("reports.pdf.browser_path", lambda: None)
+    pdf = PdfReader(io.BytesIO(report_pdf(_report(report_engine))))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert NO_CHROMIUM in " ".join(text.split())
+    assert sum(len(page.images) for page in pdf.pages) == 0
+
+
+def _sheet_rows(data: bytes, sheet: str) -> list[tuple[object, ...]]:
+    rows = list(openpyxl.load_workbook(io.BytesIO(data))[sheet].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Regio")
+    return rows[header:]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "sheet"),
+    [
+        ("intakes", "Aanmeldingen"),
+        ("response_time", "Tijdige opname"),
+        ("staffing", "Personeelsinzet"),
+    ],
+)
+def test_xlsx_sheets_equal_the_indicator_tables(
+    report_engine: Engine, tmp_path, indicator: str, sheet: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Each report sheet holds exactly the table `1g1p indicator --format xlsx` writes."""
+    out = tmp_path / "indicator.xlsx"
+    result = CliRunner().invoke(
+        app,
+        [
+            "indicator",
+            indicator,
+            "--from",
+            START,
+            "--to",
+            END,
+            "--region",
+            "KON",
+            "--per",
+            "quarter",
+            "--as",
+            STUURGROEP,
+            "--format",
+            "xlsx",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = report_xlsx(_report(report_engine))
+    assert _sheet_rows(report, sheet) == _sheet_rows(out.read_bytes(), "Tabel")
+    cover = openpyxl.load_workbook(io.BytesIO(report))["Rapport"]
+    assert PROVISIONAL in str(cover.cell(2, 1).value)
+
+
+def test_a_stuurgroep_is_refused_another_regions_report(report_engine: Engine) -> None:
+    """The stuurgroep of Konekti cannot get Gent's report, in Dutch, from the reports layer."""
+    reader = reader_for(report_engine, STUURGROEP)
+    assert reader is not None
+    with pytest.raises(AccessError, match="geen toegang tot het kwartaalrapport van regio GNT"):
+        quarterly_report(report_engine, reader, "GNT", QUARTER, TODAY)
+
+
+def test_the_command_refuses_out_of_scope_and_writes_in_scope(
+    report_engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """`1g1p report --as` obeys the user's scope: refused for another region, a PDF for its own."""
+    import typer
+
+    runner_app = typer.Typer()
+    runner_app.command()(report_command)
+    out = tmp_path / "gnt.pdf"
+    refused = CliRunner().invoke(
+        runner_app, ["--region", "GNT", "--quarter", QUARTER, "--as", STUURGROEP, "--out", str(out)]
+    )
+    assert refused.exit_code == 1
+    assert "geen toegang" in refused.output
+    assert not out.exists()
+    own = tmp_path / "kon.xlsx"
+    done = CliRunner().invoke(
+        runner_app, ["--region", "KON", "--quarter", QUARTER, "--as", STUURGROEP, "--out", str(own)]
+    )
+    assert done.exit_code == 0, done.output
+    assert "Kerncijfers" in openpyxl.load_workbook(own).sheetnames
