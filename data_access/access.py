@@ -139,10 +139,11 @@ def add_user(
                 else RoleAssignment.region_code == region_code,
             )
         )
-        if exists is None:
-            conn.execute(
-                insert(RoleAssignment).values(user_id=user_id, role=role, region_code=region_code)
-            )
+        if exists is not None:
+            return  # nothing changes, so nothing to audit
+        conn.execute(
+            insert(RoleAssignment).values(user_id=user_id, role=role, region_code=region_code)
+        )
         record(
             conn,
             actor,

@@ -131,6 +131,9 @@ def test_user_changes_and_notes_are_audited_for_the_beheerder_only(loaded: Engin
     access.save_note(loaded, _reader(loaded, "f@x.be"), "ANT", "2022Q1", "Goed bezig")
     events = access.audit_events(loaded, _reader(loaded, "b@x.be"))
     assert events.filter(pl.col("action") == "gebruiker_rol_toegekend").height == 5
+    access.add_user(loaded, "s@x.be", "Stuurgroep KON", "stuurgroep", "KON", actor="test")
+    again = access.audit_events(loaded, _reader(loaded, "b@x.be"))
+    assert again.filter(pl.col("action") == "gebruiker_rol_toegekend").height == 5  # no change
     assert "feedback_bewaard" in events["action"].to_list()
     with pytest.raises(AccessError):
         access.audit_events(loaded, _reader(loaded, "t@x.be"))
