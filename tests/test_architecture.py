@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["data_access", "indicators", "checks", "reports", "demo", "ui", "pages"]
+PACKAGES = ["data_access", "indicators", "checks", "reports", "demo", "ui", "pages", "benchmarks"]
 
 # What each layer must never import.
 FORBIDDEN = {
@@ -19,6 +19,8 @@ FORBIDDEN = {
     "demo": {"ui", "pages", "streamlit", "reports", "cli"},
     "ui": {"pages", "sqlalchemy", "cli"},
     "pages": {"sqlalchemy", "sqlite3", "psycopg", "cli"},
+    # The benchmark drives every layer from outside, like a test, but pages only through AppTest.
+    "benchmarks": {"pages"},
 }
 
 

@@ -1,0 +1,46 @@
+"""`python -m benchmarks run …`: build the benchmark stores, measure, write JSON and Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from benchmarks.report import markdown
+from benchmarks.run import run_benchmark
+from benchmarks.sections import SECTIONS, run_section
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="Build the stores and measure every section.")
+    run.add_argument("--scale", type=float, action="append", help="Demo scale (1 ≈ 150.000).")
+    run.add_argument("--workdir", type=Path, default=Path("/tmp/bench"))
+    run.add_argument("--database-url", help="Also measure on this PostgreSQL server.")
+    run.add_argument("--repeat", type=int, default=3, help="Runs per figure (the median).")
+    run.add_argument("--section", action="append", choices=sorted(SECTIONS))
+    run.add_argument("--reuse", action="store_true", help="Reuse stores built before.")
+    run.add_argument("--out", type=Path, help="Write the results as JSON here.")
+    section = commands.add_parser("section", help="(internal) one section, JSON on stdout.")
+    section.add_argument("name", choices=sorted(SECTIONS))
+    section.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.command == "section":
+        print(json.dumps(run_section(args.name, args.repeat)))
+        return
+    results = run_benchmark(
+        scales=args.scale or [1.0],
+        workdir=args.workdir,
+        server_url=args.database_url,
+        repeat=args.repeat,
+        sections=args.section,
+        reuse=args.reuse,
+    )
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

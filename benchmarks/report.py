@@ -1,0 +1,98 @@
+"""The results as Markdown tables, as pasted into BENCHMARKS.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """One section per store: imports, reads, baseline ratios, indicators, pages, checks."""
+    out: list[str] = []
+    for run in results["runs"]:
+        out.append(
+            f"### Scale {run['scale']:g} on {run['backend']}: "
+            f"{run['registrations']:,} registrations (median of {results['repeat']})"
+        )
+        out.append("")
+        out += _table(
+            ["source kind", "files", "rows", "seconds", "rows/s", "median file rows/s"],
+            [
+                [
+                    k,
+                    v["files"],
+                    v["rows"],
+                    v["seconds"],
+                    v["rows_per_s"],
+                    v["median_file_rows_per_s"],
+                ]
+                for k, v in run["import"].items()
+            ],
+        )
+        if "reads" in run:
+            r = run["reads"]
+            out += _table(
+                ["read of every registration", "ours (s)", "pandas read_sql (s)"],
+                [[r["registrations_rows"], r["ours_s"], r["pandas_read_sql_s"]]],
+            )
+        if "baseline" in run:
+            out += _table(
+                [
+                    "table",
+                    "pandas page view (s)",
+                    "pandas groupby only (s)",
+                    "ours cold (s)",
+                    "ours warm (s)",
+                    "cold ×",
+                    "warm ×",
+                ],
+                [
+                    [
+                        k,
+                        v["baseline_page_view_s"],
+                        v["baseline_groupby_s"],
+                        v["ours_cold_s"],
+                        v["ours_warm_s"],
+                        v["cold_speedup"],
+                        v["warm_speedup"],
+                    ]
+                    for k, v in run["baseline"].items()
+                    if not k.startswith("_")
+                ],
+            )
+        if "indicators" in run:
+            out += _table(
+                ["1g1p indicator", "command cold (s)", "view warm (s)", "exit"],
+                [
+                    [k, v["cold_s"], v["warm_s"], v.get("exit_code")]
+                    for k, v in run["indicators"].items()
+                ],
+            )
+        if "pages" in run:
+            out += _table(
+                ["page", "cold (s)", "warm (s)", "warm = filter change", "errors"],
+                [
+                    [k, v["cold_s"], v["warm_s"], v["warm_is_filter_change"], len(v["errors"])]
+                    for k, v in run["pages"].items()
+                ],
+            )
+        if "checks" in run:
+            c = run["checks"]
+            out += _table(
+                ["quality suite (s)", "GX import (s)", "expectations"],
+                [[c["suite_s"], c["gx_import_s"], c.get("expectations")]],
+            )
+        peaks = {k: v for k, v in run.items() if k.endswith("_peak_rss_mb")}
+        out += _table(
+            ["process", "peak RSS (MB)"],
+            [[k.removesuffix("_peak_rss_mb"), v] for k, v in peaks.items()],
+        )
+        errors = {k: v for k, v in run.items() if k.endswith("_error")}
+        for key, text in errors.items():
+            out += [f"**{key}**:", "```", text, "```", ""]
+    return "\n".join(out)

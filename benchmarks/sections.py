@@ -1,0 +1,282 @@
+"""What the benchmark measures on a built store; each section runs in a process of its own so
+its peak memory is its own."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from benchmarks.timing import median_seconds, peak_rss_mb, timed
+from data_access.settings import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {f"{p.parent.name}/{p.stem}": p for p in sorted((ROOT / "pages").glob("*/*.py"))}
+FIRST_MONTH = "2018-09"
+
+
+def _last_full_month(today: date) -> date:
+    from indicators.periods import add_months, month_start
+
+    return add_months(month_start(today), -1)
+
+
+def pages(settings: Settings, repeat: int) -> dict[str, Any]:
+    """Script time of every page through AppTest: cold (first view after an import: the
+    inputs cache emptied) and warm (a rerun after moving the month filter)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from indicators.periods import add_months
+    from ui import store
+
+    def cold_caches() -> None:
+        # An import bumps the data version: the cached inputs and data are read anew.
+        store._inputs.clear()
+        st.cache_data.clear()
+
+    results: dict[str, Any] = {}
+    # Pay Python's module imports (plotly, the views) once, outside every figure.
+    AppTest.from_file(str(PAGES["figures/intakes"]), default_timeout=600).run()
+    for name, path in PAGES.items():
+        app: dict[str, AppTest] = {}
+
+        def first_view(path: Path = path, app: dict[str, AppTest] = app) -> None:
+            app["at"] = AppTest.from_file(str(path), default_timeout=600).run()
+
+        cold = median_seconds(first_view, repeat, before=cold_caches)
+        at = app["at"]
+        errors = [str(e.message)[:200] for e in at.exception]
+        sliders = [w for w in at.select_slider if w.key == "maanden"]
+        step = [0]
+
+        def filter_change(
+            at: AppTest = at, sliders: list[Any] = sliders, step: list[int] = step
+        ) -> None:
+            if sliders:
+                first, last = sliders[0].value
+                step[0] += 1
+                shift = -1 if step[0] % 2 else 1
+                sliders[0].set_value((add_months(first, shift), add_months(last, shift)))
+            at.run()
+
+        warm = median_seconds(filter_change, repeat)
+        errors += [str(e.message)[:200] for e in at.exception]
+        results[name] = {
+            "cold_s": cold,
+            "warm_s": warm,
+            "warm_is_filter_change": bool(sliders),
+            "errors": errors,
+        }
+    return {"pages": results, "pages_peak_rss_mb": peak_rss_mb()}
+
+
+INDICATOR_VIEWS = {
+    "intakes": "reports.views.intakes:intakes_view",
+    "response_time": "reports.views.response_time:response_time_view",
+    "referrers": "reports.views.referrers:referrers_view",
+    "volume": "reports.views.volume:volume_view",
+    "staffing": "reports.views.staffing:staffing_view",
+    "reach": "reports.views.reach:reach_view",
+}
+
+
+def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
+    """`1g1p indicator NAME` over the whole history: cold = the command in-process (reads the
+    store, computes, writes CSV); warm = the view and its CSV on inputs already loaded."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from cli import app
+    from data_access import db
+    from data_access.disclosure import Disclosure
+    from data_access.reads import Scope
+    from reports.inputs import load_inputs
+    from reports.selection import Selection
+
+    today = date.today()
+    last = _last_full_month(today)
+    runner = CliRunner()
+    engine = db.make_engine(settings)
+    inputs = load_inputs(engine, Scope.everything(), "then", today, Disclosure())
+    selection = Selection(date(2018, 9, 1), last, "month", (), "then")
+    results: dict[str, Any] = {}
+    for name, target in INDICATOR_VIEWS.items():
+        args = ["indicator", name, "--from", FIRST_MONTH, "--to", last.strftime("%Y-%m")]
+        outcome: dict[str, Any] = {}
+
+        def command(args: list[str] = args, outcome: dict[str, Any] = outcome) -> None:
+            result = runner.invoke(app, args)
+            outcome["exit_code"] = result.exit_code
+            outcome["csv_bytes"] = len(result.stdout_bytes)
+
+        cold = median_seconds(command, repeat)
+        module, function = target.split(":")
+        view = getattr(importlib.import_module(module), function)
+        warm = median_seconds(lambda view=view: view(inputs, selection).table.to_csv(), repeat)
+        results[name] = {"cold_s": cold, "warm_s": warm, **outcome}
+    engine.dispose()
+    return {"indicators": results, "indicators_peak_rss_mb": peak_rss_mb()}
+
+
+def checks(settings: Settings, repeat: int) -> dict[str, Any]:
+    """The full quality suite (every suite on the whole store), Great Expectations' import
+    included once in the first run and reported apart."""
+    from data_access import db
+
+    import_seconds, _ = timed(lambda: __import__("great_expectations"))
+    from checks.run import run_checks
+
+    engine = db.make_engine(settings)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        summary = run_checks(engine, settings, trigger="benchmark")
+        outcome["expectations"] = len(summary.results)
+
+    seconds = median_seconds(run, repeat)
+    engine.dispose()
+    return {
+        "checks": {"suite_s": seconds, "gx_import_s": round(import_seconds, 2), **outcome},
+        "checks_peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# The baseline reads what the two tables need, as a competent analyst would (not SELECT *).
+BASELINE_SQL = (
+    "SELECT region_code, kind, received_date, first_contact_date, closed_date, closure_reason "
+    "FROM registration"
+)
+DROPPED = ("CLIENT_HAAKT_AF", "VRAAG_WEGGEVALLEN")
+
+
+def _baseline_intakes(frame: Any) -> Any:
+    rows = frame[frame["kind"] == "aanmelding"]
+    month = rows["received_date"].dt.to_period("M")
+    return rows.groupby([rows["region_code"], month]).size()
+
+
+def _baseline_timeliness(frame: Any, today: Any) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    rows = frame[frame["kind"] == "aanmelding"]
+    deadline = rows["received_date"] + pd.DateOffset(months=1)  # 31 Jan → 28/29 Feb
+    contact = rows["first_contact_date"]
+    dropped = contact.isna() & rows["closure_reason"].isin(DROPPED)
+    status = np.select(
+        [contact.notna() & (contact <= deadline), contact.notna() | (deadline < today), dropped],
+        ["tijdig", "laat", "vervallen"],
+        default="lopend",
+    )
+    status = np.where(dropped, "vervallen", status)
+    table = pd.crosstab([rows["region_code"], rows["received_date"].dt.to_period("M")], status)
+    timely = table.get("tijdig", 0)
+    late = table.get("laat", 0)
+    table["rate"] = timely / (timely + late)
+    return table
+
+
+def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
+    """The straightforward pandas implementation of the intakes and timeliness tables: a
+    read_sql per page view, then groupbys; and our own two views over the same history."""
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    from data_access import db
+    from data_access.disclosure import Disclosure
+    from data_access.reads import Scope
+    from reports.inputs import load_inputs
+    from reports.selection import Selection
+    from reports.views.intakes import intakes_view
+    from reports.views.response_time import response_time_view
+
+    engine = create_engine(settings.url)
+    today = pd.Timestamp(date.today())
+
+    def read() -> Any:
+        frame = pd.read_sql(BASELINE_SQL, engine)
+        for column in ("received_date", "first_contact_date", "closed_date"):
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    read_s, frame = timed(read)
+    tables = {
+        "intakes": lambda data: _baseline_intakes(data),
+        "response_time": lambda data: _baseline_timeliness(data, today),
+    }
+    ours_engine = db.make_engine(settings)
+    last = _last_full_month(date.today())
+    selection = Selection(date(2018, 9, 1), last, "month", (), "then")
+    views = {"intakes": intakes_view, "response_time": response_time_view}
+    loaded: dict[str, Any] = {}
+
+    def load() -> None:
+        loaded["inputs"] = load_inputs(
+            ours_engine, Scope.everything(), "then", date.today(), Disclosure()
+        )
+
+    results: dict[str, Any] = {}
+    for name, compute in tables.items():
+        groupby_s = median_seconds(lambda compute=compute: compute(frame), repeat)
+        page_view_s = median_seconds(lambda compute=compute: compute(read()), repeat)
+        view = views[name]
+        ours_cold = median_seconds(
+            lambda view=view: view(_load_and(load, loaded), selection).table, repeat
+        )
+        ours_warm = median_seconds(
+            lambda view=view: view(loaded["inputs"], selection).table, repeat
+        )
+        results[name] = {
+            "baseline_read_s": round(read_s, 3),
+            "baseline_groupby_s": groupby_s,
+            "baseline_page_view_s": page_view_s,
+            "ours_cold_s": ours_cold,
+            "ours_warm_s": ours_warm,
+            "cold_speedup": round(page_view_s / ours_cold, 2),
+            "warm_speedup": round(page_view_s / ours_warm, 2),
+            "warm_speedup_vs_groupby_only": round(groupby_s / ours_warm, 2),
+        }
+    results["_rows"] = len(frame)
+    engine.dispose()
+    ours_engine.dispose()
+    return {"baseline": results, "baseline_peak_rss_mb": peak_rss_mb()}
+
+
+def _load_and(load: Any, loaded: dict[str, Any]) -> Any:
+    load()
+    return loaded["inputs"]
+
+
+def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:
+    """The read of every registration into polars: our read API against pandas read_sql."""
+    import pandas as pd
+
+    from data_access import db, reads
+
+    engine = db.make_engine(settings)
+    ours = median_seconds(lambda: reads.registrations(engine, reads.Scope.everything()), repeat)
+    theirs = median_seconds(lambda: pd.read_sql("SELECT * FROM registration", engine), repeat)
+    frame: pl.DataFrame = reads.registrations(engine, reads.Scope.everything())
+    engine.dispose()
+    return {
+        "reads": {"registrations_rows": frame.height, "ours_s": ours, "pandas_read_sql_s": theirs}
+    }
+
+
+SECTIONS = {
+    "reads": raw_reads,
+    "baseline": baseline,
+    "indicators": indicators,
+    "pages": pages,
+    "checks": checks,
+}
+
+
+def run_section(name: str, repeat: int) -> dict[str, Any]:
+    """Run one section on the store the environment points at."""
+    get_settings.cache_clear()
+    return SECTIONS[name](get_settings(), repeat)
