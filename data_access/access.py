@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
@@ -295,6 +296,7 @@ def save_note(engine: Engine, reader: Reader, region_code: str, quarter: str, bo
     """Store a new version of the note; earlier versions stay. Returns the version number."""
     if not reader.may_write_notes(region_code):
         raise AccessError("Alleen de critical friend van deze regio kan hier feedback schrijven.")
+    quarter = _quarter(quarter)
     if not body.strip():
         raise AccessError("Een lege notitie wordt niet bewaard.")
     with engine.begin() as conn:
@@ -323,12 +325,22 @@ def save_note(engine: Engine, reader: Reader, region_code: str, quarter: str, bo
     return version
 
 
+def _quarter(text: str) -> str:
+    """A quarter code ('2025Q3'), or a Dutch error for anything else."""
+    quarter = text.strip().upper()
+    if not re.fullmatch(r"20\d\dQ[1-4]", quarter):
+        raise AccessError(f"'{text}' is geen kwartaal: schrijf het als JJJJQn, bv. 2025Q3.")
+    return quarter
+
+
 def notes(
     engine: Engine, reader: Reader, region_code: str, quarter: str | None = None
 ) -> pl.DataFrame:
     """Every version of the notes for a region (newest first), for readers with it in detail."""
     if not reader.scope.allows(region_code):
         return pl.DataFrame(schema=_NOTE_SCHEMA)
+    if quarter is not None:
+        quarter = _quarter(quarter)
     stmt = select(
         FeedbackNote.quarter,
         FeedbackNote.version,

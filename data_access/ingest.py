@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 
 from data_access import reads
 from data_access.db import bump_data_version, set_meta
-from data_access.ingest_rules import PREPARERS, Context, Prepared
+from data_access.ingest_rules import PARTNER_JOIN, PREPARERS, Context, Prepared
 from data_access.models import (
     AggregateReport,
     ImportBatch,
@@ -484,7 +484,7 @@ def _existing_registrations(conn: Connection, systems: list[str]) -> pl.DataFram
         )
         .with_columns(entry=pl.concat_str(["sector", pl.lit(":"), "name"]))
         .group_by("id")
-        .agg(pl.col("entry").sort().str.join("|").alias("partners"))
+        .agg(pl.col("entry").sort().str.join(PARTNER_JOIN).alias("partners"))
     )
     return frame.join(partners, on="id", how="left")
 
@@ -496,7 +496,7 @@ def _link_partners(conn: Connection, rows: pl.DataFrame, ids: dict[str, int]) ->
     links = (
         with_partners.select(
             pl.concat_str(["source_system", pl.lit("\x1f"), "source_record_id"]).alias("key"),
-            pl.col("partners").str.split("|").alias("entry"),
+            pl.col("partners").str.split(PARTNER_JOIN).alias("entry"),
         )
         .explode("entry")
         .with_columns(

@@ -17,6 +17,10 @@ from data_access.readers import LINE, FatalImportError
 # A rule: (header named in the message, expression true for a bad row, Dutch reason).
 Rule = tuple[str, pl.Expr, pl.Expr]
 
+# Joins a registration's partners internally: the ASCII unit separator, which no name contains
+# once it is stripped from the input (names may well contain '|' or ';').
+PARTNER_JOIN = "\x1f"
+
 DATE_FALLBACKS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 FORMAT_LABELS = {
     "%d/%m/%Y": "DD/MM/JJJJ",
@@ -197,9 +201,12 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
         _missing("family_id", h("family_key"), "gezinssleutel"),
         (
             h("region_code"),
-            ~pl.col("region_code").is_in(sorted(ctx.region_codes)),
+            # is_in is null for a null region: name the missing region explicitly.
+            ~pl.col("region_code").is_in(sorted(ctx.region_codes)).fill_null(False),
             pl.format(
-                "kolom {}: onbekende regio '{}'", pl.lit(h("region_code")), pl.col("region_code")
+                "kolom {}: onbekende of ontbrekende regio '{}'",
+                pl.lit(h("region_code")),
+                pl.col("region_code").fill_null(""),
             ),
         ),
         _missing("received_date_raw", h("received_date"), "aanmeldingsdatum"),
@@ -380,6 +387,7 @@ def _partners_expr(profile: Profile) -> pl.Expr:
     keywords: list[list[str]] = list(profile.partners.get("sector_keywords", []))
     entries = (
         pl.col("partners_raw")
+        .str.replace_all(PARTNER_JOIN, " ", literal=True)
         .str.split(separator)
         .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
     )
@@ -403,7 +411,7 @@ def _partners_expr(profile: Profile) -> pl.Expr:
             )
         return pl.concat_str([sector_expr, pl.lit(":"), entry])
 
-    joined = entries.list.eval(one(pl.element())).list.sort().list.join("|")
+    joined = entries.list.eval(one(pl.element())).list.sort().list.join(PARTNER_JOIN)
     return pl.when(joined == "").then(None).otherwise(joined)
 
 

@@ -32,4 +32,9 @@ if reader.may_write_notes(region):
                 st.success(f"Versie {version} bewaard.")
             except access.AccessError as exc:
                 st.error(str(exc))
-components.table(notes_table(store.engine(), reader, region, names[region], quarter), "feedback")
+try:
+    table = notes_table(store.engine(), reader, region, names[region], quarter)
+except access.AccessError as exc:
+    st.error(str(exc))
+    st.stop()
+components.table(table, "feedback")
