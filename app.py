@@ -43,4 +43,5 @@ if reader is not None and (reader.scope.detail_regions is None or reader.scope.d
     pages["Cijfers"] += [REPORT, FEEDBACK]
 if reader is not None and reader.is_beheerder:
     pages["Beheer"] = ADMIN
-st.navigation(pages).run()
+# Expanded: with more than ten pages Streamlit would fold the rest under "View more".
+st.navigation(pages, expanded=True).run()

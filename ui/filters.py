@@ -41,7 +41,9 @@ def sidebar(regions: pl.DataFrame, today: date | None = None) -> Selection:
             persist_state="session",
         )
         if granularity == "quarter":
-            quarters = sorted({quarter_of(m) for m in months})
+            # Only whole quarters (their last month is in the list): a quarter still running
+            # would compare a part with wholes.
+            quarters = sorted({quarter_of(m) for m in months if m.month % 3 == 0})
             first, last = st.select_slider(
                 "Kwartalen",
                 options=quarters,

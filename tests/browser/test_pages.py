@@ -1,0 +1,158 @@
+"""What a person sees in Chromium: every page as every demo role, filters, upload and download."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import harness
+
+pytestmark = pytest.mark.browser
+
+ROLES = {
+    "beheerder": "Beheerder (demo) — Beheerder",
+    "trekkersgroep": "Trekkersgroep (demo) — Trekkersgroep",
+    "stuurgroep": "Stuurgroep Konekti (demo) — Stuurgroep (KON)",
+    "critical-friend": "Critical friend Gent en Waas-Dender (demo) — Critical friend (GNT), "
+    "Critical friend (WAD)",
+}
+FIGURE_PAGES = {
+    "/": "Overzicht",
+    "/intakes": "Aanmeldingen",
+    "/response_time": "Tijdige opname",
+    "/referrers": "Aanmelders",
+    "/volume": "Volumeafspraken GV/SDJ",
+    "/staffing": "Personeelsinzet",
+    "/reach": "Bereik en trajecten",
+    "/compare": "Regio's vergelijken",
+}
+ADMIN_PAGES = {"/import": "Importeren", "/users": "Gebruikers en audit"}
+CHART = "[data-testid=stPlotlyChart] .main-svg"
+NUMBER = re.compile(r"\d")
+
+
+def _check_page(page: Any, path: str) -> str:
+    """Title, demo banner and no error box; returns the title."""
+    title = page.locator("h1").first.inner_text().strip()
+    assert title, f"{path}: no title"
+    assert page.locator("[data-testid=stException]").count() == 0, (
+        f"{path}: {page.locator('[data-testid=stException]').first.inner_text()[:500]}"
+    )
+    assert "Traceback" not in page.locator("[data-testid=stMain]").inner_text()
+    banner = page.locator("[data-testid=stAlert]", has_text="Demomodus")
+    assert banner.count() == 1, f"{path}: no demo banner"
+    return title
+
+
+def _shot(page: Any, directory: Path, role: str, path: str) -> None:
+    name = path.strip("/") or "overview"
+    page.screenshot(path=str(directory / f"{role}-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_renders_for_every_role(page: Any, role: str, screenshots: Path) -> None:
+    """Each page the role is offered shows its title, the demo banner and no error box; figure
+    pages draw a chart; only the beheerder gets the admin pages; a screenshot is kept of each."""
+    harness.choose_user(page, ROLES[role])
+    paths = harness.nav_paths(page)
+    assert set(FIGURE_PAGES) <= set(paths), paths
+    assert (set(ADMIN_PAGES) <= set(paths)) == (role == "beheerder"), paths
+    assert ("/feedback" in paths) == (role != "trekkersgroep"), paths
+    for path in paths:
+        harness.go(page, path)
+        title = _check_page(page, path)
+        if path in FIGURE_PAGES:
+            assert title == FIGURE_PAGES[path]
+            page.locator(CHART).first.wait_for(timeout=harness.TIMEOUT_MS)
+        elif path in ADMIN_PAGES:
+            assert title == ADMIN_PAGES[path]
+        _shot(page, screenshots, role, path)
+
+
+def test_the_overview_shows_key_figures(page: Any) -> None:
+    """The Overzicht opens by default with the key figures as numbers and a rendered chart."""
+    assert page.locator("h1").first.inner_text() == "Overzicht"
+    metric = page.locator("[data-testid=stMetric]", has_text="Aanmeldingen").first
+    value = metric.locator("[data-testid=stMetricValue]").inner_text()
+    assert NUMBER.search(value), value
+    page.locator(CHART).first.wait_for()
+    assert page.locator(".js-plotly-plot").count() >= 1
+
+
+def test_switching_to_quarters_redraws_the_page(page: Any, screenshots: Path) -> None:
+    """Maand → Kwartaal replaces the month slider by a quarter slider and redraws the chart."""
+    harness.go(page, "/intakes")
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert sidebar.get_by_text("Maanden", exact=True).count() == 1
+    harness.set_granularity(page, "Kwartaal")
+    assert sidebar.get_by_text("Kwartalen", exact=True).count() == 1
+    assert sidebar.get_by_text("Maanden", exact=True).count() == 0
+    _check_page(page, "/intakes")
+    page.locator(CHART).first.wait_for()
+    assert re.search(r"20\d\d K[1-4]", sidebar.inner_text()), sidebar.inner_text()
+    _shot(page, screenshots, "beheerder", "intakes-kwartaal")
+    # The choice is kept across pages of the same session.
+    harness.go(page, "/response_time")
+    assert sidebar.get_by_text("Kwartalen", exact=True).count() == 1
+
+
+def test_a_csv_export_downloads_the_shown_table(page: Any) -> None:
+    """'CSV downloaden' gives a ';'-separated file for Excel with the table's Dutch headers."""
+    harness.go(page, "/intakes")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="CSV downloaden").first.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_bytes().decode("utf-8-sig")
+    header = next(line for line in text.splitlines() if not line.startswith("#"))
+    assert ";" in header and "Regio" in header, header
+    assert len(text.splitlines()) > 3
+
+
+UNIFORM_HEADER = (
+    "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
+    "closed_date,referrer,request_nature,response_type,closure_reason,child_age,partners"
+)
+
+
+def uniform_csv(tag: str, rows: int = 2) -> bytes:
+    """A small valid uniform file; `tag` makes its content (and so its hash) unique."""
+    lines = [UNIFORM_HEADER] + [
+        f"BT-{tag}-{i},F{i},KON,34022,aanmelding,2024-01-1{i % 10},2024-01-2{i % 10},,CLB,"
+        "OPVOEDING,GEZINSPLAN,,9,"
+        for i in range(rows)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(page: Any, name: str, data: bytes) -> None:
+    """Upload a file on the import page (as beheerder) and press Importeren."""
+    harness.go(page, "/import")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": data}
+    )
+    settle_button = page.get_by_role("button", name="Importeren", exact=True)
+    settle_button.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some("
+        "b => b.innerText.trim() === 'Importeren' && !b.disabled)"
+    )
+    settle_button.click()
+    harness.settle(page)
+    page.locator("[data-testid=stAlert]", has_text="rijen gelezen").first.wait_for(timeout=120_000)
+
+
+def test_a_beheerder_uploads_a_file(page: Any, screenshots: Path) -> None:
+    """A uniform CSV uploaded on Importeren is read whole; its counts and batch are shown."""
+    upload(page, "browser-upload.csv", uniform_csv("upload", rows=3))
+    main = page.locator("[data-testid=stMain]")
+    summary = main.locator("[data-testid=stAlert]", has_text="rijen gelezen").first.inner_text()
+    assert "browser-upload.csv" in summary
+    assert "3 rijen gelezen, 3 aanvaard" in summary
+    gelezen = page.locator("[data-testid=stMetric]", has_text="Gelezen")
+    assert gelezen.locator("[data-testid=stMetricValue]").inner_text() == "3"
+    _check_page(page, "/import")
+    _shot(page, screenshots, "beheerder", "import-after-upload")
