@@ -4,7 +4,7 @@ quality passport, the critical friend's notes, and the quarter's frozen figures.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -305,6 +305,13 @@ def quarterly_report(
         _quality(inputs, region_code, names),
         _feedback(engine, reader, region_code, quarter),
     ]
+    if snapshot is not None:
+        # Only the key figures are frozen: say so on every other chapter, never change silently.
+        live = (
+            f"Actuele cijfers (dataversie {inputs.data_version}), niet bevroren; de bevroren "
+            "kerncijfers en hun verschillen staan in het eerste hoofdstuk."
+        )
+        sections[1:] = [replace(s, notes=(live, *s.notes)) for s in sections[1:]]
     return QuarterlyReport(
         region_code=region_code,
         region_name=names.get(region_code, region_code),

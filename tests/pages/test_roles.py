@@ -148,3 +148,44 @@ def test_a_critical_friend_writes_versions_the_stuurgroep_reads_them(open_page: 
     assert table["Feedback"].tolist()[0] == "Sterke groei; let op de wachttijd."
     other = open_page("feedback", demo_user="stuurgroep.kon@demo.1g1p")
     assert set(other.selectbox(key="feedback_regio").options) == {"Konekti"}
+
+
+@pytest.mark.parametrize("email", ["trekker@demo.1g1p", "stuurgroep.kon@demo.1g1p"])
+def test_the_cli_obeys_the_users_scope(
+    open_page: PageOpener, demo_settings: Settings, email: str
+) -> None:
+    """`1g1p indicator --as` shows other regions only under disclosure control, never their ids."""
+    from typer.testing import CliRunner
+
+    from cli import app as cli_app
+    from data_access.settings import get_settings
+
+    open_page("intakes", demo_user=email)  # creates the demo users in the store
+    get_settings.cache_clear()
+    result = CliRunner().invoke(
+        cli_app,
+        [
+            "indicator",
+            "intakes",
+            "--from",
+            "2019-01",
+            "--to",
+            "2019-06",
+            "--as",
+            email,
+            "--format",
+            "csv",
+        ],
+        env={"MONITOR_DATA_DIR": str(demo_settings.data_dir), "DATABASE_URL": demo_settings.url},
+    )
+    assert result.exit_code == 0, result.output
+    assert "<5" in result.stdout or "x" in result.stdout.split(";")
+    assert not set(result.stdout.replace("\n", ";").split(";")) & _identifiers_outside(
+        demo_settings, DETAIL[email]
+    )
+    refused = CliRunner().invoke(
+        cli_app,
+        ["indicator", "intakes", "--from", "2019-01", "--to", "2019-06", "--as", "niemand@x.be"],
+        env={"MONITOR_DATA_DIR": str(demo_settings.data_dir), "DATABASE_URL": demo_settings.url},
+    )
+    assert refused.exit_code == 1

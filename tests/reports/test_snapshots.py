@@ -75,6 +75,8 @@ def test_a_correction_after_freezing_shows_as_a_difference(report_engine: Engine
         shown = table.display().filter(table.display()["Kengetal"] == "Aanmeldingen")
         assert shown["Gewijzigd sinds bevriezing"].to_list() == ["-1"]
         assert "gewijzigd sinds de bevriezing" in " ".join(table.notes)
+        # The other chapters are live figures, and say so.
+        assert all("niet bevroren" in section.notes[0] for section in report.sections[1:])
     finally:
         with report_engine.begin() as conn:
             conn.execute(
