@@ -43,7 +43,12 @@ from reports.views import (
     selected_aggregates,
 )
 from reports.views.intakes import intakes_per_period
-from reports.views.response_time import RATE_LABELS, RULES, timeliness_per_period
+from reports.views.response_time import (
+    RATE_LABELS,
+    RULE_COMPARISON_COLUMNS,
+    RULES,
+    timeliness_per_period,
+)
 
 TIMELY: Final = "tijdig"
 
@@ -422,16 +427,7 @@ def compare_view(
             )
     comparison_table = Table(
         comparison,
-        (
-            Column("region_code", "Regio", "region"),
-            Column("n_calendar_month", "Beoordeeld (kalendermaand)", "int"),
-            Column("rate_calendar_month", RATE_LABELS["calendar_month"], "pct"),
-            Column("rank_calendar_month", "Rang (kalendermaand)", "int"),
-            Column("n_30_days", "Beoordeeld (30 dagen)", "int"),
-            Column("rate_30_days", RATE_LABELS["30_days"], "pct"),
-            Column("rank_30_days", "Rang (30 dagen)", "int"),
-            Column("difference", "Verschil (procentpunt)", "dec1"),
-        ),
+        RULE_COMPARISON_COLUMNS,
         title="Definitiegevoeligheid: kalendermaand of 30 dagen",
         notes=(SENSITIVITY_NOTE, basis_note(inputs)),
         region_names=marked,

@@ -129,6 +129,19 @@ def _notes(inputs: Inputs, selection: Selection, per_period: pl.DataFrame, rule:
     return notes
 
 
+# The rate and rank of every region under both rules, side by side (also on Regio's vergelijken).
+RULE_COMPARISON_COLUMNS = (
+    Column("region_code", "Regio", "region"),
+    Column("n_calendar_month", "Beoordeeld (kalendermaand)", "int"),
+    Column("rate_calendar_month", RATE_LABELS["calendar_month"], "pct"),
+    Column("rank_calendar_month", "Rang (kalendermaand)", "int"),
+    Column("n_30_days", "Beoordeeld (30 dagen)", "int"),
+    Column("rate_30_days", RATE_LABELS["30_days"], "pct"),
+    Column("rank_30_days", "Rang (30 dagen)", "int"),
+    Column("difference", "Verschil (procentpunt)", "dec1"),
+)
+
+
 def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calendar_month") -> View:
     """Timeliness per region and period under `rule`, days to first contact, the open
     registrations past their deadline, and the rate under both rules side by side."""
@@ -199,16 +212,7 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
     )
     comparison_table = Table(
         comparison,
-        (
-            Column("region_code", "Regio", "region"),
-            Column("n_calendar_month", "Beoordeeld (kalendermaand)", "int"),
-            Column("rate_calendar_month", RATE_LABELS["calendar_month"], "pct"),
-            Column("rank_calendar_month", "Rang (kalendermaand)", "int"),
-            Column("n_30_days", "Beoordeeld (30 dagen)", "int"),
-            Column("rate_30_days", RATE_LABELS["30_days"], "pct"),
-            Column("rank_30_days", "Rang (30 dagen)", "int"),
-            Column("difference", "Verschil (procentpunt)", "dec1"),
-        ),
+        RULE_COMPARISON_COLUMNS,
         title="Kalendermaand of 30 dagen",
         notes=(COMPARISON_NOTE, basis_note(inputs)),
         region_names=names,
