@@ -242,7 +242,7 @@ def _trend(engine: Engine, threshold: float, names: dict[str, str]) -> go.Figure
             pl.col("finished_at").dt.convert_time_zone(LOCAL_TIME_ZONE).dt.strftime("%d/%m %H:%M"),
         )
     )
-    return charts.lines(
+    figure = charts.lines(
         labelled,
         x="run_label",
         y="overall",
@@ -253,6 +253,8 @@ def _trend(engine: Engine, threshold: float, names: dict[str, str]) -> go.Figure
         names=names,
         percent=True,
     )
+    # Scores sit close to 100%: whole percents would repeat the same tick label.
+    return figure.update_yaxes(tickformat=".1%")
 
 
 def _reasons_table(engine: Engine, scope: Scope) -> Table:
