@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -166,7 +167,8 @@ def go(page: Any, path: str) -> None:
     """Navigate inside the session (a full reload would start a new session and lose the role)."""
     expand_nav(page)
     page.locator(f"[data-testid=stSidebarNav] a[href$='{path}']").first.click()
-    page.wait_for_url(f"**{path}", timeout=TIMEOUT_MS)
+    # Compare paths only: a page may carry query parameters (the report's stable ?regio= link).
+    page.wait_for_url(lambda url: urlparse(url).path.endswith(path), timeout=TIMEOUT_MS)
     settle(page)
 
 
