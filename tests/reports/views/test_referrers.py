@@ -13,6 +13,7 @@ from indicators.referrers import referrer_group_shares
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.referrers import NOT_AVAILABLE, referrers_view
+from tests.reports.views.frames import hand_inputs
 
 MARCH = date(2024, 3, 1)
 FIRST_QUARTER = Selection(date(2024, 1, 1), date(2024, 3, 31))
@@ -51,34 +52,7 @@ def _inputs(
     counts: list[tuple[str, date, str, int]] | None = None,
     basis: str = "then",
 ) -> Inputs:
-    aggregates = pl.DataFrame(
-        [(*row, f"monthly_counts:{row[0]}") for row in counts or []],
-        schema=schemas.AGGREGATE_REPORT,
-        orient="row",
-    )
-    regions = pl.DataFrame(
-        {
-            "region_code": ["R1", "R2"],
-            "region_name": ["Regio Een", "Regio Twee"],
-            "active_from": [date(2018, 9, 1)] * 2,
-            "active_to": [None, None],
-            "name_basis": ["source"] * 2,
-        },
-        schema=schemas.REGION,
-    )
-    return Inputs(
-        registrations=registrations,
-        aggregates=aggregates,
-        partners=pl.DataFrame(schema=schemas.REGISTRATION_PARTNER),
-        staffing=pl.DataFrame(schema=schemas.STAFFING),
-        agreements=pl.DataFrame(schema=schemas.VOLUME_AGREEMENT),
-        regions=regions,
-        populations=pl.DataFrame(),
-        network_reference=pl.DataFrame(),
-        basis=basis,  # type: ignore[arg-type]
-        today=date(2024, 6, 1),
-        data_version=1,
-    )
+    return hand_inputs(registrations, counts, today=date(2024, 6, 1), basis=basis)
 
 
 @pytest.fixture

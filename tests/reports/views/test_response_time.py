@@ -13,6 +13,7 @@ from indicators.response_time import days_to_first_contact, timeliness_by_region
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.response_time import response_time_view
+from tests.reports.views.frames import hand_inputs
 
 TODAY = date(2024, 4, 10)
 FIRST_QUARTER = Selection(date(2024, 1, 1), date(2024, 3, 31))
@@ -56,34 +57,7 @@ def _inputs(
     counts: list[tuple[str, date, str, int]] | None = None,
     basis: str = "then",
 ) -> Inputs:
-    aggregates = pl.DataFrame(
-        [(*row, f"monthly_counts:{row[0]}") for row in counts or []],
-        schema=schemas.AGGREGATE_REPORT,
-        orient="row",
-    )
-    regions = pl.DataFrame(
-        {
-            "region_code": ["R1", "R2"],
-            "region_name": ["Regio Een", "Regio Twee"],
-            "active_from": [date(2018, 9, 1)] * 2,
-            "active_to": [None, None],
-            "name_basis": ["source"] * 2,
-        },
-        schema=schemas.REGION,
-    )
-    return Inputs(
-        registrations=registrations,
-        aggregates=aggregates,
-        partners=pl.DataFrame(schema=schemas.REGISTRATION_PARTNER),
-        staffing=pl.DataFrame(schema=schemas.STAFFING),
-        agreements=pl.DataFrame(schema=schemas.VOLUME_AGREEMENT),
-        regions=regions,
-        populations=pl.DataFrame(),
-        network_reference=pl.DataFrame(),
-        basis=basis,  # type: ignore[arg-type]
-        today=TODAY,
-        data_version=1,
-    )
+    return hand_inputs(registrations, counts, today=TODAY, basis=basis)
 
 
 @pytest.fixture
