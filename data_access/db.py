@@ -19,13 +19,18 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def make_engine(settings: Settings) -> Engine:
     """An engine for the configured store; SQLite gets WAL and enforced foreign keys."""
+    from data_access import columnar  # it reads the data version defined here
+
     url = settings.url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    if engine.url.database not in (None, "", ":memory:"):
+        columnar.attach(engine, settings.data_dir)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:

@@ -75,9 +75,16 @@ def reassign_to_today(registrations: pl.LazyFrame, tables: AreaTables, today: da
     Rows without a municipality (or one no region covers today) go to UNASSIGNED_REGION, so the
     total is conserved: nothing is dropped silently.
     """
-    return (
-        registrations.with_columns(pl.lit(today).alias("_today"))
+    # One date for every row: place each distinct municipality once, then look it up.
+    placed = (
+        registrations.select("nis_code")
+        .unique()
+        .with_columns(pl.lit(today).alias("_today"))
         .pipe(with_region, tables, on="_today")
+        .select("nis_code", "area_region")
+    )
+    return (
+        registrations.join(placed, on="nis_code", how="left", maintain_order="left")
         .with_columns(region_code=pl.coalesce("area_region", pl.lit(UNASSIGNED_REGION)))
-        .drop("_today", "area_region", "area_basis")
+        .drop("area_region")
     )

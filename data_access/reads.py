@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import ColumnElement, Engine, Select, func, select
 from sqlalchemy.orm import aliased
 
-from data_access import schemas
+from data_access import columnar, schemas
 from data_access.db import data_version as _data_version
 from data_access.geography import AreaTables, reassign_to_today, with_region
 from data_access.models import (
@@ -152,6 +152,30 @@ def registrations(
     today: date | None = None,
 ) -> pl.DataFrame:
     """Registrations received between start and end (inclusive), on the chosen region basis."""
+    cached = columnar.frames(engine)
+    if cached is not None:
+        frame = cached[0].lazy().filter(*_within(pl.col("received_date"), start, end))
+        if basis == "then":
+            frame = scope.filter(frame)
+    else:
+        frame = _registrations_from_store(engine, scope, start, end, basis).lazy()
+    if basis == "today":
+        frame = reassign_to_today(frame, area_tables(engine), today or date.today())
+    return scope.filter(frame).select(schemas.REGISTRATION.names()).collect()
+
+
+def _within(column: pl.Expr, start: date | None, end: date | None) -> list[pl.Expr]:
+    clauses = [pl.lit(True)]
+    if start is not None:
+        clauses.append(column >= start)
+    if end is not None:
+        clauses.append(column <= end)
+    return clauses
+
+
+def _registrations_from_store(
+    engine: Engine, scope: Scope, start: date | None, end: date | None, basis: Basis
+) -> pl.DataFrame:
     r = Registration
     stmt = select(
         r.id,
@@ -173,10 +197,7 @@ def registrations(
     ).where(*_between(r.received_date, start, end))
     if basis == "then" and scope.detail_regions is not None:
         stmt = stmt.where(r.region_code.in_(sorted(scope.detail_regions)))
-    frame = _frame(engine, stmt, schemas.REGISTRATION).lazy()
-    if basis == "today":
-        frame = reassign_to_today(frame, area_tables(engine), today or date.today())
-    return scope.filter(frame).select(schemas.REGISTRATION.names()).collect()
+    return _frame(engine, stmt, schemas.REGISTRATION)
 
 
 # Out of the reader's detail scope, statistics are computed from registrations stripped of every
@@ -229,9 +250,18 @@ def partners_for_statistics(
 ) -> pl.DataFrame:
     """Organisations involved, per registration, with identifier-free keys outside the detail
     scope; on the 'today' basis placed under today's regions."""
+    return for_statistics(engine, scope, basis=basis, today=today)[1]
+
+
+def for_statistics(
+    engine: Engine, scope: Scope, *, basis: Basis = "then", today: date | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """registrations_for_statistics and partners_for_statistics of the whole period in one
+    pass, placing the registrations on the basis once for both."""
+    everything = registrations(engine, Scope.everything(), basis=basis, today=today)
     partners = registration_partners(engine, Scope.everything())
     if basis == "today":
-        placed = registrations(engine, Scope.everything(), basis="today", today=today).select(
+        placed = everything.select(
             pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
         )
         partners = (
@@ -239,13 +269,28 @@ def partners_for_statistics(
             .with_columns(region_code=pl.col("_today"))
             .drop("_today")
         )
-    return _deidentified(partners.lazy(), scope).collect()
+    return (
+        _deidentified(everything.lazy(), scope).collect(),
+        _deidentified(partners.lazy(), scope).collect(),
+    )
 
 
 def registration_partners(
     engine: Engine, scope: Scope, *, start: date | None = None, end: date | None = None
 ) -> pl.DataFrame:
     """Organisations involved in registrations received between start and end."""
+    cached = columnar.frames(engine)
+    if cached is not None:
+        registrations, links = cached
+        placed = registrations.lazy().select(
+            pl.col("id").alias("registration_id"), "region_code", "received_date"
+        )
+        frame = (
+            links.lazy()
+            .join(placed, on="registration_id", how="inner")
+            .filter(*_within(pl.col("received_date"), start, end))
+        )
+        return scope.filter(frame).select(schemas.REGISTRATION_PARTNER.names()).collect()
     r, rp, p = Registration, RegistrationPartner, Partner
     stmt = (
         select(rp.registration_id, r.region_code, r.received_date, p.name, p.sector)

@@ -84,10 +84,11 @@ def load_inputs(
     views can show every region's figures while lists of registrations stay within the scope.
     """
     version = reads.data_version(engine)
+    registrations, partners = reads.for_statistics(engine, scope, basis=basis, today=today)
     return Inputs(
-        registrations=reads.registrations_for_statistics(engine, scope, basis=basis, today=today),
+        registrations=registrations,
         aggregates=reads.aggregate_reports(engine, Scope.everything()),
-        partners=reads.partners_for_statistics(engine, scope, basis=basis, today=today),
+        partners=partners,
         staffing=reads.staffing(engine, Scope.everything()),
         agreements=reads.volume_agreements(engine, Scope.everything()),
         regions=reads.regions(engine),
