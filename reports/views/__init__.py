@@ -64,15 +64,17 @@ def months_without(registrations: pl.DataFrame, capability: str) -> pl.DataFrame
     from data_access.profiles import available_profiles
 
     capable = [p.source_system for p in available_profiles().values() if capability in p.supports]
+    # Few distinct sources per region-month: reduce first, then look at the source names.
     return (
-        registrations.with_columns(
-            month=pl.col("received_date").dt.truncate("1mo"),
-            _capable=pl.col("source_system").str.split(":").list.first().is_in(capable),
-        )
+        registrations.lazy()
+        .select("region_code", "source_system", month=pl.col("received_date").dt.truncate("1mo"))
+        .unique()
+        .with_columns(_capable=pl.col("source_system").str.split(":").list.first().is_in(capable))
         .group_by("region_code", "month")
         .agg(pl.col("_capable").any())
         .filter(~pl.col("_capable"))
         .drop("_capable")
+        .collect()
     )
 
 

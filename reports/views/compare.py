@@ -626,7 +626,6 @@ def multiples_figure(series: pl.DataFrame, subtitle: str, names: dict[str, str])
     fig.update_layout(
         title={"text": f"Aanmeldingen per maand, per regio<br><sup>{subtitle}</sup>"},
         separators=",.",
-        template="plotly_white",
         height=max(360, 170 * rows + 90),
         margin={"l": 40, "r": 20, "t": 90, "b": 40},
     )
@@ -700,7 +699,6 @@ def map_figure(
         map={"style": "white-bg", "center": {"lat": 51.06, "lon": 4.24}, "zoom": 7.4},
         title={"text": f"{label} per eerstelijnszone<br><sup>{subtitle}</sup>"},
         separators=",.",
-        template="plotly_white",
         height=520,
         margin={"l": 0, "r": 0, "t": 70, "b": 0},
     )

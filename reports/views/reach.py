@@ -83,14 +83,24 @@ def region_years(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     )
 
 
+def _in_years(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """The selected regions' registrations that can count in a selected year: started (first
+    contact, else receipt) or closed in it. The per-year figures of those years are the same as
+    over all rows, at a fraction of the work."""
+    years = selected_years(selection)
+    started = pl.coalesce("first_contact_date", "received_date").dt.year()
+    return inputs.registrations.filter(
+        selection.in_regions(),
+        started.is_in(years) | pl.col("closed_date").dt.year().is_in(years),
+    )
+
+
 def families_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """indicators.reach.families_reached for the selected regions and years, with every
     region-year that has data: 0 families when rows show none, null when its data cannot show
     trajectories (monthly counts). Columns as families_reached plus year_label and source."""
     years = selected_years(selection)
-    reached = families_reached(inputs.registrations.filter(selection.in_regions())).filter(
-        pl.col("year").is_in(years)
-    )
+    reached = families_reached(_in_years(inputs, selection)).filter(pl.col("year").is_in(years))
     known = region_years(inputs, selection)
     return (
         known.join(reached, on=_KEYS, how="full", coalesce=True)
@@ -116,7 +126,7 @@ def families_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 def trajectories_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """Per region and year: started, closed, median_days, short-guidance closed / within the
     limit / share (indicators.reach), for the selected regions and years."""
-    registrations = inputs.registrations.filter(selection.in_regions())
+    registrations = _in_years(inputs, selection)
     durations = trajectory_durations(registrations).drop("closed")
     short = short_guidance_within_limit(registrations).rename(
         {"closed": "short_closed", "within_limit": "short_within", "share": "short_share"}
@@ -139,6 +149,7 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
     shown_years = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     today = inputs.today.strftime("%d/%m/%Y")
     registrations = inputs.registrations.filter(selection.in_regions())
+    in_selected_years = _in_years(inputs, selection)
     in_years = pl.col("year").is_in(years)
 
     families = disclosed(
@@ -191,7 +202,7 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
         ongoing_trajectories(registrations, inputs.today), inputs, counts=["ongoing"]
     )
     reasons = (
-        closure_reasons(registrations)
+        closure_reasons(in_selected_years)
         .filter(in_years)
         .with_columns(
             pl.col("closure_reason")
@@ -208,7 +219,7 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
         complement_by=(("region_code", "year_label"),),
     )
     flow = disclosed(
-        further_care_flow(registrations)
+        further_care_flow(in_selected_years)
         .filter(in_years)
         .with_columns(pl.col("year").cast(pl.String).alias("year_label")),
         inputs,
@@ -422,7 +433,6 @@ def _trajectory_bars(
         barmode="group",
         title={"text": f"Trajecten per regio<br><sup>{subtitle}</sup>"},
         separators=",.",  # decimal comma, thousands dot (nl-BE)
-        template="plotly_white",
         legend_title_text="",
         margin={"l": 40, "r": 20, "t": 70, "b": 40},
         height=420,

@@ -204,7 +204,6 @@ def _layout(fig: go.Figure, title: str, subtitle: str, y_title: str) -> go.Figur
     fig.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>"},
         separators=",.",  # decimal comma, thousands dot (nl-BE)
-        template="plotly_white",
         legend_title_text="",
         margin={"l": 40, "r": 20, "t": 70, "b": 40},
         height=420,
