@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,16 @@ class Profile:
 
 
 def _load(path: Path) -> Profile:
+    """The profile in a file, parsed once per version of the file."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ProfileError(f"Profiel {path.name} is onleesbaar: {exc}") from exc
+    return _parse(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(path: Path, _mtime_ns: int, _size: int) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
