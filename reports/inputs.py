@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar, cast
 
 import polars as pl
 from sqlalchemy import Engine
@@ -14,6 +16,8 @@ from data_access.disclosure import Disclosure
 from data_access.quality import PASSPORT, passports
 from data_access.reads import Basis, Scope
 from data_access.settings import get_settings
+
+T = TypeVar("T")
 
 # Region layouts change on these days: ELZ-based networks, then the 2025 municipal mergers.
 LAYOUT_CHANGES = (date(2021, 7, 1), date(2025, 1, 1))
@@ -41,6 +45,15 @@ class Inputs:
     # The data-quality passport per region (data_access.quality.PASSPORT): caveats for regions
     # below the threshold travel with every view's notes.
     passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
+    # Results computed from these frames alone (report chapters), kept as long as the inputs.
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute(), once per key for these inputs: only for results that depend on nothing
+        but the inputs and the key."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast(T, self.memo[key])
 
     def protected(self, region: str = "region_code") -> pl.Expr:
         """Rows of regions outside the reader's detail scope: shown only under disclosure

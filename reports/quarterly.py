@@ -276,12 +276,21 @@ def status_of(snapshot: Snapshot | None) -> str:
 
 
 def quarterly_report(
-    engine: Engine, reader: Reader, region_code: str, quarter: str, today: date
+    engine: Engine,
+    reader: Reader,
+    region_code: str,
+    quarter: str,
+    today: date,
+    inputs: Inputs | None = None,
 ) -> QuarterlyReport:
-    """The report of one region and quarter as this reader may see it (refused otherwise)."""
+    """The report of one region and quarter as this reader may see it (refused otherwise).
+
+    `inputs`, when given, must be the reader's inputs on the "then" basis (the UI's cached
+    ones); otherwise they are read here."""
     quarter = snapshots.parse_quarter(quarter)
     require_report_access(reader, region_code)
-    inputs = report_inputs(engine, reader.scope, today)
+    if inputs is None or inputs.basis != "then" or inputs.scope != reader.scope:
+        inputs = report_inputs(engine, reader.scope, today)
     names = inputs.region_names()
     if region_code not in set(inputs.regions["region_code"]):
         raise AccessError(f"Onbekende regio '{region_code}'.")
@@ -294,15 +303,23 @@ def quarterly_report(
         (region_code,),
         "then",
     )
+    # The chapters computed from the inputs alone are kept with them (a rerun of the page
+    # rebuilds only what depends on the store's other state: snapshot and feedback).
+    chapters = inputs.remembered(
+        ("quarterly_report", region_code, quarter),
+        lambda: (
+            _intakes(inputs, selection, trend),
+            _response_time(inputs, selection, trend),
+            _referrers(inputs, selection, trend),
+            _volume(inputs, selection),
+            _staffing(inputs, selection, trend),
+            _compare(inputs, quarter, region_code),
+            _quality(inputs, region_code, names),
+        ),
+    )
     sections = [
         _key_figures(inputs, selection, snapshot, region_code, names),
-        _intakes(inputs, selection, trend),
-        _response_time(inputs, selection, trend),
-        _referrers(inputs, selection, trend),
-        _volume(inputs, selection),
-        _staffing(inputs, selection, trend),
-        _compare(inputs, quarter, region_code),
-        _quality(inputs, region_code, names),
+        *chapters,
         _feedback(engine, reader, region_code, quarter),
     ]
     if snapshot is not None:

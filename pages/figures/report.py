@@ -33,7 +33,14 @@ region = st.selectbox(
 st.query_params["regio"] = region or own[0]
 quarter = st.text_input("Kwartaal (JJJJQn)", last_quarter, key="kwartaal", bind="query-params")
 try:
-    report = quarterly_report(store.engine(), reader, region or own[0], quarter, date.today())
+    report = quarterly_report(
+        store.engine(),
+        reader,
+        region or own[0],
+        quarter,
+        date.today(),
+        store.inputs(reader.scope, "then"),
+    )
 except (AccessError, ValueError) as exc:
     st.error(str(exc))
     st.stop()
