@@ -34,10 +34,16 @@ def markdown(results: dict[str, Any]) -> str:
                 for k, v in run["import"].items()
             ],
         )
+        if "first_read" in run:
+            f = run["first_read"]
+            out += _table(
+                ["columnar parts: build for the whole store (s)", "read after an import (s)"],
+                [[f["build_parts_s"], f["after_import_s"]]],
+            )
         if "reads" in run:
             r = run["reads"]
             out += _table(
-                ["read of every registration", "ours (s)", "pandas read_sql (s)"],
+                ["read of every registration", "ours after an import (s)", "pandas read_sql (s)"],
                 [[r["registrations_rows"], r["ours_s"], r["pandas_read_sql_s"]]],
             )
         if "baseline" in run:

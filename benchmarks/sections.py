@@ -23,6 +23,46 @@ def _last_full_month(today: date) -> date:
     return add_months(month_start(today), -1)
 
 
+def after_an_import(settings: Settings) -> None:
+    """Put this process in the state the first view after an import meets: every in-process
+    cache empty, and no columnar part yet for the newest batch (a reader reads that batch's
+    rows from the store; data_access.columnar)."""
+    from data_access import columnar, db
+
+    engine = db.make_engine(settings)
+    columnar._LAST.clear()
+    folder = columnar.directory(engine)
+    if folder is not None and folder.is_dir():
+        parts = [p for p in folder.glob("*.arrow") if p.name.startswith(("reg-", "par-"))]
+        newest = max((int(p.name.split("-")[1]) for p in parts), default=None)
+        for path in parts:
+            if int(path.name.split("-")[1]) == newest:
+                path.unlink()
+    engine.dispose()
+
+
+def first_read(settings: Settings, repeat: int) -> dict[str, Any]:
+    """The one-off cost of building the columnar parts of a whole store (after an upgrade or a
+    deleted cache), against a read from parts after an import."""
+    from data_access import columnar, db, reads
+
+    engine = db.make_engine(settings)
+
+    def no_parts() -> None:
+        columnar.invalidate(engine)
+
+    build = median_seconds(
+        lambda: reads.registrations(engine, reads.Scope.everything()), 1, no_parts
+    )
+    after = median_seconds(
+        lambda: reads.registrations(engine, reads.Scope.everything()),
+        repeat,
+        lambda: after_an_import(settings),
+    )
+    engine.dispose()
+    return {"first_read": {"build_parts_s": build, "after_import_s": after}}
+
+
 def pages(settings: Settings, repeat: int) -> dict[str, Any]:
     """Script time of every page through AppTest: cold (first view after an import: the
     inputs cache emptied) and warm (a rerun after moving the month filter)."""
@@ -36,6 +76,7 @@ def pages(settings: Settings, repeat: int) -> dict[str, Any]:
         # An import bumps the data version: the cached inputs and data are read anew.
         store._inputs.clear()
         st.cache_data.clear()
+        after_an_import(settings)
 
     results: dict[str, Any] = {}
     # Pay Python's module imports (plotly, the views) once, outside every figure.
@@ -113,7 +154,7 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
             outcome["exit_code"] = result.exit_code
             outcome["csv_bytes"] = len(result.stdout_bytes)
 
-        cold = median_seconds(command, repeat)
+        cold = median_seconds(command, repeat, lambda: after_an_import(settings))
         module, function = target.split(":")
         view = getattr(importlib.import_module(module), function)
         warm = median_seconds(lambda view=view: view(inputs, selection).table.to_csv(), repeat)
@@ -225,7 +266,9 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
         page_view_s = median_seconds(lambda compute=compute: compute(read()), repeat)
         view = views[name]
         ours_cold = median_seconds(
-            lambda view=view: view(_load_and(load, loaded), selection).table, repeat
+            lambda view=view: view(_load_and(load, loaded), selection).table,
+            repeat,
+            lambda: after_an_import(settings),
         )
         ours_warm = median_seconds(
             lambda view=view: view(loaded["inputs"], selection).table, repeat
@@ -258,7 +301,11 @@ def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:
     from data_access import db, reads
 
     engine = db.make_engine(settings)
-    ours = median_seconds(lambda: reads.registrations(engine, reads.Scope.everything()), repeat)
+    ours = median_seconds(
+        lambda: reads.registrations(engine, reads.Scope.everything()),
+        repeat,
+        lambda: after_an_import(settings),
+    )
     theirs = median_seconds(lambda: pd.read_sql("SELECT * FROM registration", engine), repeat)
     frame: pl.DataFrame = reads.registrations(engine, reads.Scope.everything())
     engine.dispose()
@@ -268,6 +315,7 @@ def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:
 
 
 SECTIONS = {
+    "first_read": first_read,
     "reads": raw_reads,
     "baseline": baseline,
     "indicators": indicators,
