@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, literal_column, select
 
 from data_access import schemas
 from data_access.db import data_version
+from data_access.frames import read_frame
 from data_access.models import ImportBatch, Partner, Registration, RegistrationPartner
 
 # Where each engine's parts live; engines made without a data directory have no cache.
@@ -117,7 +118,7 @@ def _assemble(engine: Engine, folder: Path) -> Frames | None:
                     chosen[(kind, batch)] = max(usable)[1]
                 else:
                     path = folder / f"{kind}-{batch}-{stamp}-v{version}.arrow"
-                    fresh.append((path, read(conn, batch)))
+                    fresh.append((path, read(engine, batch)))
                     chosen[(kind, batch)] = path
         counts = (
             conn.scalar(select(func.count()).select_from(Registration)) or 0,
@@ -170,35 +171,29 @@ def _existing_parts(folder: Path) -> dict[tuple[str, int, str, int], Path]:
     return parts
 
 
-def _read_registrations(conn: Connection, batch: int) -> pl.DataFrame:
+def _read_registrations(engine: Engine, batch: int) -> pl.DataFrame:
     r = Registration
     stmt = select(*[getattr(r, name) for name in schemas.REGISTRATION.names()]).where(
-        r.batch_id == batch
+        r.batch_id == _literal(batch)
     )
-    return _typed(conn, stmt, schemas.REGISTRATION)
+    return read_frame(engine, stmt, schemas.REGISTRATION)
 
 
-def _read_partners(conn: Connection, batch: int) -> pl.DataFrame:
+def _read_partners(engine: Engine, batch: int) -> pl.DataFrame:
     r, rp, p = Registration, RegistrationPartner, Partner
     stmt = (
         select(rp.registration_id, p.name, p.sector, r.batch_id)
         .join(r, r.id == rp.registration_id)
         .join(p, p.id == rp.partner_id)
-        .where(r.batch_id == batch)
+        .where(r.batch_id == _literal(batch))
     )
-    return _typed(conn, stmt, PARTNER_PART)
+    return read_frame(engine, stmt, PARTNER_PART)
 
 
-def _typed(conn: Connection, stmt: Any, schema: pl.Schema) -> pl.DataFrame:
-    rows = conn.execute(stmt).all()
-    if not rows:
-        return pl.DataFrame(schema=schema)
-    columns = list(zip(*rows, strict=True))
-    return pl.DataFrame(
-        {name: list(values) for name, values in zip(schema.names(), columns, strict=True)},
-        schema=schema,
-        strict=False,
-    )
+def _literal(batch: int) -> Any:
+    """The batch id written into the statement (an int, so safe): a statement without bound
+    parameters is read columnar on PostgreSQL (data_access.frames)."""
+    return literal_column(str(int(batch)))
 
 
 def _write(path: Path, frame: pl.DataFrame) -> None:

@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any, Literal
 
 import polars as pl
-from sqlalchemy import ColumnElement, Engine, Select, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import aliased
 
 from data_access import columnar, schemas
 from data_access.db import data_version as _data_version
+from data_access.frames import read_frame as _frame
 from data_access.geography import AreaTables, reassign_to_today, with_region
 from data_access.models import (
     AggregateReport,
@@ -58,73 +59,6 @@ class Scope:
         if self.detail_regions is None:
             return frame
         return frame.filter(pl.col(column).is_in(sorted(self.detail_regions)))
-
-
-def _frame(engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema) -> pl.DataFrame:
-    """Run a bound, parameterised select and return a frame of exactly `schema`."""
-    fast = _fast_frame(engine, stmt, schema)
-    if fast is not None:
-        return fast
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        rows = result.all()
-    columns = list(schema.names())
-    if not rows:
-        return pl.DataFrame(schema=schema)
-    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
-    return pl.DataFrame(data, schema=schema, strict=False)
-
-
-# Types the fast reads return faithfully from SQLite and PostgreSQL; anything else (datetimes
-# with a time zone, JSON, booleans stored as 0/1) takes SQLAlchemy's typed rows.
-_FAST_TYPES = (pl.String, pl.Int16, pl.Int32, pl.Int64, pl.Float64, pl.Date)
-
-
-def _fast_frame(
-    engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema
-) -> pl.DataFrame | None:
-    """The same read without SQLAlchemy's per-value result processing, or None where that does
-    not apply (BENCHMARKS.md: 1M registrations in about a third of the time).
-
-    PostgreSQL statements without parameters are read columnar by connectorx. Everything else
-    runs on the driver's own cursor with the statement's bound parameters (connectorx binds
-    none, and it must not open a SQLite file this process also writes: a second SQLite library
-    in one process breaks SQLite's file locks, https://sqlite.org/howtocorrupt.html §2.2).
-    """
-    backend = engine.url.get_backend_name()
-    if backend not in {"sqlite", "postgresql"} or len(stmt.selected_columns) != len(schema):
-        return None
-    if not all(isinstance(dtype, _FAST_TYPES) for dtype in schema.dtypes()):
-        return None
-    compiled = stmt.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    try:
-        if backend == "postgresql" and not params:
-            uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            frame = pl.read_database_uri(str(compiled), uri, engine="connectorx")
-            frame.columns = list(schema.names())
-            return frame.cast(schema) if frame.height else pl.DataFrame(schema=schema)
-        bound: Any = (
-            tuple(params[name] for name in compiled.positiontup or ())
-            if compiled.positional
-            else params
-        )
-        with engine.connect() as conn:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute(str(compiled), bound)
-            rows = cursor.fetchall()
-            cursor.close()
-        if not rows:
-            return pl.DataFrame(schema=schema)
-        # SQLite hands dates back as ISO text: parsed by polars, not per value in Python.
-        as_text = backend == "sqlite"
-        raw = {n: pl.String if as_text and d == pl.Date else d for n, d in schema.items()}
-        frame = pl.DataFrame(rows, schema=raw, orient="row", strict=True)
-        dates = [pl.col(n).str.to_date("%Y-%m-%d") for n, d in schema.items() if d == pl.Date]
-        return frame.with_columns(dates) if as_text and dates else frame
-    except (TypeError, ValueError, RuntimeError, pl.exceptions.PolarsError):
-        # A value the fast path cannot type exactly: SQLAlchemy's typed rows decide.
-        return None
 
 
 def _between(column: Any, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
