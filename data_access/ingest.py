@@ -407,81 +407,143 @@ def _split_against_store(
 def _write_registrations(
     conn: Connection, rows: pl.DataFrame, batch_id: int, report: Progress
 ) -> tuple[int, int, int]:
-    systems = rows["source_system"].unique().to_list()
-    existing = _existing_registrations(conn, systems)
+    """Insert new registrations, update changed ones, and (re)link both to their partners.
+
+    Every row inserted or changed gets this batch's id (data_access.columnar relies on it).
+    Rows go to the driver as plain tuples on this connection, inside the file's transaction:
+    SQLAlchemy's per-row parameter handling cost more than SQLite's own work (BENCHMARKS.md).
+    """
+    existing = _existing_registrations(conn, rows)
     new, changed, same = _split_against_store(
         rows, existing, KEYS["registrations"], REGISTRATION_CONTENT
     )
-    columns = ["source_system", "source_record_id", *REGISTRATION_CONTENT[:-1]]
+    columns = ["source_system", "source_record_id", *REGISTRATION_CONTENT[:-1], "batch_id"]
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        # The ids SQLite would give (largest id + 1, in order; this transaction holds the write
+        # lock since the batch row), set explicitly so they need not be read back.
+        last = conn.exec_driver_sql("SELECT MAX(id) FROM registration").scalar()
+        new = new.with_columns(id=pl.int_range(pl.len(), dtype=pl.Int64) + (last or 0) + 1)
+        columns = ["id", *columns]
+    insert_sql = _insert_sql(conn, "registration", columns)
     total = max(new.height, 1)
     for start in range(0, new.height, CHUNK):
-        chunk = new.slice(start, CHUNK).select(columns).with_columns(batch_id=pl.lit(batch_id))
-        # A plain executemany: with RETURNING, SQLite runs one statement per row.
-        conn.execute(insert(Registration), chunk.to_dicts())
+        chunk = new.slice(start, CHUNK).with_columns(batch_id=pl.lit(batch_id))
+        _executemany(conn, insert_sql, _driver_rows(conn, chunk.select(columns)))
         report(0.45 + 0.4 * min(1.0, (start + CHUNK) / total), "Registraties opslaan")
-    # The new rows are exactly this batch's rows so far: read their ids back in one query.
-    ids: dict[str, int] = {
-        f"{system}\x1f{record}": registration_id
-        for registration_id, system, record in conn.execute(
-            select(
-                Registration.id, Registration.source_system, Registration.source_record_id
-            ).where(Registration.batch_id == batch_id)
-        ).all()
-    }
+    id_columns = ["id", "source_system", "source_record_id"]
+    if sqlite:
+        ids = new.select(id_columns)
+        new = new.drop("id")
+    else:
+        # The new rows are exactly this batch's rows so far: read their ids back in one query.
+        ids = _fetch_frame(
+            conn,
+            f"SELECT {', '.join(id_columns)} FROM registration WHERE batch_id = {_mark(conn)}",
+            (batch_id,),
+            {"id": pl.Int64(), "source_system": pl.String(), "source_record_id": pl.String()},
+        )
     if changed.height:
-        values = (
-            changed.select(["id", *REGISTRATION_CONTENT[:-1]])
-            .rename({"id": "_id"})
-            .with_columns(batch_id=pl.lit(batch_id))
+        content = [*REGISTRATION_CONTENT[:-1], "batch_id"]
+        update_sql = (
+            "UPDATE registration SET "
+            + ", ".join(f"{c} = {_mark(conn)}" for c in content)
+            + f" WHERE id = {_mark(conn)}"
         )
-        table = Registration.__table__
-        stmt = (
-            update(table)  # type: ignore[arg-type]
-            .where(table.c.id == bindparam("_id"))
-            .values({c: bindparam(c) for c in [*REGISTRATION_CONTENT[:-1], "batch_id"]})
-        )
+        values = changed.with_columns(batch_id=pl.lit(batch_id)).select([*content, "id"])
         for start in range(0, values.height, CHUNK):
-            conn.execute(stmt, values.slice(start, CHUNK).to_dicts())
-        conn.execute(
-            delete(RegistrationPartner).where(
-                RegistrationPartner.registration_id.in_(changed["id"].to_list())
-            )
+            _executemany(conn, update_sql, _driver_rows(conn, values.slice(start, CHUNK)))
+        # A changed registration's partners are replaced, in this same batch.
+        _executemany(
+            conn,
+            f"DELETE FROM registration_partner WHERE registration_id = {_mark(conn)}",
+            [(i,) for i in changed["id"].to_list()],
         )
-        ids.update(
-            {
-                f"{s}\x1f{r}": i
-                for s, r, i in changed.select("source_system", "source_record_id", "id").iter_rows()
-            }
-        )
+        ids = pl.concat([ids, changed.select(ids.columns)])
     _link_partners(conn, pl.concat([new, changed.drop("id")], how="diagonal"), ids)
     return new.height, changed.height, same
 
 
-def _existing_registrations(conn: Connection, systems: list[str]) -> pl.DataFrame:
-    r = Registration
-    stmt = select(
-        r.id,
-        r.source_system,
-        r.source_record_id,
-        *[getattr(r, c) for c in REGISTRATION_CONTENT[:-1]],
-    ).where(r.source_system.in_(systems))
-    records = conn.execute(stmt).all()
+def _mark(conn: Connection) -> str:
+    """The driver's positional placeholder (sqlite3: ?, psycopg: %s)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _insert_sql(conn: Connection, table: str, columns: list[str]) -> str:
+    marks = ", ".join(_mark(conn) for _ in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Plain tuples to the driver cursor of this connection, in its open transaction."""
+    if rows:
+        conn.exec_driver_sql(sql, rows)
+
+
+def _driver_rows(conn: Connection, frame: pl.DataFrame) -> list[tuple[Any, ...]]:
+    """A frame as tuples for the driver; SQLite stores dates as ISO text (as SQLAlchemy does)."""
+    if conn.dialect.name == "sqlite":
+        frame = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+    return frame.rows()
+
+
+def _fetch_frame(
+    conn: Connection, sql: str, params: tuple[Any, ...], schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """A query on the driver cursor of this connection as a frame (SQLite dates come as text)."""
+    records = conn.exec_driver_sql(sql, params).fetchall()
+    as_text = conn.dialect.name == "sqlite"
+    raw = {n: pl.String if as_text and d == pl.Date else d for n, d in schema.items()}
+    frame = pl.DataFrame([tuple(r) for r in records], schema=raw, orient="row")
+    dates = [pl.col(n).str.to_date("%Y-%m-%d") for n, d in schema.items() if d == pl.Date]
+    return frame.with_columns(dates) if as_text and dates else frame
+
+
+# Keys per lookup statement: far below SQLite's and PostgreSQL's limits on bound parameters.
+LOOKUP_CHUNK = 500
+
+
+def _existing_registrations(conn: Connection, rows: pl.DataFrame) -> pl.DataFrame:
+    """The stored registrations with the keys of this file, with their partners; only those
+    keys are looked up (on the unique index), so the cost does not grow with the store."""
     names = ["id", "source_system", "source_record_id", *REGISTRATION_CONTENT[:-1]]
-    frame = pl.DataFrame([tuple(row) for row in records], schema=names, orient="row")
+    schema: dict[str, pl.DataType] = {
+        "id": pl.Int64(),
+        **{n: rows.schema[n] for n in names[1:]},
+    }
+    mark = _mark(conn)
+    parts = [pl.DataFrame(schema=schema)]
+    keys = rows.select("source_system", "source_record_id").unique()
+    for (system,), group in keys.group_by(["source_system"]):
+        records = group["source_record_id"].to_list()
+        for start in range(0, len(records), LOOKUP_CHUNK):
+            chunk = records[start : start + LOOKUP_CHUNK]
+            sql = (
+                f"SELECT {', '.join(names)} FROM registration WHERE source_system = {mark} "
+                f"AND source_record_id IN ({', '.join(mark for _ in chunk)})"
+            )
+            found = _fetch_frame(conn, sql, (system, *chunk), schema)
+            if found.height:
+                parts.append(found)
+    frame = pl.concat(parts)
     if frame.is_empty():
         return frame.with_columns(partners=pl.lit(None, pl.String))
-    links = conn.execute(
-        select(RegistrationPartner.registration_id, Partner.sector, Partner.name)
-        .join(Partner, Partner.id == RegistrationPartner.partner_id)
-        .join(Registration, Registration.id == RegistrationPartner.registration_id)
-        .where(Registration.source_system.in_(systems))
-    ).all()
-    partners = (
-        pl.DataFrame(
-            [tuple(x) for x in links],
-            schema={"id": pl.Int64, "sector": pl.String, "name": pl.String},
-            orient="row",
+    link_parts = [pl.DataFrame(schema={"id": pl.Int64, "sector": pl.String, "name": pl.String})]
+    stored_ids = frame["id"].to_list()
+    for start in range(0, len(stored_ids), LOOKUP_CHUNK):
+        chunk = stored_ids[start : start + LOOKUP_CHUNK]
+        link_parts.append(
+            _fetch_frame(
+                conn,
+                "SELECT rp.registration_id, p.sector, p.name FROM registration_partner rp "
+                "JOIN partner p ON p.id = rp.partner_id "
+                f"WHERE rp.registration_id IN ({', '.join(mark for _ in chunk)})",
+                tuple(chunk),
+                {"id": pl.Int64(), "sector": pl.String(), "name": pl.String()},
+            )
         )
+    partners = (
+        pl.concat(link_parts)
         .with_columns(entry=pl.concat_str(["sector", pl.lit(":"), "name"]))
         .group_by("id")
         .agg(pl.col("entry").sort().str.join(PARTNER_JOIN).alias("partners"))
@@ -489,13 +551,15 @@ def _existing_registrations(conn: Connection, systems: list[str]) -> pl.DataFram
     return frame.join(partners, on="id", how="left")
 
 
-def _link_partners(conn: Connection, rows: pl.DataFrame, ids: dict[str, int]) -> None:
+def _link_partners(conn: Connection, rows: pl.DataFrame, ids: pl.DataFrame) -> None:
+    """Link rows to their partners (registering partners not yet known), by id from `ids`."""
     with_partners = rows.filter(pl.col("partners").is_not_null())
     if with_partners.is_empty():
         return
     links = (
         with_partners.select(
-            pl.concat_str(["source_system", pl.lit("\x1f"), "source_record_id"]).alias("key"),
+            "source_system",
+            "source_record_id",
             pl.col("partners").str.split(PARTNER_JOIN).alias("entry"),
         )
         .explode("entry")
@@ -503,23 +567,28 @@ def _link_partners(conn: Connection, rows: pl.DataFrame, ids: dict[str, int]) ->
             sector=pl.col("entry").str.extract(r"^([^:]+):", 1),
             name=pl.col("entry").str.replace(r"^[^:]+:", "").str.slice(0, 160),
         )
-        .unique(["key", "name"])
+        .unique(["source_system", "source_record_id", "name"], maintain_order=True)
     )
-    known = {n: i for n, i in conn.execute(select(Partner.name, Partner.id)).all()}
-    fresh = links.unique("name", keep="first").filter(~pl.col("name").is_in(list(known)))
+    partner_schema: dict[str, pl.DataType] = {"partner_id": pl.Int64(), "name": pl.String()}
+    known = _fetch_frame(conn, "SELECT id, name FROM partner", (), partner_schema)
+    fresh = links.unique("name", keep="first", maintain_order=True).filter(
+        ~pl.col("name").is_in(known["name"].implode())
+    )
     if fresh.height:
-        result = conn.execute(
-            insert(Partner).returning(Partner.id, Partner.name, sort_by_parameter_order=True),
-            fresh.select("name", "sector").to_dicts(),
+        _executemany(
+            conn,
+            _insert_sql(conn, "partner", ["name", "sector"]),
+            fresh.select("name", "sector").rows(),
         )
-        known.update({r.name: r.id for r in result})
-    pairs = [
-        {"registration_id": ids[key], "partner_id": known[name]}
-        for key, name in links.select("key", "name").iter_rows()
-        if key in ids
-    ]
-    for start in range(0, len(pairs), CHUNK):
-        conn.execute(insert(RegistrationPartner), pairs[start : start + CHUNK])
+        known = _fetch_frame(conn, "SELECT id, name FROM partner", (), partner_schema)
+    pairs = (
+        links.join(ids, on=["source_system", "source_record_id"], how="inner")
+        .join(known, on="name", how="inner")
+        .select(pl.col("id").alias("registration_id"), "partner_id")
+    )
+    sql = _insert_sql(conn, "registration_partner", ["registration_id", "partner_id"])
+    for start in range(0, pairs.height, CHUNK):
+        _executemany(conn, sql, pairs.slice(start, CHUNK).rows())
 
 
 def _write_aggregate(

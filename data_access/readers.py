@@ -69,6 +69,9 @@ def _read_csv(path: Path, profile: Profile, name: str) -> RawTable:
     if "\x00" in text:
         raise FatalImportError(f"{name}: het bestand bevat binaire gegevens, geen tekst.")
     delimiter = str(profile.reader.get("delimiter", ","))
+    fast = _read_plain_csv(text, delimiter, name)
+    if fast is not None:
+        return fast
     csv.field_size_limit(MAX_FIELD * 4)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -115,6 +118,77 @@ def _read_csv(path: Path, profile: Profile, name: str) -> RawTable:
     return RawTable(frame, broken, {})
 
 
+def _read_plain_csv(text: str, delimiter: str, name: str) -> RawTable | None:
+    """The same table as the csv module's, parsed by polars, for the usual file: one record per
+    line, no blank or broken line, quotes only around whole fields. None otherwise, and the
+    caller reads line by line (which names each broken line)."""
+    if len(delimiter) != 1 or not delimiter.isascii() or delimiter in '"\r\n':
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()
+    if len(lines) < 2 or '"' in lines[0] or not lines[0].strip():
+        return None
+    header = _unique([h.strip() for h in lines[0].split(delimiter)], name)
+    body = lines[1:]
+    # Quoted empty fields ("") are common and read as empty: the rest of the line is plain.
+    reduced = [_without_empty_quotes(line, delimiter) if '"' in line else line for line in body]
+    quoted = [i for i, line in enumerate(reduced) if '"' in line]
+    plain = pl.Series(reduced, dtype=pl.String)
+    if quoted:
+        plain = plain.filter(~pl.Series(range(len(reduced))).is_in(quoted))
+    d = re.escape(delimiter)
+    if (plain.str.len_chars() > MAX_FIELD * 4).any() or not (
+        (plain.str.count_matches(delimiter, literal=True) == len(header) - 1).all()
+        # Not blank: Python's str.strip() also strips \x1c-\x1f, no whitespace to polars.
+        and plain.str.contains(rf"[^\s\x1c-\x1f{d}]").all()
+    ):
+        return None
+    field = rf'(?:"(?:[^"]|"")*"|[^"{d}]*)'
+    well_formed = re.compile(rf"{field}(?:{d}{field})*")
+    quoted_lines = [body[i] for i in quoted]
+    if not all(len(line) <= MAX_FIELD * 4 and well_formed.fullmatch(line) for line in quoted_lines):
+        return None
+    records = list(csv.reader(quoted_lines, delimiter=delimiter))
+    if len(records) != len(quoted_lines) or any(
+        len(r) != len(header) or not any(c.strip() for c in r) for r in records
+    ):
+        return None
+    try:
+        frame = pl.read_csv(
+            "\n".join(body).encode(),
+            has_header=False,
+            new_columns=header,
+            schema=dict.fromkeys(header, pl.String),
+            separator=delimiter,
+            quote_char='"',
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    if frame.height != len(body):
+        return None
+    frame = frame.with_columns(pl.all().fill_null("")).with_columns(
+        pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE)
+    )
+    # Lines with other quoting must read exactly as the csv module reads them.
+    if quoted and records != [list(frame.row(i)[:-1]) for i in quoted]:
+        return None
+    return RawTable(frame, [], {})
+
+
+def _without_empty_quotes(line: str, delimiter: str) -> str:
+    """The line with every whole field "" made empty (the csv module reads both as '')."""
+    empty = f'{delimiter}""{delimiter}'
+    padded = f"{delimiter}{line}{delimiter}"
+    while empty in padded:  # adjacent "" fields share a delimiter: repeat
+        padded = padded.replace(empty, delimiter * 2)
+    return padded[1:-1]
+
+
 def _unique(header: list[str], name: str) -> list[str]:
     seen: set[str] = set()
     for i, column in enumerate(header):
@@ -151,6 +225,7 @@ def _read_xlsx(path: Path, profile: Profile, name: str) -> RawTable:
 
 
 _CELL = re.compile(r"([A-Z]+)(\d+)")
+_FORMULA = re.compile(r"<f[ >/]")
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -174,6 +249,8 @@ def _formula_cells(path: Path, sheet_name: str, headers: list[str]) -> dict[int,
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         xml = archive.read(member).decode("utf-8", errors="replace")
     found: dict[int, list[str]] = {}
+    if _FORMULA.search(xml) is None:  # most registers hold none: skip the cell-by-cell scan
+        return found
     # A regex scan is enough: a formula is an <f> element inside a <c r="B7"> cell.
     for match in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', xml, re.S):
         cell = _CELL.fullmatch(match.group(1))

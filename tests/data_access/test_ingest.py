@@ -546,3 +546,64 @@ def test_legacy_registers_keep_date_order_errors_for_the_quality_checks(
     assert (result.rows_accepted, result.rows_rejected) == (1, 0)
     stored = reads.registrations(engine, reads.Scope.everything())
     assert stored["first_contact_date"][0] < stored["received_date"][0]
+
+
+def test_a_changed_registration_moves_to_the_new_batch_with_new_partners(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """Inserted and changed rows carry the new batch's id, a changed row's partner links are
+    replaced, and an unchanged row stays in its first batch."""
+    other = GOOD.replace("R1,F1", "R2,F2")
+    first = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, other]))
+    changed = GOOD.replace("CLB:CLB Kortrijk", "CAW:CAW Zuid-West-Vlaanderen;CLB:CLB Brugge")
+    new = GOOD.replace("R1,F1", "R3,F3")
+    second = _import(engine, settings, _csv(tmp_path / "b.csv", [changed, other, new]))
+    assert (second.rows_accepted, second.rows_updated, second.rows_duplicate) == (2, 1, 1)
+    with engine.connect() as conn:
+        stored = conn.execute(select(Registration.source_record_id, Registration.batch_id))
+        batches = {record: batch for record, batch in stored}
+    assert batches == {"R1": second.batch_id, "R2": first.batch_id, "R3": second.batch_id}
+    with engine.connect() as conn:
+        links = conn.execute(
+            text(
+                "SELECT r.source_record_id, p.name FROM registration_partner rp "
+                "JOIN registration r ON r.id = rp.registration_id "
+                "JOIN partner p ON p.id = rp.partner_id ORDER BY 1, 2"
+            )
+        ).all()
+    by_record: dict[str, list[str]] = {}
+    for record, name in links:
+        by_record.setdefault(record, []).append(name)
+    assert by_record == {
+        "R1": ["CAW Zuid-West-Vlaanderen", "CLB Brugge"],
+        "R2": ["CLB Kortrijk"],
+        "R3": ["CLB Kortrijk"],
+    }
+
+
+def test_new_registrations_get_ids_in_file_order(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """Each batch's new rows are numbered after the stored ones, in the order of the file."""
+    _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD.replace("R1,F1", "Z9,F9")]))
+    rows = [GOOD.replace("R1,F1", f"R{n},F{n}") for n in (5, 2, 8)]
+    _import(engine, settings, _csv(tmp_path / "b.csv", rows))
+    frame = reads.registrations(engine, reads.Scope.everything()).sort("id")
+    assert frame["source_record_id"].to_list() == ["Z9", "R5", "R2", "R8"]
+    assert frame["id"].to_list() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("key", [b"k", b"test-key", b"x" * 64, b"y" * 100])
+def test_pseudonyms_are_the_keyed_hash_of_the_normalised_key(key: bytes) -> None:
+    """Vectorised pseudonyms equal HMAC-SHA256 of each normalised value; null stays null."""
+    import hashlib
+    import hmac
+
+    from data_access.ingest_rules import pseudonyms
+
+    values = pl.Series(["F1", " f1 ", None, "Zoë  Janssens", "F1"], dtype=pl.String)
+    expected = [
+        None if v is None else hmac.new(key, n.encode(), hashlib.sha256).hexdigest()
+        for v, n in zip(values.to_list(), ["f1", "f1", "", "zoë janssens", "f1"], strict=True)
+    ]
+    assert pseudonyms(key, values).to_list() == expected
