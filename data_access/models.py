@@ -185,7 +185,9 @@ class Registration(Base):
         Index("ix_registration_region_received", "region_code", "received_date"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    family_id: Mapped[str] = mapped_column(String(64), index=True)
+    # Not indexed: no query looks a family up, and an index on random pseudonyms touched a page
+    # per row on every import (BENCHMARKS.md).
+    family_id: Mapped[str] = mapped_column(String(64))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     nis_code: Mapped[str | None] = mapped_column(String(5))
     kind: Mapped[str] = mapped_column(String(12))
