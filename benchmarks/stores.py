@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 from collections import defaultdict
 from datetime import date
@@ -44,6 +45,7 @@ def _reset(settings: Settings, server_url: str | None) -> None:
     """Start from an empty store (and an empty data directory for the raw-file archive)."""
     for path in settings.data_dir.glob("monitor.db*"):
         path.unlink()
+    shutil.rmtree(settings.data_dir / "columnar", ignore_errors=True)
     if server_url is not None:
         name = settings.url.rsplit("/", 1)[1]
         admin = create_engine(_psycopg(server_url), isolation_level="AUTOCOMMIT")

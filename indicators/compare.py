@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -329,23 +330,37 @@ def regularised_lower_gamma(a: float, x: float) -> float:
 
 
 def gamma_quantile(q: float, a: float) -> float:
-    """The λ with P(a, λ) = q, by bisection (P increases in λ); equals chi²_q(2a) / 2."""
+    """The λ with P(a, λ) = q (P increases in λ); equals chi²_q(2a) / 2.
+
+    Newton's method on P from the Wilson–Hilferty approximation, kept inside a bracket that
+    bisection narrows whenever a Newton step would leave it (so it always converges)."""
     if not 0 < q < 1:
         raise ValueError("q must lie strictly between 0 and 1")
     low, high = 0.0, max(1.0, 2 * a)
     while regularised_lower_gamma(a, high) < q:
         low, high = high, high * 2
+    z = NormalDist().inv_cdf(q)
+    guess = a * (1 - 1 / (9 * a) + z / (3 * math.sqrt(a))) ** 3
+    x = guess if low < guess < high else (low + high) / 2
+    log_norm = math.lgamma(a)
     for _ in range(200):
-        middle = (low + high) / 2
-        if regularised_lower_gamma(a, middle) < q:
-            low = middle
+        error = regularised_lower_gamma(a, x) - q
+        if error < 0:
+            low = x
         else:
-            high = middle
-        if high - low <= 1e-12 * max(1.0, high):
-            break
-    return (low + high) / 2
+            high = x
+        density = math.exp((a - 1) * math.log(x) - x - log_norm)
+        step = error / density if density > 0 else math.inf
+        candidate = x - step
+        if not low < candidate < high:
+            candidate = (low + high) / 2
+        if abs(candidate - x) <= 1e-12 * max(1.0, x) or high - low <= 1e-12 * max(1.0, high):
+            return candidate
+        x = candidate
+    return x
 
 
+@functools.lru_cache(maxsize=4096)
 def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
     """Garwood's exact interval for a Poisson mean from an observed count.
 
