@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import tempfile
 import time
@@ -35,7 +36,13 @@ async def _settle(page: Any) -> None:
 
 
 async def _session(
-    browser: Any, base: str, index: int, until: float, times: list[float], errors: list[str]
+    browser: Any,
+    base: str,
+    index: int,
+    until: float,
+    think: float,
+    times: list[float],
+    errors: list[str],
 ) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 1400})
     context.set_default_timeout(LOAD_TIMEOUT_MS)
@@ -44,7 +51,10 @@ async def _session(
         await page.goto(base + "/", timeout=LOAD_TIMEOUT_MS)
         await _settle(page)
         step = index
+        pause = random.Random(index)
         while time.monotonic() < until:
+            # A person reads the page before the next change (0,5-1,5 × the think time).
+            await asyncio.sleep(think * pause.uniform(0.5, 1.5))
             step += 1
             started = time.monotonic()
             if step % 3 == 0:  # a filter change: month ↔ quarter
@@ -67,7 +77,9 @@ async def _session(
         await context.close()
 
 
-async def run(sessions: int, seconds: float, base: str) -> tuple[list[float], list[str]]:
+async def run(
+    sessions: int, seconds: float, base: str, think: float = 0.0
+) -> tuple[list[float], list[str]]:
     from playwright.async_api import async_playwright
 
     times: list[float] = []
@@ -78,7 +90,7 @@ async def run(sessions: int, seconds: float, base: str) -> tuple[list[float], li
         )
         until = time.monotonic() + seconds
         await asyncio.gather(
-            *(_session(browser, base, i, until, times, errors) for i in range(sessions))
+            *(_session(browser, base, i, until, think, times, errors) for i in range(sessions))
         )
         await browser.close()
     return times, errors
@@ -89,18 +101,24 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--scale", type=float, default=0.03)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="Mean seconds a session waits between changes."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="1g1p-load-") as name:
         directory = Path(name)
         harness.build_store(directory, scale=args.scale)
         with harness.app_server(directory) as base:
             started = time.monotonic()
-            times, errors = asyncio.run(run(args.sessions, args.seconds, base))
+            times, errors = asyncio.run(run(args.sessions, args.seconds, base, args.think))
             wall = time.monotonic() - started
     ordered = sorted(times)
     median = statistics.median(ordered) if ordered else float("nan")
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)] if ordered else float("nan")
-    print(f"sessions={args.sessions} seconds={args.seconds:.0f} wall={wall:.0f}s")
+    print(
+        f"sessions={args.sessions} seconds={args.seconds:.0f} think={args.think:g}s "
+        f"wall={wall:.0f}s"
+    )
     print(f"page changes={len(times)} errors={len(errors)}")
     print(f"median={median * 1000:.0f} ms p95={p95 * 1000:.0f} ms max={ordered[-1] * 1000:.0f} ms")
     for error in errors[:10]:
