@@ -425,11 +425,10 @@ def _write_registrations(
         last = conn.exec_driver_sql("SELECT MAX(id) FROM registration").scalar()
         new = new.with_columns(id=pl.int_range(pl.len(), dtype=pl.Int64) + (last or 0) + 1)
         columns = ["id", *columns]
-    insert_sql = _insert_sql(conn, "registration", columns)
     total = max(new.height, 1)
     for start in range(0, new.height, CHUNK):
         chunk = new.slice(start, CHUNK).with_columns(batch_id=pl.lit(batch_id))
-        _executemany(conn, insert_sql, _driver_rows(conn, chunk.select(columns)))
+        _insert_rows(conn, "registration", columns, _driver_rows(conn, chunk.select(columns)))
         report(0.45 + 0.4 * min(1.0, (start + CHUNK) / total), "Registraties opslaan")
     id_columns = ["id", "source_system", "source_record_id"]
     if sqlite:
@@ -472,6 +471,23 @@ def _mark(conn: Connection) -> str:
 def _insert_sql(conn: Connection, table: str, columns: list[str]) -> str:
     marks = ", ".join(_mark(conn) for _ in columns)
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def _insert_rows(
+    conn: Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert plain tuples in this connection's transaction: COPY on PostgreSQL (several times
+    faster than a multi-row executemany), an executemany on SQLite."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        _executemany(conn, _insert_sql(conn, table, columns), rows)
+        return
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.close()
 
 
 def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
@@ -575,20 +591,16 @@ def _link_partners(conn: Connection, rows: pl.DataFrame, ids: pl.DataFrame) -> N
         ~pl.col("name").is_in(known["name"].implode())
     )
     if fresh.height:
-        _executemany(
-            conn,
-            _insert_sql(conn, "partner", ["name", "sector"]),
-            fresh.select("name", "sector").rows(),
-        )
+        _insert_rows(conn, "partner", ["name", "sector"], fresh.select("name", "sector").rows())
         known = _fetch_frame(conn, "SELECT id, name FROM partner", (), partner_schema)
     pairs = (
         links.join(ids, on=["source_system", "source_record_id"], how="inner")
         .join(known, on="name", how="inner")
         .select(pl.col("id").alias("registration_id"), "partner_id")
     )
-    sql = _insert_sql(conn, "registration_partner", ["registration_id", "partner_id"])
+    columns = ["registration_id", "partner_id"]
     for start in range(0, pairs.height, CHUNK):
-        _executemany(conn, sql, pairs.slice(start, CHUNK).rows())
+        _insert_rows(conn, "registration_partner", columns, pairs.slice(start, CHUNK).rows())
 
 
 def _write_aggregate(
