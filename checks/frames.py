@@ -204,3 +204,51 @@ def reference_fte(network_reference: pl.DataFrame) -> pl.DataFrame:
         )
         .select("region_code", "record", "difference")
     )
+
+
+# Fields where a value of only spaces counts as missing, as TRIM does in SQL (spaces only).
+_REQUIRED_TEXT: Final = ("family_id", "region_code", "kind", "source_system", "source_record_id")
+
+
+def checked_registrations(registrations: pl.DataFrame) -> pl.DataFrame:
+    """The registrations as the row checks see them: blank required text fields are missing."""
+    return registrations.with_columns(
+        pl.when(pl.col(c).str.strip_chars(" ") != "").then(pl.col(c).str.strip_chars(" ")).alias(c)
+        for c in _REQUIRED_TEXT
+    )
+
+
+def registration_keys(registrations: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
+    """Facts that need a look at other rows, on the stored (untrimmed) values.
+
+    key_occurrences: rows with the same source system and record number (0 when either is
+    missing: missing equals nothing). same_day_copy: 1 for the first (lowest id) registration of
+    a family's kind in a region on a day, 2 for its first copy, …; 1 when any of these is missing.
+    Columns: id, batch_id, region_code, source_record_id, received_date, active_from,
+    key_occurrences, same_day_copy.
+    """
+    source_key = ["source_system", "source_record_id"]
+    same_day = ["family_id", "region_code", "received_date", "kind"]
+    complete = pl.all_horizontal(pl.col(same_day).is_not_null())
+    # Ranking within a million mostly one-row groups is slow: rank only rows that have a twin.
+    copies = registrations.filter(complete & pl.struct(same_day).is_duplicated()).select(
+        "id", copy=pl.col("id").rank("ordinal").over(same_day).cast(pl.Int64)
+    )
+    starts = regions.select("region_code", "active_from")
+    return (
+        registrations.join(starts, on="region_code", how="left")
+        .join(copies, on="id", how="left")
+        .select(
+            "id",
+            "batch_id",
+            "region_code",
+            "source_record_id",
+            "received_date",
+            "active_from",
+            key_occurrences=pl.when(pl.all_horizontal(pl.col(source_key).is_not_null()))
+            .then(pl.len().over(source_key))
+            .otherwise(0)
+            .cast(pl.Int64),
+            same_day_copy=pl.col("copy").fill_null(1),
+        )
+    )

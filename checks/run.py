@@ -1,13 +1,16 @@
 """Run the quality suites with Great Expectations on the store and keep the results there.
 
-Row-level checks run through GX's SQL data source on the store itself (SQLite or PostgreSQL);
-checks over months, totals and quarters run GX on frames derived with polars from data read
-through data_access. Great Expectations is imported only here, when checks run (it takes
-seconds to import), and always with an ephemeral context: nothing is written to disk.
+The store's rows are read once, straight from the store (not from a cache of it); polars derives
+what each check looks at (blank fields as missing, repeated keys, months, totals, quarters) and
+GX validates each asset as one in-memory frame through its pandas data source. Letting GX query
+the store itself costs a full scan per expectation and metric (about a minute on 1M rows,
+BENCHMARKS.md). Great Expectations is imported only here, when checks run (it takes seconds to
+import), and always with an ephemeral context: nothing is written to disk.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections import defaultdict
@@ -20,7 +23,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from checks import frames
-from checks.suites import ASSETS, BY_KEY, CHECKS, SQL_ASSETS, Check, Params
+from checks.suites import ASSETS, BY_KEY, CHECKS, ROW_ASSETS, Check, Params
 from data_access import quality, reads
 from data_access.quality import ResultRecord
 from data_access.reads import Scope
@@ -31,41 +34,53 @@ if TYPE_CHECKING:
         AbstractDataContext,
     )
 
-# The registrations as the checks see them: blank required fields count as missing.
+# The registration table as stored; checks/frames.py derives what each check sees from it.
 REGISTRATION_SQL: Final = """
-SELECT id, batch_id,
-  NULLIF(TRIM(family_id), '') AS family_id,
-  NULLIF(TRIM(region_code), '') AS region_code,
-  NULLIF(TRIM(kind), '') AS kind,
-  received_date, first_contact_date, closed_date,
-  referrer, request_nature, response_type, closure_reason, child_age,
-  NULLIF(TRIM(source_system), '') AS source_system,
-  NULLIF(TRIM(source_record_id), '') AS source_record_id
+SELECT id, batch_id, family_id, region_code, kind, received_date, first_contact_date,
+  closed_date, referrer, request_nature, response_type, closure_reason, child_age,
+  source_system, source_record_id
 FROM registration
 """
-# Keys that need a look at other rows: repeated source keys, same-day copies, network start.
-REGISTRATION_KEYS_SQL: Final = """
-SELECT r.id, r.batch_id, r.region_code, r.source_record_id, r.received_date, g.active_from,
-  (SELECT COUNT(*) FROM registration k
-   WHERE k.source_system = r.source_system AND k.source_record_id = r.source_record_id
-  ) AS key_occurrences,
-  (SELECT COUNT(*) FROM registration o
-   WHERE o.family_id = r.family_id AND o.region_code = r.region_code
-     AND o.received_date = r.received_date AND o.kind = r.kind AND o.id < r.id
-  ) + 1 AS same_day_copy
-FROM registration r LEFT JOIN region g ON g.code = r.region_code
-"""
+REGISTRATION_COLUMNS: Final = pl.Schema(
+    {
+        "id": pl.Int64,
+        "batch_id": pl.Int64,
+        "family_id": pl.String,
+        "region_code": pl.String,
+        "kind": pl.String,
+        "received_date": pl.Date,
+        "first_contact_date": pl.Date,
+        "closed_date": pl.Date,
+        "referrer": pl.String,
+        "request_nature": pl.String,
+        "response_type": pl.String,
+        "closure_reason": pl.String,
+        "child_age": pl.Int64,
+        "source_system": pl.String,
+        "source_record_id": pl.String,
+    }
+)
 STAFFING_SQL: Final = """
 SELECT id, batch_id, region_code, quarter || ' ' || function || ' ' || sector AS record, fte
 FROM staffing
 """
-SQL: Final = {
-    "registration": REGISTRATION_SQL,
-    "registration_keys": REGISTRATION_KEYS_SQL,
-    "staffing": STAFFING_SQL,
-}
+STAFFING_COLUMNS: Final = pl.Schema(
+    {
+        "id": pl.Int64,
+        "batch_id": pl.Int64,
+        "region_code": pl.String,
+        "record": pl.String,
+        "fte": pl.Float64,
+    }
+)
 # Every offending record is listed (not GX's default sample of 20): counts per region need them.
 ALL_ROWS: Final = 10_000_000
+# Rows fetched at a time: Python row tuples cost about 1 kB per registration.
+FETCH_ROWS: Final = 100_000
+# The arguments of GX expectations that name a column.
+_COLUMN_ARGUMENTS: Final = ("column", "column_A", "column_B")
+# Text columns whose values repeat on average this often are handed to GX as categoricals.
+REPEATS: Final = 10
 
 
 @dataclass(frozen=True)
@@ -142,28 +157,33 @@ def run_checks(
     started_at, clock = datetime.now(UTC), time.perf_counter()
     today = today or date.today()
     everything = Scope.everything()
-    registrations = reads.registrations(engine, everything)
+    # Read once from the store itself (not from a cache of it): every check and derived frame
+    # starts from these rows.
+    registrations = stored_registrations(engine)
     aggregates = reads.aggregate_reports(engine, everything)
-    staffing = reads.staffing(engine, everything)
     regions = reads.regions(engine)
     params = Params(today, tuple(regions["region_code"].to_list()))
     derived = {
         "region_months": frames.region_months(registrations, aggregates, regions, today),
         "monthly_counts": frames.monthly_counts(registrations, aggregates, today),
         "reconciliation": frames.reconciliation(registrations, aggregates),
-        "team_totals": frames.team_totals(staffing),
+        "team_totals": frames.team_totals(reads.staffing(engine, everything)),
         "reference_fte": frames.reference_fte(reads.network_reference_2020(engine)),
     }
+    rows = {
+        "registration": frames.checked_registrations(registrations),
+        "registration_keys": frames.registration_keys(registrations, regions),
+        "staffing": _read(engine, STAFFING_SQL, STAFFING_COLUMNS),
+    }
+    del registrations  # its untrimmed text is not needed any more: hundreds of MB on 1M rows
     context = _context()
-    url = engine.url.render_as_string(hide_password=False)
-    results = _validate(context, url, CHECKS, params, derived, _sql_counts(engine, None), None)
+    results = _validate(context, CHECKS, params, {**rows, **derived}, None)
     batch_results: list[ResultRecord] = []
     batch_run_id = None
     if batch_id is not None:
-        batch_checks = [c for c in CHECKS if c.asset in SQL_ASSETS]
-        batch_results = _validate(
-            context, url, batch_checks, params, {}, _sql_counts(engine, batch_id), batch_id
-        )
+        batch_checks = [c for c in CHECKS if c.asset in ROW_ASSETS]
+        in_batch = {name: f.filter(pl.col("batch_id") == batch_id) for name, f in rows.items()}
+        batch_results = _validate(context, batch_checks, params, in_batch, batch_id)
         batch_run_id = quality.store_run(
             engine,
             trigger=trigger,
@@ -184,23 +204,32 @@ def run_checks(
     )
 
 
-def _sql_counts(engine: Engine, batch_id: int | None) -> dict[str, dict[str | None, int]]:
-    """Rows per region behind each SQL asset: the element counts of its checks."""
-    registrations = _normalised(quality.rows_per_region(engine, "registration", batch_id))
-    staffing = _normalised(quality.rows_per_region(engine, "staffing", batch_id))
-    return {"registration": registrations, "registration_keys": registrations, "staffing": staffing}
+def stored_registrations(engine: Engine) -> pl.DataFrame:
+    """Every registration as stored (REGISTRATION_COLUMNS), blanks and all."""
+    return _read(engine, REGISTRATION_SQL, REGISTRATION_COLUMNS)
 
 
-def _normalised(counts: dict[str | None, int]) -> dict[str | None, int]:
-    out: dict[str | None, int] = defaultdict(int)
-    for region, n in counts.items():
-        out[_region(region)] += n
-    return dict(out)
+def _read(engine: Engine, sql: str, schema: pl.Schema) -> pl.DataFrame:
+    """Every row of a query without parameters, as a frame of `schema`.
 
-
-def _region(value: object) -> str | None:
-    text = str(value).strip() if value is not None else ""
-    return text or None
+    Fetched on the driver's own cursor (SQLAlchemy's per-value result processing would cost
+    seconds on a million registrations) in slices, so only one slice of Python row tuples
+    exists at a time. SQLite hands dates back as ISO text, parsed by polars.
+    """
+    sqlite = engine.url.get_backend_name() == "sqlite"
+    dates = [name for name, dtype in schema.items() if dtype == pl.Date]
+    raw = pl.Schema({n: pl.String if sqlite and n in dates else d for n, d in schema.items()})
+    slices = [pl.DataFrame(schema=raw)]
+    with engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql)
+            while fetched := cursor.fetchmany(FETCH_ROWS):
+                slices.append(pl.DataFrame(fetched, schema=raw, orient="row"))
+        finally:
+            cursor.close()
+    frame = pl.concat(slices).rechunk()
+    return frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d")) if sqlite else frame
 
 
 def _context() -> AbstractDataContext:
@@ -216,19 +245,18 @@ def _context() -> AbstractDataContext:
 
 def _validate(
     context: AbstractDataContext,
-    url: str,
     checks: Sequence[Check],
     params: Params,
-    derived: dict[str, pl.DataFrame],
-    sql_counts: dict[str, dict[str | None, int]],
+    assets: dict[str, pl.DataFrame],
     batch_id: int | None,
 ) -> list[ResultRecord]:
-    """Run `checks` asset by asset; one ResultRecord per check and region."""
+    """Run `checks` asset by asset, each asset one in-memory frame validated by GX in one pass;
+    one ResultRecord per check and region."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
+    from great_expectations.validator.v1_validator import Validator
 
     suffix = "store" if batch_id is None else f"batch_{batch_id:d}"
-    sql_source = context.data_sources.add_sql(f"store_{suffix}", connection_string=url)
     frame_source = context.data_sources.add_pandas(f"frames_{suffix}")
     records: list[ResultRecord] = []
     for asset_name in ASSETS:
@@ -238,31 +266,32 @@ def _validate(
         suite = gx.ExpectationSuite(name=f"{asset_name}_{suffix}")
         for check in selected:
             expectation_type = getattr(gxe, check.gx_type)
-            suite.add_expectation(
-                expectation_type(**check.arguments(params), meta={"key": check.key})
-            )
+            arguments = {k: _comparable(v) for k, v in check.arguments(params).items()}
+            suite.add_expectation(expectation_type(**arguments, meta={"key": check.key}))
         index_columns = list(ASSETS[asset_name])
         result_format = {
             "result_format": "COMPLETE",
             "unexpected_index_column_names": index_columns,
             "partial_unexpected_count": ALL_ROWS,
         }
-        if asset_name in SQL_ASSETS:
-            query = SQL[asset_name]
-            if batch_id is not None:
-                # An int formatted by Python, never user text: safe inside the query.
-                query = f"SELECT * FROM ({query}) AS t WHERE t.batch_id = {int(batch_id):d}"
-            query_asset = sql_source.add_query_asset(asset_name, query=query)
-            batch = query_asset.add_batch_definition_whole_table("all").get_batch()
-            counts = sql_counts[asset_name]
+        # GX copies whole frames while it checks: hand it only the columns the checks name.
+        columns = _columns(selected, params, index_columns)
+        frame_asset = frame_source.add_dataframe_asset(asset_name)
+        # What Batch.validate does, without first loading the batch for a Batch object: GX
+        # fingerprints every frame it loads (pandas hashing, seconds on a million rows).
+        validator = Validator(
+            batch_definition=frame_asset.add_batch_definition_whole_dataframe("all"),
+            batch_parameters={"dataframe": _pandas(assets[asset_name].select(columns))},
+            result_format=result_format,
+        )
+        # Stored rows count per region as written in the store (registration_keys keeps the
+        # untrimmed region); derived frames per region as derived.
+        if asset_name in ROW_ASSETS:
+            counted = assets["registration_keys" if asset_name == "registration" else asset_name]
+            counts = _normalised(_frame_counts(counted))
         else:
-            frame = derived[asset_name]
-            frame_asset = frame_source.add_dataframe_asset(asset_name)
-            batch = frame_asset.add_batch_definition_whole_dataframe("all").get_batch(
-                batch_parameters={"dataframe": frame.to_pandas()}
-            )
-            counts = _frame_counts(frame)
-        outcome = batch.validate(suite, result_format=result_format)
+            counts = _frame_counts(assets[asset_name])
+        outcome = validator.validate_expectation_suite(suite)
         by_key = {
             r.expectation_config.meta["key"]: r
             for r in outcome.results
@@ -273,8 +302,61 @@ def _validate(
     return records
 
 
+def _pandas(frame: pl.DataFrame) -> Any:
+    """The pandas copy GX validates, in dtypes GX checks vectorised and cheaply.
+
+    Dates become datetime64[ns] and integers int64 (GX compares other dtypes value by value in
+    Python); text that repeats (codes, regions) becomes categorical, so the copies and the
+    fingerprint GX makes of the frame handle small integer codes instead of strings.
+    """
+    repeated = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String and frame[name].n_unique() * REPEATS <= frame.height
+    ]
+    casts = [
+        pl.col(name).cast(pl.Datetime("ns") if dtype == pl.Date else pl.Int64)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date or dtype.is_integer()
+    ]
+    return frame.with_columns(*casts, pl.col(repeated).cast(pl.Categorical)).rechunk().to_pandas()
+
+
+def _columns(checks: Sequence[Check], params: Params, index_columns: list[str]) -> list[str]:
+    """The index columns, then every column the checks name."""
+    arguments = [check.arguments(params) for check in checks]
+    named = {str(a[key]) for a in arguments for key in _COLUMN_ARGUMENTS if key in a}
+    return [*index_columns, *sorted(named - set(index_columns))]
+
+
+def _comparable(value: object) -> object:
+    """A date bound as midnight of that day: the pandas frames hold dates as datetime64."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, datetime.min.time())
+    return value
+
+
 def _frame_counts(frame: pl.DataFrame) -> dict[str | None, int]:
     return {region: int(n) for region, n in frame.group_by("region_code").len().iter_rows()}
+
+
+def _text(value: object) -> str | None:
+    """A value GX reports for a record, None when missing (pandas reports NaN for a missing
+    string)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
+def _normalised(counts: dict[str | None, int]) -> dict[str | None, int]:
+    out: dict[str | None, int] = defaultdict(int)
+    for region, n in counts.items():
+        out[_region(region)] += n
+    return dict(out)
+
+
+def _region(value: object) -> str | None:
+    return (_text(value) or "").strip() or None
 
 
 def _raised(exception_info: Any) -> str | None:
@@ -311,8 +393,8 @@ def _records(
         ]
     offending: dict[str | None, list[str]] = defaultdict(list)
     for item in result.result.get("unexpected_index_list") or []:
-        record = item.get(record_column)
-        offending[_region(item.get("region_code"))].append("" if record is None else str(record))
+        record = _text(item.get(record_column))
+        offending[_region(item.get("region_code"))].append(record or "")
     # Nothing to check (no rows, no months) is a pass, recorded so every check has a result.
     regions = sorted(set(counts) | set(offending), key=lambda r: (r is None, r or "")) or [None]
     return [

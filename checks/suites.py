@@ -81,7 +81,8 @@ ASSETS: Final = {
     "team_totals": ("region_code", "record"),
     "reference_fte": ("region_code", "record"),
 }
-SQL_ASSETS: Final = frozenset({"registration", "registration_keys", "staffing"})
+# Assets of stored rows (each with a batch_id): an import batch is also checked on its own.
+ROW_ASSETS: Final = frozenset({"registration", "registration_keys", "staffing"})
 
 
 def _nl(value: float) -> str:
@@ -159,7 +160,7 @@ def _not_future(column: str, label: str) -> Check:
         suite=REGISTRATIONS,
         asset="registration",
         gx_type="ExpectColumnValuesToBeBetween",
-        arguments=lambda params: {"column": column, "max_value": params.today.isoformat()},
+        arguments=lambda params: {"column": column, "max_value": params.today},
         dimension="validity",
         blocking=False,
         title=f"Geen {label} in de toekomst",
