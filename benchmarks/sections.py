@@ -74,7 +74,7 @@ def pages(settings: Settings, repeat: int) -> dict[str, Any]:
 
     def cold_caches() -> None:
         # An import bumps the data version: the cached inputs and data are read anew.
-        store._inputs.clear()
+        store.inputs_cache().clear()
         st.cache_data.clear()
         after_an_import(settings)
 

@@ -75,16 +75,23 @@ def reassign_to_today(registrations: pl.LazyFrame, tables: AreaTables, today: da
     Rows without a municipality (or one no region covers today) go to UNASSIGNED_REGION, so the
     total is conserved: nothing is dropped silently.
     """
-    # One date for every row: place each distinct municipality once, then look it up.
+    # One date for every row: place each distinct municipality once, then replace only the
+    # region column (a join would copy every column of every registration).
     placed = (
         registrations.select("nis_code")
         .unique()
+        .drop_nulls()
         .with_columns(pl.lit(today).alias("_today"))
         .pipe(with_region, tables, on="_today")
+        .drop_nulls("area_region")
         .select("nis_code", "area_region")
+        .collect()
     )
-    return (
-        registrations.join(placed, on="nis_code", how="left", maintain_order="left")
-        .with_columns(region_code=pl.coalesce("area_region", pl.lit(UNASSIGNED_REGION)))
-        .drop("area_region")
+    if placed["nis_code"].is_duplicated().any():
+        raise ValueError("a municipality lies in two regions on one day: check region_area")
+    regions = dict(placed.iter_rows())
+    return registrations.with_columns(
+        region_code=pl.col("nis_code").replace_strict(
+            regions, default=pl.lit(UNASSIGNED_REGION), return_dtype=pl.String
+        )
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -55,14 +58,55 @@ def data_version() -> int:
     return reads.data_version(engine())
 
 
-@st.cache_resource(max_entries=8, show_spinner="Gegevens laden…")
-def _inputs(version: int, scope: Scope, basis: Basis, today: date) -> Inputs:
-    # Cached as a resource: polars frames are immutable, so sharing them avoids a copy per rerun.
+class InputsCache:
+    """Inputs per (scope, basis) of the current data version only.
+
+    An import frees every entry of the older version at once (a cache keyed on the version
+    would hold old versions until evicted, hundreds of MB each at 1M registrations), at most
+    `size` scopes are kept, and loads run one at a time, so twenty sessions arriving after an
+    import share one load instead of each holding a copy (BENCHMARKS.md)."""
+
+    def __init__(self, load: Callable[[Scope, Basis, date], Inputs], size: int = 6) -> None:
+        self._load = load
+        self._size = size
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._entries: OrderedDict[tuple[Scope, Basis, date], Inputs] = OrderedDict()
+
+    def get(self, version: int, scope: Scope, basis: Basis, today: date) -> Inputs:
+        key = (scope, basis, today)
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self._version = version
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+            loaded = self._load(scope, basis, today)
+            self._entries[key] = loaded
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+            return loaded
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._version = None
+
+
+def _load(scope: Scope, basis: Basis, today: date) -> Inputs:
     settings = get_settings()
     disclosure = Disclosure(settings.min_count, settings.min_denominator)
-    return load_inputs(engine(), scope, basis, today, disclosure)
+    with st.spinner("Gegevens laden…"):
+        return load_inputs(engine(), scope, basis, today, disclosure)
+
+
+@st.cache_resource(show_spinner=False)
+def inputs_cache() -> InputsCache:
+    """The process-wide inputs cache (polars frames are immutable: sessions share them)."""
+    return InputsCache(_load)
 
 
 def inputs(scope: Scope, basis: Basis) -> Inputs:
     """The frames behind the pages for this reader; re-read only after an import."""
-    return _inputs(data_version(), scope, basis, date.today())
+    return inputs_cache().get(data_version(), scope, basis, date.today())

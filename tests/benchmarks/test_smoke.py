@@ -18,15 +18,16 @@ from benchmarks.run import run_benchmark
 def test_benchmark_on_a_tiny_store_reports_every_figure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """It imports a 0.01-scale demo, times imports per source kind, reads, the pandas baseline
-    and the indicator commands, and renders them as Markdown tables."""
+    """It imports a 0.01-scale demo, times imports per source kind, building and reading the
+    columnar parts, reads, the pandas baseline and the indicator commands, and renders them as
+    Markdown tables."""
     for name in ("MONITOR_DATA_DIR", "DATABASE_URL", "MONITOR_PSEUDONYM_KEY", "MONITOR_AUTO_DEMO"):
         monkeypatch.delenv(name, raising=False)
     results = run_benchmark(
         scales=[0.01],
         workdir=tmp_path,
         repeat=1,
-        sections=["reads", "baseline", "indicators"],
+        sections=["first_read", "reads", "baseline", "indicators"],
         in_process=True,
     )
     (run,) = results["runs"]
@@ -34,6 +35,7 @@ def test_benchmark_on_a_tiny_store_reports_every_figure(
     assert {"uniform:csv", "uniform:xlsx", "spreadsheet:xlsx"} <= set(run["import"])
     assert all(v["rows_per_s"] > 0 for v in run["import"].values())
     assert run["reads"]["registrations_rows"] == run["registrations"]
+    assert run["first_read"]["build_parts_s"] > 0 and run["first_read"]["after_import_s"] > 0
     assert set(run["baseline"]) == {"intakes", "response_time", "_rows"}
     assert all(run["baseline"][k]["cold_speedup"] > 0 for k in ("intakes", "response_time"))
     assert {v["exit_code"] for v in run["indicators"].values()} == {0}
@@ -41,3 +43,4 @@ def test_benchmark_on_a_tiny_store_reports_every_figure(
     assert {"cpus", "memory_gb", "python", "packages"} <= set(results["machine"])
     report = markdown(results)
     assert "| uniform:csv |" in report and "| intakes |" in report
+    assert "columnar parts" in report

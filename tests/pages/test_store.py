@@ -1,0 +1,80 @@
+"""The UI's inputs cache holds one data version, a bounded number of scopes, and loads once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from datetime import date
+
+import polars as pl
+
+from data_access import schemas
+from data_access.reads import Scope
+from reports.inputs import Inputs
+from tests.reports.views.frames import hand_inputs
+from ui.store import InputsCache
+
+TODAY = date(2026, 11, 22)
+
+
+class _Counting:
+    """A loader that builds small real Inputs and counts its calls."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds  # a slow load, so concurrent sessions overlap
+        self.calls: list[tuple[Scope, str]] = []
+        self.base = hand_inputs(pl.DataFrame(schema=schemas.REGISTRATION), [], today=TODAY)
+
+    def __call__(self, scope: Scope, basis: str, today: date) -> Inputs:
+        self.calls.append((scope, basis))
+        time.sleep(self.seconds)
+        return replace(self.base, scope=scope)
+
+
+def test_a_new_data_version_frees_the_old_entries() -> None:
+    """Within a version each (scope, basis) loads once; after an import everything reloads."""
+    load = _Counting()
+    cache = InputsCache(load)
+    kon = Scope.regions("KON")
+    first = cache.get(1, kon, "then", TODAY)
+    assert cache.get(1, kon, "then", TODAY) is first
+    cache.get(1, Scope.everything(), "then", TODAY)
+    assert len(load.calls) == 2
+    after_import = cache.get(2, kon, "then", TODAY)
+    assert after_import is not first
+    assert len(load.calls) == 3
+    cache.get(2, Scope.everything(), "then", TODAY)
+    assert len(load.calls) == 4, "the old version's entry for everything was dropped"
+
+
+def test_at_most_size_scopes_are_kept() -> None:
+    """The least recently used scope goes first when the cache is full."""
+    load = _Counting()
+    cache = InputsCache(load, size=2)
+    a, b, c = (Scope.regions(code) for code in ("AAA", "BBB", "CCC"))
+    cache.get(1, a, "then", TODAY)
+    cache.get(1, b, "then", TODAY)
+    cache.get(1, a, "then", TODAY)  # a is now the most recent
+    cache.get(1, c, "then", TODAY)  # evicts b
+    cache.get(1, a, "then", TODAY)
+    assert len(load.calls) == 3
+    cache.get(1, b, "then", TODAY)
+    assert load.calls[-1] == (b, "then") and len(load.calls) == 4
+
+
+def test_concurrent_sessions_share_one_load() -> None:
+    """Ten sessions asking at once for the same inputs cause one load, not ten copies."""
+    load = _Counting(seconds=0.2)
+    cache = InputsCache(load)
+    results: list[Inputs] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get(5, Scope(), "then", TODAY)))
+        for _ in range(10)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(load.calls) == 1
+    assert all(result is results[0] for result in results)
