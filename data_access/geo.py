@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -27,12 +28,25 @@ ELZ_REGION = pl.Schema(
 )
 
 
-@lru_cache(maxsize=2)
-def elz_shapes(path: Path = ELZ_GEOJSON) -> dict[str, Any]:
-    """The 57 ELZ polygons (GeoJSON FeatureCollection, properties elz_code and elz_name).
+def elz_shapes(path: Path = ELZ_GEOJSON, only: Iterable[str] | None = None) -> dict[str, Any]:
+    """The 57 ELZ polygons (GeoJSON FeatureCollection, properties elz_code and elz_name), or
+    those of the `only` codes (a map trace carries just its own zones to the browser).
 
-    Rings run clockwise, as plotly's go.Choropleth needs (reference/README.md).
+    Rings run clockwise, as plotly's go.Choropleth needs (reference/README.md). The features
+    are shared between calls: read them, never change them.
     """
+    shapes = _parsed(path)
+    wanted = None if only is None else set(only)
+    return {
+        **{k: v for k, v in shapes.items() if k != "features"},
+        "features": [
+            f for f in shapes["features"] if wanted is None or f["properties"]["elz_code"] in wanted
+        ],
+    }
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: Path) -> dict[str, Any]:
     shapes: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return shapes
 

@@ -646,13 +646,12 @@ def map_figure(
     hidden or no data, in grey). Every one of the 57 ELZ is one location."""
     values = proportions.select("region_code", pl.col("proportion").alias("value"))
     zones = layout.join(values, on="region_code", how="left")
-    shapes = geo.elz_shapes()
     fig = go.Figure()
     valued = zones.filter(pl.col("value").is_not_null())
     if not valued.is_empty():
         fig.add_trace(
             go.Choroplethmap(
-                geojson=shapes,
+                geojson=geo.elz_shapes(only=valued["elz_code"].to_list()),
                 featureidkey=geo.FEATURE_ID_KEY,
                 locations=valued["elz_code"].to_list(),
                 z=valued["value"].to_list(),
@@ -676,7 +675,7 @@ def map_figure(
     if not empty.is_empty():
         fig.add_trace(
             go.Choroplethmap(
-                geojson=shapes,
+                geojson=geo.elz_shapes(only=empty["elz_code"].to_list()),
                 featureidkey=geo.FEATURE_ID_KEY,
                 locations=empty["elz_code"].to_list(),
                 z=[0] * empty.height,
