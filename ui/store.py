@@ -78,11 +78,13 @@ class InputsCache:
         key = (scope, basis, today)
         with self._lock:
             if version != self._version:
+                dropped = bool(self._entries)
                 self._entries.clear()
                 self._version = version
-                # Script runs leave reference cycles that still point at the old frames; free
-                # them now rather than at some later collection (BENCHMARKS.md, memory).
-                gc.collect()
+                if dropped:
+                    # Script runs leave reference cycles that still point at the old frames;
+                    # free them now rather than at some later collection (BENCHMARKS.md).
+                    gc.collect()
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
