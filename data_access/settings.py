@@ -20,7 +20,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=PROJECT_ROOT / "data",
-        description="Directory for the embedded SQLite store, kept raw files and the demo key.",
+        description=(
+            "Directory for the embedded SQLite store, kept raw files, the demo key and the "
+            "columnar cache of the registrations."
+        ),
     )
     database_url: str | None = Field(
         default=None,
