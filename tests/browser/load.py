@@ -67,9 +67,14 @@ async def _session(
                 path = PATHS[step % len(PATHS)]
                 await page.locator(f"[data-testid=stSidebarNav] a[href$='{path}']").first.click()
             await _settle(page)
-            await page.locator("[data-testid=stPlotlyChart] .main-svg").first.wait_for(
-                timeout=LOAD_TIMEOUT_MS
-            )
+            try:
+                await page.locator("[data-testid=stPlotlyChart] .main-svg").first.wait_for(
+                    timeout=LOAD_TIMEOUT_MS
+                )
+            except Exception:
+                notices = await page.locator("[data-testid=stAlert]").all_inner_texts()
+                errors.append(f"session {index}: no chart on {page.url}; notices {notices}")
+                raise
             times.append(time.monotonic() - started)
             if await page.locator("[data-testid=stException]").count():
                 errors.append(f"session {index}: error box on {page.url}")
