@@ -63,7 +63,9 @@ Frames = tuple[pl.DataFrame, pl.DataFrame]
 def attach(engine: Engine, data_dir: Path) -> None:
     """Keep the columnar parts of this engine's store under data_dir."""
     url = engine.url.render_as_string(hide_password=True)
-    store = hashlib.sha256(url.encode()).hexdigest()[:16]
+    # The frames' schemas are part of the key: parts written by an older release are not read.
+    layout = f"{url}|{schemas.REGISTRATION}|{PARTNER_PART}"
+    store = hashlib.sha256(layout.encode()).hexdigest()[:16]
     _DIRECTORIES[engine] = data_dir / "columnar" / store
 
 
@@ -73,14 +75,16 @@ def directory(engine: Engine) -> Path | None:
 
 
 def invalidate(engine: Engine) -> None:
-    """Drop every part: for a store whose registrations were changed outside an import (a
-    hand-made SQL correction), which the parts cannot notice."""
-    _LAST.pop(engine, None)
-    folder = directory(engine)
-    if folder is not None and folder.is_dir():
-        for path in folder.iterdir():
-            with contextlib.suppress(OSError):
-                path.unlink()
+    """Drop this process's parts: for a store whose registrations were changed outside an
+    import (a hand-made SQL correction), which the parts cannot notice. Other processes with
+    their own data directory must do the same."""
+    with _LOCK:
+        _LAST.pop(engine, None)
+        folder = directory(engine)
+        if folder is not None and folder.is_dir():
+            for path in folder.iterdir():
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def frames(engine: Engine) -> Frames | None:

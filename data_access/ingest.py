@@ -147,6 +147,7 @@ def import_file(
     raw_path = _archive(settings, path, digest) if archive else None
     report(0.45, "Opslaan in één transactie")
     with engine.begin() as conn:
+        _serialise_imports(conn)
         batch_id = _create_batch(conn, name, digest, profile, region, user, raw_path, is_demo)
         inserted, updated, same = WRITERS[profile.kind](conn, rows, batch_id, report)
         _quarantine(conn, batch_id, raw, rejects, profile, ctx)
@@ -179,6 +180,17 @@ def import_file(
         _append_manifest(settings, digest, name, profile.name, region, user, raw_path, is_demo)
     report(1.0, "Klaar")
     return result
+
+
+# Imports on PostgreSQL take this transaction-scoped advisory lock, so they commit in the order
+# of their batch ids and never bump the data version from the same value (data_access.columnar
+# relies on both); SQLite's write lock already does this.
+IMPORT_LOCK = 19_121_001
+
+
+def _serialise_imports(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
 
 
 def _reason_kind(reason: str) -> str:
@@ -744,6 +756,7 @@ def clear_imported_data(engine: Engine) -> None:
     from data_access.models import CheckResult, CheckRun
 
     with engine.begin() as conn:
+        _serialise_imports(conn)
         for model in (CheckResult, CheckRun, *DATA_TABLES):
             conn.execute(delete(model))
         conn.execute(delete(ImportBatch))

@@ -77,6 +77,9 @@ class InputsCache:
     def get(self, version: int, scope: Scope, basis: Basis, today: date) -> Inputs:
         key = (scope, basis, today)
         with self._lock:
+            if self._version is not None and version < self._version:
+                # Read just before an import committed: serve the newer entries, never flip back.
+                version = self._version
             if version != self._version:
                 dropped = bool(self._entries)
                 self._entries.clear()

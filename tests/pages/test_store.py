@@ -78,3 +78,14 @@ def test_concurrent_sessions_share_one_load() -> None:
         thread.join()
     assert len(load.calls) == 1
     assert all(result is results[0] for result in results)
+
+
+def test_a_session_with_an_older_version_does_not_empty_the_cache() -> None:
+    """A rerun that read the version just before an import committed is served the newer
+    entries; the cache never flips back and forth between two versions."""
+    load = _Counting()
+    cache = InputsCache(load)
+    newer = cache.get(8, Scope(), "then", TODAY)
+    assert cache.get(7, Scope(), "then", TODAY) is newer
+    assert cache.get(8, Scope(), "then", TODAY) is newer
+    assert len(load.calls) == 1
