@@ -175,7 +175,7 @@ def run_checks(
         "registration_keys": frames.registration_keys(registrations, regions),
         "staffing": _read(engine, STAFFING_SQL, STAFFING_COLUMNS),
     }
-    del registrations  # its untrimmed text is not needed any more: hundreds of MB on 1M rows
+    del registrations  # the derived frames hold what the checks need; free its own columns
     context = _context()
     results = _validate(context, CHECKS, params, {**rows, **derived}, None)
     batch_results: list[ResultRecord] = []

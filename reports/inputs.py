@@ -46,7 +46,10 @@ class Inputs:
     # below the threshold travel with every view's notes.
     passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
     # Results computed from these frames alone (report chapters), kept as long as the inputs.
-    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # init=False: dataclasses.replace gives the new inputs an empty memo of their own.
+    memo: dict[Hashable, Any] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute(), once per key for these inputs: only for results that depend on nothing

@@ -60,12 +60,13 @@ def data_version() -> int:
 
 
 class InputsCache:
-    """Inputs per (scope, basis) of the current data version only.
+    """Inputs per (scope, basis, day) of the current data version only.
 
     An import frees every entry of the older version at once (a cache keyed on the version
     would hold old versions until evicted, hundreds of MB each at 1M registrations), at most
-    `size` scopes are kept, and loads run one at a time, so twenty sessions arriving after an
-    import share one load instead of each holding a copy (BENCHMARKS.md)."""
+    `size` entries are kept, and loads run one at a time, so sessions of different scopes
+    arriving after an import do not each hold a load's transient memory at once
+    (BENCHMARKS.md)."""
 
     def __init__(self, load: Callable[[Scope, Basis, date], Inputs], size: int = 6) -> None:
         self._load = load
