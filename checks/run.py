@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from checks import frames
 from checks.suites import ASSETS, BY_KEY, CHECKS, ROW_ASSETS, Check, Params
 from data_access import quality, reads
+from data_access.frames import driver_frame
 from data_access.quality import ResultRecord
 from data_access.reads import Scope
 from data_access.settings import Settings
@@ -75,8 +76,6 @@ STAFFING_COLUMNS: Final = pl.Schema(
 )
 # Every offending record is listed (not GX's default sample of 20): counts per region need them.
 ALL_ROWS: Final = 10_000_000
-# Rows fetched at a time: Python row tuples cost about 1 kB per registration.
-FETCH_ROWS: Final = 100_000
 # The arguments of GX expectations that name a column.
 _COLUMN_ARGUMENTS: Final = ("column", "column_A", "column_B")
 # Text columns whose values repeat on average this often are handed to GX as categoricals.
@@ -210,26 +209,9 @@ def stored_registrations(engine: Engine) -> pl.DataFrame:
 
 
 def _read(engine: Engine, sql: str, schema: pl.Schema) -> pl.DataFrame:
-    """Every row of a query without parameters, as a frame of `schema`.
-
-    Fetched on the driver's own cursor (SQLAlchemy's per-value result processing would cost
-    seconds on a million registrations) in slices, so only one slice of Python row tuples
-    exists at a time. SQLite hands dates back as ISO text, parsed by polars.
-    """
-    sqlite = engine.url.get_backend_name() == "sqlite"
-    dates = [name for name, dtype in schema.items() if dtype == pl.Date]
-    raw = pl.Schema({n: pl.String if sqlite and n in dates else d for n, d in schema.items()})
-    slices = [pl.DataFrame(schema=raw)]
+    """Every row of a query without parameters, as a frame of `schema` (data_access.frames)."""
     with engine.connect() as conn:
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(sql)
-            while fetched := cursor.fetchmany(FETCH_ROWS):
-                slices.append(pl.DataFrame(fetched, schema=raw, orient="row"))
-        finally:
-            cursor.close()
-    frame = pl.concat(slices).rechunk()
-    return frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d")) if sqlite else frame
+        return driver_frame(conn, sql, (), schema)
 
 
 def _context() -> AbstractDataContext:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, Select
+from sqlalchemy import Connection, Engine, Select
 
 
 def read_frame(engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema) -> pl.DataFrame:
@@ -58,18 +59,35 @@ def _fast_frame(
             else params
         )
         with engine.connect() as conn:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute(str(compiled), bound)
-            rows = cursor.fetchall()
-            cursor.close()
-        if not rows:
-            return pl.DataFrame(schema=schema)
-        # SQLite hands dates back as ISO text: parsed by polars, not per value in Python.
-        as_text = backend == "sqlite"
-        raw = {n: pl.String if as_text and d == pl.Date else d for n, d in schema.items()}
-        frame = pl.DataFrame(rows, schema=raw, orient="row", strict=True)
-        dates = [pl.col(n).str.to_date("%Y-%m-%d") for n, d in schema.items() if d == pl.Date]
-        return frame.with_columns(dates) if as_text and dates else frame
+            return driver_frame(conn, str(compiled), bound, schema)
     except (TypeError, ValueError, RuntimeError, pl.exceptions.PolarsError):
         # A value the fast path cannot type exactly: SQLAlchemy's typed rows decide.
         return None
+
+
+# Rows per fetch: only one slice of Python row tuples exists at a time.
+FETCH_ROWS = 100_000
+
+
+def driver_frame(
+    conn: Connection, sql: str, params: Sequence[Any] | Mapping[str, Any], schema: pl.Schema
+) -> pl.DataFrame:
+    """SQL in the driver's own parameter style, run on this connection's driver cursor (inside
+    its open transaction), as a frame of exactly `schema`.
+
+    SQLAlchemy's per-value result processing would cost seconds on a million rows; SQLite's
+    dates come back as ISO text and are parsed by polars, not per value in Python.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    dates = [name for name, dtype in schema.items() if dtype == pl.Date]
+    raw = pl.Schema({n: pl.String if sqlite and n in dates else d for n, d in schema.items()})
+    slices = [pl.DataFrame(schema=raw)]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        while fetched := cursor.fetchmany(FETCH_ROWS):
+            slices.append(pl.DataFrame(fetched, schema=raw, orient="row", strict=True))
+    finally:
+        cursor.close()
+    frame = pl.concat(slices).rechunk()
+    return frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d")) if sqlite else frame

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 
 from data_access import reads
 from data_access.db import bump_data_version, set_meta
+from data_access.frames import driver_frame
 from data_access.ingest_rules import PARTNER_JOIN, PREPARERS, Context, Prepared
 from data_access.models import (
     AggregateReport,
@@ -518,13 +519,8 @@ def _driver_rows(conn: Connection, frame: pl.DataFrame) -> list[tuple[Any, ...]]
 def _fetch_frame(
     conn: Connection, sql: str, params: tuple[Any, ...], schema: dict[str, pl.DataType]
 ) -> pl.DataFrame:
-    """A query on the driver cursor of this connection as a frame (SQLite dates come as text)."""
-    records = conn.exec_driver_sql(sql, params).fetchall()
-    as_text = conn.dialect.name == "sqlite"
-    raw = {n: pl.String if as_text and d == pl.Date else d for n, d in schema.items()}
-    frame = pl.DataFrame([tuple(r) for r in records], schema=raw, orient="row")
-    dates = [pl.col(n).str.to_date("%Y-%m-%d") for n, d in schema.items() if d == pl.Date]
-    return frame.with_columns(dates) if as_text and dates else frame
+    """A query on this connection's driver cursor, in the file's transaction, as a frame."""
+    return driver_frame(conn, sql, params, pl.Schema(schema))
 
 
 # Keys per lookup statement: far below SQLite's and PostgreSQL's limits on bound parameters.

@@ -89,8 +89,6 @@ def registrations(
     cached = columnar.frames(engine)
     if cached is not None:
         frame = cached[0].lazy().filter(*_within(pl.col("received_date"), start, end))
-        if basis == "then":
-            frame = scope.filter(frame)
     else:
         frame = _registrations_from_store(engine, scope, start, end, basis).lazy()
     if basis == "today":
