@@ -9,6 +9,7 @@ import polars as pl
 
 from data_access.codes import TRAJECTORY_TYPES
 from indicators._sources import FrameLike, as_lazy, count_rows, count_true, intakes_only, share
+from indicators.periods import truncate_to_month
 
 # Each network is to reach 200 extra families a year (parliamentary answer on the 1G1P
 # evaluation, domain/003: "de beoogde doelstelling om 200 gezinnen extra te bereiken").
@@ -63,6 +64,36 @@ def families_reached(
         .with_columns(share(pl.col("families"), pl.col("target")).alias("share_of_target"))
         .sort("region_code", "year")
         .collect()
+    )
+
+
+def family_months(registrations: FrameLike) -> pl.DataFrame:
+    """The families of started trajectories by region, start year and month received: what
+    `families_in` counts distinct families from over any range of months, without the rows.
+
+    Columns: region_code, year (start year), month (first day of the month received), family
+    (one integer per family_id within this frame; null where the family_id is missing). One row
+    per distinct combination.
+    """
+    return (
+        _trajectories(registrations)
+        .select(
+            "region_code",
+            pl.col("start_year").alias("year"),
+            truncate_to_month("received_date").alias("month"),
+            pl.col("family_id").rank("dense").alias("family"),
+        )
+        .unique()
+        .sort("month")
+        .collect()
+    )
+
+
+def families_in(family_months: pl.DataFrame) -> pl.DataFrame:
+    """Distinct families per region and start year among `family_months` rows (as
+    families_reached counts them): region_code, year, families."""
+    return family_months.group_by("region_code", "year").agg(
+        pl.col("family").drop_nulls().n_unique().cast(pl.Int64).alias("families")
     )
 
 

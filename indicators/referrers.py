@@ -43,14 +43,30 @@ def referrer_shares(registrations: FrameLike, granularity: Granularity = "month"
     counts as "ONBEKEND". Rows only: monthly counts never carry referrer detail, so their
     region-months are absent here.
     """
+    return referrer_shares_of(monthly_referrer_counts(registrations), granularity)
+
+
+def monthly_referrer_counts(registrations: FrameLike) -> pl.LazyFrame:
+    """region_code, month, referrer ("ONBEKEND" when missing), intakes — lazily."""
     return (
         intakes_only(as_lazy(registrations))
         .group_by(
             "region_code",
-            *period_columns("received_date", granularity),
+            truncate_to_month("received_date").alias("month"),
             pl.col("referrer").fill_null("ONBEKEND"),
         )
         .agg(count_rows().alias("intakes"))
+    )
+
+
+def referrer_shares_of(
+    monthly_counts: FrameLike, granularity: Granularity = "month"
+) -> pl.DataFrame:
+    """referrer_shares from `monthly_referrer_counts` already made."""
+    return (
+        as_lazy(monthly_counts)
+        .group_by("region_code", *period_columns("month", granularity), "referrer")
+        .agg(pl.col("intakes").sum())
         .with_columns(
             share(pl.col("intakes"), pl.col("intakes").sum().over(_PERIOD_KEYS)).alias("share")
         )
@@ -91,11 +107,9 @@ def monthly_referrer_group_counts(registrations: FrameLike, aggregates: FrameLik
     return pl.concat([from_rows, from_counts.select(from_rows.collect_schema().names())])
 
 
-def _group_counts(
-    registrations: FrameLike, aggregates: FrameLike, granularity: Granularity
-) -> pl.LazyFrame:
+def _group_counts(monthly_counts: FrameLike, granularity: Granularity) -> pl.LazyFrame:
     return (
-        monthly_referrer_group_counts(registrations, aggregates)
+        as_lazy(monthly_counts)
         .with_columns(*period_columns("month", granularity))
         .with_columns(source_over("region_code", "period"))
         .group_by(*_PERIOD_KEYS, "referrer_group", "source")
@@ -112,8 +126,14 @@ def referrer_group_shares(
     Region-months without rows use the measures "referrer_group:<GROUP>"; the share's
     denominator is then the sum of those groups. Where neither exists the period is absent.
     """
+    return group_shares_of(monthly_referrer_group_counts(registrations, aggregates), granularity)
+
+
+def group_shares_of(monthly_counts: FrameLike, granularity: Granularity = "month") -> pl.DataFrame:
+    """referrer_group_shares from `monthly_referrer_group_counts` already made (e.g. kept for
+    every month and filtered to the period)."""
     return (
-        _group_counts(registrations, aggregates, granularity)
+        _group_counts(monthly_counts, granularity)
         .with_columns(
             share(pl.col("intakes"), pl.col("intakes").sum().over(_PERIOD_KEYS)).alias("share")
         )
@@ -130,9 +150,14 @@ def brede_instap_share(
 
     Columns: region_code, period, period_start, brede_instap, intakes, share, source.
     """
+    return brede_instap_of(monthly_referrer_group_counts(registrations, aggregates), granularity)
+
+
+def brede_instap_of(monthly_counts: FrameLike, granularity: Granularity = "month") -> pl.DataFrame:
+    """brede_instap_share from `monthly_referrer_group_counts` already made."""
     is_brede_instap = pl.col("referrer_group") == "BREDE_INSTAP"
     return (
-        _group_counts(registrations, aggregates, granularity)
+        _group_counts(monthly_counts, granularity)
         .group_by(*_PERIOD_KEYS, "source")
         .agg(
             pl.col("intakes").filter(is_brede_instap).sum().alias("brede_instap"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Concatenate, ParamSpec
 
 import plotly.graph_objects as go
 import polars as pl
@@ -38,9 +40,62 @@ def selected(
 def selected_aggregates(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """Monthly counts in the selected period and regions (only on the 'then' basis: they carry
     no municipality, so they cannot be re-assigned to today's regions)."""
-    if inputs.basis == "today":
-        return inputs.aggregates.clear()
-    return selected(inputs.aggregates, selection, "month")
+    return selected(all_aggregates(inputs), selection, "month")
+
+
+P = ParamSpec("P")
+PerPeriod = Callable[Concatenate[Inputs, P], pl.DataFrame]
+# Every figure registered with per_month or per_year, for the tests that each is truly
+# computed month by month (year by year) and region by region.
+PER_MONTH: list[Callable[..., pl.DataFrame]] = []
+PER_YEAR: list[Callable[..., pl.DataFrame]] = []
+
+
+def per_month(
+    compute: PerPeriod[P],
+) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
+    """Decorate a figure per region_code and month in which each month depends only on that
+    month's registrations and monthly counts: it is computed once per inputs (one data version)
+    over every month, and each selection keeps its own months and regions. A filter change then
+    filters a few thousand region-months instead of recounting the registrations.
+
+    compute(inputs, *args) reads `inputs.registrations` and `all_aggregates(inputs)`; its extra
+    arguments must be hashable (they key the remembered result).
+    """
+    PER_MONTH.append(compute)
+    return _remembered(compute, lambda selection: selection.in_period("month"))
+
+
+def per_year(
+    compute: PerPeriod[P],
+) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
+    """Like per_month, for a figure per region_code and calendar `year` (the yearly target's
+    unit): computed once over every year, each selection keeps the years it overlaps."""
+    PER_YEAR.append(compute)
+    return _remembered(
+        compute,
+        lambda selection: pl.col("year").is_in(range(selection.start.year, selection.end.year + 1)),
+    )
+
+
+def _remembered(
+    compute: PerPeriod[P], in_period: Callable[[Selection], pl.Expr]
+) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
+    @functools.wraps(compute)
+    def for_selection(
+        inputs: Inputs, selection: Selection, *args: P.args, **kwargs: P.kwargs
+    ) -> pl.DataFrame:
+        key: Hashable = (compute, args, tuple(sorted(kwargs.items())))
+        whole = inputs.remembered(key, lambda: compute(inputs, *args, **kwargs))
+        return whole.filter(in_period(selection) & selection.in_regions())
+
+    return for_selection
+
+
+def all_aggregates(inputs: Inputs) -> pl.DataFrame:
+    """Every monthly count the basis can use (none under today's regions: they carry no
+    municipality, so they cannot be re-assigned)."""
+    return inputs.aggregates.clear() if inputs.basis == "today" else inputs.aggregates
 
 
 def source_notes(frame: pl.DataFrame, inputs: Inputs, what: str) -> list[str]:

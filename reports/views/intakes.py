@@ -6,40 +6,56 @@ import polars as pl
 
 from data_access.codes import REQUEST_NATURES
 from indicators.intakes import intakes_by_nature, monthly_intakes
-from indicators.periods import quarter_code, truncate_to_quarter
+from indicators.periods import month_end, month_start, quarter_code, truncate_to_quarter
 from reports import charts
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.tables import Column, Table
 from reports.views import (
     View,
+    all_aggregates,
     basis_note,
     disclosed,
     disclosure_notes,
+    per_month,
     quality_notes,
     selected,
-    selected_aggregates,
     source_notes,
     unknown_where_unsupported,
 )
 
 
+@per_month
+def monthly_intake_rates(inputs: Inputs) -> pl.DataFrame:
+    """region_code, month, intakes, consults (null where the source registers no consults),
+    population_0_17 of the month's layout, rate_per_1000, source."""
+    registrations = inputs.registrations
+    aggregates = all_aggregates(inputs)
+    months = pl.concat(
+        [registrations.select(month=pl.col("received_date")), aggregates.select("month")]
+    ).drop_nulls()
+    if months.is_empty():
+        first = last = inputs.today
+    else:
+        first, last = months["month"].min(), months["month"].max()
+    parts = [
+        monthly_intakes(
+            registrations.filter(pl.col("received_date").is_between(start, end)),
+            aggregates.filter(pl.col("month").is_between(start, end)),
+            # A layout's population holds on each of its days; `end` lies in the layout.
+            inputs.population_on(end),
+        )
+        for start, end in inputs.layout_periods(month_start(first), month_end(last))
+    ]
+    monthly = pl.concat(parts)
+    # Sources that never register consult questions have no consult count, not zero consults.
+    return unknown_where_unsupported(monthly, registrations, "consults", ["consults"])
+
+
 def intakes_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """Intakes per region and period: period, period_start, intakes, consults, population_0_17,
     rate_per_1000, source."""
-    registrations = selected(inputs.registrations, selection)
-    aggregates = selected_aggregates(inputs, selection)
-    parts = []
-    for start, end in inputs.layout_periods(selection.start, selection.end):
-        part = monthly_intakes(
-            registrations.filter(pl.col("received_date").is_between(start, end)),
-            aggregates.filter(pl.col("month").is_between(start, end)),
-            inputs.population_on(start),
-        )
-        parts.append(part)
-    monthly = pl.concat(parts)
-    # Sources that never register consult questions have no consult count, not zero consults.
-    monthly = unknown_where_unsupported(monthly, registrations, "consults", ["consults"])
+    monthly = monthly_intake_rates(inputs, selection)
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")

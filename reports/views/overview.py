@@ -13,11 +13,8 @@ import polars as pl
 
 from indicators._sources import combined_source, share, sum_or_null
 from indicators.formatting import MISSING, fmt_dec, fmt_int, fmt_pct, month_label
-from indicators.intakes import intake_counts
 from indicators.periods import month_start, previous_period, same_period_last_year
-from indicators.reach import families_reached
-from indicators.referrers import brede_instap_share, monthly_referrer_group_counts
-from indicators.response_time import timeliness_by_region
+from indicators.reach import families_in, family_months
 from reports import charts
 from reports.inputs import Inputs
 from reports.selection import Selection
@@ -27,12 +24,13 @@ from reports.views import (
     basis_note,
     disclosure_notes,
     months_without,
+    per_month,
     quality_notes,
-    selected,
-    selected_aggregates,
     source_notes,
-    unknown_where_unsupported,
 )
+from reports.views.intakes import monthly_intake_rates
+from reports.views.referrers import monthly_referrer_groups
+from reports.views.response_time import monthly_timeliness
 
 # The region code of the total row ("Vlaanderen" or the selected regions together).
 TOTAL: Final = "_TOTAAL"
@@ -89,6 +87,12 @@ class Overview(View):
     total_label: str = "Vlaanderen"
 
 
+@per_month
+def months_without_reach(inputs: Inputs) -> pl.DataFrame:
+    """region_code, month whose sources cannot show trajectories (views.months_without)."""
+    return months_without(inputs.registrations, "reach")
+
+
 def key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """Per region in the selection's period and regions: the overview's key figures.
 
@@ -98,49 +102,51 @@ def key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     regions without rows or whose source cannot show it), source. A region is present when it
     reported anything in the period; nothing is invented for a region that did not report.
     """
-    registrations = selected(inputs.registrations, selection)
-    aggregates = selected_aggregates(inputs, selection)
-    monthly = intake_counts(registrations, aggregates).collect()
-    # Sources that never register consult questions have no consult count, not zero consults.
-    monthly = unknown_where_unsupported(monthly, registrations, "consults", ["consults"])
-    intakes = monthly.group_by("region_code").agg(
-        pl.col("intakes").sum(),
-        # A partial consult count would read as a fall: unknown for one month → unknown.
-        pl.when(pl.col("consults").null_count() == 0)
-        .then(pl.col("consults").sum())
-        .alias("consults"),
-        combined_source(),
-    )
-    timely = timeliness_by_region(registrations, aggregates, inputs.today).select(
-        "region_code", "tijdig", "laat", pl.col("rate").alias("within_month")
-    )
-    brede = brede_instap_share(registrations, aggregates, granularity="all").select(
-        "region_code",
-        "brede_instap",
-        pl.col("intakes").alias("referred"),
-        pl.col("share").alias("brede_instap_share"),
-    )
-    parties = (
-        monthly_referrer_group_counts(registrations, aggregates)
+    intakes = (
+        monthly_intake_rates(inputs, selection)
         .group_by("region_code")
         .agg(
-            pl.col("intakes").filter(pl.col("referrer_group") == party).sum().alias(party.lower())
-            for party in ("GV", "SDJ")
+            pl.col("intakes").sum(),
+            # A partial consult count would read as a fall: unknown for one month → unknown.
+            pl.when(pl.col("consults").null_count() == 0)
+            .then(pl.col("consults").sum())
+            .alias("consults"),
+            combined_source(),
         )
-        .collect()
     )
-    no_reach = months_without(registrations, "reach")["region_code"].unique().to_list()
+    timely = (
+        monthly_timeliness(inputs, selection, "calendar_month")
+        .group_by("region_code")
+        .agg(sum_or_null("tijdig"), sum_or_null("laat"))
+        .with_columns(within_month=share(pl.col("tijdig"), pl.col("tijdig") + pl.col("laat")))
+    )
+    group = pl.col("referrer_group")
+    referred = (
+        monthly_referrer_groups(inputs, selection)
+        .group_by("region_code")
+        .agg(
+            pl.col("intakes").filter(group == "BREDE_INSTAP").sum().alias("brede_instap"),
+            pl.col("intakes").sum().alias("referred"),
+            pl.col("intakes").filter(group == "GV").sum().alias("gv"),
+            pl.col("intakes").filter(group == "SDJ").sum().alias("sdj"),
+        )
+        .with_columns(brede_instap_share=share(pl.col("brede_instap"), pl.col("referred")))
+    )
+    no_reach = months_without_reach(inputs, selection)["region_code"].unique().implode()
     families = (
-        # families_reached counts per start year; a period spanning two years adds them up.
-        families_reached(registrations)
+        # Counted per start year, as on the reach page; a period spanning two years adds them up.
+        families_in(
+            inputs.remembered(family_months, lambda: family_months(inputs.registrations)).filter(
+                selection.in_period("month") & selection.in_regions()
+            )
+        )
         .group_by("region_code")
         .agg(pl.col("families").sum())
         .filter(~pl.col("region_code").is_in(no_reach))
     )
     return (
         intakes.join(timely, on="region_code", how="left")
-        .join(brede, on="region_code", how="left")
-        .join(parties, on="region_code", how="left")
+        .join(referred, on="region_code", how="left")
         .join(families, on="region_code", how="left")
         .select(_KEY_COLUMNS)
         .sort("region_code")
@@ -356,9 +362,7 @@ def _tiles(
 
 
 def _monthly_total(inputs: Inputs, selection: Selection) -> tuple[int, ...]:
-    monthly = intake_counts(
-        selected(inputs.registrations, selection), selected_aggregates(inputs, selection)
-    ).collect()
+    monthly = monthly_intake_rates(inputs, selection)
     return tuple(
         monthly.group_by("month").agg(pl.col("intakes").sum()).sort("month")["intakes"].to_list()
     )

@@ -25,10 +25,12 @@ from reports.selection import Selection
 from reports.tables import Column, Table
 from reports.views import (
     View,
+    all_aggregates,
     basis_note,
     disclosed,
     disclosure_notes,
     months_without,
+    per_year,
     quality_notes,
 )
 
@@ -43,28 +45,21 @@ def selected_years(selection: Selection) -> list[int]:
     return list(range(selection.start.year, selection.end.year + 1))
 
 
-def region_years(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """region_code, year, source for every selected region-year with data: "rijen" when every
-    month came as rows that can show trajectories, "maandtotalen" when none did, else "gemengd".
-    """
-    years = selected_years(selection)
-    rows = inputs.registrations.filter(
-        pl.col("received_date").dt.year().is_in(years) & selection.in_regions()
-    )
+def _region_years(inputs: Inputs) -> pl.DataFrame:
+    """region_code, year, source for every region-year with data: "rijen" when every month came
+    as rows that can show trajectories, "maandtotalen" when none did, else "gemengd"."""
+    rows = inputs.registrations.filter(pl.col("received_date").is_not_null())
     row_months = rows.select(
         "region_code", pl.col("received_date").dt.truncate("1mo").alias("month")
     ).unique()
     # Row sources whose profile cannot show trajectories, and monthly counts (no rows at all).
-    blind = [months_without(rows, "reach")]
-    if inputs.basis == "then":
-        blind.append(
-            inputs.aggregates.filter(
-                pl.col("month").dt.year().is_in(years) & selection.in_regions()
-            )
-            .select("region_code", "month")
-            .unique()
-            .join(row_months, on=["region_code", "month"], how="anti")
-        )
+    blind = [
+        months_without(rows, "reach"),
+        all_aggregates(inputs)
+        .select("region_code", "month")
+        .unique()
+        .join(row_months, on=["region_code", "month"], how="anti"),
+    ]
     without = pl.concat(blind).unique().with_columns(_blind=pl.lit(True))
     return (
         pl.concat([row_months, without.select("region_code", "month")])
@@ -83,27 +78,14 @@ def region_years(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     )
 
 
-def _in_years(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """The selected regions' registrations that can count in a selected year: started (first
-    contact, else receipt) or closed in it. The per-year figures of those years are the same as
-    over all rows, at a fraction of the work."""
-    years = selected_years(selection)
-    started = pl.coalesce("first_contact_date", "received_date").dt.year()
-    return inputs.registrations.filter(
-        selection.in_regions(),
-        started.is_in(years) | pl.col("closed_date").dt.year().is_in(years),
-    )
-
-
-def families_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """indicators.reach.families_reached for the selected regions and years, with every
-    region-year that has data: 0 families when rows show none, null when its data cannot show
-    trajectories (monthly counts). Columns as families_reached plus year_label and source."""
-    years = selected_years(selection)
-    reached = families_reached(_in_years(inputs, selection)).filter(pl.col("year").is_in(years))
-    known = region_years(inputs, selection)
+@per_year
+def families_per_year(inputs: Inputs) -> pl.DataFrame:
+    """indicators.reach.families_reached with every region-year that has data: 0 families when
+    rows show none, null when its data cannot show trajectories (monthly counts). Columns as
+    families_reached plus year_label and source."""
+    known = _region_years(inputs)
     return (
-        known.join(reached, on=_KEYS, how="full", coalesce=True)
+        known.join(families_reached(inputs.registrations), on=_KEYS, how="full", coalesce=True)
         .with_columns(
             pl.when(pl.col("source") == MONTHLY_COUNTS)
             .then(None)
@@ -123,10 +105,11 @@ def families_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     )
 
 
-def trajectories_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+@per_year
+def trajectories_per_year(inputs: Inputs) -> pl.DataFrame:
     """Per region and year: started, closed, median_days, short-guidance closed / within the
-    limit / share (indicators.reach), for the selected regions and years."""
-    registrations = _in_years(inputs, selection)
+    limit / share (indicators.reach)."""
+    registrations = inputs.registrations
     durations = trajectory_durations(registrations).drop("closed")
     short = short_guidance_within_limit(registrations).rename(
         {"closed": "short_closed", "within_limit": "short_within", "share": "short_share"}
@@ -135,10 +118,37 @@ def trajectories_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         trajectories_by_year(registrations)
         .join(durations, on=_KEYS, how="left")
         .join(short, on=_KEYS, how="left")
-        .filter(pl.col("year").is_in(selected_years(selection)))
         .with_columns(pl.col("year").cast(pl.String).alias("year_label"))
         .sort(_KEYS)
     )
+
+
+@per_year
+def closures_per_year(inputs: Inputs) -> pl.DataFrame:
+    """indicators.reach.closure_reasons with the reasons' and years' labels."""
+    return closure_reasons(inputs.registrations).with_columns(
+        pl.col("closure_reason")
+        .replace_strict({**CLOSURE_REASONS, **_UNKNOWN}, default=pl.col("closure_reason"))
+        .alias("reason_label"),
+        pl.col("year").cast(pl.String).alias("year_label"),
+    )
+
+
+@per_year
+def further_care_per_year(inputs: Inputs) -> pl.DataFrame:
+    """indicators.reach.further_care_flow with the years' labels."""
+    return further_care_flow(inputs.registrations).with_columns(
+        pl.col("year").cast(pl.String).alias("year_label")
+    )
+
+
+def ongoing_on_today(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """indicators.reach.ongoing_trajectories on the inputs' today, for the selected regions
+    (any period: what runs today)."""
+    every_region = inputs.remembered(
+        ongoing_trajectories, lambda: ongoing_trajectories(inputs.registrations, inputs.today)
+    )
+    return every_region.filter(selection.in_regions())
 
 
 def reach_view(inputs: Inputs, selection: Selection) -> View:
@@ -148,10 +158,6 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
     years = selected_years(selection)
     shown_years = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     today = inputs.today.strftime("%d/%m/%Y")
-    registrations = inputs.registrations.filter(selection.in_regions())
-    in_selected_years = _in_years(inputs, selection)
-    in_years = pl.col("year").is_in(years)
-
     families = disclosed(
         families_per_year(inputs, selection),
         inputs,
@@ -198,30 +204,16 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
         rates={"median_days": "closed"},
         derived={"short_share": "short_within"},
     )
-    ongoing = disclosed(
-        ongoing_trajectories(registrations, inputs.today), inputs, counts=["ongoing"]
-    )
-    reasons = (
-        closure_reasons(in_selected_years)
-        .filter(in_years)
-        .with_columns(
-            pl.col("closure_reason")
-            .replace_strict({**CLOSURE_REASONS, **_UNKNOWN}, default=pl.col("closure_reason"))
-            .alias("reason_label"),
-            pl.col("year").cast(pl.String).alias("year_label"),
-        )
-    )
+    ongoing = disclosed(ongoing_on_today(inputs, selection), inputs, counts=["ongoing"])
     reasons = disclosed(
-        reasons,
+        closures_per_year(inputs, selection),
         inputs,
         counts=["closed"],
         derived={"share": "closed"},
         complement_by=(("region_code", "year_label"),),
     )
     flow = disclosed(
-        further_care_flow(in_selected_years)
-        .filter(in_years)
-        .with_columns(pl.col("year").cast(pl.String).alias("year_label")),
+        further_care_per_year(inputs, selection),
         inputs,
         counts=["closed", "to_rtj", "to_nrtj"],
         derived={"share_rtj": "to_rtj", "share_nrtj": "to_nrtj"},

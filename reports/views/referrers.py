@@ -8,20 +8,26 @@ import polars as pl
 
 from data_access.codes import REFERRER_GROUPS, REFERRERS
 from indicators._sources import MIXED, MONTHLY_COUNTS
-from indicators.referrers import brede_instap_share, referrer_group_shares, referrer_shares
+from indicators.referrers import (
+    brede_instap_of,
+    group_shares_of,
+    monthly_referrer_counts,
+    monthly_referrer_group_counts,
+    referrer_shares_of,
+)
 from reports import charts
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.tables import Column, Table
 from reports.views import (
     View,
+    all_aggregates,
     basis_note,
     disclosed,
     disclosure_notes,
     months_without,
+    per_month,
     quality_notes,
-    selected,
-    selected_aggregates,
     source_notes,
 )
 
@@ -44,25 +50,36 @@ def _group_labels(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@per_month
+def monthly_referrer_groups(inputs: Inputs) -> pl.DataFrame:
+    """indicators.referrers.monthly_referrer_group_counts: region_code, month, referrer_group,
+    intakes, source."""
+    return monthly_referrer_group_counts(inputs.registrations, all_aggregates(inputs)).collect()
+
+
+@per_month
+def monthly_referrers(inputs: Inputs) -> pl.DataFrame:
+    """indicators.referrers.monthly_referrer_counts of the months whose source records the
+    referrer: region_code, month, referrer, intakes."""
+    unsupported = months_without(inputs.registrations, "referrers")
+    return (
+        monthly_referrer_counts(inputs.registrations)
+        .join(unsupported.lazy(), on=["region_code", "month"], how="anti")
+        .collect()
+    )
+
+
 def group_shares_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """region_code, period, period_start, referrer_group, referrer_group_label, intakes, share,
     source: the referrer-group shares per region and selected period (month or quarter)."""
-    shares = referrer_group_shares(
-        selected(inputs.registrations, selection),
-        selected_aggregates(inputs, selection),
-        selection.granularity,
-    )
+    shares = group_shares_of(monthly_referrer_groups(inputs, selection), selection.granularity)
     return _group_labels(shares).sort("region_code", "period", "_order").drop("_order")
 
 
 def whole_period_group_shares(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """The referrer-group shares per region over the whole selected period, in code-list order
     (columns as `group_shares_per_period`, period "totaal")."""
-    shares = referrer_group_shares(
-        selected(inputs.registrations, selection),
-        selected_aggregates(inputs, selection),
-        granularity="all",
-    )
+    shares = group_shares_of(monthly_referrer_groups(inputs, selection), granularity="all")
     return _group_labels(shares).sort("_order", "region_code").drop("_order")
 
 
@@ -72,13 +89,8 @@ def referrer_detail(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     Only months whose source records the referrer count; a region whose whole period comes
     from monthly counts gets one row "Niet beschikbaar (maandtotalen)" with unknown figures.
     """
-    registrations = selected(inputs.registrations, selection)
-    unsupported = months_without(registrations, "referrers")
-    capable = registrations.with_columns(month=pl.col("received_date").dt.truncate("1mo")).join(
-        unsupported, on=["region_code", "month"], how="anti"
-    )
     detail = (
-        referrer_shares(capable, granularity="all")
+        referrer_shares_of(monthly_referrers(inputs, selection), granularity="all")
         .with_columns(
             referrer_label=pl.col("referrer").replace_strict(
                 REFERRERS, default=pl.col("referrer"), return_dtype=pl.String
@@ -184,8 +196,6 @@ def referrers_view(inputs: Inputs, selection: Selection) -> View:
         region_names=names,
     )
     subtitle = f"{selection.period_label()} · {selection.basis_label}"
-    registrations = selected(inputs.registrations, selection)
-    aggregates = selected_aggregates(inputs, selection)
     figures = {}
     if not whole.is_empty():
         figures["groups"] = charts.bars(
@@ -202,7 +212,7 @@ def referrers_view(inputs: Inputs, selection: Selection) -> View:
             horizontal=True,
         )
     brede = disclosed(
-        brede_instap_share(registrations, aggregates, selection.granularity),
+        brede_instap_of(monthly_referrer_groups(inputs, selection), selection.granularity),
         inputs,
         counts=[],
         rates={"share": "intakes"},

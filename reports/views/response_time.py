@@ -24,12 +24,13 @@ from reports.selection import Selection
 from reports.tables import Column, Table
 from reports.views import (
     View,
+    all_aggregates,
     basis_note,
     disclosed,
     disclosure_notes,
+    per_month,
     quality_notes,
     selected,
-    selected_aggregates,
     source_notes,
     unknown_where_unsupported,
 )
@@ -62,17 +63,25 @@ _COUNTS = list(STATUSES)
 _COLUMNS = ["region_code", "period", "period_start", *_COUNTS, "rate", "source"]
 
 
+@per_month
+def monthly_timeliness(inputs: Inputs, rule: Rule) -> pl.DataFrame:
+    """region_code, month, tijdig, laat, vervallen, lopend, rate, source under `rule`; unknown
+    (null) counts in region-months whose source does not record first contacts."""
+    monthly = timeliness_by_region_month(
+        inputs.registrations, all_aggregates(inputs), inputs.today, rule
+    )
+    return unknown_where_unsupported(
+        monthly, inputs.registrations, "response_time", [*_COUNTS, "rate"]
+    )
+
+
 def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> pl.DataFrame:
     """region_code, period, period_start, tijdig, laat, vervallen, lopend, rate, source.
 
     Region-months whose source does not record first contacts show unknown counts (null),
     never zeros; monthly counts only contribute under the calendar-month rule.
     """
-    registrations = selected(inputs.registrations, selection)
-    monthly = timeliness_by_region_month(
-        registrations, selected_aggregates(inputs, selection), inputs.today, rule
-    )
-    monthly = unknown_where_unsupported(monthly, registrations, "response_time", [*_COUNTS, "rate"])
+    monthly = monthly_timeliness(inputs, selection, rule)
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")
@@ -111,11 +120,9 @@ def _notes(inputs: Inputs, selection: Selection, per_period: pl.DataFrame, rule:
         *source_notes(per_period, inputs, "vervallen en lopend"),
     ]
     if rule == "30_days":
-        counted = timeliness_by_region_month(
-            selected(inputs.registrations, selection),
-            selected_aggregates(inputs, selection),
-            inputs.today,
-        ).filter(pl.col("source") == MONTHLY_COUNTS)
+        counted = monthly_timeliness(inputs, selection, "calendar_month").filter(
+            pl.col("source") == MONTHLY_COUNTS
+        )
         if not counted.is_empty():
             listed = ", ".join(names.get(c, c) for c in counted["region_code"].unique().sort())
             notes.append(

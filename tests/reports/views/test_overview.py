@@ -93,7 +93,9 @@ def _inputs(
         staffing=_empty(schemas.STAFFING),
         agreements=_empty(schemas.VOLUME_AGREEMENT),
         regions=regions,
-        populations=_empty(schemas.REGION_POPULATION),
+        populations=_empty(schemas.REGION_POPULATION).with_columns(
+            valid_from=pl.lit(None, pl.Date), valid_to=pl.lit(None, pl.Date)
+        ),
         network_reference=pl.DataFrame(),
         basis="then",
         today=TODAY,

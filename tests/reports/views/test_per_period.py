@@ -1,0 +1,141 @@
+"""Figures kept per data version for every month (or year) give each selection exactly what
+computing them from that selection's rows alone gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import Engine
+
+from data_access.reads import Basis, Scope
+from indicators.periods import add_months
+from reports.inputs import Inputs, load_inputs
+from reports.selection import Selection
+from reports.views import PER_MONTH, PER_YEAR, selected
+from reports.views.intakes import monthly_intake_rates
+from reports.views.overview import key_figures, months_without_reach
+from reports.views.reach import (
+    closures_per_year,
+    families_per_year,
+    further_care_per_year,
+    trajectories_per_year,
+)
+from reports.views.referrers import monthly_referrer_groups, monthly_referrers
+from reports.views.response_time import monthly_timeliness
+
+Figure = Callable[..., pl.DataFrame]
+
+MONTHLY: list[tuple[Figure, tuple[Any, ...]]] = [
+    (monthly_intake_rates, ()),
+    (monthly_timeliness, ("calendar_month",)),
+    (monthly_timeliness, ("30_days",)),
+    (monthly_referrer_groups, ()),
+    (monthly_referrers, ()),
+    (months_without_reach, ()),
+]
+YEARLY: list[Figure] = [
+    families_per_year,
+    trajectories_per_year,
+    closures_per_year,
+    further_care_per_year,
+]
+
+
+@pytest.fixture(scope="module", params=["then", "today"])
+def inputs(request: pytest.FixtureRequest, report_engine_module: Engine) -> Inputs:
+    basis: Basis = request.param
+    return load_inputs(report_engine_module, Scope.everything(), basis, date(2026, 11, 22))
+
+
+@pytest.fixture(scope="module")
+def report_engine_module(report_settings: Any) -> Any:
+    from data_access import db
+
+    engine = db.make_engine(report_settings)
+    yield engine
+    engine.dispose()
+
+
+def _selections(inputs: Inputs) -> list[Selection]:
+    """Periods of 1 to 30 months anywhere in the data, over all, one or three regions."""
+    first = inputs.registrations["received_date"].min()
+    last = inputs.registrations["received_date"].max()
+    assert isinstance(first, date) and isinstance(last, date)
+    regions = sorted(inputs.registrations["region_code"].drop_nulls().unique().to_list())
+    pick = random.Random(20261122)
+    span = (last.year - first.year) * 12 + last.month - first.month
+    selections = []
+    for choice in ((), regions[:1], pick.sample(regions, 3), (), (), regions[-2:]):
+        start = add_months(first, pick.randrange(span))
+        end = add_months(start, pick.randrange(30))
+        selections.append(Selection(start, end, regions=tuple(choice), basis=inputs.basis))
+    return selections
+
+
+def _only(inputs: Inputs, selection: Selection) -> Inputs:
+    """The inputs cut down to the selection's registrations and monthly counts."""
+    return dataclasses.replace(
+        inputs,
+        registrations=selected(inputs.registrations, selection),
+        aggregates=selected(inputs.aggregates, selection, "month"),
+    )
+
+
+def _same(left: pl.DataFrame, right: pl.DataFrame) -> None:
+    assert_frame_equal(left, right, check_row_order=False)
+
+
+def test_every_kept_figure_is_tested_here() -> None:
+    """A figure newly kept per month or year must join the checks below."""
+    assert {figure.__wrapped__ for figure, _ in MONTHLY} == set(PER_MONTH)  # type: ignore[attr-defined]
+    assert {figure.__wrapped__ for figure in YEARLY} == set(PER_YEAR)  # type: ignore[attr-defined]
+
+
+def test_monthly_figures_equal_those_of_the_selected_rows_alone(inputs: Inputs) -> None:
+    """Each month depends only on its own rows: the kept figures, filtered to a selection,
+    equal the figures computed from that selection's rows (both bases, several periods)."""
+    seen = 0
+    for selection in _selections(inputs):
+        for figure, args in MONTHLY:
+            kept = figure(inputs, selection, *args)
+            fresh = figure(_only(inputs, selection), selection, *args)
+            _same(kept, fresh)
+            seen += kept.height
+    assert seen > 0
+
+
+def test_yearly_figures_equal_those_of_the_selected_regions_alone(inputs: Inputs) -> None:
+    """Each region's years depend only on its own rows."""
+    for selection in _selections(inputs):
+        regional = dataclasses.replace(
+            inputs, registrations=inputs.registrations.filter(selection.in_regions())
+        )
+        for figure in YEARLY:
+            _same(figure(inputs, selection), figure(regional, selection))
+    assert not families_per_year(inputs, _selections(inputs)[0]).is_empty()
+
+
+def test_key_figures_equal_those_of_the_selected_rows_alone(inputs: Inputs) -> None:
+    """The overview's families (distinct over the months of a period) and every other key
+    figure come out as from the selection's rows alone."""
+    for selection in _selections(inputs):
+        _same(key_figures(inputs, selection), key_figures(_only(inputs, selection), selection))
+
+
+def test_a_kept_figure_is_computed_once_per_inputs(inputs: Inputs) -> None:
+    """Two selections share one computation; other inputs (a new data version) compute anew."""
+    one, two = _selections(inputs)[:2]
+    first = monthly_intake_rates(inputs, one)
+    kept = len(inputs.memo)
+    monthly_intake_rates(inputs, two)
+    assert len(inputs.memo) == kept
+    fresh = dataclasses.replace(inputs)
+    assert not fresh.memo
+    _same(monthly_intake_rates(fresh, one), first)
