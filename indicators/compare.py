@@ -38,7 +38,9 @@ def level_key(level: float) -> str:
 # Binomial distribution -------------------------------------------------------------------------
 
 
-def _binomial_window(n: int, p: float) -> tuple[int, list[float]]:
+# Every control limit of one denominator (four levels, two sides) reads the same pmf.
+@functools.lru_cache(maxsize=64)
+def _binomial_window(n: int, p: float) -> tuple[int, tuple[float, ...]]:
     """(first k, pmf of k, k+1, …) of Binomial(n, p) around its mode, tails below the cutoff
     left out. The mode's term comes from math.lgamma; the others from the pmf's recurrence."""
     mode = min(n, math.floor((n + 1) * p))
@@ -67,7 +69,7 @@ def _binomial_window(n: int, p: float) -> tuple[int, list[float]]:
         if value < peak * _PMF_CUTOFF:
             break
         left.append(value)
-    return mode - len(left), left[::-1] + right
+    return mode - len(left), (*left[::-1], *right)
 
 
 def binomial_cdf(k: int, n: int, p: float) -> float:

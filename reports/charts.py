@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -38,35 +39,54 @@ PALETTE = (
 pio.templates.default = "plotly_white"
 
 
+def layout(title: str, subtitle: str, y_title: str, percent: bool = False) -> dict[str, Any]:
+    """The layout every chart shares, as a plain dict: a figure built from dicts in one call is
+    validated once, where each update_* call on a figure validates again."""
+    return {
+        "title": {"text": f"{title}<br><sup>{subtitle}</sup>"},
+        "separators": ",.",  # decimal comma, thousands dot (nl-BE)
+        # Below the plot: with 16 regions a side legend would take half the chart's width.
+        "legend": {
+            "title": {"text": ""},
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.18,
+            "xanchor": "left",
+            "x": 0,
+        },
+        "margin": {"l": 40, "r": 20, "t": 70, "b": 40},
+        "height": 520,
+        "hovermode": "x unified",
+        "yaxis": {"title": {"text": y_title}, "tickformat": ".0%" if percent else ","},
+        "xaxis": {"title": {"text": ""}},
+    }
+
+
 def _layout(
     fig: go.Figure, title: str, subtitle: str, y_title: str, percent: bool = False
 ) -> go.Figure:
-    fig.update_layout(
-        title={"text": f"{title}<br><sup>{subtitle}</sup>"},
-        separators=",.",  # decimal comma, thousands dot (nl-BE)
-        legend_title_text="",
-        # Below the plot: with 16 regions a side legend would take half the chart's width.
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
-        margin={"l": 40, "r": 20, "t": 70, "b": 40},
-        height=520,
-        hovermode="x unified",
-    )
-    fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else ",")
-    fig.update_xaxes(title_text="")
+    fig.update_layout(layout(title, subtitle, y_title, percent))
     return fig
 
 
-def _month_ticks(fig: go.Figure, months: Sequence[object]) -> None:
-    """Dutch month labels on a date axis (plotly's own are English)."""
+def month_ticks(months: Sequence[object]) -> dict[str, Any]:
+    """Dutch month labels on a date axis (plotly's own are English), as axis properties."""
     values = sorted({m for m in months if m is not None})
     if not values:
-        return
+        return {}
     step = max(1, len(values) // 12)
     shown = values[::step]
-    fig.update_xaxes(
-        tickvals=shown,
-        ticktext=[f"{MONTH_ABBREVIATIONS[m.month - 1]} {m.year}" for m in shown],  # type: ignore[attr-defined]
-    )
+    return {
+        "tickvals": shown,
+        "ticktext": [f"{MONTH_ABBREVIATIONS[m.month - 1]} {m.year}" for m in shown],  # type: ignore[attr-defined]
+    }
+
+
+def _month_ticks(fig: go.Figure, months: Sequence[object]) -> None:
+    """Dutch month labels on every date axis of `fig`."""
+    ticks = month_ticks(months)
+    if ticks:
+        fig.update_xaxes(ticks)
 
 
 def lines(
@@ -83,29 +103,30 @@ def lines(
     dashed: set[str] | None = None,
 ) -> go.Figure:
     """One line per series (region) over time."""
-    fig = go.Figure()
     groups = (
         frame.partition_by(series, as_dict=True, maintain_order=True) if series else {("",): frame}
     )
+    traces = []
     for i, (key, part) in enumerate(sorted(groups.items(), key=lambda kv: str(kv[0]))):
         code = str(key[0])
         part = part.sort(x)
-        fig.add_trace(
-            go.Scatter(
-                x=part[x].to_list(),
-                y=part[y].to_list(),
-                mode="lines+markers" if part.height < 40 else "lines",
-                name=(names or {}).get(code, code) if series else y_title,
-                line={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part[x].to_list(),
+                "y": part[y].to_list(),
+                "mode": "lines+markers" if part.height < 40 else "lines",
+                "name": (names or {}).get(code, code) if series else y_title,
+                "line": {
                     "color": PALETTE[i % len(PALETTE)],
                     "dash": "dash" if dashed and code in dashed else "solid",
                 },
-            )
+            }
         )
-    _layout(fig, title, subtitle, y_title, percent)
+    spec = layout(title, subtitle, y_title, percent)
     if frame.height and frame.schema[x] == pl.Date:
-        _month_ticks(fig, frame[x].to_list())
-    return fig
+        spec["xaxis"].update(month_ticks(frame[x].to_list()))
+    return go.Figure(data=traces, layout=spec)
 
 
 def bars(
@@ -124,30 +145,31 @@ def bars(
     horizontal: bool = False,
 ) -> go.Figure:
     """Bars per x (region or period), optionally split and stacked by `color`."""
-    fig = go.Figure()
     groups = (
         frame.partition_by(color, as_dict=True, maintain_order=True) if color else {("",): frame}
     )
+    traces = []
     for i, (key, part) in enumerate(groups.items()):
         code = str(key[0])
         xs = [
             (names or {}).get(str(v), str(v)) if x == "region_code" else v
             for v in part[x].to_list()
         ]
-        trace = go.Bar(
-            x=part[y].to_list() if horizontal else xs,
-            y=xs if horizontal else part[y].to_list(),
-            orientation="h" if horizontal else "v",
-            name=(labels or {}).get(code, code) if color else y_title,
-            marker_color=PALETTE[i % len(PALETTE)],
+        traces.append(
+            {
+                "type": "bar",
+                "x": part[y].to_list() if horizontal else xs,
+                "y": xs if horizontal else part[y].to_list(),
+                "orientation": "h" if horizontal else "v",
+                "name": (labels or {}).get(code, code) if color else y_title,
+                "marker": {"color": PALETTE[i % len(PALETTE)]},
+            }
         )
-        fig.add_trace(trace)
-    fig.update_layout(barmode="stack" if stacked else "group")
-    _layout(fig, title, subtitle, y_title, percent)
-    fig.update_layout(hovermode="closest")
+    spec = layout(title, subtitle, y_title, percent)
+    spec.update(barmode="stack" if stacked else "group", hovermode="closest")
     if horizontal:
-        fig.update_xaxes(tickformat=".0%" if percent else ",")
-        fig.update_yaxes(title_text="", tickformat="")
+        spec["xaxis"]["tickformat"] = ".0%" if percent else ","
+        spec["yaxis"] = {"title": {"text": ""}, "tickformat": ""}
     if frame.height and frame.schema[x] == pl.Date:
-        _month_ticks(fig, frame[x].to_list())
-    return fig
+        spec["xaxis"].update(month_ticks(frame[x].to_list()))
+    return go.Figure(data=traces, layout=spec)

@@ -3,6 +3,8 @@ a map by ELZ and the sensitivity of the response-time ranking to its definition.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import replace
 from datetime import date
@@ -601,38 +603,59 @@ def multiples_figure(series: pl.DataFrame, subtitle: str, names: dict[str, str])
     )
     columns = 4
     rows = math.ceil(len(codes) / columns)
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        shared_xaxes="all",
-        subplot_titles=[names.get(c, c) for c in codes],
-        vertical_spacing=min(0.08, 0.9 / max(rows, 1) / 3),
-    )
-    for index, code in enumerate(codes):
-        part = series.filter(pl.col("region_code") == code).sort("month")
-        fig.add_trace(
-            go.Scatter(
-                x=part["month"].to_list(),
-                y=part["intakes"].to_list(),
-                mode="lines",
-                name=names.get(code, code),
-                line={"color": charts.PALETTE[0], "width": 1.5},
-                showlegend=False,
-                hovertemplate="%{x|%m/%Y}: %{y}<extra>" + names.get(code, code) + "</extra>",
-            ),
-            row=index // columns + 1,
-            col=index % columns + 1,
-        )
-    fig.update_layout(
+    spec = json.loads(_grid(rows, columns, len(codes)))
+    for annotation, code in zip(spec["annotations"], codes, strict=True):
+        annotation["text"] = names.get(code, code)
+        annotation["font"] = {"size": 11}
+    ticks = charts.month_ticks(series["month"].to_list())
+    for name, axis in spec.items():
+        if name.startswith("yaxis"):
+            axis.update(tickformat=",", rangemode="tozero")
+        elif name.startswith("xaxis"):
+            axis.update(ticks)
+    spec.update(
         title={"text": f"Aanmeldingen per maand, per regio<br><sup>{subtitle}</sup>"},
         separators=",.",
         height=max(360, 170 * rows + 90),
         margin={"l": 40, "r": 20, "t": 90, "b": 40},
     )
-    fig.update_annotations(font_size=11)
-    fig.update_yaxes(tickformat=",", rangemode="tozero")
-    charts._month_ticks(fig, series["month"].to_list())
-    return fig
+    traces = []
+    by_region = series.sort("month").partition_by("region_code", as_dict=True)
+    for index, code in enumerate(codes):
+        part = by_region[(code,)]
+        axis = "" if index == 0 else str(index + 1)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part["month"].to_list(),
+                "y": part["intakes"].to_list(),
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+                "mode": "lines",
+                "name": names.get(code, code),
+                "line": {"color": charts.PALETTE[0], "width": 1.5},
+                "showlegend": False,
+                "hovertemplate": "%{x|%m/%Y}: %{y}<extra>" + names.get(code, code) + "</extra>",
+            }
+        )
+    # One figure built from dicts is validated once (16 add_trace and update calls on a
+    # make_subplots figure cost ≈ 0,15 s).
+    return go.Figure(data=traces, layout=spec)
+
+
+@functools.lru_cache(maxsize=16)
+def _grid(rows: int, columns: int, panels: int) -> str:
+    """The layout of make_subplots' grid with one shared time axis and a title per panel, as
+    JSON (a fresh copy for each figure)."""
+    grid = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes="all",
+        subplot_titles=[" "] * panels,
+        vertical_spacing=min(0.08, 0.9 / max(rows, 1) / 3),
+    ).layout.to_plotly_json()
+    grid.pop("template", None)
+    return json.dumps(grid)
 
 
 def map_figure(
