@@ -86,7 +86,18 @@ def registrations(
     today: date | None = None,
 ) -> pl.DataFrame:
     """Registrations received between start and end (inclusive), on the chosen region basis."""
-    cached = columnar.frames(engine)
+    return _registrations(engine, columnar.frames(engine), scope, start, end, basis, today)
+
+
+def _registrations(
+    engine: Engine,
+    cached: columnar.Frames | None,
+    scope: Scope,
+    start: date | None,
+    end: date | None,
+    basis: Basis,
+    today: date | None,
+) -> pl.DataFrame:
     if cached is not None:
         frame = cached[0].lazy().filter(*_within(pl.col("received_date"), start, end))
     else:
@@ -189,9 +200,11 @@ def for_statistics(
     engine: Engine, scope: Scope, *, basis: Basis = "then", today: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """registrations_for_statistics and partners_for_statistics of the whole period in one
-    pass, placing the registrations on the basis once for both."""
-    everything = registrations(engine, Scope.everything(), basis=basis, today=today)
-    partners = registration_partners(engine, Scope.everything())
+    pass, placing the registrations on the basis once for both. From the columnar parts both
+    come from one snapshot of the store."""
+    cached = columnar.frames(engine)
+    everything = _registrations(engine, cached, Scope.everything(), None, None, basis, today)
+    partners = _registration_partners(engine, cached, Scope.everything(), None, None)
     if basis == "today":
         placed = everything.select(
             pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
@@ -211,7 +224,16 @@ def registration_partners(
     engine: Engine, scope: Scope, *, start: date | None = None, end: date | None = None
 ) -> pl.DataFrame:
     """Organisations involved in registrations received between start and end."""
-    cached = columnar.frames(engine)
+    return _registration_partners(engine, columnar.frames(engine), scope, start, end)
+
+
+def _registration_partners(
+    engine: Engine,
+    cached: columnar.Frames | None,
+    scope: Scope,
+    start: date | None,
+    end: date | None,
+) -> pl.DataFrame:
     if cached is not None:
         registrations, links = cached
         placed = registrations.lazy().select(

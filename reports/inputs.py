@@ -99,6 +99,8 @@ def load_inputs(
     Registrations of regions outside the scope arrive without identifiers (data_access), so
     views can show every region's figures while lists of registrations stay within the scope.
     """
+    # Read before the frames: they are then at least this version, never older than their label
+    # (an import in between costs one extra load, never a stale page).
     version = reads.data_version(engine)
     registrations, partners = reads.for_statistics(engine, scope, basis=basis, today=today)
     return Inputs(
