@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -9,6 +10,19 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+# Plotly looks these up in sys.modules without importing them (`get_module(name,
+# should_load=False)`) and uses whatever it finds, while Streamlit imports pandas (and with it
+# numpy) lazily inside a script run. When several sessions start at once, one session's figure
+# could meet the other's half-imported module: "partially initialized module 'numpy' has no
+# attribute 'ndarray'" in place of a chart (BENCHMARKS.md, browser load). Imported up front,
+# they are complete before the first script thread starts.
+PRELOAD = ("numpy", "pandas")
+
+
+def preload() -> None:
+    """Import the modules plotly peeks at, on the main thread, before any session runs."""
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 def main() -> None:
@@ -17,6 +31,7 @@ def main() -> None:
     # until app.py first calls st.navigation (which clears this flag itself): a deep link to a
     # fresh server would get a "Page not found" dialog. Clearing it up front avoids that.
     PagesManager.uses_pages_directory = False
+    preload()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 
