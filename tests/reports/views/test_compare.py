@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 import pytest
 from sqlalchemy import Engine
@@ -127,6 +129,14 @@ def test_the_map_has_one_location_per_elz_and_every_elz_a_region(store: Engine) 
     assert all(trace.featureidkey == "properties.elz_code" for trace in figure.data)
     hover = [row[1] for trace in figure.data for row in trace.customdata]
     assert "Konekti" in hover
+    # The shapes reach the browser exactly as the reference file has them.
+    sent = {
+        feature["properties"]["elz_code"]: feature["geometry"]
+        for trace in json.loads(pio.to_json(figure, validate=False))["data"]
+        for feature in trace["geojson"]["features"]
+    }
+    reference = json.loads(geo.ELZ_GEOJSON.read_text(encoding="utf-8"))["features"]
+    assert sent == {f["properties"]["elz_code"]: f["geometry"] for f in reference}
 
 
 def test_map_uses_the_layout_of_the_period_end(store: Engine) -> None:
