@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -56,8 +57,9 @@ def per_month(
 ) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
     """Decorate a figure per region_code and month in which each month depends only on that
     month's registrations and monthly counts: it is computed once per inputs (one data version)
-    over every month, and each selection keeps its own months and regions. A filter change then
-    filters a few thousand region-months instead of recounting the registrations.
+    over every month (for the selected regions), and each selection keeps its own months. A
+    filter change then filters a few thousand region-months instead of recounting the
+    registrations.
 
     compute(inputs, *args) reads `inputs.registrations` and `all_aggregates(inputs)`; its extra
     arguments must be hashable (they key the remembered result).
@@ -85,11 +87,25 @@ def _remembered(
     def for_selection(
         inputs: Inputs, selection: Selection, *args: P.args, **kwargs: P.kwargs
     ) -> pl.DataFrame:
-        key: Hashable = (compute, args, tuple(sorted(kwargs.items())))
-        whole = inputs.remembered(key, lambda: compute(inputs, *args, **kwargs))
-        return whole.filter(in_period(selection) & selection.in_regions())
+        # Kept per set of regions too: a report on one region computes that region only.
+        key: Hashable = (compute, selection.regions, args, tuple(sorted(kwargs.items())))
+        whole = inputs.remembered(
+            key, lambda: compute(_of_regions(inputs, selection), *args, **kwargs)
+        )
+        return whole.filter(in_period(selection))
 
     return for_selection
+
+
+def _of_regions(inputs: Inputs, selection: Selection) -> Inputs:
+    """The inputs with only the selected regions' registrations and monthly counts."""
+    if not selection.regions:
+        return inputs
+    return dataclasses.replace(
+        inputs,
+        registrations=inputs.registrations.filter(selection.in_regions()),
+        aggregates=inputs.aggregates.filter(selection.in_regions()),
+    )
 
 
 def all_aggregates(inputs: Inputs) -> pl.DataFrame:

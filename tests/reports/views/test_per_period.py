@@ -129,13 +129,17 @@ def test_key_figures_equal_those_of_the_selected_rows_alone(inputs: Inputs) -> N
         _same(key_figures(inputs, selection), key_figures(_only(inputs, selection), selection))
 
 
-def test_a_kept_figure_is_computed_once_per_inputs(inputs: Inputs) -> None:
-    """Two selections share one computation; other inputs (a new data version) compute anew."""
-    one, two = _selections(inputs)[:2]
-    first = monthly_intake_rates(inputs, one)
+def test_a_kept_figure_is_computed_once_per_inputs_and_regions(inputs: Inputs) -> None:
+    """Two periods of the same regions share one computation, other regions get their own, and
+    other inputs (a new data version) compute anew."""
+    inputs = dataclasses.replace(inputs)  # an empty memo of its own
+    every, one_region = _selections(inputs)[:2]
+    first = monthly_intake_rates(inputs, every)
     kept = len(inputs.memo)
-    monthly_intake_rates(inputs, two)
+    monthly_intake_rates(inputs, dataclasses.replace(every, start=one_region.start))
     assert len(inputs.memo) == kept
+    monthly_intake_rates(inputs, one_region)
+    assert len(inputs.memo) == kept + 1
     fresh = dataclasses.replace(inputs)
     assert not fresh.memo
-    _same(monthly_intake_rates(fresh, one), first)
+    _same(monthly_intake_rates(fresh, every), first)
