@@ -6,7 +6,10 @@ import codecs
 import csv
 import io
 import re
+import struct
 import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -212,7 +215,11 @@ def _read_xlsx(path: Path, profile: Profile, name: str) -> RawTable:
                 f"{name}: werkblad '{sheet_name}' ontbreekt (gevonden: "
                 f"{', '.join(workbook.sheet_names)})."
             )
-        frame = workbook.load_sheet(sheet_name, dtypes="string").to_polars()
+        # fastexcel releases the GIL while it parses the sheet: look for formulas meanwhile
+        # (inflating the sheet's XML a second time costs about a quarter of the parse).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            formulas = pool.submit(_formula_xml, path, str(sheet_name))
+            frame = workbook.load_sheet(sheet_name, dtypes="string").to_polars()
     except FatalImportError:
         raise
     except Exception as exc:  # fastexcel raises its own untyped errors for broken files
@@ -221,17 +228,20 @@ def _read_xlsx(path: Path, profile: Profile, name: str) -> RawTable:
     frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     text_columns = [c for c in frame.columns if c != LINE]
     frame = frame.filter(~pl.all_horizontal(pl.col(text_columns).is_null()))
-    return RawTable(frame, [], _formula_cells(path, str(sheet_name), text_columns))
+    return RawTable(frame, [], _formula_lines(formulas.result(), text_columns))
 
 
 _CELL = re.compile(r"([A-Z]+)(\d+)")
-_FORMULA = re.compile(r"<f[ >/]")
+# Searched in the sheet's bytes: an ASCII pattern is found in UTF-8 bytes exactly when it is
+# found in their text.
+_FORMULA_BYTES = re.compile(rb"<f[ >/]")
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _formula_cells(path: Path, sheet_name: str, headers: list[str]) -> dict[int, list[str]]:
-    """Cells holding a formula, by line: their cached value is not trustworthy data."""
+def _formula_xml(path: Path, sheet_name: str) -> str | None:
+    """The sheet's XML when it holds a formula (a cell's cached value is then not trustworthy
+    data), else None: most registers hold none."""
     with zipfile.ZipFile(path) as archive:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -245,11 +255,18 @@ def _formula_cells(path: Path, sheet_name: str, headers: list[str]) -> dict[int,
             None,
         )
         if not target:
-            return {}
+            return None
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        xml = archive.read(member).decode("utf-8", errors="replace")
+        data = _member_bytes(archive, path, member)
+    if _FORMULA_BYTES.search(data) is None:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _formula_lines(xml: str | None, headers: list[str]) -> dict[int, list[str]]:
+    """The headers of the formula cells in a sheet's XML, by line."""
     found: dict[int, list[str]] = {}
-    if _FORMULA.search(xml) is None:  # most registers hold none: skip the cell-by-cell scan
+    if xml is None:
         return found
     # A regex scan is enough: a formula is an <f> element inside a <c r="B7"> cell.
     for match in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', xml, re.S):
@@ -261,6 +278,31 @@ def _formula_cells(path: Path, sheet_name: str, headers: list[str]) -> dict[int,
         header = headers[column] if column < len(headers) else f"kolom {column + 1}"
         found.setdefault(line, []).append(header)
     return found
+
+
+def _member_bytes(archive: zipfile.ZipFile, path: Path, member: str) -> bytes:
+    """A member's bytes, as `archive.read` gives them: a deflated member is inflated in one call
+    and checked against its CRC (zipfile inflates and checksums in small steps, which costs
+    more than the inflating itself on a sheet of megabytes). Anything unusual is left to
+    zipfile, with its own errors."""
+    info = archive.getinfo(member)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:  # 0x1: encrypted
+        return archive.read(member)
+    with path.open("rb") as handle:
+        handle.seek(info.header_offset)
+        header = handle.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            return archive.read(member)
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        handle.seek(info.header_offset + 30 + name_length + extra_length)
+        compressed = handle.read(info.compress_size)
+    try:
+        data = zlib.decompress(compressed, -zlib.MAX_WBITS, max(info.file_size, 1))
+    except zlib.error:
+        return archive.read(member)
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return archive.read(member)
+    return data
 
 
 def _column_index(letters: str) -> int:

@@ -607,3 +607,60 @@ def test_pseudonyms_are_the_keyed_hash_of_the_normalised_key(key: bytes) -> None
         for v, n in zip(values.to_list(), ["f1", "f1", "", "zoë janssens", "f1"], strict=True)
     ]
     assert pseudonyms(key, values).to_list() == expected
+
+
+def test_records_between_and_around_stored_ones_are_matched_exactly(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A file whose record ids fall between stored ones adds them; a file spanning stored ids
+    updates exactly the stored ones it holds and adds the rest."""
+    row = GOOD.replace("R1,F1", "{id},F{id}")
+    _import(engine, settings, _csv(tmp_path / "a.csv", [row.format(id="R1"), row.format(id="R3")]))
+    between = _import(engine, settings, _csv(tmp_path / "b.csv", [row.format(id="R2")]))
+    assert (between.rows_accepted, between.rows_updated) == (1, 0)
+    changed = row.format(id="R3").replace("2022-06-01", "2022-07-15")
+    around = _import(
+        engine,
+        settings,
+        _csv(tmp_path / "c.csv", [row.format(id="R0"), changed, row.format(id="R4")]),
+    )
+    assert (around.rows_accepted, around.rows_updated, around.rows_duplicate) == (3, 1, 0)
+    frame = reads.registrations(engine, reads.Scope.everything()).sort("source_record_id")
+    assert frame["source_record_id"].to_list() == ["R0", "R1", "R2", "R3", "R4"]
+    assert frame.filter(pl.col("source_record_id") == "R3")["closed_date"].item() == dt.date(
+        2022, 7, 15
+    )
+
+
+def test_driver_rows_are_the_frame_rows_with_iso_dates(engine: Engine) -> None:
+    """The tuples handed to SQLite are frame.rows(), dates as ISO text, nulls as None."""
+    from data_access.ingest import _driver_rows
+
+    frame = pl.DataFrame(
+        {
+            "id": [1, 2],
+            "day": [dt.date(2022, 1, 31), None],
+            "age": pl.Series([12, None], dtype=pl.Int16),
+            "text": ["a", None],
+        }
+    )
+    with engine.connect() as conn:
+        rows = list(_driver_rows(conn, frame))
+    if engine.dialect.name == "sqlite":
+        assert rows == [(1, "2022-01-31", 12, "a"), (2, None, None, None)]
+    else:
+        assert rows == frame.rows()
+
+
+def test_a_refused_statement_raises_what_sqlalchemy_raises(engine: Engine) -> None:
+    """Rows handed to the driver cursor fail with SQLAlchemy's own exception, as through
+    exec_driver_sql; the transaction leaves nothing behind."""
+    from sqlalchemy.exc import IntegrityError
+
+    from data_access.ingest import _executemany, _insert_sql
+    from data_access.models import Partner
+
+    frame = pl.DataFrame({"name": ["Twee keer", "Twee keer"], "sector": ["CLB", "CLB"]})
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        _executemany(conn, _insert_sql(conn, "partner", frame.columns), frame)
+    assert _count(engine, Partner) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,33 @@ def test_the_columnar_read_takes_the_usual_files_only(name: str, columnar: bool)
     """Usual files are read by polars; blank, broken or multi-line records go line by line."""
     result = readers._read_plain_csv(TEXTS[name], ",", "bestand.csv")
     assert (result is not None) == columnar
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_sheet_is_read_from_the_archive_as_zipfile_reads_it(
+    tmp_path: Path, compression: int
+) -> None:
+    """The one-call inflate gives zipfile's bytes, for deflated and for stored members."""
+    path = tmp_path / "book.xlsx"
+    sheet = ('<c r="A1"><v>1</v></c>' * 50_000 + "é").encode()
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+        archive.writestr("xl/first.xml", b"<x/>")
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    with zipfile.ZipFile(path) as archive:
+        assert readers._member_bytes(archive, path, "xl/worksheets/sheet1.xml") == sheet
+
+
+def test_a_damaged_sheet_fails_as_zipfile_fails(tmp_path: Path) -> None:
+    """A member whose bytes do not match their checksum raises zipfile's own error."""
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<sheetData/>" * 1000)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data[info.header_offset + 14] ^= 0xFF  # the CRC in the local header
+    crc_at = data.rfind(b"PK\x01\x02") + 16  # and in the central directory
+    data[crc_at] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile):
+        readers._member_bytes(archive, path, "xl/worksheets/sheet1.xml")
