@@ -138,13 +138,27 @@ def import_file(
         return result
     report(0.05, "Bestand lezen")
     # The reference data is read while the file is parsed (both mostly outside the GIL); its
-    # errors still come after the file's own, as before.
+    # errors still come after the file's own, as before. An in-memory SQLite store is one
+    # connection per thread (an empty database elsewhere): it is read on this thread.
+    in_memory = engine.url.get_backend_name() == "sqlite" and engine.url.database in (
+        None,
+        "",
+        ":memory:",
+    )
     with ThreadPoolExecutor(max_workers=1) as pool:
-        context = pool.submit(_context, engine, settings, region, today or date.today())
+        context = (
+            None
+            if in_memory
+            else pool.submit(_context, engine, settings, region, today or date.today())
+        )
         raw = read_table(path, profile, name)
         _require_headers(raw, profile, name, settings, path)
         report(0.25, "Rijen controleren")
-        ctx = context.result()
+        ctx = (
+            context.result()
+            if context is not None
+            else _context(engine, settings, region, today or date.today())
+        )
     prepared = PREPARERS[profile.kind](raw.frame, profile, ctx)
     rows, rejects = _reject_formulas(prepared, raw)
     rows, duplicates_in_file, conflicts = _dedupe_in_file(

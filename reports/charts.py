@@ -62,9 +62,10 @@ def layout(title: str, subtitle: str, y_title: str, percent: bool = False) -> di
     }
 
 
-def _layout(
+def styled(
     fig: go.Figure, title: str, subtitle: str, y_title: str, percent: bool = False
 ) -> go.Figure:
+    """`fig` with the shared layout (for figures built trace by trace)."""
     fig.update_layout(layout(title, subtitle, y_title, percent))
     return fig
 
@@ -80,13 +81,6 @@ def month_ticks(months: Sequence[object]) -> dict[str, Any]:
         "tickvals": shown,
         "ticktext": [f"{MONTH_ABBREVIATIONS[m.month - 1]} {m.year}" for m in shown],  # type: ignore[attr-defined]
     }
-
-
-def _month_ticks(fig: go.Figure, months: Sequence[object]) -> None:
-    """Dutch month labels on every date axis of `fig`."""
-    ticks = month_ticks(months)
-    if ticks:
-        fig.update_xaxes(ticks)
 
 
 def lines(

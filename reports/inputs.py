@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,12 +52,20 @@ class Inputs:
         default_factory=dict, init=False, compare=False, hash=False, repr=False
     )
 
+    # Sessions sharing these inputs compute a result once: the others wait for it instead of
+    # each holding a whole-store computation's memory at the same time. Re-entrant: results are
+    # built from other remembered results.
+    lock: threading.RLock = field(
+        default_factory=threading.RLock, init=False, compare=False, hash=False, repr=False
+    )
+
     def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute(), once per key for these inputs: only for results that depend on nothing
         but the inputs and the key."""
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return cast(T, self.memo[key])
+        with self.lock:
+            if key not in self.memo:
+                self.memo[key] = compute()
+            return cast(T, self.memo[key])
 
     def protected(self, region: str = "region_code") -> pl.Expr:
         """Rows of regions outside the reader's detail scope: shown only under disclosure

@@ -88,7 +88,8 @@ def _remembered(
         inputs: Inputs, selection: Selection, *args: P.args, **kwargs: P.kwargs
     ) -> pl.DataFrame:
         # Kept per set of regions too: a report on one region computes that region only.
-        key: Hashable = (compute, selection.regions, args, tuple(sorted(kwargs.items())))
+        regions = tuple(sorted(set(selection.regions)))
+        key: Hashable = (compute, regions, args, tuple(sorted(kwargs.items())))
         whole = inputs.remembered(
             key, lambda: compute(_of_regions(inputs, selection), *args, **kwargs)
         )

@@ -534,7 +534,7 @@ def funnel_figure(
                 "<extra></extra>",
             )
         )
-    charts._layout(fig, f"Trechter: {label}", subtitle, label, percent=True)
+    charts.styled(fig, f"Trechter: {label}", subtitle, label, percent=True)
     fig.update_layout(hovermode="closest")
     fig.update_xaxes(title_text="Noemer (aantal)", tickformat=",")
     # Zoom to the regions and their limits: the curves' extremes at tiny denominators would
@@ -588,7 +588,7 @@ def rates_figure(
             line={"color": "#000000", "dash": "dash"},
             annotation_text=f"Vlaanderen {fmt_dec(flemish, 2)}",
         )
-    charts._layout(fig, "Aanmeldingen per 1.000 minderjarigen per jaar", subtitle, "")
+    charts.styled(fig, "Aanmeldingen per 1.000 minderjarigen per jaar", subtitle, "")
     fig.update_layout(hovermode="closest", height=max(420, 28 * len(labels) + 120))
     fig.update_xaxes(title_text="Per 1.000 inwoners jonger dan 18, per jaar", tickformat=",")
     fig.update_yaxes(tickformat="")
@@ -757,7 +757,7 @@ def ranks_figure(comparison: pl.DataFrame, subtitle: str, names: dict[str, str])
                 hovertemplate=name + ": rang %{y} (%{customdata[0]})<extra></extra>",
             )
         )
-    charts._layout(fig, "Rangorde onder beide regels", subtitle, "Rang (1 = hoogste)")
+    charts.styled(fig, "Rangorde onder beide regels", subtitle, "Rang (1 = hoogste)")
     fig.update_layout(hovermode="closest", height=max(420, 26 * ranked.height + 120))
     last = max(ranked["rank_calendar_month"].max() or 1, ranked["rank_30_days"].max() or 1)
     fig.update_yaxes(range=[float(last) + 0.5, 0.5], tickformat="d", dtick=1)  # type: ignore[arg-type]

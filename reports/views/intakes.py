@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from data_access.codes import REQUEST_NATURES
@@ -38,14 +40,18 @@ def monthly_intake_rates(inputs: Inputs) -> pl.DataFrame:
         first = last = inputs.today
     else:
         first, last = months["month"].min(), months["month"].max()
+    # Cut where a population layout starts, so each month takes the population valid at its
+    # own start whatever other months the data holds (none before the first layout).
+    cuts = sorted({d for d in inputs.populations["valid_from"].to_list() if first < d <= last})
+    starts = [month_start(first), *cuts]
+    ends = [*(date.fromordinal(d.toordinal() - 1) for d in cuts), month_end(last)]
     parts = [
         monthly_intakes(
             registrations.filter(pl.col("received_date").is_between(start, end)),
             aggregates.filter(pl.col("month").is_between(start, end)),
-            # A layout's population holds on each of its days; `end` lies in the layout.
-            inputs.population_on(end),
+            inputs.population_on(start),
         )
-        for start, end in inputs.layout_periods(month_start(first), month_end(last))
+        for start, end in zip(starts, ends, strict=True)
     ]
     monthly = pl.concat(parts)
     # Sources that never register consult questions have no consult count, not zero consults.

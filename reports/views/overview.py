@@ -136,9 +136,9 @@ def key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     families = (
         # Counted per start year, as on the reach page; a period spanning two years adds them up.
         families_in(
-            inputs.remembered(family_months, lambda: family_months(inputs.registrations)).filter(
-                selection.in_period("month") & selection.in_regions()
-            )
+            inputs.remembered(
+                ("family_months",), lambda: family_months(inputs.registrations)
+            ).filter(selection.in_period("month") & selection.in_regions())
         )
         .group_by("region_code")
         .agg(pl.col("families").sum())

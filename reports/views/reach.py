@@ -146,7 +146,8 @@ def ongoing_on_today(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """indicators.reach.ongoing_trajectories on the inputs' today, for the selected regions
     (any period: what runs today)."""
     every_region = inputs.remembered(
-        ongoing_trajectories, lambda: ongoing_trajectories(inputs.registrations, inputs.today)
+        ("ongoing_trajectories", inputs.today),
+        lambda: ongoing_trajectories(inputs.registrations, inputs.today),
     )
     return every_region.filter(selection.in_regions())
 

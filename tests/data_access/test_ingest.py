@@ -13,10 +13,11 @@ import pytest
 import xlsxwriter
 from sqlalchemy import Engine, func, select, text
 
-from data_access import reads
+from data_access import db, reads
 from data_access.db import data_version
 from data_access.ingest import FatalImportError, ImportResult, import_file, rebuild
 from data_access.models import ImportBatch, Quarantine, Registration
+from data_access.reference import load_reference
 from data_access.settings import Settings
 
 TODAY = dt.date(2026, 11, 1)
@@ -664,3 +665,18 @@ def test_a_refused_statement_raises_what_sqlalchemy_raises(engine: Engine) -> No
     with pytest.raises(IntegrityError), engine.begin() as conn:
         _executemany(conn, _insert_sql(conn, "partner", frame.columns), frame)
     assert _count(engine, Partner) == 0
+
+
+def test_an_in_memory_store_reads_its_reference_data_on_the_importing_thread(
+    tmp_path: Path,
+) -> None:
+    """An in-memory SQLite store is one connection per thread; the import's reference data is
+    read from that same store (another thread would meet an empty database)."""
+    settings = Settings(data_dir=tmp_path, database_url="sqlite://", pseudonym_key="test-key")
+    engine = db.make_engine(settings)
+    db.upgrade(engine)
+    load_reference(engine)
+    result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD]))
+    assert (result.rows_read, result.rows_accepted) == (1, 1)
+    assert _count(engine, Registration) == 1
+    engine.dispose()

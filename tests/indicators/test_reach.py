@@ -9,7 +9,9 @@ from polars.testing import assert_frame_equal
 
 from indicators.reach import (
     closure_reasons,
+    families_in,
     families_reached,
+    family_months,
     further_care_flow,
     ongoing_trajectories,
     short_guidance_within_limit,
@@ -102,6 +104,24 @@ def test_families_reached_against_the_target(registrations: pl.DataFrame) -> Non
         },
     )
     assert_frame_equal(families_reached(registrations), expected)
+
+
+def test_families_over_months_count_each_family_once_per_start_year(
+    registrations: pl.DataFrame,
+) -> None:
+    """family_months keeps one row per trajectory (region, start year, month received); over
+    all months families_in equals families_reached, and over some months it counts only the
+    families with a trajectory received then."""
+    months = family_months(registrations)
+    assert months.height == 6  # the consults (rows 4 and 8) are no trajectories
+    reached = families_reached(registrations).select("region_code", "year", "families")
+    assert_frame_equal(families_in(months), reached, check_row_order=False)
+    # January–March 2021: rows 1 and 2, both of F1 (started in 2021).
+    first_quarter = months.filter(pl.col("month").is_between(date(2021, 1, 1), date(2021, 3, 31)))
+    assert families_in(first_quarter).rows() == [("R1", 2021, 1)]
+    # December 2021: F4 starts in 2021, F5 (first contact in January) in 2022.
+    december = months.filter(pl.col("month") == date(2021, 12, 1))
+    assert sorted(families_in(december).rows()) == [("R1", 2021, 1), ("R1", 2022, 1)]
 
 
 def test_trajectories_started_and_closed_per_year(registrations: pl.DataFrame) -> None:
