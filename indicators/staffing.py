@@ -56,8 +56,14 @@ def registrations_per_fte(
     `monthly_intakes`; they are null when the region reported nothing in the quarter, and a
     quarter with fewer than 3 months of data undercounts (see months_with_data).
     """
+    return intakes_per_fte(intake_counts(registrations, aggregates), staffing)
+
+
+def intakes_per_fte(monthly_intakes: FrameLike, staffing: FrameLike) -> pl.DataFrame:
+    """registrations_per_fte from intakes per region and month already counted (region_code,
+    month, intakes, source: `intake_counts`, e.g. kept for every month)."""
     intakes = (
-        intake_counts(registrations, aggregates)
+        as_lazy(monthly_intakes)
         .with_columns(quarter_code("month").alias("quarter"))
         .group_by("region_code", "quarter")
         .agg(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Final
 
@@ -11,12 +12,14 @@ import polars as pl
 from data_access.codes import STAFFING_FUNCTIONS
 from indicators.formatting import fmt_dec, quarter_label
 from indicators.periods import quarter_bounds, quarter_of
-from indicators.staffing import fte_by_function, fte_per_inhabitants, registrations_per_fte
+from indicators.staffing import fte_by_function, fte_per_inhabitants
+from indicators.staffing import intakes_per_fte as per_fte
 from reports import charts
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.tables import Column, Table
 from reports.views import View, basis_note, quality_notes
+from reports.views.intakes import monthly_intake_rates
 
 # The total the 2020 evaluation states for the first 15 networks (domain/000, "Personeelsinzet");
 # the listed network totals sum to less (data_access/reference/README.md, "Sum check").
@@ -54,21 +57,13 @@ def fte_per_100k(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 
 
 def intakes_per_fte(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """indicators.staffing.registrations_per_fte over the whole selected quarters."""
+    """indicators.staffing.registrations_per_fte over the whole selected quarters, from the
+    intakes kept per month (views.intakes.monthly_intake_rates)."""
     first, last = selected_quarters(selection)
-    registrations = inputs.registrations.filter(
-        pl.col("received_date").is_between(first, last) & selection.in_regions()
-    )
-    # Monthly counts carry no municipality: they only count on the 'then' basis.
-    aggregates = (
-        inputs.aggregates.clear()
-        if inputs.basis == "today"
-        else inputs.aggregates.filter(
-            pl.col("month").is_between(first, last) & selection.in_regions()
-        )
-    )
-    return registrations_per_fte(
-        registrations, aggregates, staffing_in_selection(inputs, selection)
+    monthly = monthly_intake_rates(inputs, dataclasses.replace(selection, start=first, end=last))
+    return per_fte(
+        monthly.select("region_code", "month", "intakes", "source"),
+        staffing_in_selection(inputs, selection),
     )
 
 
