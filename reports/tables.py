@@ -36,6 +36,12 @@ class Table:
     notes: tuple[str, ...] = field(default_factory=tuple)
     region_names: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A table outlives its inputs (a download button keeps it until the session ends), and
+        # a text column cut from the registrations still points at the whole column's buffers
+        # (hundreds of MB at 1M registrations): the table keeps its own copy of its text.
+        object.__setattr__(self, "frame", _own_text(self.frame))
+
     @property
     def is_empty(self) -> bool:
         return self.frame.is_empty()
@@ -135,3 +141,10 @@ def _fmt(value: object, kind: Kind, names: dict[str, str]) -> str:
     if kind == "region":
         return names.get(str(value), str(value))
     return str(value)
+
+
+def _own_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its text columns copied into buffers of their own (Arrow's export copies
+    polars' string views into one contiguous buffer)."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(pl.Series(name, frame[name].to_arrow(), pl.String) for name in text)

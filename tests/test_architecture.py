@@ -59,3 +59,17 @@ def test_nothing_imports_pages() -> None:
         ):
             continue
         assert "pages" not in _imports(path), path
+
+
+def test_page_scripts_define_no_callables() -> None:
+    """A lambda or function made in a page script and handed to Streamlit (a format_func, a
+    download's data) keeps the script's globals, the reader's inputs among them, alive for as
+    long as the session keeps it: after an import the old frames could not be freed. Pages
+    pass callables defined in modules instead (dict.get, functools.partial, ui.components)."""
+    made = {
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in [ROOT / "app.py", *(ROOT / "pages").rglob("*.py")]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    assert made == set()

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from reports.tables import Table
 from reports.views import View
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 EMPTY = "Geen gegevens voor deze selectie."
 
@@ -46,3 +51,13 @@ def table(tab: Table, key: str) -> None:
         key=f"{key}-xlsx",
         on_click="ignore",
     )
+
+
+def progress_to(bar: DeltaGenerator) -> Callable[[float, str], None]:
+    """An import's progress callback drawing on `bar`. Defined here, not in the page: a
+    callable made in a page script keeps that script's globals (the reader's inputs) alive."""
+
+    def report(done: float, step: str) -> None:
+        bar.progress(min(done, 1.0), text=step)
+
+    return report

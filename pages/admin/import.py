@@ -54,7 +54,7 @@ if st.button("Importeren", key="importeer", type="primary", disabled=not ready) 
             source,
             reader=reader,
             region=region,
-            progress=lambda done, step: bar.progress(min(done, 1.0), text=step),
+            progress=components.progress_to(bar),
         )
     except (FatalImportError, ProfileError) as exc:
         st.session_state["laatste_import"] = None

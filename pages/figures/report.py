@@ -1,6 +1,7 @@
 """Kwartaalrapport: the quarterly report of one region (PDF/XLSX), frozen quarters, parliament."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -50,14 +51,14 @@ left, right, _ = st.columns([1, 1, 3])
 name = f"kwartaalrapport-{report.region_code}-{report.quarter}"
 left.download_button(
     "PDF downloaden",
-    lambda: report_pdf_file(store.engine(), reader, report),
+    partial(report_pdf_file, store.engine(), reader, report),
     f"{name}.pdf",
     "application/pdf",
     on_click="ignore",
 )
 right.download_button(
     "XLSX downloaden",
-    lambda: report_xlsx_file(store.engine(), reader, report),
+    partial(report_xlsx_file, store.engine(), reader, report),
     f"{name}.xlsx",
     on_click="ignore",
 )
@@ -75,7 +76,7 @@ if reader.is_beheerder:
     first, last = selection.start, selection.end
     st.download_button(
         f"Parlementair antwoord {first:%m/%Y}–{last:%m/%Y} (XLSX)",
-        lambda: parliament_file(store.engine(), reader, first, last, date.today()),
+        partial(parliament_file, store.engine(), reader, first, last, date.today()),
         f"parlement-{first:%Y%m}-{last:%Y%m}.xlsx",
         on_click="ignore",
     )

@@ -18,7 +18,7 @@ selection, inputs = page.setup(
 rule = st.segmented_control(
     "Termijn",
     list(RULES),
-    format_func=lambda choice: RULES[choice],
+    format_func=RULES.get,
     default="calendar_month",
     required=True,
     key="regel",
