@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from checks import frames
 from checks.suites import ASSETS, BY_KEY, CHECKS, ROW_ASSETS, Check, Params
-from data_access import quality, reads
+from data_access import quality, reads, schemas
 from data_access.frames import driver_frame
 from data_access.quality import ResultRecord
 from data_access.reads import Scope
@@ -36,31 +36,13 @@ if TYPE_CHECKING:
     )
 
 # The registration table as stored; checks/frames.py derives what each check sees from it.
-REGISTRATION_SQL: Final = """
-SELECT id, batch_id, family_id, region_code, kind, received_date, first_contact_date,
-  closed_date, referrer, request_nature, response_type, closure_reason, child_age,
-  source_system, source_record_id
-FROM registration
-"""
+# Every column the reads know except the municipality, which no check looks at.
+_STORED: Final = [name for name in schemas.REGISTRATION.names() if name != "nis_code"]
+# The read schema's types, but the age as stored: an out-of-range age is what the checks report.
 REGISTRATION_COLUMNS: Final = pl.Schema(
-    {
-        "id": pl.Int64,
-        "batch_id": pl.Int64,
-        "family_id": pl.String,
-        "region_code": pl.String,
-        "kind": pl.String,
-        "received_date": pl.Date,
-        "first_contact_date": pl.Date,
-        "closed_date": pl.Date,
-        "referrer": pl.String,
-        "request_nature": pl.String,
-        "response_type": pl.String,
-        "closure_reason": pl.String,
-        "child_age": pl.Int64,
-        "source_system": pl.String,
-        "source_record_id": pl.String,
-    }
+    {name: pl.Int64 if name == "child_age" else schemas.REGISTRATION[name] for name in _STORED}
 )
+REGISTRATION_SQL: Final = f"SELECT {', '.join(_STORED)} FROM registration"
 STAFFING_SQL: Final = """
 SELECT id, batch_id, region_code, quarter || ' ' || function || ' ' || sector AS record, fte
 FROM staffing

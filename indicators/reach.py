@@ -57,7 +57,7 @@ def families_reached(
         _trajectories(registrations)
         .group_by("region_code", pl.col("start_year").alias("year"))
         .agg(
-            family.drop_nulls().n_unique().cast(pl.Int64).alias("families"),
+            _distinct_families(),
             count_true(family.is_null()).alias("trajectories_without_family"),
         )
         .with_columns(pl.lit(target, dtype=pl.Int64).alias("target"))
@@ -91,9 +91,11 @@ def family_months(registrations: FrameLike) -> pl.DataFrame:
 def families_in(family_months: pl.DataFrame) -> pl.DataFrame:
     """Distinct families per region and start year among `family_months` rows (as
     families_reached counts them): region_code, year, families."""
-    return family_months.group_by("region_code", "year").agg(
-        pl.col("family_id").drop_nulls().n_unique().cast(pl.Int64).alias("families")
-    )
+    return family_months.group_by("region_code", "year").agg(_distinct_families())
+
+
+def _distinct_families() -> pl.Expr:
+    return pl.col("family_id").drop_nulls().n_unique().cast(pl.Int64).alias("families")
 
 
 def trajectories_by_year(registrations: FrameLike) -> pl.DataFrame:

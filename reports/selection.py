@@ -36,6 +36,11 @@ class Selection:
         return self.granularity
 
     @property
+    def years(self) -> list[int]:
+        """The calendar years the period overlaps (targets and agreements are set per year)."""
+        return list(range(self.start.year, self.end.year + 1))
+
+    @property
     def basis_label(self) -> str:
         """The basis in words, stated on every chart and export."""
         return f"Regio's {BASIS_LABELS[self.basis]}"

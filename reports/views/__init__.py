@@ -74,10 +74,7 @@ def per_year(
     """Like per_month, for a figure per region_code and calendar `year` (the yearly target's
     unit): computed once over every year, each selection keeps the years it overlaps."""
     PER_YEAR.append(compute)
-    return _remembered(
-        compute,
-        lambda selection: pl.col("year").is_in(range(selection.start.year, selection.end.year + 1)),
-    )
+    return _remembered(compute, lambda selection: pl.col("year").is_in(selection.years))
 
 
 def _remembered(

@@ -93,6 +93,13 @@ def months_without_reach(inputs: Inputs) -> pl.DataFrame:
     return months_without(inputs.registrations, "reach")
 
 
+@per_month
+def trajectory_families(inputs: Inputs) -> pl.DataFrame:
+    """indicators.reach.family_months: one row per trajectory with its region, start year,
+    month received and family."""
+    return family_months(inputs.registrations)
+
+
 def key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """Per region in the selection's period and regions: the overview's key figures.
 
@@ -135,11 +142,7 @@ def key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     no_reach = months_without_reach(inputs, selection)["region_code"].unique().implode()
     families = (
         # Counted per start year, as on the reach page; a period spanning two years adds them up.
-        families_in(
-            inputs.remembered(
-                ("family_months",), lambda: family_months(inputs.registrations)
-            ).filter(selection.in_period("month") & selection.in_regions())
-        )
+        families_in(trajectory_families(inputs, selection))
         .group_by("region_code")
         .agg(pl.col("families").sum())
         .filter(~pl.col("region_code").is_in(no_reach))

@@ -40,11 +40,6 @@ _KEYS = ["region_code", "year"]
 _UNKNOWN = {"ONBEKEND": "Onbekend"}
 
 
-def selected_years(selection: Selection) -> list[int]:
-    """The calendar years overlapping the selected period (the target is set per year)."""
-    return list(range(selection.start.year, selection.end.year + 1))
-
-
 def _region_years(inputs: Inputs) -> pl.DataFrame:
     """region_code, year, source for every region-year with data: "rijen" when every month came
     as rows that can show trajectories, "maandtotalen" when none did, else "gemengd"."""
@@ -156,7 +151,7 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
     """Families reached per region and year against the target of 200, trajectories started,
     closed and ongoing, duration, closure reasons, further care and partners by sector."""
     names = inputs.region_names()
-    years = selected_years(selection)
+    years = selection.years
     shown_years = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     today = inputs.today.strftime("%d/%m/%Y")
     families = disclosed(

@@ -16,11 +16,6 @@ from reports.tables import Column, Table
 from reports.views import View, basis_note, disclosed, disclosure_notes, quality_notes
 
 
-def selected_years(selection: Selection) -> list[int]:
-    """The calendar years overlapping the selected period (agreements are made per year)."""
-    return list(range(selection.start.year, selection.end.year + 1))
-
-
 def focus_year(inputs: Inputs, selection: Selection) -> int:
     """The year the charts show: the running year when selected, else the last selected year."""
     return min(selection.end.year, inputs.today.year)
@@ -29,7 +24,7 @@ def focus_year(inputs: Inputs, selection: Selection) -> int:
 def volume_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """indicators.volume.volume_progress for the selected regions and the whole selected years,
     at inputs.today."""
-    years = selected_years(selection)
+    years = selection.years
     in_years = pl.col("received_date").dt.year().is_in(years)
     registrations = inputs.registrations.filter(in_years & selection.in_regions())
     # Monthly counts carry no municipality: they only count on the 'then' basis.
@@ -59,7 +54,7 @@ def volume_view(inputs: Inputs, selection: Selection) -> View:
             "projected_year_end": "realised",
         },
     )
-    years = selected_years(selection)
+    years = selection.years
     year = focus_year(inputs, selection)
     fraction = elapsed_fraction(year, inputs.today)
     today = inputs.today.strftime("%d/%m/%Y")

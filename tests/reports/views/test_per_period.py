@@ -23,7 +23,7 @@ from reports.inputs import Inputs, load_inputs
 from reports.selection import Selection
 from reports.views import PER_MONTH, PER_YEAR, selected
 from reports.views.intakes import monthly_intake_rates
-from reports.views.overview import key_figures, months_without_reach
+from reports.views.overview import key_figures, months_without_reach, trajectory_families
 from reports.views.reach import (
     closures_per_year,
     families_per_year,
@@ -42,6 +42,7 @@ MONTHLY: list[tuple[Figure, tuple[Any, ...]]] = [
     (monthly_referrer_groups, ()),
     (monthly_referrers, ()),
     (months_without_reach, ()),
+    (trajectory_families, ()),
 ]
 YEARLY: list[Figure] = [
     families_per_year,
