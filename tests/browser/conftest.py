@@ -51,12 +51,33 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Auto-retrying assertions wait as long as any other step on a busy CI machine.
+    expect.set_options(timeout=harness.TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = harness.launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep what the browser showed when a browser test fails: a screenshot, and the page's
+    text in the report (CI keeps the log, not always the artefacts)."""
+    report = yield
+    tab = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and tab is not None:
+        directory = harness.ARTIFACTS / "screenshots"
+        directory.mkdir(parents=True, exist_ok=True)
+        name = "".join(ch if ch.isalnum() else "-" for ch in item.name)
+        try:
+            tab.screenshot(path=str(directory / f"FAILED-{name}.png"), full_page=True)
+            shown = tab.locator("[data-testid=stApp]").inner_text(timeout=5_000)
+        except Exception as exc:  # the page may be gone: report that instead
+            shown = f"(niet leesbaar: {exc})"
+        report.sections.append(("what the browser showed", f"{tab.url}\n{shown[:4000]}"))
+    return report
 
 
 @pytest.fixture
