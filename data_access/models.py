@@ -13,7 +13,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -180,10 +179,9 @@ class Registration(Base):
     """One request (aanmelding) or consult question, harmonised."""
 
     __tablename__ = "registration"
-    __table_args__ = (
-        UniqueConstraint("source_system", "source_record_id"),
-        Index("ix_registration_region_received", "region_code", "received_date"),
-    )
+    # No index on region and date: pages read the columnar parts, checks the whole table, and
+    # the index cost a sixth of every import's write (BENCHMARKS.md).
+    __table_args__ = (UniqueConstraint("source_system", "source_record_id"),)
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     # Not indexed: no query looks a family up, and an index on random pseudonyms touched a page
     # per row on every import (BENCHMARKS.md).
@@ -218,6 +216,8 @@ class RegistrationPartner(Base):
     """Organisations involved in a registration (many-to-many)."""
 
     __tablename__ = "registration_partner"
+    # A link is its own key: on SQLite one b-tree, not a table plus its primary-key index.
+    __table_args__ = ({"sqlite_with_rowid": False},)
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
     )
