@@ -8,6 +8,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -167,7 +168,8 @@ def import_file(
     rejects = pl.concat([rejects, conflicts], how="vertical_relaxed")
     raw_path = _archive(settings, path, digest) if archive else None
     report(0.45, "Opslaan in één transactie")
-    with engine.begin() as conn:
+    registrations = rows if profile.kind == "registrations" else None
+    with engine.connect() as conn, _without_key_lookups(conn, registrations), conn.begin():
         _serialise_imports(conn)
         batch_id = _create_batch(conn, name, digest, profile, region, user, raw_path, is_demo)
         inserted, updated, same = WRITERS[profile.kind](conn, rows, batch_id, report)
@@ -212,6 +214,40 @@ IMPORT_LOCK = 19_121_001
 def _serialise_imports(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
+
+
+@contextmanager
+def _without_key_lookups(conn: Connection, registrations: pl.DataFrame | None) -> Iterator[None]:
+    """SQLite without its foreign-key lookups while a file of registrations is written.
+
+    Every key such a file writes is known good: its regions are checked here (regions are
+    upserted, never deleted: data_access.reference), and the batch, the registration ids and
+    the partner ids are made or read inside the import's own transaction. Looking each one up
+    again per row and per link cost about a tenth of the import (BENCHMARKS.md). The pragma
+    only takes effect outside a transaction, so it is set before the import's begins and
+    restored after it ends; a connection that cannot be restored is discarded, never pooled
+    without its checks. Other kinds and PostgreSQL keep the lookups.
+    """
+    driver = conn.connection.driver_connection
+    if (
+        registrations is None
+        or conn.dialect.name != "sqlite"
+        or driver is None
+        or driver.in_transaction
+    ):
+        yield
+        return
+    known = {code for (code,) in driver.execute("SELECT code FROM region")}
+    unknown = set(registrations["region_code"].unique().to_list()) - known
+    if unknown:  # the rules reject these rows first: reaching this is a bug, not bad input
+        raise FatalImportError(f"Onbekende regio's in de rijen: {', '.join(sorted(unknown))}.")
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+        if driver.execute("PRAGMA foreign_keys").fetchone() != (1,):
+            conn.invalidate()
 
 
 def _reason_kind(reason: str) -> str:

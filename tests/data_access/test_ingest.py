@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from data_access import db, reads
 from data_access.db import data_version
@@ -460,6 +461,37 @@ def test_an_interrupted_import_leaves_the_store_unchanged(
     )
     assert after == before
     assert _import(engine, settings, path).rows_accepted == 45_000
+
+
+def test_foreign_keys_are_enforced_again_after_an_import(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """An import writes without SQLite's per-row key lookups; every connection it used is
+    checked again afterwards, also after an interrupted import."""
+    _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD]))
+
+    def interrupt(fraction: float, _message: str) -> None:
+        if fraction > 0.5:
+            raise KeyboardInterrupt
+
+    rows = [GOOD.replace("R1,F1", f"X{i},F{i}") for i in range(30_000)]
+    with pytest.raises(KeyboardInterrupt):
+        _import(engine, settings, _csv(tmp_path / "b.csv", rows), progress=interrupt)
+    # Every pooled connection refuses a registration of an unknown region.
+    connections = [engine.connect() for _ in range(3)]
+    try:
+        for conn in connections:
+            with pytest.raises(IntegrityError), conn.begin():
+                conn.execute(
+                    text(
+                        "INSERT INTO registration (family_id, region_code, kind, received_date, "
+                        "source_system, source_record_id, batch_id) "
+                        "VALUES ('f', 'NOPE', 'aanmelding', '2024-01-01', 's', 'r', 1)"
+                    )
+                )
+    finally:
+        for conn in connections:
+            conn.close()
 
 
 def test_rebuild_recreates_the_store_from_the_raw_files(
