@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, inspect
 
 from data_access import db
@@ -53,3 +54,21 @@ def test_data_version_increases(empty_engine: Engine) -> None:
         db.bump_data_version(conn)
     with empty_engine.connect() as conn:
         assert db.data_version(conn) == before + 2
+
+
+def test_a_new_sqlite_store_has_large_pages_and_wal(empty_engine: Engine) -> None:
+    """A new embedded store gets 16 KiB pages (fewer WAL frames per import) in WAL mode, and
+    its tables are laid out as the migrations say: partner links without a rowid."""
+    if empty_engine.dialect.name != "sqlite":
+        pytest.skip("page size, WAL and rowid tables are SQLite's")
+    db.upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 16384
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        ddl = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'registration_partner'"
+        ).scalar()
+    assert "WITHOUT ROWID" in str(ddl)
+    indexes = {i["name"] for i in inspect(empty_engine).get_indexes("registration")}
+    assert "ix_registration_region_received" not in indexes
