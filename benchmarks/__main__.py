@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from benchmarks.report import markdown
+from benchmarks.compare import compare_imports
+from benchmarks.report import comparison_markdown, markdown
 from benchmarks.run import run_benchmark
 from benchmarks.sections import SECTIONS, run_section
 
@@ -22,12 +23,24 @@ def main() -> None:
     run.add_argument("--section", action="append", choices=sorted(SECTIONS))
     run.add_argument("--reuse", action="store_true", help="Reuse stores built before.")
     run.add_argument("--out", type=Path, help="Write the results as JSON here.")
+    versus = commands.add_parser(
+        "compare-imports", help="Import throughput of this tree against another revision."
+    )
+    versus.add_argument("--against", required=True, help="A git revision, e.g. HEAD~5.")
+    versus.add_argument("--scale", type=float, default=6.7, help="Demo scale (1 ≈ 150.000).")
+    versus.add_argument("--rounds", type=int, default=5, help="Alternating passes of each.")
+    versus.add_argument("--workdir", type=Path, default=Path("/tmp/bench"))
     section = commands.add_parser("section", help="(internal) one section, JSON on stdout.")
     section.add_argument("name", choices=sorted(SECTIONS))
     section.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if args.command == "section":
         print(json.dumps(run_section(args.name, args.repeat)))
+        return
+    if args.command == "compare-imports":
+        compared = compare_imports(args.scale, args.rounds, args.against, args.workdir)
+        print(json.dumps(compared, indent=2))
+        print(comparison_markdown(compared, args.against))
         return
     results = run_benchmark(
         scales=args.scale or [1.0],

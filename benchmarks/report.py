@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# What the table shows of each report export.
+REPORT_FIGURES = ("cold_s", "bytes", "exit_code")
+
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -93,6 +96,15 @@ def markdown(results: dict[str, Any]) -> str:
                 ["quality suite (s)", "GX import (s)", "expectations"],
                 [[c["suite_s"], c["gx_import_s"], c.get("expectations")]],
             )
+        if "report" in run:
+            r = run["report"]
+            out += _table(
+                ["1g1p report", "region", "quarter", "first after an import (s)", "bytes", "exit"],
+                [
+                    [kind, r["region"], r["quarter"], *(r[kind][k] for k in REPORT_FIGURES)]
+                    for kind in ("pdf", "xlsx")
+                ],
+            )
         peaks = {k: v for k, v in run.items() if k.endswith("_peak_rss_mb")}
         out += _table(
             ["process", "peak RSS (MB)"],
@@ -102,3 +114,13 @@ def markdown(results: dict[str, Any]) -> str:
         for key, text in errors.items():
             out += [f"**{key}**:", "```", text, "```", ""]
     return "\n".join(out)
+
+
+def comparison_markdown(compared: dict[str, Any], against: str) -> str:
+    """The alternating import passes as one table: medians and the median per-round ratio."""
+    rows = [
+        [kind, v[f"{against}_median"], v["this_median"], v["ratio_median"], len(v["this"])]
+        for kind, v in compared.items()
+    ]
+    header = ["source kind", f"{against} rows/s", "this tree rows/s", "ratio", "rounds"]
+    return "\n".join(_table(header, rows))

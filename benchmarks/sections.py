@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from benchmarks.timing import median_seconds, peak_rss_mb, timed
+from benchmarks.timing import median_seconds, peak_rss_mb, reset_peak, timed
 from data_access.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,6 +186,38 @@ def checks(settings: Settings, repeat: int) -> dict[str, Any]:
     }
 
 
+REPORT_REGION = "KON"
+
+
+def report(settings: Settings, repeat: int) -> dict[str, Any]:
+    """`1g1p report` of one region and its last closed quarter, in-process, each run the first
+    export after an import: the PDF (charts drawn by kaleido in Chromium) and the XLSX."""
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from cli import app
+    from indicators.periods import add_months, month_start, quarter_of
+
+    quarter = quarter_of(add_months(month_start(date.today()), -3))
+    runner = CliRunner()
+    results: dict[str, Any] = {"region": REPORT_REGION, "quarter": quarter}
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("pdf", "xlsx"):
+            out = Path(folder) / f"kwartaalrapport.{kind}"
+            outcome: dict[str, Any] = {}
+
+            def command(out: Path = out, outcome: dict[str, Any] = outcome) -> None:
+                args = ["report", "--region", REPORT_REGION, "--quarter", quarter]
+                result = runner.invoke(app, [*args, "--out", str(out)])
+                outcome["exit_code"] = result.exit_code
+                outcome["bytes"] = out.stat().st_size if out.exists() else 0
+
+            cold = median_seconds(command, repeat, lambda: after_an_import(settings))
+            results[kind] = {"cold_s": cold, **outcome}
+    return {"report": results, "report_peak_rss_mb": peak_rss_mb()}
+
+
 # The baseline reads what the two tables need, as a competent analyst would (not SELECT *).
 BASELINE_SQL = (
     "SELECT region_code, kind, received_date, first_contact_date, closed_date, closure_reason "
@@ -321,10 +353,12 @@ SECTIONS = {
     "indicators": indicators,
     "pages": pages,
     "checks": checks,
+    "report": report,
 }
 
 
 def run_section(name: str, repeat: int) -> dict[str, Any]:
     """Run one section on the store the environment points at."""
     get_settings.cache_clear()
+    reset_peak()  # sections run in-process share one process
     return SECTIONS[name](get_settings(), repeat)

@@ -19,15 +19,15 @@ def test_benchmark_on_a_tiny_store_reports_every_figure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """It imports a 0.01-scale demo, times imports per source kind, building and reading the
-    columnar parts, reads, the pandas baseline and the indicator commands, and renders them as
-    Markdown tables."""
+    columnar parts, reads, the pandas baseline, the indicator commands and the quarterly
+    report, and renders them as Markdown tables."""
     for name in ("MONITOR_DATA_DIR", "DATABASE_URL", "MONITOR_PSEUDONYM_KEY", "MONITOR_AUTO_DEMO"):
         monkeypatch.delenv(name, raising=False)
     results = run_benchmark(
         scales=[0.01],
         workdir=tmp_path,
         repeat=1,
-        sections=["first_read", "reads", "baseline", "indicators"],
+        sections=["first_read", "reads", "baseline", "indicators", "report"],
         in_process=True,
     )
     (run,) = results["runs"]
@@ -40,7 +40,47 @@ def test_benchmark_on_a_tiny_store_reports_every_figure(
     assert all(run["baseline"][k]["cold_speedup"] > 0 for k in ("intakes", "response_time"))
     assert {v["exit_code"] for v in run["indicators"].values()} == {0}
     assert run["indicators_peak_rss_mb"] > 0
+    for kind in ("pdf", "xlsx"):
+        assert run["report"][kind]["exit_code"] == 0 and run["report"][kind]["bytes"] > 1000
     assert {"cpus", "memory_gb", "python", "packages"} <= set(results["machine"])
     report = markdown(results)
     assert "| uniform:csv |" in report and "| intakes |" in report
-    assert "columnar parts" in report
+    assert "columnar parts" in report and "| pdf | KON |" in report
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+    reason="the comparison imports into SQLite stores of its own",
+)
+def test_imports_compare_with_another_revision(tmp_path: Path) -> None:
+    """It imports the same tiny demo files with this tree and with a revision's own files
+    (from git archive), alternating, and reports rows/s per source kind and their ratio."""
+    from benchmarks.compare import compare_imports
+    from benchmarks.report import comparison_markdown
+
+    if not (Path(__file__).resolve().parents[2] / ".git").exists():
+        pytest.skip("comparing revisions needs the git repository")
+    compared = compare_imports(0.01, rounds=1, against="HEAD", workdir=tmp_path)
+    assert {"uniform:csv", "spreadsheet:xlsx"} <= set(compared)
+    for figures in compared.values():
+        assert len(figures["this"]) == len(figures["HEAD"]) == 1
+        assert figures["this_median"] > 0 and figures["HEAD_median"] > 0
+        assert figures["ratio_median"] > 0
+    (tree,) = tmp_path.glob("tree-*")
+    assert (tree / "data_access" / "ingest.py").is_file()
+    assert "| uniform:csv |" in comparison_markdown(compared, "HEAD")
+
+
+def test_peak_memory_starts_afresh_for_each_measurement() -> None:
+    """A section's peak is its own: after reset_peak the memory freed before no longer counts."""
+    from benchmarks.timing import peak_rss_mb, reset_peak
+
+    if not Path("/proc/self/clear_refs").exists():
+        pytest.skip("the peak is reset through Linux's /proc/self/clear_refs")
+    reset_peak()
+    block = bytearray(256 * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page
+    with_block = peak_rss_mb()
+    del block
+    reset_peak()
+    assert peak_rss_mb() <= with_block - 200

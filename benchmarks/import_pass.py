@@ -1,0 +1,53 @@
+"""One import pass over the benchmark's source files into a fresh SQLite store.
+
+Run by path with PYTHONPATH at the tree under test (benchmarks.compare), so that another
+revision's import code is measured with these same files; it uses only the import API every
+revision has. Prints one JSON list of [source kind, rows read, seconds] per file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from data_access import db
+from data_access.bootstrap import prepare_store
+from data_access.ingest import import_file
+from data_access.settings import Settings
+
+
+def main(listing: Path, store: Path, today: date) -> None:
+    shutil.rmtree(store, ignore_errors=True)
+    store.mkdir(parents=True)
+    settings = Settings(
+        data_dir=store, database_url=f"sqlite:///{store / 'monitor.db'}", pseudonym_key="bench"
+    )
+    engine = db.make_engine(settings)
+    prepare_store(engine)
+    timings = []
+    for item in json.loads(listing.read_text(encoding="utf-8")):
+        path = Path(item["path"])
+        start = time.perf_counter()
+        result = import_file(
+            engine,
+            settings,
+            path,
+            item["source"],
+            region=item["region"],
+            user="benchmark",
+            today=today,
+            is_demo=True,
+        )
+        seconds = time.perf_counter() - start
+        timings.append([f"{item['source']}:{path.suffix.lstrip('.')}", result.rows_read, seconds])
+    engine.dispose()
+    shutil.rmtree(store, ignore_errors=True)
+    print(json.dumps(timings))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]), date.fromisoformat(sys.argv[3]))
