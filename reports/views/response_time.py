@@ -102,12 +102,24 @@ def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> p
 def overdue_registrations(inputs: Inputs, selection: Selection, rule: Rule) -> pl.DataFrame:
     """source_record_id, region_code, received_date, deadline, days_overdue of the open
     aanmeldingen past their deadline in the selected regions (any received date) — only for
-    regions in the reader's detail scope: a list of registrations is never shown outside it."""
-    registrations = inputs.registrations.filter(selection.in_regions() & ~inputs.protected())
-    overdue = open_past_deadline(registrations, inputs.today, rule)
-    return overdue.join(
-        registrations.select("id", "source_record_id"), on="id", how="left", maintain_order="left"
-    ).select("source_record_id", "region_code", "received_date", "deadline", "days_overdue")
+    regions in the reader's detail scope: a list of registrations is never shown outside it.
+
+    Any received date: the list does not follow the period, so it is kept per set of regions
+    for these inputs (at 5M it was half of a filter change on this page).
+    """
+    regions = tuple(sorted(set(selection.regions)))
+
+    def compute() -> pl.DataFrame:
+        registrations = inputs.registrations.filter(selection.in_regions() & ~inputs.protected())
+        overdue = open_past_deadline(registrations, inputs.today, rule)
+        return overdue.join(
+            registrations.select("id", "source_record_id"),
+            on="id",
+            how="left",
+            maintain_order="left",
+        ).select("source_record_id", "region_code", "received_date", "deadline", "days_overdue")
+
+    return inputs.remembered(("overdue_registrations", regions, rule), compute)
 
 
 def _notes(inputs: Inputs, selection: Selection, per_period: pl.DataFrame, rule: Rule) -> list[str]:

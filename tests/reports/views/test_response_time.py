@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from data_access import schemas
-from indicators.response_time import days_to_first_contact, timeliness_by_region_month
+from indicators.response_time import Rule, days_to_first_contact, timeliness_by_region_month
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.response_time import response_time_view
@@ -174,6 +174,26 @@ def test_the_overdue_list_shows_file_numbers_of_the_selected_regions_only() -> N
     only_r2 = Selection(date(2024, 1, 1), date(2024, 3, 31), regions=("R2",))
     narrowed = response_time_view(_inputs(registrations), only_r2).tables["overdue"].display()
     assert narrowed["Regio"].to_list() == ["Regio Twee"]
+
+
+def test_the_overdue_list_kept_for_the_inputs_follows_regions_and_rule_not_period() -> None:
+    """On one set of inputs (as a page's reruns share them) the list is the same for every
+    period, and another set of regions or the other rule gets its own list."""
+    registrations = _registrations(
+        {"received_date": date(2023, 11, 2)},
+        {"received_date": date(2024, 3, 1), "region_code": "R2"},
+        {"received_date": date(2024, 3, 10)},  # 30 days passed on 9/4, the month ends 10/4
+    )
+    inputs = _inputs(registrations)
+
+    def listed(selection: Selection, rule: Rule = "calendar_month") -> list[str]:
+        view = response_time_view(inputs, selection, rule)
+        return view.tables["overdue"].display()["Dossiernummer"].to_list()
+
+    assert listed(FIRST_QUARTER) == ["DOS-001", "DOS-002"]
+    assert listed(Selection(date(2022, 1, 1), date(2022, 6, 30))) == ["DOS-001", "DOS-002"]
+    assert listed(Selection(date(2024, 1, 1), date(2024, 3, 31), regions=("R2",))) == ["DOS-002"]
+    assert listed(FIRST_QUARTER, "30_days") == ["DOS-001", "DOS-002", "DOS-003"]
 
 
 def test_an_empty_store_gives_an_empty_view() -> None:
