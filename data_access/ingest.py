@@ -240,14 +240,30 @@ def _without_key_lookups(conn: Connection, registrations: pl.DataFrame | None) -
     known = {code for (code,) in driver.execute("SELECT code FROM region")}
     unknown = set(registrations["region_code"].unique().to_list()) - known
     if unknown:  # the rules reject these rows first: reaching this is a bug, not bad input
-        raise FatalImportError(f"Onbekende regio's in de rijen: {', '.join(sorted(unknown))}.")
+        raise RuntimeError(
+            f"rows of unknown regions reached the store: {sorted(map(str, unknown))}"
+        )
     driver.execute("PRAGMA foreign_keys=OFF")
     try:
         yield
     finally:
+        _restore_key_lookups(conn, driver)
+
+
+def _restore_key_lookups(conn: Connection, driver: Any) -> None:
+    """Foreign keys back on, or the connection discarded. An interrupted import may already
+    have had SQLAlchemy invalidate (close) the connection: then there is nothing to restore,
+    and the interruption is what the caller must see."""
+    if conn.invalidated:
+        return
+    try:
         driver.execute("PRAGMA foreign_keys=ON")
-        if driver.execute("PRAGMA foreign_keys").fetchone() != (1,):
-            conn.invalidate()
+        restored = driver.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    except BaseException:
+        conn.invalidate()
+        raise
+    if not restored:
+        conn.invalidate()
 
 
 def _reason_kind(reason: str) -> str:
