@@ -179,8 +179,8 @@ class Registration(Base):
     """One request (aanmelding) or consult question, harmonised."""
 
     __tablename__ = "registration"
-    # No index on region and date: pages read the columnar parts, checks the whole table, and
-    # the index cost a sixth of every import's write (BENCHMARKS.md).
+    # No index on region and date: pages read the columnar parts, checks the whole table (only
+    # the fallback read filters on them), and the index cost a sixth of every import's write.
     __table_args__ = (UniqueConstraint("source_system", "source_record_id"),)
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     # Not indexed: no query looks a family up, and an index on random pseudonyms touched a page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
 from data_access.models import Base
 from data_access.settings import get_settings
@@ -17,9 +16,14 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(get_settings().url)
+    # The store's own engine, so a store first made here gets the same pragmas (page size,
+    # WAL, foreign keys) as one made by the app.
+    from data_access.db import make_engine
+
+    engine = make_engine(get_settings())
     with engine.begin() as conn:
         _run(conn)
+    engine.dispose()
 
 
 def _run(connection: object) -> None:

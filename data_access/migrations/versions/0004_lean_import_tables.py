@@ -1,8 +1,9 @@
 """drop the unused region-date index; partner links without a rowid on SQLite
 
-No query reads registrations by region and date from the store any more (pages read the
-columnar parts, the checks read the whole table), and keeping that index, whose entries land
-all over it, cost about a sixth of every import's write (BENCHMARKS.md). A partner link is
+Only the fallback read uses region and date (a store without columnar parts, which reads most
+of the table anyway): pages read the columnar parts and the checks the whole table. Keeping
+that index, whose entries land all over it, cost about a sixth of every import's write
+(BENCHMARKS.md). On SQLite the upgrade rewrites the link table in one transaction. A partner link is
 its own key: as a WITHOUT ROWID table on SQLite it is one b-tree instead of a table plus its
 primary-key index. PostgreSQL has no such option and keeps its table.
 
