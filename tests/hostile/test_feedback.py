@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 from data_access import db
 from data_access.models import Registration
 from data_access.settings import Settings
+from tests.hostile.texts import HTML, SQL
 from tests.pages.conftest import PageOpener
 
 FRIEND = "friend@demo.1g1p"
-SQL = "x'); DROP TABLE registration; --"
-HTML = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
 def _registrations(settings: Settings) -> int:
