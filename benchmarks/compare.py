@@ -1,10 +1,4 @@
-"""Import throughput of this tree against another revision, in alternating passes.
-
-The machine's speed drifts by up to ±15 % within an hour (BENCHMARKS.md), so an import figure
-says little next to one measured in another hour. Each round imports the same source files
-once with this tree and once with the other revision (its files from `git archive`), each
-into a fresh SQLite store in a fresh interpreter; the ratio per round cancels the drift.
-"""
+"""Import throughput of this tree against another revision, in alternating passes."""
 
 from __future__ import annotations
 
@@ -18,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks.stores import source_files, throughput
+from benchmarks.stores import listing_path, source_files, throughput
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS = Path(__file__).with_name("import_pass.py")
@@ -28,14 +22,22 @@ def compare_imports(
     scale: float, rounds: int, against: str, workdir: Path, today: date | None = None
 ) -> dict[str, Any]:
     """Per source kind: rows/s of each round for this tree and for `against`, their medians
-    and the median of the per-round ratios (this / against)."""
+    and the median of the per-round ratios (this / against).
+
+    The machine's speed drifts by up to ±15 % within an hour (BENCHMARKS.md), so an import
+    figure says little next to one measured in another hour. Each round imports the same
+    source files once with each tree (the other revision's files from `git archive`), each
+    into a fresh SQLite store in a fresh interpreter, the first tree alternating; the ratio
+    per round cancels the drift.
+    """
     today = today or date.today()
     source_files(workdir, scale, today)  # generated once, by this tree, for both
-    listing = workdir / f"scale-{scale:g}" / "files" / "manifest.json"
+    listing = listing_path(workdir, scale)
     trees = {"this": ROOT, against: _checkout(against, workdir)}
     rates: dict[str, dict[str, list[int]]] = {label: defaultdict(list) for label in trees}
-    for _ in range(rounds):
-        for label, tree in trees.items():
+    for round_number in range(rounds):
+        order = list(trees.items())
+        for label, tree in order[::-1] if round_number % 2 else order:
             for kind, figures in _one_pass(tree, listing, workdir, today).items():
                 rates[label][kind].append(int(figures["rows_per_s"]))
     kinds = sorted(set(rates["this"]) & set(rates[against]))
@@ -85,8 +87,10 @@ def _one_pass(tree: Path, listing: Path, workdir: Path, today: date) -> dict[str
         env=environment,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"import pass in {tree} failed:\n{done.stderr[-3000:]}")
     per_kind: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for kind, rows, seconds in json.loads(done.stdout.strip().splitlines()[-1]):
         per_kind[kind].append((rows, seconds))

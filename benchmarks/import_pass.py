@@ -1,9 +1,4 @@
-"""One import pass over the benchmark's source files into a fresh SQLite store.
-
-Run by path with PYTHONPATH at the tree under test (benchmarks.compare), so that another
-revision's import code is measured with these same files; it uses only the import API every
-revision has. Prints one JSON list of [source kind, rows read, seconds] per file.
-"""
+"""One import pass over the benchmark's source files into a fresh SQLite store."""
 
 from __future__ import annotations
 
@@ -21,6 +16,12 @@ from data_access.settings import Settings
 
 
 def main(listing: Path, store: Path, today: date) -> None:
+    """Import every listed file; print a JSON list of [source kind, rows read, seconds].
+
+    Run by path with PYTHONPATH at the tree under test (benchmarks.compare), so that another
+    revision's import code is measured with these same files: it uses only the import API
+    every revision has.
+    """
     shutil.rmtree(store, ignore_errors=True)
     store.mkdir(parents=True)
     settings = Settings(

@@ -3,6 +3,7 @@ its peak memory is its own."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -192,8 +193,6 @@ REPORT_REGION = "KON"
 def report(settings: Settings, repeat: int) -> dict[str, Any]:
     """`1g1p report` of one region and its last closed quarter, in-process, each run the first
     export after an import: the PDF (charts drawn by kaleido in Chromium) and the XLSX."""
-    import tempfile
-
     from typer.testing import CliRunner
 
     from cli import app

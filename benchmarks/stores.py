@@ -55,13 +55,17 @@ def _reset(settings: Settings, server_url: str | None) -> None:
         admin.dispose()
 
 
+def listing_path(workdir: Path, scale: float) -> Path:
+    """Where the list of a scale's source files (in import order) is kept."""
+    return workdir / f"scale-{scale:g}" / "files" / "manifest.json"
+
+
 def source_files(workdir: Path, scale: float, today: date) -> list[dict[str, Any]]:
     """The demo source files of a scale, generated once and listed in import order."""
-    directory = workdir / f"scale-{scale:g}" / "files"
-    listing = directory / "manifest.json"
+    listing = listing_path(workdir, scale)
     if listing.exists():
         return list(json.loads(listing.read_text(encoding="utf-8")))
-    manifest = generate_demo(directory, scale=scale, today=today)
+    manifest = generate_demo(listing.parent, scale=scale, today=today)
     files = [
         {"path": str(f.path), "source": f.source, "region": f.region_code} for f in manifest.files
     ]

@@ -62,7 +62,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+def pytest_runtest_makereport(item: pytest.Item) -> Any:
     """Keep what the browser showed when a browser test fails: a screenshot, and the page's
     text in the report (CI keeps the log, not always the artefacts)."""
     report = yield

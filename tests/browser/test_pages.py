@@ -43,7 +43,8 @@ def _check_page(page: Any, path: str) -> str:
         f"{path}: {page.locator('[data-testid=stException]').first.inner_text()[:500]}"
     )
     assert "Traceback" not in page.locator("[data-testid=stMain]").inner_text()
-    expect(page.locator("[data-testid=stAlert]", has_text="Demomodus")).to_have_count(1)
+    banner = page.locator("[data-testid=stAlert]", has_text="Demomodus")
+    expect(banner, f"{path}: no demo banner").to_have_count(1)
     return title
 
 
