@@ -31,6 +31,9 @@ def after_an_import(settings: Settings) -> None:
     from data_access import columnar, db
 
     engine = db.make_engine(settings)
+    # Every earlier batch has its part, as in a running system (a store just built or a cache
+    # just deleted has none: building them all is first_read's figure, not a cold view's).
+    columnar.frames(engine)
     columnar._LAST.clear()
     folder = columnar.directory(engine)
     if folder is not None and folder.is_dir():
