@@ -10,10 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data_access.codes import TRAJECTORY_TYPES, VOLUME_PARTIES
+from data_access.codes import DROPPED_REASONS, TRAJECTORY_TYPES, VOLUME_PARTIES
 from indicators.reach import FAMILIES_TARGET_PER_YEAR
 
-DROPPED = ("CLIENT_HAAKT_AF", "VRAAG_WEGGEVALLEN")
 DATES = ("received_date", "first_contact_date", "closed_date")
 Frames = dict[str, pd.DataFrame]
 
@@ -57,7 +56,7 @@ def timeliness(frames: Frames, today: pd.Timestamp) -> Any:
     rows = _intakes_of(frames)
     deadline = rows["received_date"] + pd.DateOffset(months=1)  # 31 Jan → 28/29 Feb
     contact = rows["first_contact_date"]
-    dropped = contact.isna() & rows["closure_reason"].isin(DROPPED)
+    dropped = contact.isna() & rows["closure_reason"].isin(sorted(DROPPED_REASONS))
     status = np.select(
         [contact.notna() & (contact <= deadline), contact.notna() | (deadline < today), dropped],
         ["tijdig", "laat", "vervallen"],

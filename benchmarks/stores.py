@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.timing import peak_rss_mb, reset_peak, timed
+from benchmarks.import_pass import timed_imports
+from benchmarks.timing import peak_rss_mb, reset_peak
 from data_access import db
 from data_access.bootstrap import prepare_store
-from data_access.ingest import import_file
 from data_access.settings import Settings
 from demo.generator import generate_demo
 
@@ -86,23 +86,10 @@ def build_store(workdir: Path, scale: float, server_url: str | None, today: date
     engine = db.make_engine(settings)
     prepare_store(engine)
     per_kind: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    total = 0.0
-    for item in files:
-        path = Path(item["path"])
-        seconds, result = timed(
-            lambda path=path, item=item: import_file(
-                engine,
-                settings,
-                path,
-                item["source"],
-                region=item["region"],
-                user="benchmark",
-                today=today,
-                is_demo=True,
-            )
-        )
-        total += seconds
-        per_kind[f"{item['source']}:{path.suffix.lstrip('.')}"].append((result.rows_read, seconds))
+    timings = timed_imports(engine, settings, files, today)
+    for kind, rows, seconds in timings:
+        per_kind[kind].append((rows, seconds))
+    total = sum(seconds for _, _, seconds in timings)
     engine.dispose()
     return {
         "import": throughput(per_kind),

@@ -3,9 +3,9 @@
 Only the fallback read uses region and date (a store without columnar parts, which reads most
 of the table anyway): pages read the columnar parts and the checks the whole table. Keeping
 that index, whose entries land all over it, cost about a sixth of every import's write
-(BENCHMARKS.md). On SQLite the upgrade rewrites the link table in one transaction. A partner link is
-its own key: as a WITHOUT ROWID table on SQLite it is one b-tree instead of a table plus its
-primary-key index. PostgreSQL has no such option and keeps its table.
+(BENCHMARKS.md). A partner link is its own key: as a WITHOUT ROWID table on SQLite it is one
+b-tree instead of a table plus its primary-key index; the upgrade rewrites the link table in
+one transaction. PostgreSQL has no such option and keeps its table.
 
 Revision ID: 0004
 Revises: 0003
