@@ -35,7 +35,9 @@ def with_region(points: pl.LazyFrame, tables: AreaTables, *, on: str = "on") -> 
     reached through the municipality → ELZ layout valid on the date. Null where no region
     covered the municipality then (before 2021 not all of Flanders had a network).
     """
-    keyed = points.with_row_index("_row")
+    # Materialised once: the row index must name the same row in both branches below, and a
+    # lazy plan may evaluate an unordered `unique()` upstream once per branch.
+    keyed = points.with_row_index("_row").collect().lazy()
     areas = tables.region_area.lazy()
     by_municipality = (
         keyed.select("_row", "nis_code", on)

@@ -89,3 +89,19 @@ def test_today_basis_reassigns_and_keeps_unplaceable_rows(
     assert today.filter(pl.col("nis_code").is_null())["region_code"].to_list() == ["ONBEKEND"]
     # Antwerpen (11002) belongs to ANT today as it did in 2021.
     assert today.filter(pl.col("nis_code") == "11002")["region_code"].to_list() == ["ANT"]
+
+
+def test_today_basis_places_each_municipality_the_same_way_every_time(engine: Engine) -> None:
+    """Every municipality lands in one region, however often the placement is computed: the row
+    index that ties its two lookups together must not be taken twice from an unordered set."""
+    from data_access.geography import with_region
+
+    tables = reads.area_tables(engine)
+    municipalities = tables.municipality_elz.select("nis_code")
+    points = pl.concat([municipalities] * 3).lazy().unique().with_columns(_on=pl.lit(date(2026, 1, 1)))
+    placements = [
+        with_region(points, tables, on="_on").collect().sort("nis_code")["area_region"].to_list()
+        for _ in range(5)
+    ]
+    assert placements[0].count(None) < len(placements[0])
+    assert all(placement == placements[0] for placement in placements)
