@@ -9,9 +9,10 @@ from pathlib import Path
 import typer
 from sqlalchemy import Engine
 
-from data_access import db
-from data_access.reference import REFERENCE_DIR, ReferenceError, load_reference
+from data_access.reference.loader import REFERENCE_DIR, ReferenceError, load_reference
 from data_access.settings import get_settings
+from data_access.store import db
+from data_access.store.engine import make_engine
 
 app = typer.Typer(
     help="1G1P Monitor: beheer van de gegevensopslag en rapportering.", no_args_is_help=True
@@ -27,7 +28,7 @@ app.add_typer(users_app, name="users")
 
 
 def _engine() -> Engine:
-    return db.make_engine(get_settings())
+    return make_engine(get_settings())
 
 
 def _fail(message: str) -> None:
@@ -86,7 +87,7 @@ def import_command(
     user: str = typer.Option("cli", "--as", help="Wie importeert (voor de herkomst)."),
 ) -> None:
     """Lees een bronbestand in: controleren, pseudonimiseren, quarantaine, laden."""
-    from data_access.ingest import FatalImportError, ProfileError, import_file
+    from data_access.ingest.pipeline import FatalImportError, ProfileError, import_file
 
     engine = _engine()
     db.upgrade(engine)
@@ -107,7 +108,7 @@ def import_command(
 @app.command("rebuild")
 def rebuild_command() -> None:
     """Bouw de ingelezen gegevens opnieuw op uit de bewaarde bronbestanden."""
-    from data_access.ingest import rebuild
+    from data_access.ingest.pipeline import rebuild
 
     engine = _engine()
     db.upgrade(engine)
@@ -196,8 +197,8 @@ def indicator_command(
     """Schrijf de tabel die een pagina toont, voor een periode en selectie."""
     import importlib
 
-    from data_access.disclosure import Disclosure
-    from data_access.reads import Scope
+    from data_access.access.disclosure import Disclosure
+    from data_access.access.scope import Scope
     from reports.inputs import load_inputs
     from reports.selection import Selection
 
@@ -225,7 +226,7 @@ def indicator_command(
     disclosure = Disclosure(settings.min_count, settings.min_denominator)
     inputs = load_inputs(engine, scope, selection.basis, date.today(), disclosure)
     table = view_function(inputs, selection).table
-    from data_access.access import audit
+    from data_access.access.audit import audit
 
     audit(engine, as_user or "cli", "export", {"indicator": name, "publicatie": publication})
     data = table.to_xlsx() if output == "xlsx" else table.to_csv()
@@ -237,7 +238,7 @@ def indicator_command(
 
 
 def _reader(engine: Engine, email: str):  # type: ignore[no-untyped-def]
-    from data_access.access import reader_for
+    from data_access.access.roles import reader_for
 
     found = reader_for(engine, email)
     if found is None:
@@ -258,7 +259,8 @@ def users_add(
     actor: str = typer.Option("cli", "--by", help="Wie de wijziging doet (audit)."),
 ) -> None:
     """Maak een gebruiker aan of geef een bestaande gebruiker een rol."""
-    from data_access.access import AccessError, add_user
+    from data_access.access.roles import add_user
+    from data_access.access.scope import AccessError
 
     engine = _engine()
     db.upgrade(engine)
@@ -277,7 +279,8 @@ def users_remove_role(
     actor: str = typer.Option("cli", "--by"),
 ) -> None:
     """Neem een rol af."""
-    from data_access.access import AccessError, remove_role
+    from data_access.access.roles import remove_role
+    from data_access.access.scope import AccessError
 
     try:
         remove_role(_engine(), email, role, region, actor=actor)
@@ -291,7 +294,8 @@ def users_deactivate(
     email: str = typer.Argument(...), actor: str = typer.Option("cli", "--by")
 ) -> None:
     """Blokkeer een gebruiker (de geschiedenis blijft bewaard)."""
-    from data_access.access import AccessError, deactivate_user
+    from data_access.access.roles import deactivate_user
+    from data_access.access.scope import AccessError
 
     try:
         deactivate_user(_engine(), email, actor=actor)
@@ -303,7 +307,7 @@ def users_deactivate(
 @users_app.command("list")
 def users_list() -> None:
     """Toon alle gebruikers en hun rollen."""
-    from data_access.access import users
+    from data_access.access.roles import users
 
     engine = _engine()
     db.upgrade(engine)
@@ -314,7 +318,7 @@ def users_list() -> None:
 
 
 def _ensure_reference(engine: Engine) -> None:
-    from data_access.reference import reference_loaded
+    from data_access.reference.loader import reference_loaded
 
     if not reference_loaded(engine):
         load_reference(engine)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data_access.codes import DROPPED_REASONS, TRAJECTORY_TYPES, VOLUME_PARTIES
+from data_access.reference.codes import DROPPED_REASONS, TRAJECTORY_TYPES, VOLUME_PARTIES
 from indicators.reach import FAMILIES_TARGET_PER_YEAR
 
 DATES = ("received_date", "first_contact_date", "closed_date")

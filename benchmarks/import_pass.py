@@ -10,10 +10,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from data_access import db
 from data_access.bootstrap import prepare_store
-from data_access.ingest import import_file
 from data_access.settings import Settings
+
+try:
+    from data_access.ingest.pipeline import import_file
+    from data_access.store.engine import make_engine
+except ModuleNotFoundError:  # a revision from before data_access was split into subsystems
+    from data_access.db import make_engine  # type: ignore[no-redef]
+
+    from data_access.ingest import import_file  # type: ignore[no-redef]
 
 
 def timed_imports(
@@ -52,7 +58,7 @@ def main(listing: Path, store: Path, today: date) -> None:
     settings = Settings(
         data_dir=store, database_url=f"sqlite:///{store / 'monitor.db'}", pseudonym_key="bench"
     )
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     prepare_store(engine)
     files = json.loads(listing.read_text(encoding="utf-8"))
     timings = timed_imports(engine, settings, files, today)

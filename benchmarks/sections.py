@@ -11,7 +11,9 @@ from typing import Any
 import polars as pl
 
 from benchmarks.timing import median_seconds, peak_rss_mb, reset_peak, timed
+from data_access.access.scope import Scope
 from data_access.settings import Settings, get_settings
+from data_access.store.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {f"{p.parent.name}/{p.stem}": p for p in sorted((ROOT / "pages").glob("*/*.py"))}
@@ -27,10 +29,11 @@ def _last_full_month(today: date) -> date:
 def after_an_import(settings: Settings) -> None:
     """Put this process in the state the first view after an import meets: every in-process
     cache empty, and no columnar part yet for the newest batch (a reader reads that batch's
-    rows from the store; data_access.columnar)."""
-    from data_access import columnar, db
+    rows from the store; data_access.store.columnar)."""
+    from data_access.store import columnar
+    from data_access.store.engine import make_engine
 
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     # Every earlier batch has its part, as in a running system (a store just built or a cache
     # just deleted has none: building them all is first_read's figure, not a cold view's).
     columnar.frames(engine)
@@ -48,18 +51,18 @@ def after_an_import(settings: Settings) -> None:
 def first_read(settings: Settings, repeat: int) -> dict[str, Any]:
     """The one-off cost of building the columnar parts of a whole store (after an upgrade or a
     deleted cache), against a read from parts after an import."""
-    from data_access import columnar, db, reads
+    from data_access.access import reads
+    from data_access.access.scope import Scope
+    from data_access.store import columnar
 
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
 
     def no_parts() -> None:
         columnar.invalidate(engine)
 
-    build = median_seconds(
-        lambda: reads.registrations(engine, reads.Scope.everything()), 1, no_parts
-    )
+    build = median_seconds(lambda: reads.registrations(engine, Scope.everything()), 1, no_parts)
     after = median_seconds(
-        lambda: reads.registrations(engine, reads.Scope.everything()),
+        lambda: reads.registrations(engine, Scope.everything()),
         repeat,
         lambda: after_an_import(settings),
     )
@@ -136,16 +139,15 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
     from typer.testing import CliRunner
 
     from cli import app
-    from data_access import db
-    from data_access.disclosure import Disclosure
-    from data_access.reads import Scope
+    from data_access.access.disclosure import Disclosure
+    from data_access.access.scope import Scope
     from reports.inputs import load_inputs
     from reports.selection import Selection
 
     today = date.today()
     last = _last_full_month(today)
     runner = CliRunner()
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     inputs = load_inputs(engine, Scope.everything(), "then", today, Disclosure())
     selection = Selection(date(2018, 9, 1), last, "month", (), "then")
     results: dict[str, Any] = {}
@@ -170,12 +172,11 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
 def checks(settings: Settings, repeat: int) -> dict[str, Any]:
     """The full quality suite (every suite on the whole store), Great Expectations' import
     included once in the first run and reported apart."""
-    from data_access import db
 
     import_seconds, _ = timed(lambda: __import__("great_expectations"))
     from checks.run import run_checks
 
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     outcome: dict[str, Any] = {}
 
     def run() -> None:
@@ -230,15 +231,14 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
     from sqlalchemy import create_engine
 
     from benchmarks.baseline import BASELINES, read
-    from data_access import db
-    from data_access.disclosure import Disclosure
-    from data_access.reads import Scope
+    from data_access.access.disclosure import Disclosure
+    from data_access.access.scope import Scope
     from reports.inputs import load_inputs
     from reports.selection import Selection
 
     engine = create_engine(settings.url)
     today = pd.Timestamp(date.today())
-    ours_engine = db.make_engine(settings)
+    ours_engine = make_engine(settings)
     last = _last_full_month(date.today())
     selection = Selection(date(2018, 9, 1), last, "month", (), "then")
     loaded: dict[str, Any] = {}
@@ -293,16 +293,16 @@ def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:
     """The read of every registration into polars: our read API against pandas read_sql."""
     import pandas as pd
 
-    from data_access import db, reads
+    from data_access.access import reads
 
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     ours = median_seconds(
-        lambda: reads.registrations(engine, reads.Scope.everything()),
+        lambda: reads.registrations(engine, Scope.everything()),
         repeat,
         lambda: after_an_import(settings),
     )
     theirs = median_seconds(lambda: pd.read_sql("SELECT * FROM registration", engine), repeat)
-    frame: pl.DataFrame = reads.registrations(engine, reads.Scope.everything())
+    frame: pl.DataFrame = reads.registrations(engine, Scope.everything())
     engine.dispose()
     return {
         "reads": {"registrations_rows": frame.height, "ours_s": ours, "pandas_read_sql_s": theirs}

@@ -15,9 +15,9 @@ from sqlalchemy import create_engine, text
 
 from benchmarks.import_pass import timed_imports
 from benchmarks.timing import peak_rss_mb, reset_peak
-from data_access import db
 from data_access.bootstrap import prepare_store
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from demo.generator import generate_demo
 
 PSEUDONYM_KEY = "benchmark"
@@ -83,7 +83,7 @@ def build_store(workdir: Path, scale: float, server_url: str | None, today: date
     settings = store_settings(workdir, scale, server_url)
     _reset(settings, server_url)
     reset_peak()  # this store's import only, not the generator's or an earlier store's
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     prepare_store(engine)
     per_kind: dict[str, list[tuple[int, float]]] = defaultdict(list)
     timings = timed_imports(engine, settings, files, today)
@@ -117,7 +117,7 @@ def throughput(per_kind: dict[str, list[tuple[int, float]]]) -> dict[str, dict[s
 
 def registration_count(settings: Settings) -> int:
     """Registrations in the store."""
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     with engine.connect() as conn:
         count = int(conn.scalar(text("SELECT COUNT(*) FROM registration")) or 0)
     engine.dispose()

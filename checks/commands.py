@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from data_access import db
 from data_access.settings import get_settings
+from data_access.store import db
+from data_access.store.engine import make_engine
 
 
 def check_command() -> None:
@@ -13,7 +14,7 @@ def check_command() -> None:
     from checks.run import run_checks
 
     settings = get_settings()
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     try:
         db.upgrade(engine)
         typer.echo("Kwaliteitscontroles uitvoeren (Great Expectations starten duurt even)…")

@@ -24,11 +24,14 @@ from sqlalchemy import Engine
 
 from checks import frames
 from checks.suites import ASSETS, BY_KEY, CHECKS, ROW_ASSETS, Check, Params
-from data_access import quality, reads, schemas
-from data_access.frames import driver_frame
-from data_access.quality import ResultRecord
-from data_access.reads import Scope
+from data_access.access import reads
+from data_access.access.scope import Scope
+from data_access.quality import results as quality
+from data_access.quality.results import ResultRecord
+from data_access.reference import tables
 from data_access.settings import Settings
+from data_access.store import schemas
+from data_access.store.frames import driver_frame
 
 if TYPE_CHECKING:
     from great_expectations.data_context.data_context.abstract_data_context import (
@@ -142,14 +145,14 @@ def run_checks(
     # starts from these rows.
     registrations = stored_registrations(engine)
     aggregates = reads.aggregate_reports(engine, everything)
-    regions = reads.regions(engine)
+    regions = tables.regions(engine)
     params = Params(today, tuple(regions["region_code"].to_list()))
     derived = {
         "region_months": frames.region_months(registrations, aggregates, regions, today),
         "monthly_counts": frames.monthly_counts(registrations, aggregates, today),
         "reconciliation": frames.reconciliation(registrations, aggregates),
         "team_totals": frames.team_totals(reads.staffing(engine, everything)),
-        "reference_fte": frames.reference_fte(reads.network_reference_2020(engine)),
+        "reference_fte": frames.reference_fte(tables.network_reference_2020(engine)),
     }
     rows = {
         "registration": frames.checked_registrations(registrations),
@@ -191,7 +194,7 @@ def stored_registrations(engine: Engine) -> pl.DataFrame:
 
 
 def _read(engine: Engine, sql: str, schema: pl.Schema) -> pl.DataFrame:
-    """Every row of a query without parameters, as a frame of `schema` (data_access.frames)."""
+    """Every row of a query without parameters, as a frame of `schema` (store.frames)."""
     with engine.connect() as conn:
         return driver_frame(conn, sql, (), schema)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
-from data_access import codes
+from data_access.reference import codes
 
 Dimension = Literal["completeness", "validity", "timeliness", "consistency"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from data_access import db
-from data_access.models import ImportBatch
-from data_access.reference import load_reference, reference_loaded
+from data_access.reference.loader import load_reference, reference_loaded
+from data_access.store import db
+from data_access.store.models import ImportBatch
 
 
 def prepare_store(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from data_access.reference import ELZ_LAYOUT_FROM, REFERENCE_DIR
+from data_access.reference.loader import ELZ_LAYOUT_FROM, REFERENCE_DIR
 
 # The 2025 municipal mergers: from this day on, NIS codes are the merged ones.
 MERGERS_2025 = date(2025, 1, 1)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from data_access.bootstrap import prepare_store
-from data_access.ingest import ImportResult, import_file
+from data_access.ingest.pipeline import ImportResult, import_file
 from data_access.settings import Settings
 from demo.generator import generate_demo
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from data_access.profiles import BUILTIN_DIR
-from data_access.reference import ELZ_LAYOUT_FROM
+from data_access.ingest.profiles import BUILTIN_DIR
+from data_access.reference.loader import ELZ_LAYOUT_FROM
 from demo.areas import load_geography
 from demo.defects import plant_defects
 from demo.registrations import (

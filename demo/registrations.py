@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from data_access.reference import ELZ_LAYOUT_FROM
+from data_access.reference.loader import ELZ_LAYOUT_FROM
 from demo.areas import MERGERS_2025, PERIOD_2018, PERIOD_2025, PERIOD_ELZ, Geography
 from demo.names import partner_pool
 

@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from data_access.codes import REFERRER_GROUPS, REFERRERS, referrer_group
-from data_access.profiles import BUILTIN_DIR
+from data_access.ingest.profiles import BUILTIN_DIR
+from data_access.reference.codes import REFERRER_GROUPS, REFERRERS, referrer_group
 from demo.names import (
     CASE_TOOL_CODES,
     CLOSURE_TEXT,

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.codes import DROPPED_REASONS
+from data_access.reference.codes import DROPPED_REASONS
 from indicators._sources import (
     INTAKE,
     MONTHLY_COUNTS,

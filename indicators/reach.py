@@ -7,7 +7,7 @@ from typing import Final
 
 import polars as pl
 
-from data_access.codes import TRAJECTORY_TYPES
+from data_access.reference.codes import TRAJECTORY_TYPES
 from indicators._sources import FrameLike, as_lazy, count_rows, count_true, intakes_only, share
 from indicators.periods import truncate_to_month
 

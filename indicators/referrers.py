@@ -6,7 +6,7 @@ from typing import Final
 
 import polars as pl
 
-from data_access.codes import REFERRERS, referrer_group
+from data_access.reference.codes import REFERRERS, referrer_group
 from indicators._sources import (
     MONTHLY_COUNTS,
     ROWS,

@@ -8,7 +8,7 @@ from typing import Final, Literal
 
 import polars as pl
 
-from data_access.codes import DROPPED_REASONS
+from data_access.reference.codes import DROPPED_REASONS
 from indicators._sources import (
     MONTHLY_COUNTS,
     ROWS,

@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.codes import VOLUME_PARTIES
+from data_access.reference.codes import VOLUME_PARTIES
 from indicators._sources import FrameLike, as_lazy, share, source_over
 from indicators.referrers import monthly_referrer_group_counts
 

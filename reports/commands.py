@@ -7,9 +7,12 @@ from pathlib import Path
 
 import typer
 
-from data_access import db
-from data_access.access import AccessError, Reader, audit, reader_for
+from data_access.access.audit import audit
+from data_access.access.roles import Reader, reader_for
+from data_access.access.scope import AccessError
 from data_access.settings import get_settings
+from data_access.store import db
+from data_access.store.engine import make_engine
 
 DEFAULT_USER = "beheerder@demo.1g1p"
 
@@ -43,7 +46,7 @@ def report_command(
 
     if out.suffix.lower() not in {".pdf", ".xlsx"}:
         _fail("--out moet op .pdf of .xlsx eindigen.")
-    engine = db.make_engine(get_settings())
+    engine = make_engine(get_settings())
     db.upgrade(engine)
     reader = _reader(engine, as_user)
     try:
@@ -80,7 +83,7 @@ def parliament_command(
     except ValueError as exc:
         _fail(str(exc))
         return
-    engine = db.make_engine(get_settings())
+    engine = make_engine(get_settings())
     db.upgrade(engine)
     out.write_bytes(parliament_xlsx(engine, first, last, date.today()))
     audit(engine, actor, "export", {"rapport": "parlement", "van": start, "tot": end})
@@ -96,7 +99,7 @@ def freeze_command(
     """Bevries de cijfers van een afgelopen kwartaal (beheerder)."""
     from reports.quarterly import freeze_quarter, status_of
 
-    engine = db.make_engine(get_settings())
+    engine = make_engine(get_settings())
     db.upgrade(engine)
     reader = _reader(engine, as_user)
     try:

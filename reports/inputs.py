@@ -11,11 +11,13 @@ from typing import Any, TypeVar, cast
 import polars as pl
 from sqlalchemy import Engine
 
-from data_access import reads
-from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
-from data_access.disclosure import Disclosure
-from data_access.quality import PASSPORT, passports
-from data_access.reads import Basis, Scope
+from data_access.access import reads
+from data_access.access.disclosure import Disclosure
+from data_access.access.reads import Basis
+from data_access.access.scope import Scope
+from data_access.quality.results import PASSPORT, passports
+from data_access.reference import tables
+from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from data_access.settings import get_settings
 
 T = TypeVar("T")
@@ -43,7 +45,7 @@ class Inputs:
     data_version: int
     scope: Scope = field(default_factory=Scope.everything)
     disclosure: Disclosure = field(default_factory=Disclosure)
-    # The data-quality passport per region (data_access.quality.PASSPORT): caveats for regions
+    # The data-quality passport per region (quality.results.PASSPORT): caveats for regions
     # below the threshold travel with every view's notes.
     passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
     # Results computed from these frames alone (report chapters), kept as long as the inputs.
@@ -118,9 +120,9 @@ def load_inputs(
         partners=partners,
         staffing=reads.staffing(engine, Scope.everything()),
         agreements=reads.volume_agreements(engine, Scope.everything()),
-        regions=reads.regions(engine),
+        regions=tables.regions(engine),
         populations=_population_layouts(engine, basis, today),
-        network_reference=reads.network_reference_2020(engine),
+        network_reference=tables.network_reference_2020(engine),
         basis=basis,
         today=today,
         data_version=version,
@@ -134,7 +136,7 @@ def _population_layouts(engine: Engine, basis: Basis, today: date) -> pl.DataFra
     """Population per region for each layout period (one period under today's borders)."""
     if basis == "today":
         periods: list[tuple[date, date | None]] = [(date(2018, 1, 1), None)]
-        frames = [reads.region_population(engine, today)]
+        frames = [tables.region_population(engine, today)]
     else:
         starts = [date(2018, 1, 1), *LAYOUT_CHANGES]
         periods = [
@@ -142,7 +144,7 @@ def _population_layouts(engine: Engine, basis: Basis, today: date) -> pl.DataFra
             for s, e in zip(starts, [*LAYOUT_CHANGES, None], strict=True)
         ]
         # Each layout's population is taken on its last day, when every network of it existed.
-        frames = [reads.region_population(engine, e or today) for _, e in periods]
+        frames = [tables.region_population(engine, e or today) for _, e in periods]
     return pl.concat(
         [
             f.with_columns(valid_from=pl.lit(s), valid_to=pl.lit(e, pl.Date))

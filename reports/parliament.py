@@ -10,9 +10,9 @@ import polars as pl
 import xlsxwriter
 from sqlalchemy import Engine
 
-from data_access.codes import REQUEST_NATURES, TRAJECTORY_TYPES
-from data_access.disclosure import Disclosure, marker
-from data_access.reads import Scope
+from data_access.access.disclosure import Disclosure, marker
+from data_access.access.scope import Scope
+from data_access.reference.codes import REQUEST_NATURES, TRAJECTORY_TYPES
 from indicators._sources import intakes_only
 from indicators.intakes import intake_counts, intakes_by_nature
 from indicators.partners import partners_involved

@@ -13,13 +13,14 @@ import polars as pl
 import xlsxwriter
 from sqlalchemy import Engine
 
-from data_access import access, snapshots
-from data_access.access import AccessError, Reader
-from data_access.disclosure import Disclosure
-from data_access.quality import DIMENSION_LABELS, DIMENSIONS
-from data_access.reads import Scope
+from data_access.access import snapshots
+from data_access.access.disclosure import Disclosure
+from data_access.access.notes import notes
+from data_access.access.roles import Reader, require_beheerder
+from data_access.access.scope import AccessError, Scope
+from data_access.access.snapshots import Snapshot
+from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
 from data_access.settings import get_settings
-from data_access.snapshots import Snapshot
 from indicators.formatting import fmt_int, fmt_pct, quarter_label
 from indicators.periods import add_months, quarter_bounds
 from reports.inputs import Inputs, load_inputs
@@ -141,7 +142,7 @@ def snapshot_figures(inputs: Inputs, quarter: str) -> dict[str, Any]:
 
 def freeze_quarter(engine: Engine, reader: Reader, quarter: str, today: date) -> Snapshot:
     """Freeze the quarter's figures for every region (beheerder only)."""
-    access.require_beheerder(reader, "een kwartaal bevriezen")
+    require_beheerder(reader, "een kwartaal bevriezen")
     quarter = snapshots.parse_quarter(quarter)
     inputs = report_inputs(engine, Scope.everything(), today)
     return snapshots.freeze(
@@ -460,7 +461,7 @@ def _quality(inputs: Inputs, region_code: str, names: dict[str, str]) -> Section
 
 
 def _feedback(engine: Engine, reader: Reader, region_code: str, quarter: str) -> Section:
-    frame = access.notes(engine, reader, region_code, quarter)
+    frame = notes(engine, reader, region_code, quarter)
     if frame.is_empty():
         text = (f"Geen feedback van de critical friend voor {quarter_label(quarter)}.",)
     else:

@@ -8,7 +8,7 @@ from typing import Literal
 
 import polars as pl
 
-from data_access.reads import Basis
+from data_access.access.reads import Basis
 from indicators.periods import Granularity, month_end, month_start
 
 BASIS_LABELS: dict[str, str] = {

@@ -10,7 +10,7 @@ from typing import Literal
 import polars as pl
 import xlsxwriter
 
-from data_access.disclosure import marker
+from data_access.access.disclosure import marker
 from indicators.formatting import MISSING, fmt_dec, fmt_int, fmt_pct, month_label, quarter_label
 
 Kind = Literal["text", "int", "dec1", "dec2", "pct", "date", "month", "quarter", "period", "region"]

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from data_access import db
-from data_access.reference import load_reference
+from data_access.reference.loader import load_reference
 from data_access.settings import Settings
+from data_access.store import db
+from data_access.store.engine import make_engine
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 
@@ -69,7 +70,7 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
 @pytest.fixture
 def empty_engine(settings: Settings) -> Iterator[Engine]:
     """An engine on a store without schema."""
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     yield engine
     engine.dispose()
 

@@ -73,3 +73,43 @@ def test_page_scripts_define_no_callables() -> None:
         if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef)
     }
     assert made == set()
+
+
+# Inside data_access, each subsystem uses only those below it: no circle between them.
+SUBSYSTEMS = {
+    "store": set(),
+    "reference": {"store"},
+    "access": {"store", "reference"},
+    "ingest": {"store", "reference", "access"},
+    "quality": {"store", "reference", "access"},
+}
+
+
+def _subsystems_imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom) and node.level == 0
+            else []
+        )
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "data_access" and len(parts) > 1 and parts[1] in SUBSYSTEMS:
+                found.add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("subsystem", sorted(SUBSYSTEMS))
+def test_data_access_subsystems_import_only_downwards(subsystem: str) -> None:
+    """store ← reference ← access ← ingest, quality: a subsystem never imports one beside or
+    above it, so data_access has no circle."""
+    allowed = SUBSYSTEMS[subsystem] | {subsystem}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_subsystems_imported(path) - allowed)
+        for path in (ROOT / "data_access" / subsystem).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

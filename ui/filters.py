@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
+from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from indicators.formatting import month_label, quarter_label
 from indicators.periods import add_months, month_start, quarter_bounds, quarter_of
 from reports.selection import BASIS_LABELS, Selection

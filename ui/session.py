@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access import access
-from data_access.access import Reader
+from data_access.access.audit import audit
+from data_access.access.roles import Reader, demo_readers, ensure_demo_users, reader_for
+from data_access.access.scope import Scope
 from data_access.bootstrap import has_imports, is_demo_store
-from data_access.reads import Scope
 from data_access.settings import get_settings
 from ui.store import engine
 
 
 @st.cache_resource(show_spinner=False)
 def _demo_users_ready() -> bool:
-    access.ensure_demo_users(engine())
+    ensure_demo_users(engine())
     return True
 
 
@@ -32,7 +32,7 @@ def _oidc_reader() -> Reader:
         st.button("Aanmelden", on_click=st.login, type="primary")
         st.stop()
     email = str(st.user.get("email") or "")
-    found = access.reader_for(engine(), email)
+    found = reader_for(engine(), email)
     if found is None:
         st.error(
             f"Geen toegang voor {email or 'dit account'}. Vraag de beheerder van de monitor om "
@@ -56,7 +56,7 @@ def _demo_reader() -> Reader:
         )
         st.stop()
     _demo_users_ready()
-    readers = {r.email: r for r in access.demo_readers(engine())}
+    readers = {r.email: r for r in demo_readers(engine())}
     with st.sidebar:
         chosen = st.selectbox(
             "Demogebruiker",
@@ -76,9 +76,9 @@ def reader_quietly() -> Reader | None:
     if get_settings().auth_mode == "oidc":
         if not st.user.is_logged_in:
             return None
-        return access.reader_for(engine(), str(st.user.get("email") or ""))
+        return reader_for(engine(), str(st.user.get("email") or ""))
     _demo_users_ready()
-    readers = access.demo_readers(engine())
+    readers = demo_readers(engine())
     chosen = st.session_state.get("demogebruiker")
     return next((r for r in readers if r.email == chosen), readers[0] if readers else None)
 
@@ -86,7 +86,7 @@ def reader_quietly() -> Reader | None:
 def _audit_login(found: Reader, action: str) -> None:
     """One audit event per login (per session and user), not per rerun."""
     if st.session_state.get("_audited_login") != found.email:
-        access.audit(engine(), found.email, action, {"rollen": found.role_label()})
+        audit(engine(), found.email, action, {"rollen": found.role_label()})
         st.session_state["_audited_login"] = found.email
 
 

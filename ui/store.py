@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from data_access import reads
+from data_access.access import reads
+from data_access.access.disclosure import Disclosure
+from data_access.access.reads import Basis
+from data_access.access.scope import Scope
 from data_access.bootstrap import has_imports, prepare_store
-from data_access.disclosure import Disclosure
-from data_access.reads import Basis, Scope
 from data_access.settings import get_settings
 from reports.inputs import Inputs, load_inputs
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """The process-wide engine (schema upgraded, reference data present)."""
-    from data_access.db import make_engine
+    from data_access.store.engine import make_engine
 
     created = make_engine(get_settings())
     prepare_store(created)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access.ingest import FatalImportError, ProfileError
+from data_access.ingest.pipeline import FatalImportError, ProfileError
 from data_access.settings import get_settings
 from reports.views.imports import (
     batch_choices,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access.access import AccessError
+from data_access.access.scope import AccessError
 from reports.views.admin import audit_table, users_table
 from ui import components, session, store
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from data_access import access
+from data_access.access.notes import save_note
+from data_access.access.scope import AccessError
 from indicators.periods import quarter_of
 from reports.views.feedback import notes_table
 from ui import components, page, session, store
@@ -28,13 +29,13 @@ if reader.may_write_notes(region):
         body = st.text_area("Nieuwe versie van de feedback", height=200)
         if st.form_submit_button("Bewaren als nieuwe versie", type="primary"):
             try:
-                version = access.save_note(store.engine(), reader, region, quarter, body)
+                version = save_note(store.engine(), reader, region, quarter, body)
                 st.success(f"Versie {version} bewaard.")
-            except access.AccessError as exc:
+            except AccessError as exc:
                 st.error(str(exc))
 try:
     table = notes_table(store.engine(), reader, region, names[region], quarter)
-except access.AccessError as exc:
+except AccessError as exc:
     st.error(str(exc))
     st.stop()
 components.table(table, "feedback")

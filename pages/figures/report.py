@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from data_access.access import AccessError
+from data_access.access.scope import AccessError
 from indicators.periods import add_months, month_start, quarter_of
 from reports.quarterly import freeze_quarter, quarterly_report
 from reports.views.report import parliament_file, report_pdf_file, report_xlsx_file

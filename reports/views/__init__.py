@@ -130,7 +130,7 @@ def source_notes(frame: pl.DataFrame, inputs: Inputs, what: str) -> list[str]:
 def months_without(registrations: pl.DataFrame, capability: str) -> pl.DataFrame:
     """region_code, month where no source delivering rows supports `capability` (its profile's
     `supports`), so the figure is "not available" there rather than zero."""
-    from data_access.profiles import available_profiles
+    from data_access.ingest.profiles import available_profiles
 
     capable = [p.source_system for p in available_profiles().values() if capability in p.supports]
     # Few distinct sources per region-month: reduce first, then look at the source names.
@@ -211,7 +211,7 @@ def basis_note(inputs: Inputs) -> str:
 
 def quality_notes(inputs: Inputs, region_codes: Iterable[str | None]) -> list[str]:
     """A caveat for each shown region whose data-quality passport is below the threshold."""
-    from data_access.quality import DIMENSION_LABELS, DIMENSIONS
+    from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
     from indicators.formatting import fmt_pct
 
     shown = {code for code in region_codes if code is not None}

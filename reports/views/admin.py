@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from data_access import access
-from data_access.access import Reader
+from data_access.access.audit import audit_events
+from data_access.access.roles import Reader, users
+from data_access.access.scope import AccessError
 from reports.tables import Column, Table
 
 
 def users_table(engine: Engine, reader: Reader) -> Table:
     """Every user and role (beheerder only)."""
     if not reader.is_beheerder:
-        raise access.AccessError("Alleen een beheerder beheert gebruikers.")
+        raise AccessError("Alleen een beheerder beheert gebruikers.")
     return Table(
-        access.users(engine),
+        users(engine),
         (
             Column("email", "E-mail"),
             Column("name", "Naam"),
@@ -30,7 +31,7 @@ def users_table(engine: Engine, reader: Reader) -> Table:
 def audit_table(engine: Engine, reader: Reader) -> Table:
     """The latest audit events: logins, imports, exports, user changes (beheerder only)."""
     return Table(
-        access.audit_events(engine, reader),
+        audit_events(engine, reader),
         (
             Column("at", "Tijdstip (UTC)"),
             Column("actor", "Wie"),

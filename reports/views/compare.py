@@ -15,9 +15,9 @@ import polars as pl
 from plotly.subplots import make_subplots
 from sqlalchemy import Engine
 
-from data_access import geo
-from data_access.codes import REFERRER_GROUPS, UNASSIGNED_REGION
-from data_access.disclosure import marker
+from data_access.access.disclosure import marker
+from data_access.reference import shapes as geo
+from data_access.reference.codes import REFERRER_GROUPS, UNASSIGNED_REGION
 from indicators._sources import MONTHLY_COUNTS
 from indicators.compare import (
     ABOVE,
@@ -101,7 +101,7 @@ def map_day(inputs: Inputs, selection: Selection) -> date:
 
 
 def map_layout(engine: Engine, inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """ELZ → region for the map of this selection (data_access.geo.elz_regions)."""
+    """ELZ → region for the map of this selection (data_access.reference.shapes.elz_regions)."""
     return geo.elz_regions(engine, map_day(inputs, selection))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from data_access import access
-from data_access.access import Reader
+from data_access.access.notes import notes
+from data_access.access.roles import Reader
 from reports.tables import Column, Table
 
 
@@ -13,7 +13,7 @@ def notes_table(
     engine: Engine, reader: Reader, region_code: str, region_name: str, quarter: str | None
 ) -> Table:
     """The notes the reader may read for a region (all versions; empty outside their scope)."""
-    frame = access.notes(engine, reader, region_code, quarter)
+    frame = notes(engine, reader, region_code, quarter)
     return Table(
         frame,
         (
@@ -30,5 +30,5 @@ def notes_table(
 
 def latest_note(engine: Engine, reader: Reader, region_code: str, quarter: str) -> str | None:
     """The newest version of the note for a region and quarter, if the reader may read it."""
-    frame = access.notes(engine, reader, region_code, quarter)
+    frame = notes(engine, reader, region_code, quarter)
     return None if frame.is_empty() else str(frame["body"][0])

@@ -9,11 +9,12 @@ from typing import Final, Literal
 import polars as pl
 from sqlalchemy import Engine
 
-from data_access import reads
-from data_access.access import Reader, require_beheerder
-from data_access.ingest import ImportResult, Progress, import_file
-from data_access.profiles import available_profiles
-from data_access.reads import Scope
+from data_access.access.roles import Reader, require_beheerder
+from data_access.access.scope import Scope
+from data_access.ingest import lineage
+from data_access.ingest.pipeline import ImportResult, Progress, import_file
+from data_access.ingest.profiles import available_profiles
+from data_access.reference import tables
 from data_access.settings import Settings
 from indicators.formatting import fmt_int
 from reports.tables import Column, Table
@@ -43,7 +44,7 @@ def needs_region(settings: Settings, source: str) -> bool:
 
 def region_choices(engine: Engine) -> dict[str, str]:
     """Region code → name of every region, past ones included (old files name old networks)."""
-    regions = reads.regions(engine).sort("region_name")
+    regions = tables.regions(engine).sort("region_name")
     return dict(regions.select("region_code", "region_name").iter_rows())
 
 
@@ -97,7 +98,7 @@ def check_outcome(
 ) -> tuple[Literal["success", "warning", "error"], list[str]] | None:
     """What the quality checks found after importing a batch: the kind of message and its lines
     (Dutch); None when no check ran for the batch."""
-    from data_access import quality
+    from data_access.quality import results as quality
 
     batch_run = quality.latest_run_id(engine, batch_id=batch_id)
     if batch_run is None:
@@ -171,7 +172,7 @@ _BATCH_COLUMNS: Final = (
 
 def batches_table(engine: Engine, scope: Scope, limit: int = RECENT_BATCHES) -> Table:
     """The most recent import batches, newest first, with their row counts and who imported."""
-    batches = reads.import_batches(engine, scope).head(limit)
+    batches = lineage.import_batches(engine, scope).head(limit)
     frame = batches.with_columns(
         imported_at_local=pl.col("imported_at")
         .dt.convert_time_zone(LOCAL_TIME_ZONE)
@@ -202,7 +203,7 @@ def batch_choices(batches: Table) -> dict[int, str]:
 
 def quarantine_table(engine: Engine, scope: Scope, batch_id: int) -> Table:
     """The rejected rows of one batch: line in the file, column, reason and the raw values."""
-    rows = reads.quarantined_rows(engine, scope, batch_id)
+    rows = lineage.quarantined_rows(engine, scope, batch_id)
     return Table(
         rows,
         (

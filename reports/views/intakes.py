@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.codes import REQUEST_NATURES
+from data_access.reference.codes import REQUEST_NATURES
 from indicators.intakes import intakes_by_nature, monthly_intakes
 from indicators.periods import month_end, month_start, quarter_code, truncate_to_quarter
 from reports import charts

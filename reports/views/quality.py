@@ -11,10 +11,11 @@ import plotly.graph_objects as go
 import polars as pl
 from sqlalchemy import Engine
 
-from data_access import quality, reads
-from data_access.codes import UNASSIGNED_LABEL
-from data_access.quality import DIMENSION_LABELS, DIMENSIONS
-from data_access.reads import Scope
+from data_access.access.scope import Scope
+from data_access.ingest import lineage
+from data_access.quality import results as quality
+from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
+from data_access.reference.codes import UNASSIGNED_LABEL
 from data_access.settings import Settings
 from indicators.formatting import fmt_pct
 from reports import charts
@@ -258,9 +259,9 @@ def _trend(engine: Engine, threshold: float, names: dict[str, str]) -> go.Figure
 
 
 def _reasons_table(engine: Engine, scope: Scope) -> Table:
-    batches = reads.import_batches(engine, scope).filter(pl.col("rows_rejected") > 0)
+    batches = lineage.import_batches(engine, scope).filter(pl.col("rows_rejected") > 0)
     frames = [
-        reads.quarantined_rows(engine, scope, batch_id).with_columns(
+        lineage.quarantined_rows(engine, scope, batch_id).with_columns(
             file_name=pl.lit(file_name),
             reason_kind=pl.col("reason").str.split(" '").list.first(),
         )

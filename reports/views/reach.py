@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from data_access.codes import CLOSURE_REASONS, PARTNER_SECTORS
+from data_access.reference.codes import CLOSURE_REASONS, PARTNER_SECTORS
 from indicators._sources import MIXED, MONTHLY_COUNTS, ROWS, share
 from indicators.partners import partners_by_sector
 from indicators.reach import (

@@ -6,7 +6,7 @@ from typing import Final
 
 import polars as pl
 
-from data_access.codes import REFERRER_GROUPS, REFERRERS
+from data_access.reference.codes import REFERRER_GROUPS, REFERRERS
 from indicators._sources import MIXED, MONTHLY_COUNTS
 from indicators.referrers import (
     brede_instap_of,

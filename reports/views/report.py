@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from data_access import access
-from data_access.access import Reader
+from data_access.access.audit import audit
+from data_access.access.roles import Reader, require_beheerder
 from reports.parliament import parliament_xlsx
 from reports.quarterly import QuarterlyReport, report_xlsx
 
@@ -29,7 +29,7 @@ def report_xlsx_file(engine: Engine, reader: Reader, report: QuarterlyReport) ->
 
 
 def _audit_report(engine: Engine, reader: Reader, report: QuarterlyReport, kind: str) -> None:
-    access.audit(
+    audit(
         engine,
         reader.email,
         "export",
@@ -44,9 +44,9 @@ def _audit_report(engine: Engine, reader: Reader, report: QuarterlyReport, kind:
 
 def parliament_file(engine: Engine, reader: Reader, start: date, end: date, today: date) -> bytes:
     """The parliamentary answer (publication: disclosure control for every region), audited."""
-    access.require_beheerder(reader, "het parlementaire antwoord maken")
+    require_beheerder(reader, "het parlementaire antwoord maken")
     data = parliament_xlsx(engine, start, end, today)
-    access.audit(
+    audit(
         engine, reader.email, "export", {"rapport": "parlement", "van": str(start), "tot": str(end)}
     )
     return data

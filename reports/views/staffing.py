@@ -9,7 +9,7 @@ from typing import Final
 import plotly.graph_objects as go
 import polars as pl
 
-from data_access.codes import STAFFING_FUNCTIONS
+from data_access.reference.codes import STAFFING_FUNCTIONS
 from indicators.formatting import fmt_dec, quarter_label
 from indicators.periods import quarter_bounds, quarter_of
 from indicators.staffing import fte_by_function, fte_per_inhabitants

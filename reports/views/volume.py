@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from data_access.codes import VOLUME_PARTIES
+from data_access.reference.codes import VOLUME_PARTIES
 from indicators._sources import MONTHLY_COUNTS
 from indicators.formatting import fmt_pct
 from indicators.volume import elapsed_fraction, volume_progress

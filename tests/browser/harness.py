@@ -33,8 +33,8 @@ TIMEOUT_MS = 120_000
 
 def build_store(directory: Path, scale: float = 0.03) -> None:
     """A small synthetic demo store (about 10.000 rows at 0.03) in `directory` (SQLite)."""
-    from data_access import db
     from data_access.settings import Settings
+    from data_access.store.engine import make_engine
     from demo.build import build_demo
 
     settings = Settings(
@@ -42,7 +42,7 @@ def build_store(directory: Path, scale: float = 0.03) -> None:
         database_url=f"sqlite:///{directory / 'monitor.db'}",
         pseudonym_key=PSEUDONYM_KEY,
     )
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     build_demo(engine, settings, scale=scale)
     engine.dispose()
 

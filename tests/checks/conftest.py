@@ -10,7 +10,7 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, insert, select
 
-from data_access.models import ImportBatch, Region, Registration
+from data_access.store.models import ImportBatch, Region, Registration
 
 # The checks run "today": months up to April 2020 are expected (May may still be in transit).
 TODAY = date(2020, 6, 15)

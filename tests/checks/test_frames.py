@@ -11,8 +11,8 @@ from sqlalchemy import Date, Engine, Integer, String, insert, text
 
 from checks import frames
 from checks.run import stored_registrations
-from data_access import reads
-from data_access.models import Registration
+from data_access.reference import tables
+from data_access.store.models import Registration
 from tests.checks.conftest import add_batch, registration, relax
 
 # The definition the window computations must keep: one correlated count per row.
@@ -91,7 +91,7 @@ def test_registration_keys_equal_the_correlated_counts(engine: Engine) -> None:
         expected = pl.DataFrame(
             [tuple(row) for row in conn.execute(typed)], schema=KEYS, orient="row"
         )
-    keys = frames.registration_keys(stored_registrations(engine), reads.regions(engine))
+    keys = frames.registration_keys(stored_registrations(engine), tables.regions(engine))
     assert_frame_equal(keys.sort("id"), expected)
     copies = dict(keys.select("id", "same_day_copy").iter_rows())
     assert sorted(copies.values()) == [1] * 10 + [2, 3]

@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from checks.commands import check_command
 from checks.run import run_checks
 from checks.suites import BY_KEY, CHECKS
-from data_access import quality
-from data_access.models import (
+from data_access.quality import results as quality
+from data_access.settings import Settings, get_settings
+from data_access.store.models import (
     AggregateReport,
     CheckResult,
     CheckRun,
@@ -23,7 +24,6 @@ from data_access.models import (
     Registration,
     Staffing,
 )
-from data_access.settings import Settings, get_settings
 from tests.checks.conftest import TODAY, add_batch, registration, relax
 
 R = Registration

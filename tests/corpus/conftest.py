@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from data_access import db
-from data_access.reference import load_reference
+from data_access.reference.loader import load_reference
 from data_access.settings import Settings
+from data_access.store import db
+from data_access.store.engine import make_engine
 from tests.conftest import SERVER_URL, _postgres_url
 
 
@@ -30,7 +31,7 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Eng
     else:
         url = f"sqlite:///{directory / 'store.db'}"
     settings = Settings(data_dir=directory, database_url=url, pseudonym_key="corpus-key")
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     db.upgrade(engine)
     load_reference(engine)
     yield engine, settings

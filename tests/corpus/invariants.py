@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from data_access.db import data_version
-from data_access.ingest import FatalImportError, ImportResult, ProfileError, import_file
-from data_access.models import ImportBatch, Quarantine, Registration, RegistrationPartner
+from data_access.ingest.pipeline import FatalImportError, ImportResult, ProfileError, import_file
 from data_access.settings import Settings
+from data_access.store.db import data_version
+from data_access.store.models import ImportBatch, Quarantine, Registration, RegistrationPartner
 
 # Words every refusal is written in: the message is Dutch and meant for a person.
 DUTCH = ("bestand", "regel", "kolom", "codering", "werkblad", "leeg", "Excel", "bron", "tekens")

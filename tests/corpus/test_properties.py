@@ -10,8 +10,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from data_access.profiles import get_profile
-from data_access.readers import LINE, FatalImportError, read_table
+from data_access.ingest.files import LINE, FatalImportError, read_table
+from data_access.ingest.profiles import get_profile
 from data_access.settings import Settings
 from tests.corpus.corpus import UNIFORM_HEADER, uniform_row
 from tests.corpus.invariants import import_checked

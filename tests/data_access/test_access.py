@@ -9,9 +9,12 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
-from data_access import access, reads
-from data_access.access import AccessError, Reader
-from data_access.ingest import import_file
+from data_access.access import reads
+from data_access.access.audit import audit_events
+from data_access.access.notes import notes, save_note
+from data_access.access.roles import Reader, add_user, deactivate_user, reader_for
+from data_access.access.scope import AccessError, Scope
+from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
 
 HEADER = (
@@ -33,16 +36,16 @@ def loaded(engine: Engine, settings: Settings, tmp_path: Path) -> Engine:
     path = tmp_path / "u.csv"
     path.write_text(HEADER + "\n".join(ROWS) + "\n")
     import_file(engine, settings, path, "uniform", today=date(2026, 11, 1))
-    access.add_user(engine, "b@x.be", "Beheerder", "beheerder", actor="test")
-    access.add_user(engine, "t@x.be", "Trekker", "trekkersgroep", actor="test")
-    access.add_user(engine, "s@x.be", "Stuurgroep KON", "stuurgroep", "KON", actor="test")
-    access.add_user(engine, "f@x.be", "Friend", "critical_friend", "GNT", actor="test")
-    access.add_user(engine, "f@x.be", "Friend", "critical_friend", "ANT", actor="test")
+    add_user(engine, "b@x.be", "Beheerder", "beheerder", actor="test")
+    add_user(engine, "t@x.be", "Trekker", "trekkersgroep", actor="test")
+    add_user(engine, "s@x.be", "Stuurgroep KON", "stuurgroep", "KON", actor="test")
+    add_user(engine, "f@x.be", "Friend", "critical_friend", "GNT", actor="test")
+    add_user(engine, "f@x.be", "Friend", "critical_friend", "ANT", actor="test")
     return engine
 
 
 def _reader(engine: Engine, email: str) -> Reader:
-    found = access.reader_for(engine, email)
+    found = reader_for(engine, email)
     assert found is not None
     return found
 
@@ -62,7 +65,7 @@ def test_every_read_returns_row_level_data_only_within_the_scope(
     """No record id, pseudonym, municipality or age of an out-of-scope region comes back."""
     scope = _reader(loaded, email).scope
     detail = ROLE_DETAIL[email]
-    stored = reads.registrations(loaded, reads.Scope.everything())
+    stored = reads.registrations(loaded, Scope.everything())
     assert set(reads.registrations(loaded, scope)["region_code"]) == detail
     assert (
         set(
@@ -101,39 +104,39 @@ def test_roles_and_scopes(loaded: Engine) -> None:
 
 def test_an_unknown_or_deactivated_login_gets_nothing(loaded: Engine) -> None:
     """Only known, active users with a role are readers."""
-    assert access.reader_for(loaded, "vreemde@x.be") is None
-    access.deactivate_user(loaded, "s@x.be", actor="test")
-    assert access.reader_for(loaded, "s@x.be") is None
+    assert reader_for(loaded, "vreemde@x.be") is None
+    deactivate_user(loaded, "s@x.be", actor="test")
+    assert reader_for(loaded, "s@x.be") is None
 
 
 def test_regional_roles_need_a_known_region(loaded: Engine) -> None:
     """A stuurgroep role without region, or with an unknown one, is refused in Dutch."""
     with pytest.raises(AccessError, match="hoort bij een regio"):
-        access.add_user(loaded, "x@x.be", "X", "stuurgroep", None, actor="test")
+        add_user(loaded, "x@x.be", "X", "stuurgroep", None, actor="test")
     with pytest.raises(AccessError, match="Onbekende regio"):
-        access.add_user(loaded, "x@x.be", "X", "stuurgroep", "XXX", actor="test")
+        add_user(loaded, "x@x.be", "X", "stuurgroep", "XXX", actor="test")
 
 
 def test_notes_are_versioned_and_read_by_the_region_only(loaded: Engine) -> None:
     """A new note never overwrites; the region's readers see every version, others nothing."""
     friend = _reader(loaded, "f@x.be")
-    assert access.save_note(loaded, friend, "GNT", "2022Q1", "Eerste versie") == 1
-    assert access.save_note(loaded, friend, "GNT", "2022Q1", "Aangevulde versie") == 2
-    versions = access.notes(loaded, _reader(loaded, "b@x.be"), "GNT", "2022Q1")
+    assert save_note(loaded, friend, "GNT", "2022Q1", "Eerste versie") == 1
+    assert save_note(loaded, friend, "GNT", "2022Q1", "Aangevulde versie") == 2
+    versions = notes(loaded, _reader(loaded, "b@x.be"), "GNT", "2022Q1")
     assert versions["body"].to_list() == ["Aangevulde versie", "Eerste versie"]
-    assert access.notes(loaded, _reader(loaded, "s@x.be"), "GNT").is_empty()
+    assert notes(loaded, _reader(loaded, "s@x.be"), "GNT").is_empty()
     with pytest.raises(AccessError):
-        access.save_note(loaded, _reader(loaded, "s@x.be"), "KON", "2022Q1", "niet toegelaten")
+        save_note(loaded, _reader(loaded, "s@x.be"), "KON", "2022Q1", "niet toegelaten")
 
 
 def test_user_changes_and_notes_are_audited_for_the_beheerder_only(loaded: Engine) -> None:
     """Role grants and saved notes appear in the audit trail, which only a beheerder reads."""
-    access.save_note(loaded, _reader(loaded, "f@x.be"), "ANT", "2022Q1", "Goed bezig")
-    events = access.audit_events(loaded, _reader(loaded, "b@x.be"))
+    save_note(loaded, _reader(loaded, "f@x.be"), "ANT", "2022Q1", "Goed bezig")
+    events = audit_events(loaded, _reader(loaded, "b@x.be"))
     assert events.filter(pl.col("action") == "gebruiker_rol_toegekend").height == 5
-    access.add_user(loaded, "s@x.be", "Stuurgroep KON", "stuurgroep", "KON", actor="test")
-    again = access.audit_events(loaded, _reader(loaded, "b@x.be"))
+    add_user(loaded, "s@x.be", "Stuurgroep KON", "stuurgroep", "KON", actor="test")
+    again = audit_events(loaded, _reader(loaded, "b@x.be"))
     assert again.filter(pl.col("action") == "gebruiker_rol_toegekend").height == 5  # no change
     assert "feedback_bewaard" in events["action"].to_list()
     with pytest.raises(AccessError):
-        access.audit_events(loaded, _reader(loaded, "t@x.be"))
+        audit_events(loaded, _reader(loaded, "t@x.be"))

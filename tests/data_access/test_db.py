@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, inspect
 
-from data_access import db
-from data_access.models import Base
+from data_access.store import db
+from data_access.store.models import Base
 
 
 def test_upgrade_creates_every_model_table(empty_engine: Engine) -> None:

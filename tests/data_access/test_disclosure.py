@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_access.disclosure import COMPLEMENT, SMALL, SMALL_BASE, Disclosure, marker
+from data_access.access.disclosure import COMPLEMENT, SMALL, SMALL_BASE, Disclosure, marker
 
 RULES = Disclosure(min_count=5, min_denominator=10)
 

@@ -14,12 +14,15 @@ import xlsxwriter
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from data_access import db, reads
-from data_access.db import data_version
-from data_access.ingest import FatalImportError, ImportResult, import_file, rebuild
-from data_access.models import ImportBatch, Quarantine, Registration
-from data_access.reference import load_reference
+from data_access.access import reads
+from data_access.access.scope import Scope
+from data_access.ingest.pipeline import FatalImportError, ImportResult, import_file, rebuild
+from data_access.reference.loader import load_reference
 from data_access.settings import Settings
+from data_access.store import db
+from data_access.store.db import data_version
+from data_access.store.engine import make_engine
+from data_access.store.models import ImportBatch, Quarantine, Registration
 
 TODAY = dt.date(2026, 11, 1)
 HEADER = [
@@ -287,12 +290,12 @@ def test_a_spreadsheet_is_mapped_and_its_identifiers_never_stored(
     path = _spreadsheet(tmp_path / "register.xlsx", [SHEET_ROW, second])
     result = _import(engine, settings, path, "spreadsheet", region="KON")
     assert result.rows_accepted == 2, result.summary()
-    frame = reads.registrations(engine, reads.Scope.everything()).sort("received_date")
+    frame = reads.registrations(engine, Scope.everything()).sort("received_date")
     assert frame["referrer"].to_list() == ["HUIS_VAN_HET_KIND", "CLIENT"]
     assert frame["nis_code"].to_list() == ["34022", "34022"]
     assert frame["first_contact_date"][0] == dt.date(2019, 3, 12)
     assert frame["family_id"].n_unique() == 1  # the same child: a returning family
-    partners = reads.registration_partners(engine, reads.Scope.everything())
+    partners = reads.registration_partners(engine, Scope.everything())
     assert set(partners["sector"]) == {"CLB", "CAW"}
     with engine.connect() as conn:
         dump = " ".join(
@@ -335,7 +338,7 @@ def test_case_tool_export(engine: Engine, settings: Settings, tmp_path: Path) ->
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="cp1252")
     result = _import(engine, settings, path, "case_tool", region="GNT")
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    frame = reads.registrations(engine, reads.Scope.everything()).sort("id")
+    frame = reads.registrations(engine, Scope.everything()).sort("id")
     assert frame["kind"].to_list() == ["aanmelding", "consult"]
     assert frame["referrer"].to_list() == ["GV", "CLIENT"]
     assert frame["nis_code"].to_list() == ["44021", None]
@@ -363,7 +366,7 @@ def test_monthly_counts_go_to_aggregate_reports(
     )
     result = _import(engine, settings, path, "monthly_counts", region="NLI")
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 2, 1)
-    aggregates = reads.aggregate_reports(engine, reads.Scope.everything())
+    aggregates = reads.aggregate_reports(engine, Scope.everything())
     assert aggregates.height == 16
     intakes = aggregates.filter(pl.col("measure") == "intakes").sort("month")["value"].to_list()
     assert intakes == [40, 38]
@@ -377,16 +380,14 @@ def test_staffing_and_volume_agreements(engine: Engine, settings: Settings, tmp_
     )
     result = _import(engine, settings, staffing, "staffing")
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    assert reads.staffing(engine, reads.Scope.everything())["fte"].sum() == pytest.approx(5.5)
+    assert reads.staffing(engine, Scope.everything())["fte"].sum() == pytest.approx(5.5)
     volume = tmp_path / "volume.csv"
     volume.write_text("region_code,year,party,agreed\nKON,2022,GV,120\nKON,2022,SDJ,40\n")
     _import(engine, settings, volume, "volume_agreements")
     volume.write_text("region_code,year,party,agreed\nKON,2022,GV,130\nKON,2022,SDJ,40\n")
     again = _import(engine, settings, volume, "volume_agreements")
     assert (again.rows_updated, again.rows_duplicate) == (1, 1)
-    agreed = (
-        reads.volume_agreements(engine, reads.Scope.everything()).sort("party")["agreed"].to_list()
-    )
+    agreed = reads.volume_agreements(engine, Scope.everything()).sort("party")["agreed"].to_list()
     assert agreed == [130, 40]
 
 
@@ -430,7 +431,7 @@ referrer = "Via"
     custom = settings.model_copy(update={"profile_dir": profiles})
     result = import_file(engine, custom, path, "brugse_tool", region="NWV", today=TODAY)
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    frame = reads.registrations(engine, reads.Scope.everything())
+    frame = reads.registrations(engine, Scope.everything())
     assert set(frame["source_system"]) == {"brugse_tool:NWV"}
     assert sorted(frame["referrer"].to_list()) == ["CLIENT", "ONDERWIJS"]
 
@@ -516,10 +517,10 @@ def test_rebuild_recreates_the_store_from_the_raw_files(
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD.replace("R1,F1", "R2,F2")]))
     _import(engine, settings, _csv(tmp_path / "b.csv", [GOOD.replace("2022-06-01", "2022-09-09")]))
     columns = ["source_record_id", "closed_date", "family_id"]
-    original = reads.registrations(engine, reads.Scope.everything()).select(columns).sort(columns)
+    original = reads.registrations(engine, Scope.everything()).select(columns).sort(columns)
     results = rebuild(engine, settings)
     assert len(results) == 2
-    rebuilt = reads.registrations(engine, reads.Scope.everything()).select(columns).sort(columns)
+    rebuilt = reads.registrations(engine, Scope.everything()).select(columns).sort(columns)
     assert rebuilt.equals(original)
 
 
@@ -592,7 +593,7 @@ def test_legacy_registers_keep_date_order_errors_for_the_quality_checks(
         engine, settings, _spreadsheet(tmp_path / "r.xlsx", [row]), "spreadsheet", region="KON"
     )
     assert (result.rows_accepted, result.rows_rejected) == (1, 0)
-    stored = reads.registrations(engine, reads.Scope.everything())
+    stored = reads.registrations(engine, Scope.everything())
     assert stored["first_contact_date"][0] < stored["received_date"][0]
 
 
@@ -636,7 +637,7 @@ def test_new_registrations_get_ids_in_file_order(
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD.replace("R1,F1", "Z9,F9")]))
     rows = [GOOD.replace("R1,F1", f"R{n},F{n}") for n in (5, 2, 8)]
     _import(engine, settings, _csv(tmp_path / "b.csv", rows))
-    frame = reads.registrations(engine, reads.Scope.everything()).sort("id")
+    frame = reads.registrations(engine, Scope.everything()).sort("id")
     assert frame["source_record_id"].to_list() == ["Z9", "R5", "R2", "R8"]
     assert frame["id"].to_list() == [1, 2, 3, 4]
 
@@ -647,7 +648,7 @@ def test_pseudonyms_are_the_keyed_hash_of_the_normalised_key(key: bytes) -> None
     import hashlib
     import hmac
 
-    from data_access.ingest_rules import pseudonyms
+    from data_access.ingest.rules import pseudonyms
 
     values = pl.Series(["F1", " f1 ", None, "Zoë  Janssens", "F1"], dtype=pl.String)
     expected = [
@@ -673,7 +674,7 @@ def test_records_between_and_around_stored_ones_are_matched_exactly(
         _csv(tmp_path / "c.csv", [row.format(id="R0"), changed, row.format(id="R4")]),
     )
     assert (around.rows_accepted, around.rows_updated, around.rows_duplicate) == (3, 1, 0)
-    frame = reads.registrations(engine, reads.Scope.everything()).sort("source_record_id")
+    frame = reads.registrations(engine, Scope.everything()).sort("source_record_id")
     assert frame["source_record_id"].to_list() == ["R0", "R1", "R2", "R3", "R4"]
     assert frame.filter(pl.col("source_record_id") == "R3")["closed_date"].item() == dt.date(
         2022, 7, 15
@@ -682,7 +683,7 @@ def test_records_between_and_around_stored_ones_are_matched_exactly(
 
 def test_driver_rows_are_the_frame_rows_with_iso_dates(engine: Engine) -> None:
     """The tuples handed to SQLite are frame.rows(), dates as ISO text, nulls as None."""
-    from data_access.ingest import _driver_rows
+    from data_access.ingest.pipeline import _driver_rows
 
     frame = pl.DataFrame(
         {
@@ -705,8 +706,8 @@ def test_a_refused_statement_raises_what_sqlalchemy_raises(engine: Engine) -> No
     exec_driver_sql; the transaction leaves nothing behind."""
     from sqlalchemy.exc import IntegrityError
 
-    from data_access.ingest import _executemany, _insert_sql
-    from data_access.models import Partner
+    from data_access.ingest.pipeline import _executemany, _insert_sql
+    from data_access.store.models import Partner
 
     frame = pl.DataFrame({"name": ["Twee keer", "Twee keer"], "sector": ["CLB", "CLB"]})
     with pytest.raises(IntegrityError), engine.begin() as conn:
@@ -720,7 +721,7 @@ def test_an_in_memory_store_reads_its_reference_data_on_the_importing_thread(
     """An in-memory SQLite store is one connection per thread; the import's reference data is
     read from that same store (another thread would meet an empty database)."""
     settings = Settings(data_dir=tmp_path, database_url="sqlite://", pseudonym_key="test-key")
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     db.upgrade(engine)
     load_reference(engine)
     result = _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD]))

@@ -12,8 +12,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from polars.testing import assert_series_equal
 
-from data_access import codes
-from data_access.ingest_rules import (
+from data_access.ingest.profiles import get_profile
+from data_access.ingest.rules import (
     DATE_FALLBACKS,
     PARTNER_JOIN,
     _with_dates,
@@ -21,7 +21,7 @@ from data_access.ingest_rules import (
     pseudonym,
     pseudonyms,
 )
-from data_access.profiles import get_profile
+from data_access.reference import codes
 
 # Python's white space (str.split) includes \x1c-\x1f; polars' lower case is not casefold.
 FAMILY_TEXT = st.text(alphabet=st.sampled_from("aZ9 -\t\n\x0b\x0c\r\x1c\x1f\x00\xa0\x85éßİK\u2028"))

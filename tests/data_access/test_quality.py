@@ -8,9 +8,10 @@ import polars as pl
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
-from data_access import db, quality
-from data_access.quality import ResultRecord
-from data_access.reads import Scope
+from data_access.access.scope import Scope
+from data_access.quality import results as quality
+from data_access.quality.results import ResultRecord
+from data_access.store import db
 
 
 def _result(

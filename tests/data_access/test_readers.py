@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from data_access import readers
-from data_access.profiles import get_profile
-from data_access.readers import RawTable, read_table
+from data_access.ingest import files as readers
+from data_access.ingest.files import RawTable, read_table
+from data_access.ingest.profiles import get_profile
 
 HEADER = "registration_id,family_id,received_date,partners"
 

@@ -8,9 +8,13 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine
 
-from data_access import reads, schemas
-from data_access.ingest import import_file
+from data_access.access import reads
+from data_access.access.scope import Scope
+from data_access.ingest import lineage
+from data_access.ingest.pipeline import import_file
+from data_access.reference import tables
 from data_access.settings import Settings
+from data_access.store import schemas
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -35,22 +39,18 @@ def test_registrations_have_the_declared_schema(
 ) -> None:
     """Every read returns exactly the schema the indicators are written against."""
     _load(engine, settings, tmp_path)
-    frame = reads.registrations(engine, reads.Scope.everything())
+    frame = reads.registrations(engine, Scope.everything())
     assert frame.schema == schemas.REGISTRATION
     assert frame.height == 4
     assert (
-        reads.registration_partners(engine, reads.Scope.everything()).schema
+        reads.registration_partners(engine, Scope.everything()).schema
         == schemas.REGISTRATION_PARTNER
     )
-    assert (
-        reads.aggregate_reports(engine, reads.Scope.everything()).schema == schemas.AGGREGATE_REPORT
-    )
-    assert reads.staffing(engine, reads.Scope.everything()).schema == schemas.STAFFING
-    assert (
-        reads.volume_agreements(engine, reads.Scope.everything()).schema == schemas.VOLUME_AGREEMENT
-    )
-    assert reads.regions(engine).schema == schemas.REGION
-    assert reads.region_population(engine, date(2022, 1, 1)).schema == schemas.REGION_POPULATION
+    assert reads.aggregate_reports(engine, Scope.everything()).schema == schemas.AGGREGATE_REPORT
+    assert reads.staffing(engine, Scope.everything()).schema == schemas.STAFFING
+    assert reads.volume_agreements(engine, Scope.everything()).schema == schemas.VOLUME_AGREEMENT
+    assert tables.regions(engine).schema == schemas.REGION
+    assert tables.region_population(engine, date(2022, 1, 1)).schema == schemas.REGION_POPULATION
 
 
 def test_a_restricted_scope_returns_only_its_regions(
@@ -58,19 +58,19 @@ def test_a_restricted_scope_returns_only_its_regions(
 ) -> None:
     """A reader scoped to Konekti gets Konekti's rows and nothing of Gent or Antwerpen."""
     _load(engine, settings, tmp_path)
-    scope = reads.Scope.regions("KON")
+    scope = Scope.regions("KON")
     for basis in ("then", "today"):
         frame = reads.registrations(engine, scope, basis=basis)
         assert set(frame["region_code"]) == {"KON"}, basis
     assert set(reads.registration_partners(engine, scope)["region_code"]) == {"KON"}
-    assert reads.import_batches(engine, scope).is_empty()  # the batch has no single region
+    assert lineage.import_batches(engine, scope).is_empty()  # the batch has no single region
 
 
 def test_period_bounds_are_inclusive(engine: Engine, settings: Settings, tmp_path: Path) -> None:
     """start and end select received dates inclusively."""
     _load(engine, settings, tmp_path)
     frame = reads.registrations(
-        engine, reads.Scope.everything(), start=date(2022, 1, 31), end=date(2022, 2, 1)
+        engine, Scope.everything(), start=date(2022, 1, 31), end=date(2022, 2, 1)
     )
     assert sorted(frame["family_id"].str.len_chars().to_list()) == [64, 64]
     assert frame["received_date"].min() == date(2022, 1, 31)
@@ -81,10 +81,8 @@ def test_today_basis_reassigns_and_keeps_unplaceable_rows(
 ) -> None:
     """Under today's borders a row without municipality goes to ONBEKEND; the total is kept."""
     _load(engine, settings, tmp_path)
-    then = reads.registrations(engine, reads.Scope.everything())
-    today = reads.registrations(
-        engine, reads.Scope.everything(), basis="today", today=date(2026, 11, 1)
-    )
+    then = reads.registrations(engine, Scope.everything())
+    today = reads.registrations(engine, Scope.everything(), basis="today", today=date(2026, 11, 1))
     assert today.height == then.height
     assert today.filter(pl.col("nis_code").is_null())["region_code"].to_list() == ["ONBEKEND"]
     # Antwerpen (11002) belongs to ANT today as it did in 2021.
@@ -94,13 +92,15 @@ def test_today_basis_reassigns_and_keeps_unplaceable_rows(
 def test_today_basis_places_each_municipality_the_same_way_every_time(engine: Engine) -> None:
     """Every municipality lands in one region, however often the placement is computed: the row
     index that ties its two lookups together must not be taken twice from an unordered set."""
-    from data_access.geography import with_region
+    from data_access.reference.areas import with_region
 
-    tables = reads.area_tables(engine)
-    municipalities = tables.municipality_elz.select("nis_code")
-    points = pl.concat([municipalities] * 3).lazy().unique().with_columns(_on=pl.lit(date(2026, 1, 1)))
+    areas = tables.area_tables(engine)
+    municipalities = areas.municipality_elz.select("nis_code")
+    points = (
+        pl.concat([municipalities] * 3).lazy().unique().with_columns(_on=pl.lit(date(2026, 1, 1)))
+    )
     placements = [
-        with_region(points, tables, on="_on").collect().sort("nis_code")["area_region"].to_list()
+        with_region(points, areas, on="_on").collect().sort("nis_code")["area_region"].to_list()
         for _ in range(5)
     ]
     assert placements[0].count(None) < len(placements[0])

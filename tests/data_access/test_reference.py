@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select
 
-from data_access import reads
-from data_access.geography import with_region
-from data_access.models import Municipality, Population, Region, RegionArea
-from data_access.reference import REFERENCE_DIR, ReferenceError, load_reference
+from data_access.reference import tables
+from data_access.reference.areas import with_region
+from data_access.reference.loader import REFERENCE_DIR, ReferenceError, load_reference
+from data_access.store.models import Municipality, Population, Region, RegionArea
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -24,7 +24,7 @@ def _count(engine: Engine, model: type) -> int:
 def test_counts(engine: Engine) -> None:
     """It loads 18 regions, 57 ELZ, 623 municipality versions and 319 population rows."""
     assert _count(engine, Region) == 18
-    assert reads.elz(engine).height == 57
+    assert tables.elz(engine).height == 57
     assert _count(engine, Municipality) == 623
     assert _count(engine, Population) == 319
     assert _count(engine, RegionArea) == 155 + 57
@@ -40,8 +40,8 @@ def test_reload_is_idempotent(engine: Engine) -> None:
 @pytest.mark.parametrize("period_start", [date(2019, 1, 1), date(2025, 1, 1)])
 def test_every_municipality_maps_to_exactly_one_elz(engine: Engine, period_start: date) -> None:
     """In each period every municipality of that period has exactly one ELZ."""
-    tables = reads.area_tables(engine)
-    layout = tables.municipality_elz.filter(pl.col("valid_from") == period_start)
+    areas = tables.area_tables(engine)
+    layout = areas.municipality_elz.filter(pl.col("valid_from") == period_start)
     assert layout["nis_code"].is_duplicated().sum() == 0
     municipalities = {
         r.nis_code
@@ -57,7 +57,7 @@ def test_every_municipality_maps_to_exactly_one_elz(engine: Engine, period_start
 )
 def test_every_elz_belongs_to_exactly_one_region_since_july_2021(engine: Engine, on: date) -> None:
     """On any date since 2021-07-01 the 57 ELZ are split over 16 regions without overlap."""
-    areas = reads.region_areas(engine).filter(
+    areas = tables.region_areas(engine).filter(
         pl.col("elz_code").is_not_null()
         & (pl.col("valid_from") <= on)
         & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
@@ -74,10 +74,10 @@ def test_every_date_and_municipality_resolves_to_at_most_one_region(
     engine: Engine, on: date
 ) -> None:
     """Placing every municipality code on a date never yields two regions."""
-    codes = reads.area_tables(engine).crosswalk
+    codes = tables.area_tables(engine).crosswalk
     nis = pl.concat([codes["nis_code_old"], codes["nis_code_new"]]).unique()
     points = pl.DataFrame({"nis_code": nis, "on": [on] * len(nis)})
-    placed = with_region(points.lazy(), reads.area_tables(engine), on="on").collect()
+    placed = with_region(points.lazy(), tables.area_tables(engine), on="on").collect()
     assert placed.height == points.height
 
 
@@ -95,13 +95,13 @@ def test_every_municipality_has_a_network_since_july_2021(engine: Engine, on: da
             )
         ]
     points = pl.DataFrame({"nis_code": valid, "on": [on] * len(valid)})
-    placed = with_region(points.lazy(), reads.area_tables(engine), on="on").collect()
+    placed = with_region(points.lazy(), tables.area_tables(engine), on="on").collect()
     assert placed["area_region"].null_count() == 0
 
 
 def test_merger_and_new_networks(engine: Engine) -> None:
     """Westhoek and Midden-West-Vlaanderen end in mid-2021; WHM, NWV and ZLI start then."""
-    regions = reads.regions(engine)
+    regions = tables.regions(engine)
     ended = regions.filter(pl.col("active_to") == date(2021, 6, 30))["region_code"].to_list()
     started = regions.filter(pl.col("active_from") == date(2021, 7, 1))["region_code"].to_list()
     assert sorted(ended) == ["MWV", "WHK"]
@@ -110,7 +110,7 @@ def test_merger_and_new_networks(engine: Engine) -> None:
 
 def test_indicative_rows_stay_marked(engine: Engine) -> None:
     """Rows marked indicative in the files are indicative in the store."""
-    areas = reads.region_areas(engine)
+    areas = tables.region_areas(engine)
     source = pl.read_csv(REFERENCE_DIR / "region_elz.csv", infer_schema=False)
     assert (areas["basis"] == "indicative").sum() == (
         (source["basis"] == "indicative").sum()
@@ -124,7 +124,7 @@ def test_indicative_rows_stay_marked(engine: Engine) -> None:
 
 def test_population_of_konekti_matches_the_reference_notes(engine: Engine) -> None:
     """Konekti's 2018 area holds 322.053 inhabitants (reference README), Brussels the stated 362.700."""
-    then = reads.region_population(engine, date(2020, 1, 1))
+    then = tables.region_population(engine, date(2020, 1, 1))
     assert then.filter(pl.col("region_code") == "KON")["population_total"][0] == 322_053
     bru = then.filter(pl.col("region_code") == "BRU")
     assert bru["population_total"][0] == 362_700

@@ -13,8 +13,8 @@ import fastexcel
 import polars as pl
 import pytest
 
-from data_access.profiles import BUILTIN_DIR
-from data_access.reference import REFERENCE_DIR
+from data_access.ingest.profiles import BUILTIN_DIR
+from data_access.reference.loader import REFERENCE_DIR
 from demo.generator import DemoManifest, generate_demo
 
 TODAY = date(2026, 11, 22)

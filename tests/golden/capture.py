@@ -19,9 +19,9 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from data_access import db
-from data_access.reads import Scope
+from data_access.access.scope import Scope
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from demo.build import build_demo
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "files"
@@ -37,7 +37,7 @@ def build_store(directory: Path, url: str | None = None) -> Settings:
         database_url=url or f"sqlite:///{directory / 'golden.db'}",
         pseudonym_key="golden",
     )
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     build_demo(engine, settings, seed=SEED, scale=SCALE, today=TODAY, run_checks=False)
     engine.dispose()
     return settings
@@ -74,12 +74,15 @@ def selections() -> dict[str, Any]:
 
     return {
         "months": Selection(date(2025, 11, 1), date(2026, 10, 31), "month", (), "then"),
-        "quarters": Selection(date(2024, 10, 1), date(2026, 9, 30), "quarter", ("KON", "GNT"), "today"),
+        "quarters": Selection(
+            date(2024, 10, 1), date(2026, 9, 30), "quarter", ("KON", "GNT"), "today"
+        ),
     }
 
 
 def captured(settings: Settings) -> Iterator[tuple[str, str]]:
     """(file name, content) of every captured output."""
+    from data_access.access.roles import Reader
     from reports import views as _views  # noqa: F401  (registers the per-month figures)
     from reports.inputs import load_inputs
     from reports.quarterly import quarterly_report
@@ -91,9 +94,8 @@ def captured(settings: Settings) -> Iterator[tuple[str, str]]:
     from reports.views.response_time import response_time_view
     from reports.views.staffing import staffing_view
     from reports.views.volume import volume_view
-    from data_access.access import Reader
 
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     views = {
         "overview": overview_view,
         "intakes": intakes_view,

@@ -35,7 +35,11 @@ def test_every_output_equals_its_golden_file(golden_store: Settings) -> None:
     for name, text in produced.items():
         if text != expected[name]:
             diff = "\n".join(
-                list(difflib.unified_diff(expected[name].splitlines(), text.splitlines(), lineterm=""))[:40]
+                list(
+                    difflib.unified_diff(
+                        expected[name].splitlines(), text.splitlines(), lineterm=""
+                    )
+                )[:40]
             )
             pytest.fail(f"{name} differs from its golden file:\n{diff}")
     assert Path(GOLDEN_DIR).is_dir()

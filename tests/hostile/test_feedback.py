@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data_access import db
-from data_access.models import Registration
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
+from data_access.store.models import Registration
 from tests.hostile.texts import HTML, SQL
 from tests.pages.conftest import PageOpener
 
@@ -15,7 +15,7 @@ FRIEND = "friend@demo.1g1p"
 
 
 def _registrations(settings: Settings) -> int:
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     with engine.connect() as conn:
         count = int(conn.scalar(select(func.count()).select_from(Registration)) or 0)
     engine.dispose()

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from data_access import access
-from data_access.models import ImportBatch
+from data_access.access.roles import demo_readers, ensure_demo_users
+from data_access.access.scope import AccessError
 from data_access.settings import Settings
+from data_access.store.models import ImportBatch
 from reports.views.imports import import_upload
 
 HEADER = (
@@ -42,8 +43,8 @@ def test_an_upload_name_never_escapes_the_temp_dir(
     target = tmp_path / "outside"
     target.mkdir()
     file_name = name.format(target=str(target).lstrip("/"))
-    access.ensure_demo_users(engine)
-    beheerder = next(r for r in access.demo_readers(engine) if r.is_beheerder)
+    ensure_demo_users(engine)
+    beheerder = next(r for r in demo_readers(engine) if r.is_beheerder)
     result = import_upload(
         engine,
         settings,
@@ -72,7 +73,7 @@ def result_digest(raw: Path) -> str:
 
 def test_only_a_beheerder_may_upload(engine: Engine, settings: Settings) -> None:
     """Another role's upload is refused before a byte is written."""
-    access.ensure_demo_users(engine)
-    trekker = next(r for r in access.demo_readers(engine) if not r.is_beheerder)
-    with pytest.raises(access.AccessError):
+    ensure_demo_users(engine)
+    trekker = next(r for r in demo_readers(engine) if not r.is_beheerder)
+    with pytest.raises(AccessError):
         import_upload(engine, settings, _csv("t"), "a.csv", "uniform", reader=trekker)

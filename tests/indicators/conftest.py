@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from data_access import schemas
+from data_access.store import schemas
 
 Row = dict[str, Any]
 

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from data_access.codes import REFERRERS, referrer_group
+from data_access.reference.codes import REFERRERS, referrer_group
 from indicators.referrers import (
     brede_instap_share,
     referrer_group_of,

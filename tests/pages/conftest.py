@@ -13,9 +13,9 @@ import streamlit as st
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-from data_access import db
 from data_access.bootstrap import prepare_store
 from data_access.settings import Settings, get_settings
+from data_access.store.engine import make_engine
 from demo.build import build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
     directory = tmp_path_factory.mktemp("demo-store")
     for url in _store_url(directory):
         settings = Settings(data_dir=directory, database_url=url, pseudonym_key="app-test")
-        engine = db.make_engine(settings)
+        engine = make_engine(settings)
         build_demo(engine, settings, scale=DEMO_SCALE, today=TODAY)
         engine.dispose()
         yield settings
@@ -58,7 +58,7 @@ def empty_settings(tmp_path: Path) -> Iterator[Settings]:
         settings = Settings(
             data_dir=tmp_path, database_url=url, pseudonym_key="app-test", auto_demo=False
         )
-        engine = db.make_engine(settings)
+        engine = make_engine(settings)
         prepare_store(engine)
         engine.dispose()
         yield settings

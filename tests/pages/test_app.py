@@ -8,9 +8,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data_access import db, reads
+from data_access.access import reads
+from data_access.access.scope import Scope
 from data_access.bootstrap import has_imports
 from data_access.settings import Settings, get_settings
+from data_access.store.engine import make_engine
 from tests.pages.conftest import PAGE_FILES, ROOT, PageOpener
 
 
@@ -51,11 +53,11 @@ def test_first_start_on_an_empty_store_builds_the_demo(
     st.cache_resource.clear()
     at = AppTest.from_file(str(PAGE_FILES["intakes"]), default_timeout=180).run()
     assert not at.exception
-    engine = db.make_engine(
+    engine = make_engine(
         Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'monitor.db'}")
     )
     assert has_imports(engine)
-    assert reads.registrations(engine, reads.Scope.everything()).height > 500
+    assert reads.registrations(engine, Scope.everything()).height > 500
     at.run()
     assert any("Demomodus" in w.value for w in at.warning)
     assert at.dataframe, "figures appear after the demo was built"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from data_access import db, reads
-from data_access.access import add_user
-from data_access.ingest import import_file
+from data_access.access import reads
+from data_access.access.roles import add_user
+from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from tests.pages.conftest import PageOpener
 
 HEADER = (
@@ -30,7 +31,7 @@ def _upload(at: AppTest, name: str, data: bytes, source: str = "uniform") -> App
 
 
 def _data_version(settings: Settings) -> int:
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     try:
         return reads.data_version(engine)
     finally:
@@ -106,7 +107,7 @@ def test_an_earlier_batch_quarantine_can_be_viewed(
     """A batch imported earlier (here by import_file) is listed and its quarantine can be opened."""
     path = tmp_path / "eerder.csv"
     path.write_bytes(UPLOAD)
-    engine = db.make_engine(empty_settings)
+    engine = make_engine(empty_settings)
     batch = import_file(engine, empty_settings, path, "uniform", user="cli").batch_id
     # A store with real imports refuses demo mode: look as a logged-in beheerder instead.
     add_user(engine, "beheerder@example.be", "Beheerder", "beheerder", actor="test")

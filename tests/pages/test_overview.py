@@ -7,8 +7,10 @@ from datetime import date
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from data_access import db, reads
+from data_access.access import reads
+from data_access.access.scope import Scope
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from tests.pages.conftest import PageOpener
 
@@ -20,10 +22,10 @@ def _metric(at: AppTest, label: str) -> str:
 def _intakes_in_store(settings: Settings, start: date, end: date) -> int:
     """Aanmeldingen received in [start, end], counted straight from the store: rows, plus the
     monthly counts of region-months without rows."""
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     try:
-        rows = reads.registrations(engine, reads.Scope.everything(), start=start, end=end)
-        counts = reads.aggregate_reports(engine, reads.Scope.everything())
+        rows = reads.registrations(engine, Scope.everything(), start=start, end=end)
+        counts = reads.aggregate_reports(engine, Scope.everything())
     finally:
         engine.dispose()
     with_rows = rows.select(

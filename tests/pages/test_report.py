@@ -45,14 +45,14 @@ def test_the_pdf_reads_back(open_page: PageOpener) -> None:
     """The PDF the page offers opens and names the region and quarter."""
     from datetime import date
 
-    from data_access import db
-    from data_access.access import reader_for
+    from data_access.access.roles import reader_for
     from data_access.settings import get_settings
+    from data_access.store.engine import make_engine
     from reports.quarterly import quarterly_report
     from reports.views.report import report_pdf_file
 
     open_page("report")
-    engine = db.make_engine(get_settings())
+    engine = make_engine(get_settings())
     reader = reader_for(engine, "stuurgroep.kon@demo.1g1p")
     assert reader is not None
     report = quarterly_report(engine, reader, "KON", "2024Q2", date.today())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from data_access import db
-from data_access.reads import Scope
+from data_access.access.scope import Scope
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from indicators.response_time import Rule, rule_comparison, timeliness_by_region_month
 from reports.inputs import load_inputs
 from reports.selection import Selection
@@ -26,7 +26,7 @@ def _number(value: str) -> int:
 def _expected_counts(settings: Settings, at: AppTest, rule: Rule) -> dict[str, tuple[int, int]]:
     """Region name → (tijdig, laat) over the page's selected period, from the indicator."""
     start, end = at.select_slider(key="maanden").value
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
     engine.dispose()
     selection = Selection(start, end)
@@ -91,7 +91,7 @@ def test_the_comparison_puts_both_rules_side_by_side(
     """The comparison table shows, per region, the indicator's counts under both rules."""
     at = open_page("response_time")
     start, end = at.select_slider(key="maanden").value
-    engine = db.make_engine(demo_settings)
+    engine = make_engine(demo_settings)
     inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
     engine.dispose()
     expected = rule_comparison(selected(inputs.registrations, Selection(start, end)), TODAY)

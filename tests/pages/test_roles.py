@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access import db, reads
-from data_access.access import DEMO_USERS
+from data_access.access import reads
+from data_access.access.roles import DEMO_USERS
+from data_access.access.scope import Scope
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from tests.pages.conftest import PageOpener
 
 FIGURE_PAGES = ["overview", "intakes", "response_time", "referrers", "volume", "staffing", "reach"]
@@ -29,8 +31,8 @@ def _cells(at: AppTest) -> set[str]:
 
 
 def _identifiers_outside(settings: Settings, detail: set[str] | None) -> set[str]:
-    engine = db.make_engine(settings)
-    stored = reads.registrations(engine, reads.Scope.everything())
+    engine = make_engine(settings)
+    stored = reads.registrations(engine, Scope.everything())
     engine.dispose()
     if detail is None:
         return set()
@@ -118,7 +120,7 @@ def test_demo_mode_refuses_a_store_with_real_data(
     open_empty_page: PageOpener, empty_settings: Settings, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     """After a real (non-demo) import the demo picker is refused with a Dutch explanation."""
-    from data_access.ingest import import_file
+    from data_access.ingest.pipeline import import_file
 
     path = tmp_path / "echt.csv"
     path.write_text(
@@ -126,7 +128,7 @@ def test_demo_mode_refuses_a_store_with_real_data(
         "referrer,request_nature,response_type,closure_reason,child_age,partners\n"
         "R1,F1,KON,34022,aanmelding,2022-01-31,,,CLB,OPVOEDING,,,12,\n"
     )
-    engine = db.make_engine(empty_settings)
+    engine = make_engine(empty_settings)
     import_file(engine, empty_settings, path, "uniform")
     engine.dispose()
     at = open_empty_page("intakes")

@@ -9,8 +9,8 @@ from datetime import date
 
 import polars as pl
 
-from data_access import schemas
-from data_access.reads import Scope
+from data_access.access.scope import Scope
+from data_access.store import schemas
 from reports.inputs import Inputs
 from tests.reports.views.frames import hand_inputs
 from ui.store import InputsCache

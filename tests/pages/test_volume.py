@@ -5,9 +5,11 @@ from __future__ import annotations
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from data_access import db, reads
-from data_access.reads import Scope
+from data_access.access import reads
+from data_access.access.scope import Scope
+from data_access.reference import tables
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from indicators.periods import add_months, month_start
 from tests.pages.conftest import TODAY, PageOpener
@@ -55,9 +57,9 @@ def test_choosing_one_region_narrows_to_its_realised_gv_intakes(
 ) -> None:
     """Selecting the region with the most GV referrals leaves only that region, whose realised
     GV number for the last selected year is the count of its GV-referred aanmeldingen then."""
-    engine = db.make_engine(demo_settings)
+    engine = make_engine(demo_settings)
     registrations = reads.registrations(engine, Scope.everything(), basis="then", today=TODAY)
-    names = dict(reads.regions(engine).select("region_code", "region_name").iter_rows())
+    names = dict(tables.regions(engine).select("region_code", "region_name").iter_rows())
     engine.dispose()
     gv = (
         registrations.filter(

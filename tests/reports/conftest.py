@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from data_access import db
-from data_access.access import ensure_demo_users
+from data_access.access.roles import ensure_demo_users
 from data_access.settings import Settings, get_settings
+from data_access.store.engine import make_engine
 from demo.build import build_demo
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
@@ -31,7 +31,7 @@ def report_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settin
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = f"{server.rsplit('/', 1)[0]}/{name}"
     settings = Settings(data_dir=directory, database_url=url, pseudonym_key="report-test")
-    engine = db.make_engine(settings)
+    engine = make_engine(settings)
     build_demo(engine, settings, scale=0.02, today=date.today(), run_checks=False)
     ensure_demo_users(engine)
     engine.dispose()
@@ -49,7 +49,7 @@ def report_engine(report_settings: Settings, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("DATABASE_URL", report_settings.url)
     monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", "report-test")
     get_settings.cache_clear()
-    engine = db.make_engine(report_settings)
+    engine = make_engine(report_settings)
     yield engine
     engine.dispose()
     get_settings.cache_clear()

@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access import schemas
+from data_access.store import schemas
 from tests.reports.views.frames import hand_inputs
 
 

@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 from sqlalchemy import Engine, func, select
 
-from data_access.models import AggregateReport, Registration
+from data_access.store.models import AggregateReport, Registration
 from reports.parliament import (
     HIDDEN,
     TOTAL,
@@ -50,7 +50,7 @@ def test_every_region_is_under_disclosure_control() -> None:
     frame = pl.DataFrame(
         {"region_code": ["A", "B", "C"], "month": [date(2024, 1, 1)] * 3, "intakes": [3, 20, 30]}
     )
-    from data_access.disclosure import Disclosure
+    from data_access.access.disclosure import Disclosure
 
     out = with_totals(frame, ["intakes"], Disclosure())
     hidden = dict(zip(out["region_code"], out["__hidden_intakes"], strict=True))

@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from cli import app
-from data_access.access import AccessError, reader_for
+from data_access.access.roles import reader_for
+from data_access.access.scope import AccessError
 from indicators.periods import add_months, quarter_bounds, quarter_of
 from reports.commands import report_command
 from reports.pdf import NO_CHROMIUM, browser_path, report_pdf

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, select, update
 
-from data_access import columnar, snapshots
-from data_access.access import AccessError, Reader, reader_for
-from data_access.models import Registration
-from data_access.reads import Scope
+from data_access.access import snapshots
+from data_access.access.roles import Reader, reader_for
+from data_access.access.scope import AccessError, Scope
+from data_access.store import columnar
+from data_access.store.models import Registration
 from indicators.periods import add_months, quarter_bounds, quarter_of
 from reports.quarterly import (
     freeze_quarter,

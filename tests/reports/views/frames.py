@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access import schemas
+from data_access.store import schemas
 from reports.inputs import Inputs
 
 

@@ -13,10 +13,10 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
-from data_access import geo
-from data_access.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
-from data_access.ingest import import_file
-from data_access.reads import Scope
+from data_access.access.scope import Scope
+from data_access.ingest.pipeline import import_file
+from data_access.reference import shapes as geo
+from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from data_access.settings import Settings
 from reports.inputs import Inputs, load_inputs
 from reports.selection import Selection

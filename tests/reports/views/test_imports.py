@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data_access import reads
-from data_access.access import Reader
-from data_access.ingest import FatalImportError, ImportResult
-from data_access.reads import Scope
+from data_access.access.roles import Reader
+from data_access.access.scope import Scope
+from data_access.ingest import lineage
+from data_access.ingest.pipeline import FatalImportError, ImportResult
 from data_access.settings import Settings
 from reports.views.imports import (
     batch_choices,
@@ -51,7 +51,7 @@ def test_an_upload_is_imported_under_its_own_name(engine: Engine, settings: Sett
         result.rows_rejected,
         result.rows_duplicate,
     ) == (3, 2, 1, 0)
-    batch = reads.import_batches(engine, Scope.everything()).row(0, named=True)
+    batch = lineage.import_batches(engine, Scope.everything()).row(0, named=True)
     assert (batch["file_name"], batch["imported_by"]) == ("kon_2022.csv", "beheerder@example.be")
 
 

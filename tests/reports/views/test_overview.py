@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access import schemas
+from data_access.store import schemas
 from indicators.response_time import timeliness_by_region
 from reports.inputs import Inputs
 from reports.selection import Selection

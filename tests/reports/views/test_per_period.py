@@ -17,7 +17,8 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
 import reports.views
-from data_access.reads import Basis, Scope
+from data_access.access.reads import Basis
+from data_access.access.scope import Scope
 from indicators.periods import add_months
 from reports.inputs import Inputs, load_inputs
 from reports.selection import Selection
@@ -60,9 +61,9 @@ def inputs(request: pytest.FixtureRequest, report_engine_module: Engine) -> Inpu
 
 @pytest.fixture(scope="module")
 def report_engine_module(report_settings: Any) -> Any:
-    from data_access import db
+    from data_access.store.engine import make_engine
 
-    engine = db.make_engine(report_settings)
+    engine = make_engine(report_settings)
     yield engine
     engine.dispose()
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import polars as pl
 
-from data_access.quality import PASSPORT
+from data_access.quality.results import PASSPORT
 from reports.views import quality_notes
 from reports.views.overview import overview_view
 from tests.reports.views.test_overview import PERIOD, _inputs

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from data_access import schemas
+from data_access.store import schemas
 from indicators.reach import families_reached
 from reports.inputs import Inputs
 from reports.selection import Selection

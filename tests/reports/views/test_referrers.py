@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from data_access import schemas
+from data_access.store import schemas
 from indicators.referrers import referrer_group_shares
 from reports.inputs import Inputs
 from reports.selection import Selection

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from data_access import schemas
+from data_access.store import schemas
 from indicators.response_time import Rule, days_to_first_contact, timeliness_by_region_month
 from reports.inputs import Inputs
 from reports.selection import Selection

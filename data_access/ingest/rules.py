@@ -11,9 +11,9 @@ from typing import Any
 
 import polars as pl
 
-from data_access import codes
-from data_access.profiles import Profile, normalise_key
-from data_access.readers import LINE, FatalImportError
+from data_access.ingest.files import LINE, FatalImportError
+from data_access.ingest.profiles import Profile, normalise_key
+from data_access.reference import codes
 
 # A rule: (header named in the message, expression true for a bad row, Dutch reason).
 Rule = tuple[str, pl.Expr, pl.Expr]

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 
 import polars as pl
 
-from data_access.profiles import Profile
+from data_access.ingest.profiles import Profile
 
 LINE = "_line"
 # Excel's own limit; a larger "row" is a broken or hostile file, not data.

@@ -18,11 +18,20 @@ import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from data_access import reads
-from data_access.db import bump_data_version, set_meta
-from data_access.frames import driver_frame, read_frame
-from data_access.ingest_rules import PARTNER_JOIN, PREPARERS, Context, Prepared
-from data_access.models import (
+from data_access.ingest.files import LINE, FatalImportError, RawTable, read_table
+from data_access.ingest.profiles import (
+    Profile,
+    ProfileError,
+    available_profiles,
+    get_profile,
+    normalise_key,
+)
+from data_access.ingest.rules import PARTNER_JOIN, PREPARERS, Context, Prepared
+from data_access.reference import tables
+from data_access.settings import Settings
+from data_access.store.db import bump_data_version, set_meta
+from data_access.store.frames import driver_frame, read_frame
+from data_access.store.models import (
     AggregateReport,
     ImportBatch,
     Municipality,
@@ -34,15 +43,6 @@ from data_access.models import (
     Staffing,
     VolumeAgreement,
 )
-from data_access.profiles import (
-    Profile,
-    ProfileError,
-    available_profiles,
-    get_profile,
-    normalise_key,
-)
-from data_access.readers import LINE, FatalImportError, RawTable, read_table
-from data_access.settings import Settings
 
 Progress = Callable[[float, str], None]
 
@@ -206,7 +206,7 @@ def import_file(
 
 
 # Imports on PostgreSQL take this transaction-scoped advisory lock, so they commit in the order
-# of their batch ids and never bump the data version from the same value (data_access.columnar
+# of their batch ids and never bump the data version from the same value (data_access.store.columnar
 # relies on both); SQLite's write lock already does this.
 IMPORT_LOCK = 19_121_001
 
@@ -221,7 +221,7 @@ def _without_key_lookups(conn: Connection, registrations: pl.DataFrame | None) -
     """SQLite without its foreign-key lookups while a file of registrations is written.
 
     Every key such a file writes is known good: its regions are checked here (regions are
-    upserted, never deleted: data_access.reference), and the batch, the registration ids and
+    upserted, never deleted: data_access.reference.loader), and the batch, the registration ids and
     the partner ids are made or read inside the import's own transaction. Looking each one up
     again per row and per link cost about a tenth of the import (BENCHMARKS.md). The pragma
     only takes effect outside a transaction, so it is set before the import's begins and
@@ -317,7 +317,7 @@ def _headers_as(profile: Profile, path: Path, present: set[str]) -> set[str]:
 
 
 def _context(engine: Engine, settings: Settings, region: str | None, today: date) -> Context:
-    region_frame = reads.regions(engine)
+    region_frame = tables.regions(engine)
     codes = frozenset(region_frame["region_code"].to_list())
     if region is not None and region not in codes:
         raise FatalImportError(
@@ -430,7 +430,7 @@ def _quarantine(
     ctx: Context,
 ) -> None:
     """Keep rejected raw rows, without direct identifiers (the family key is pseudonymised)."""
-    from data_access.ingest_rules import pseudonym
+    from data_access.ingest.rules import pseudonym
 
     if rejects.is_empty() and not raw.broken:
         return
@@ -496,7 +496,7 @@ def _write_registrations(
 ) -> tuple[int, int, int]:
     """Insert new registrations, update changed ones, and (re)link both to their partners.
 
-    Every row inserted or changed gets this batch's id (data_access.columnar relies on it).
+    Every row inserted or changed gets this batch's id (data_access.store.columnar relies on it).
     Rows go to the driver as plain tuples on this connection, inside the file's transaction:
     SQLAlchemy's per-row parameter handling cost more than SQLite's own work (BENCHMARKS.md).
     """
@@ -857,7 +857,7 @@ DATA_TABLES = (
 
 def clear_imported_data(engine: Engine) -> None:
     """Remove everything that came from imports (registrations, counts, batches), nothing else."""
-    from data_access.models import CheckResult, CheckRun
+    from data_access.store.models import CheckResult, CheckRun
 
     with engine.begin() as conn:
         _serialise_imports(conn)

@@ -1,33 +1,23 @@
-"""Named, typed, scope-aware reads of the store into polars frames; the only way pages read data."""
+"""Named, typed, scope-aware reads of the registrations into polars frames."""
 
 from __future__ import annotations
 
-import json
 import secrets
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 import polars as pl
-from sqlalchemy import ColumnElement, Engine, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Engine, select
 
-from data_access import columnar, schemas
-from data_access.db import data_version as _data_version
-from data_access.frames import read_frame as _frame
-from data_access.geography import AreaTables, reassign_to_today, with_region
-from data_access.models import (
+from data_access.access.scope import Scope
+from data_access.reference.areas import reassign_to_today
+from data_access.reference.tables import area_tables
+from data_access.store import columnar, schemas
+from data_access.store.db import data_version as _data_version
+from data_access.store.frames import read_frame as _frame
+from data_access.store.models import (
     AggregateReport,
-    Elz,
-    ImportBatch,
-    MunicipalityCrosswalk,
-    MunicipalityElz,
-    NetworkReference2020,
     Partner,
-    Population,
-    Quarantine,
-    Region,
-    RegionArea,
     Registration,
     RegistrationPartner,
     Staffing,
@@ -35,30 +25,6 @@ from data_access.models import (
 )
 
 Basis = Literal["then", "today"]
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which regions a reader may see in detail; None means every region."""
-
-    detail_regions: frozenset[str] | None = None
-
-    @classmethod
-    def everything(cls) -> Scope:
-        return cls(None)
-
-    @classmethod
-    def regions(cls, *codes: str) -> Scope:
-        return cls(frozenset(codes))
-
-    def allows(self, region_code: str | None) -> bool:
-        return self.detail_regions is None or region_code in self.detail_regions
-
-    def filter(self, frame: pl.LazyFrame, column: str = "region_code") -> pl.LazyFrame:
-        """Keep the rows of regions in scope."""
-        if self.detail_regions is None:
-            return frame
-        return frame.filter(pl.col(column).is_in(sorted(self.detail_regions)))
 
 
 def _between(column: Any, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
@@ -290,229 +256,3 @@ def volume_agreements(engine: Engine, scope: Scope) -> pl.DataFrame:
     v = VolumeAgreement
     stmt = select(v.region_code, v.year, v.party, v.agreed)
     return scope.filter(_frame(engine, stmt, schemas.VOLUME_AGREEMENT).lazy()).collect()
-
-
-def regions(engine: Engine) -> pl.DataFrame:
-    """Every region (network) with its active period; reference data, not scoped."""
-    g = Region
-    stmt = select(g.code, g.name, g.active_from, g.active_to, g.name_basis).order_by(g.code)
-    return _frame(engine, stmt, schemas.REGION)
-
-
-def elz(engine: Engine) -> pl.DataFrame:
-    """The ELZ with name and province."""
-    stmt = select(Elz.code, Elz.name, Elz.province).order_by(Elz.code)
-    return _frame(
-        engine,
-        stmt,
-        pl.Schema({"elz_code": pl.String, "elz_name": pl.String, "province": pl.String}),
-    )
-
-
-def region_areas(engine: Engine) -> pl.DataFrame:
-    """Which municipalities or ELZ belong to which region, when, and on what basis."""
-    a = RegionArea
-    stmt = select(a.region_code, a.nis_code, a.elz_code, a.valid_from, a.valid_to, a.basis)
-    return _frame(
-        engine,
-        stmt,
-        pl.Schema(
-            {
-                "region_code": pl.String,
-                "nis_code": pl.String,
-                "elz_code": pl.String,
-                "valid_from": pl.Date,
-                "valid_to": pl.Date,
-                "basis": pl.String,
-            }
-        ),
-    )
-
-
-def area_tables(engine: Engine) -> AreaTables:
-    """The reference frames that place a municipality in a region on a date."""
-    m = MunicipalityElz
-    layout = _frame(
-        engine,
-        select(m.nis_code, m.elz_code, m.valid_from, m.valid_to),
-        pl.Schema(
-            {
-                "nis_code": pl.String,
-                "elz_code": pl.String,
-                "valid_from": pl.Date,
-                "valid_to": pl.Date,
-            }
-        ),
-    )
-    c = MunicipalityCrosswalk
-    crosswalk = _frame(
-        engine,
-        select(c.nis_code_old, c.nis_code_new),
-        pl.Schema({"nis_code_old": pl.String, "nis_code_new": pl.String}),
-    )
-    return AreaTables(region_areas(engine), layout, crosswalk)
-
-
-def region_population(engine: Engine, on: date) -> pl.DataFrame:
-    """Inhabitants of each region's area as it was on `on` (latest population figures).
-
-    Brussels: the network's stated 362.700 inhabitants replace the region's 1,2 million, and
-    there is no age breakdown (reference/README.md).
-    """
-    p, newer = Population, aliased(Population)
-    latest = select(func.max(newer.reference_date)).where(newer.nis_code == p.nis_code)
-    pop = _frame(
-        engine,
-        select(p.nis_code, p.population_total, p.population_0_17).where(
-            p.reference_date == latest.scalar_subquery()
-        ),
-        pl.Schema(
-            {"nis_code": pl.String, "population_total": pl.Int64, "population_0_17": pl.Int64}
-        ),
-    )
-    placed = (
-        pop.lazy()
-        .with_columns(on=pl.lit(on))
-        .pipe(with_region, area_tables(engine), on="on")
-        .filter(pl.col("area_region").is_not_null())
-        .group_by(pl.col("area_region").alias("region_code"))
-        .agg(
-            pl.col("population_total").sum(),
-            # A sum over a partly unknown breakdown is unknown, not an undercount.
-            pl.when(pl.col("population_0_17").null_count() == 0)
-            .then(pl.col("population_0_17").sum())
-            .otherwise(None)
-            .alias("population_0_17"),
-            pl.when((pl.col("area_basis") == "indicative").any())
-            .then(pl.lit("indicative"))
-            .otherwise(pl.lit("source"))
-            .alias("area_basis"),
-        )
-        .collect()
-    )
-    stated = network_reference_2020(engine).filter(pl.col("region_code") == "BRU")
-    if stated.height and stated["inhabitants"][0] is not None:
-        placed = placed.with_columns(
-            population_total=pl.when(pl.col("region_code") == "BRU")
-            .then(pl.lit(stated["inhabitants"][0], pl.Int64))
-            .otherwise(pl.col("population_total")),
-            area_basis=pl.when(pl.col("region_code") == "BRU")
-            .then(pl.lit("stated"))
-            .otherwise(pl.col("area_basis")),
-        )
-    return (
-        placed.select(schemas.REGION_POPULATION.names())
-        .cast(schemas.REGION_POPULATION)
-        .sort("region_code")
-    )
-
-
-def network_reference_2020(engine: Engine) -> pl.DataFrame:
-    """The 2020 evaluation's table of the first 15 networks (FTE, inhabitants, partners)."""
-    n = NetworkReference2020
-    stmt = select(
-        n.region_code,
-        n.network_name,
-        n.fte_total,
-        n.fte_coordination,
-        n.fte_team,
-        n.fte_elp,
-        n.fte_other,
-        n.inhabitants,
-        n.partners,
-        n.fte_note,
-    ).order_by(n.region_code)
-    return _frame(
-        engine,
-        stmt,
-        pl.Schema(
-            {
-                "region_code": pl.String,
-                "network_name": pl.String,
-                "fte_total": pl.Float64,
-                "fte_coordination": pl.Float64,
-                "fte_team": pl.Float64,
-                "fte_elp": pl.Float64,
-                "fte_other": pl.Float64,
-                "inhabitants": pl.Int64,
-                "partners": pl.Int64,
-                "fte_note": pl.String,
-            }
-        ),
-    )
-
-
-_IMPORT_BATCH_TYPES: dict[str, Any] = {
-    "batch_id": pl.Int64,
-    "file_name": pl.String,
-    "source_profile": pl.String,
-    "region_code": pl.String,
-    "imported_at": pl.Datetime("us", "UTC"),
-    "imported_by": pl.String,
-    "rows_read": pl.Int64,
-    "rows_accepted": pl.Int64,
-    "rows_rejected": pl.Int64,
-    "rows_duplicate": pl.Int64,
-    "rows_updated": pl.Int64,
-    "status": pl.String,
-}
-IMPORT_BATCH = pl.Schema(_IMPORT_BATCH_TYPES)
-
-
-def import_batches(engine: Engine, scope: Scope) -> pl.DataFrame:
-    """Every import batch with its counts, newest first."""
-    b = ImportBatch
-    stmt = select(
-        b.id,
-        b.file_name,
-        b.source_profile,
-        b.region_code,
-        b.imported_at,
-        b.imported_by,
-        b.rows_read,
-        b.rows_accepted,
-        b.rows_rejected,
-        b.rows_duplicate,
-        b.rows_updated,
-        b.status,
-    ).order_by(b.id.desc())
-    frame = _frame(engine, stmt, IMPORT_BATCH)
-    if scope.detail_regions is None:
-        return frame
-    return frame.filter(pl.col("region_code").is_in(sorted(scope.detail_regions)))
-
-
-QUARANTINE = pl.Schema(
-    {
-        "batch_id": pl.Int64,
-        "line_number": pl.Int64,
-        "column_name": pl.String,
-        "reason": pl.String,
-        "raw_row": pl.String,
-    }
-)
-
-
-def quarantined_rows(engine: Engine, scope: Scope, batch_id: int) -> pl.DataFrame:
-    """The rejected rows of one batch with line, column and reason (raw row as JSON text)."""
-    b, q = ImportBatch, Quarantine
-    stmt = (
-        select(q.batch_id, q.line_number, q.column_name, q.reason, q.raw_row, b.region_code)
-        .join(b, b.id == q.batch_id)
-        .where(q.batch_id == batch_id)
-        .order_by(q.line_number)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    allowed = [row for row in rows if scope.allows(row.region_code)]
-
-    return pl.DataFrame(
-        {
-            "batch_id": [row.batch_id for row in allowed],
-            "line_number": [row.line_number for row in allowed],
-            "column_name": [row.column_name for row in allowed],
-            "reason": [row.reason for row in allowed],
-            "raw_row": [json.dumps(row.raw_row, ensure_ascii=False) for row in allowed],
-        },
-        schema=QUARANTINE,
-    )

@@ -1,17 +1,17 @@
-"""Who may see what: users and roles in the store, the reader's scope, audit and feedback notes."""
+"""Users and their roles in the store, and the Reader a logged-in person becomes."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import polars as pl
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from data_access.models import AuditEvent, FeedbackNote, Region, RoleAssignment, UserAccount
-from data_access.reads import Scope
+from data_access.access.audit import record
+from data_access.access.scope import AccessError, Scope
+from data_access.store.models import Region, RoleAssignment, UserAccount
 
 Role = Literal["beheerder", "trekkersgroep", "stuurgroep", "critical_friend"]
 ROLES: Final[dict[str, str]] = {
@@ -21,10 +21,6 @@ ROLES: Final[dict[str, str]] = {
     "critical_friend": "Critical friend",
 }
 REGIONAL_ROLES: Final = frozenset({"stuurgroep", "critical_friend"})
-
-
-class AccessError(ValueError):
-    """A user or role change that cannot be made; the message is Dutch."""
 
 
 @dataclass(frozen=True)
@@ -246,121 +242,3 @@ def demo_readers(engine: Engine) -> list[Reader]:
 
 
 # --- audit ------------------------------------------------------------------------------------
-
-
-def record(conn: Any, actor: str, action: str, detail: dict[str, Any] | None = None) -> None:
-    """Add an audit event inside the caller's transaction."""
-    conn.execute(
-        insert(AuditEvent).values(
-            at=datetime.now(UTC), actor=actor, action=action, detail=detail or {}
-        )
-    )
-
-
-def audit(engine: Engine, actor: str, action: str, detail: dict[str, Any] | None = None) -> None:
-    """Record an audit event in its own transaction (logins, exports)."""
-    with engine.begin() as conn:
-        record(conn, actor, action, detail)
-
-
-def audit_events(engine: Engine, reader: Reader, limit: int = 500) -> pl.DataFrame:
-    """The latest audit events; only a beheerder may read them."""
-    if not reader.is_beheerder:
-        raise AccessError("Alleen een beheerder kan het auditlogboek inzien.")
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return pl.DataFrame(
-        {
-            "at": [r.at for r in rows],
-            "actor": [r.actor for r in rows],
-            "action": [r.action for r in rows],
-            "detail": [", ".join(f"{k}: {v}" for k, v in (r.detail or {}).items()) for r in rows],
-        },
-        schema={
-            "at": pl.Datetime("us", "UTC"),
-            "actor": pl.String,
-            "action": pl.String,
-            "detail": pl.String,
-        },
-    )
-
-
-# --- critical-friend notes --------------------------------------------------------------------
-
-
-def save_note(engine: Engine, reader: Reader, region_code: str, quarter: str, body: str) -> int:
-    """Store a new version of the note; earlier versions stay. Returns the version number."""
-    if not reader.may_write_notes(region_code):
-        raise AccessError("Alleen de critical friend van deze regio kan hier feedback schrijven.")
-    quarter = _quarter(quarter)
-    if not body.strip():
-        raise AccessError("Een lege notitie wordt niet bewaard.")
-    with engine.begin() as conn:
-        latest = conn.scalar(
-            select(func.max(FeedbackNote.version)).where(
-                FeedbackNote.region_code == region_code, FeedbackNote.quarter == quarter
-            )
-        )
-        version = int(latest or 0) + 1
-        conn.execute(
-            insert(FeedbackNote).values(
-                region_code=region_code,
-                quarter=quarter,
-                version=version,
-                author=reader.email,
-                body=body.strip(),
-                created_at=datetime.now(UTC),
-            )
-        )
-        record(
-            conn,
-            reader.email,
-            "feedback_bewaard",
-            {"regio": region_code, "kwartaal": quarter, "versie": version},
-        )
-    return version
-
-
-def _quarter(text: str) -> str:
-    """A quarter code ('2025Q3'), or a Dutch error for anything else."""
-    quarter = text.strip().upper()
-    if not re.fullmatch(r"20\d\dQ[1-4]", quarter):
-        raise AccessError(f"'{text}' is geen kwartaal: schrijf het als JJJJQn, bv. 2025Q3.")
-    return quarter
-
-
-def notes(
-    engine: Engine, reader: Reader, region_code: str, quarter: str | None = None
-) -> pl.DataFrame:
-    """Every version of the notes for a region (newest first), for readers with it in detail."""
-    if not reader.scope.allows(region_code):
-        return pl.DataFrame(schema=_NOTE_SCHEMA)
-    if quarter is not None:
-        quarter = _quarter(quarter)
-    stmt = select(
-        FeedbackNote.quarter,
-        FeedbackNote.version,
-        FeedbackNote.author,
-        FeedbackNote.body,
-        FeedbackNote.created_at,
-    ).where(FeedbackNote.region_code == region_code)
-    if quarter is not None:
-        stmt = stmt.where(FeedbackNote.quarter == quarter)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            stmt.order_by(FeedbackNote.quarter.desc(), FeedbackNote.version.desc())
-        ).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=_NOTE_SCHEMA, orient="row")
-
-
-_NOTE_SCHEMA: Final[dict[str, Any]] = {
-    "quarter": pl.String,
-    "version": pl.Int64,
-    "author": pl.String,
-    "body": pl.String,
-    "created_at": pl.Datetime("us", "UTC"),
-}

@@ -10,8 +10,10 @@ from typing import Any
 import polars as pl
 from sqlalchemy import ColumnElement, Engine, insert, or_, select
 
-from data_access.access import AccessError, Reader, record, require_beheerder
-from data_access.models import QuarterSnapshot
+from data_access.access.audit import record
+from data_access.access.roles import Reader, require_beheerder
+from data_access.access.scope import AccessError
+from data_access.store.models import QuarterSnapshot
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 

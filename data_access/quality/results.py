@@ -10,9 +10,9 @@ from typing import Any, Final, Literal
 import polars as pl
 from sqlalchemy import Engine, func, insert, select
 
-from data_access.db import bump_data_version, data_version
-from data_access.models import CheckResult, CheckRun, Registration, Staffing
-from data_access.reads import Scope
+from data_access.access.scope import Scope
+from data_access.store.db import bump_data_version, data_version
+from data_access.store.models import CheckResult, CheckRun, Registration, Staffing
 
 DIMENSIONS: Final = ("completeness", "validity", "timeliness", "consistency")
 DIMENSION_LABELS: Final = {

@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.codes import UNASSIGNED_REGION
+from data_access.reference.codes import UNASSIGNED_REGION
 
 # The 2025 municipal mergers: from this day on, municipality → ELZ uses the new NIS codes.
 MERGERS_2025 = date(2025, 1, 1)

@@ -14,10 +14,10 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import aliased
 
-from data_access import reads
-from data_access.geography import MERGERS_2025, with_region
-from data_access.models import Population
-from data_access.reference import REFERENCE_DIR
+from data_access.reference import tables
+from data_access.reference.areas import MERGERS_2025, with_region
+from data_access.reference.loader import REFERENCE_DIR
+from data_access.store.models import Population
 
 ELZ_GEOJSON = REFERENCE_DIR / "elz.geojson"
 
@@ -86,21 +86,21 @@ def elz_regions(engine: Engine, on: date) -> pl.DataFrame:
     municipalities: an ELZ gets the region serving most of its inhabitants, share is that part
     of its inhabitants; an ELZ no network covered then has no region (null, share 0).
     """
-    tables = reads.area_tables(engine)
-    zones = reads.elz(engine).select("elz_code", "elz_name")
+    areas = tables.area_tables(engine)
+    zones = tables.elz(engine).select("elz_code", "elz_name")
     population = _municipal_population(engine).lazy()
-    crosswalk = tables.crosswalk.lazy()
+    crosswalk = areas.crosswalk.lazy()
     # Municipalities on pre-2025 codes, placed in their ELZ and region as on `on`.
     placed = (
         population.with_columns(on=pl.lit(on))
-        .pipe(with_region, tables, on="on")
+        .pipe(with_region, areas, on="on")
         .join(crosswalk, left_on="nis_code", right_on="nis_code_old", how="left")
         .with_columns(
             _nis=pl.coalesce("nis_code_new", "nis_code")
             if on >= MERGERS_2025
             else pl.col("nis_code")
         )
-        .join(tables.municipality_elz.lazy(), left_on="_nis", right_on="nis_code")
+        .join(areas.municipality_elz.lazy(), left_on="_nis", right_on="nis_code")
         .filter(
             (pl.col("valid_from") <= on)
             & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))

@@ -5,7 +5,7 @@ them from Arrow files costs a fraction of one. The store stays the truth; these 
 cache that can be deleted at any time.
 
 Why per batch: an import only ever adds rows to its own batch or moves rows into it (a changed
-registration gets the new batch's id and new partner links, data_access.ingest), and nothing
+registration gets the new batch's id and new partner links, ingest.pipeline), and nothing
 else writes registrations. So the rows of batch k, once read, change only by leaving k for a
 later batch. A part file of batch k therefore never needs rewriting: the current state is the
 union of the parts of the store's batches, keeping each registration from its highest batch.
@@ -32,10 +32,10 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Engine, func, literal_column, select
 
-from data_access import schemas
-from data_access.db import data_version
-from data_access.frames import read_frame
-from data_access.models import ImportBatch, Partner, Registration, RegistrationPartner
+from data_access.store import schemas
+from data_access.store.db import data_version
+from data_access.store.frames import read_frame
+from data_access.store.models import ImportBatch, Partner, Registration, RegistrationPartner
 
 # Where each engine's parts live; engines made without a data directory have no cache.
 _DIRECTORIES: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
@@ -196,7 +196,7 @@ def _read_partners(engine: Engine, batch: int) -> pl.DataFrame:
 
 def _literal(batch: int) -> Any:
     """The batch id written into the statement (an int, so safe): a statement without bound
-    parameters is read columnar on PostgreSQL (data_access.frames)."""
+    parameters is read columnar on PostgreSQL (data_access.store.frames)."""
     return literal_column(str(int(batch)))
 
 

@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from data_access.models import (
+from data_access.store.models import (
     Elz,
     Municipality,
     MunicipalityCrosswalk,
@@ -23,7 +23,7 @@ from data_access.models import (
     RegionArea,
 )
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent
 
 # The day the networks became ELZ-based and covered all of Flanders and Brussels (domain/004).
 ELZ_LAYOUT_FROM = date(2021, 7, 1)

@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the connection handed over by data_access.db, or on settings."""
+"""Alembic environment: runs on the connection handed over by store.db, or on settings."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from data_access.models import Base
 from data_access.settings import get_settings
+from data_access.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,7 +18,7 @@ def run_migrations_online() -> None:
         return
     # The store's own engine, so a store first made here gets the same pragmas (page size,
     # WAL, foreign keys) as one made by the app.
-    from data_access.db import make_engine
+    from data_access.store.engine import make_engine
 
     engine = make_engine(get_settings())
     with engine.begin() as conn:

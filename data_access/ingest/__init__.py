@@ -1,0 +1,1 @@
+"""The import pipeline: source profiles, file readers, rules, loading and lineage."""

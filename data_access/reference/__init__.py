@@ -1,0 +1,1 @@
+"""Reference data: code lists, regions and their areas over time, population, shapes."""

@@ -1,0 +1,1 @@
+"""The harmonised store: models, migrations, engines, frames and the columnar copy."""
