@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from data_access.access.audit import record
 from data_access.access.scope import AccessError, Scope
-from data_access.store.models import Region, RoleAssignment, UserAccount
+from data_access.store.models import AuditEvent, Region, RoleAssignment, UserAccount
 
 Role = Literal["beheerder", "trekkersgroep", "stuurgroep", "critical_friend"]
 ROLES: Final[dict[str, str]] = {
@@ -242,3 +242,32 @@ def demo_readers(engine: Engine) -> list[Reader]:
 
 
 # --- audit ------------------------------------------------------------------------------------
+
+
+def audit_events(engine: Engine, reader: Reader, limit: int = 500) -> pl.DataFrame:
+    """The latest audit events; only a beheerder may read them."""
+    if not reader.is_beheerder:
+        raise AccessError("Alleen een beheerder kan het auditlogboek inzien.")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+    return pl.DataFrame(
+        {
+            "at": [r.at for r in rows],
+            "actor": [r.actor for r in rows],
+            "action": [r.action for r in rows],
+            "detail": [", ".join(f"{k}: {v}" for k, v in (r.detail or {}).items()) for r in rows],
+        },
+        schema={
+            "at": pl.Datetime("us", "UTC"),
+            "actor": pl.String,
+            "action": pl.String,
+            "detail": pl.String,
+        },
+    )
+
+
+# --- critical-friend notes --------------------------------------------------------------------

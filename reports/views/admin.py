@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from data_access.access.audit import audit_events
-from data_access.access.roles import Reader, users
+from data_access.access.roles import Reader, audit_events, users
 from data_access.access.scope import AccessError
 from reports.tables import Column, Table
 

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.audit import audit_events
 from data_access.access.notes import notes, save_note
-from data_access.access.roles import Reader, add_user, deactivate_user, reader_for
+from data_access.access.roles import Reader, add_user, audit_events, deactivate_user, reader_for
 from data_access.access.scope import AccessError, Scope
 from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
