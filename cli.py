@@ -198,7 +198,7 @@ def indicator_command(
     import importlib
 
     from data_access.access.disclosure import Disclosure
-    from data_access.access.scope import Scope
+    from data_access.access.roles import operator_reader, publication_reader
     from reports.inputs import load_inputs
     from reports.selection import Selection
 
@@ -219,9 +219,10 @@ def indicator_command(
         tuple(region),
         basis,  # type: ignore[arg-type]
     )
-    scope = Scope.everything() if as_user is None else _reader(engine, as_user).scope
+    reader = operator_reader() if as_user is None else _reader(engine, as_user)
     if publication:
-        scope = Scope(frozenset())  # every region under disclosure control
+        reader = publication_reader()  # every region under disclosure control
+    scope = reader.scope
     settings = get_settings()
     disclosure = Disclosure(settings.min_count, settings.min_denominator)
     inputs = load_inputs(engine, scope, selection.basis, date.today(), disclosure)

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from benchmarks.timing import median_seconds, peak_rss_mb, reset_peak, timed
-from data_access.access.scope import Scope
+from data_access.access.roles import operator_reader
 from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
 
@@ -52,7 +52,6 @@ def first_read(settings: Settings, repeat: int) -> dict[str, Any]:
     """The one-off cost of building the columnar parts of a whole store (after an upgrade or a
     deleted cache), against a read from parts after an import."""
     from data_access.access import reads
-    from data_access.access.scope import Scope
     from data_access.store import columnar
 
     engine = make_engine(settings)
@@ -60,9 +59,9 @@ def first_read(settings: Settings, repeat: int) -> dict[str, Any]:
     def no_parts() -> None:
         columnar.invalidate(engine)
 
-    build = median_seconds(lambda: reads.registrations(engine, Scope.everything()), 1, no_parts)
+    build = median_seconds(lambda: reads.registrations(engine, None), 1, no_parts)
     after = median_seconds(
-        lambda: reads.registrations(engine, Scope.everything()),
+        lambda: reads.registrations(engine, None),
         repeat,
         lambda: after_an_import(settings),
     )
@@ -140,7 +139,6 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
 
     from cli import app
     from data_access.access.disclosure import Disclosure
-    from data_access.access.scope import Scope
     from reports.inputs import load_inputs
     from reports.selection import Selection
 
@@ -148,7 +146,7 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
     last = _last_full_month(today)
     runner = CliRunner()
     engine = make_engine(settings)
-    inputs = load_inputs(engine, Scope.everything(), "then", today, Disclosure())
+    inputs = load_inputs(engine, operator_reader().scope, "then", today, Disclosure())
     selection = Selection(date(2018, 9, 1), last, "month", (), "then")
     results: dict[str, Any] = {}
     for name, target in INDICATOR_VIEWS.items():
@@ -232,7 +230,6 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
 
     from benchmarks.baseline import BASELINES, read
     from data_access.access.disclosure import Disclosure
-    from data_access.access.scope import Scope
     from reports.inputs import load_inputs
     from reports.selection import Selection
 
@@ -245,7 +242,7 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
 
     def load() -> None:
         loaded["inputs"] = load_inputs(
-            ours_engine, Scope.everything(), "then", date.today(), Disclosure()
+            ours_engine, operator_reader().scope, "then", date.today(), Disclosure()
         )
 
     results: dict[str, Any] = {}
@@ -297,12 +294,12 @@ def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:
 
     engine = make_engine(settings)
     ours = median_seconds(
-        lambda: reads.registrations(engine, Scope.everything()),
+        lambda: reads.registrations(engine, None),
         repeat,
         lambda: after_an_import(settings),
     )
     theirs = median_seconds(lambda: pd.read_sql("SELECT * FROM registration", engine), repeat)
-    frame: pl.DataFrame = reads.registrations(engine, Scope.everything())
+    frame: pl.DataFrame = reads.registrations(engine, None)
     engine.dispose()
     return {
         "reads": {"registrations_rows": frame.height, "ours_s": ours, "pandas_read_sql_s": theirs}

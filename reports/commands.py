@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from data_access.access.audit import audit
-from data_access.access.roles import Reader, reader_for
+from data_access.access.roles import Reader, operator_reader, reader_for
 from data_access.access.scope import AccessError
 from data_access.settings import get_settings
 from data_access.store import db
@@ -25,7 +25,7 @@ def _fail(message: str) -> None:
 def _reader(engine: object, email: str | None) -> Reader:
     """The reader whose view applies; without --as, the CLI acts as a beheerder."""
     if email is None:
-        return Reader("cli", "Opdrachtregel", frozenset({("beheerder", None)}))
+        return operator_reader()
     found = reader_for(engine, email)  # type: ignore[arg-type]
     if found is None:
         _fail(f"Onbekende of inactieve gebruiker '{email}': geen toegang.")

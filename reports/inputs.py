@@ -43,7 +43,7 @@ class Inputs:
     basis: Basis
     today: date
     data_version: int
-    scope: Scope = field(default_factory=Scope.everything)
+    scope: Scope
     disclosure: Disclosure = field(default_factory=Disclosure)
     # The data-quality passport per region (quality.results.PASSPORT): caveats for regions
     # below the threshold travel with every view's notes.
@@ -116,10 +116,10 @@ def load_inputs(
     registrations, partners = reads.for_statistics(engine, scope, basis=basis, today=today)
     return Inputs(
         registrations=registrations,
-        aggregates=reads.aggregate_reports(engine, Scope.everything()),
+        aggregates=reads.aggregate_reports(engine),
         partners=partners,
-        staffing=reads.staffing(engine, Scope.everything()),
-        agreements=reads.volume_agreements(engine, Scope.everything()),
+        staffing=reads.staffing(engine),
+        agreements=reads.volume_agreements(engine),
         regions=tables.regions(engine),
         populations=_population_layouts(engine, basis, today),
         network_reference=tables.network_reference_2020(engine),

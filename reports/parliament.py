@@ -11,7 +11,7 @@ import xlsxwriter
 from sqlalchemy import Engine
 
 from data_access.access.disclosure import Disclosure, marker
-from data_access.access.scope import Scope
+from data_access.access.roles import publication_reader
 from data_access.reference.codes import REQUEST_NATURES, TRAJECTORY_TYPES
 from indicators._sources import intakes_only
 from indicators.intakes import intake_counts, intakes_by_nature
@@ -150,7 +150,7 @@ SOURCE_LIMITS: Final = (
 
 def parliament_tables(engine: Engine, start: date, end: date, today: date) -> list[Table]:
     """The answer's tables, every region under disclosure control (Scope with no detail)."""
-    inputs = report_inputs(engine, Scope(frozenset()), today)
+    inputs = report_inputs(engine, publication_reader().scope, today)
     names = {**inputs.region_names(), **TOTAL_LABELS}
     region = Column("region_code", "Regio", "region")
     month = Column("month", "Maand", "month")

@@ -144,7 +144,7 @@ def freeze_quarter(engine: Engine, reader: Reader, quarter: str, today: date) ->
     """Freeze the quarter's figures for every region (beheerder only)."""
     require_beheerder(reader, "een kwartaal bevriezen")
     quarter = snapshots.parse_quarter(quarter)
-    inputs = report_inputs(engine, Scope.everything(), today)
+    inputs = report_inputs(engine, reader.scope, today)
     return snapshots.freeze(
         engine,
         reader,

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import polars as pl
 from sqlalchemy import ColumnElement, Engine, select
 
-from data_access.access.scope import Scope
+from data_access.access.scope import Scope, _issue
 from data_access.reference.areas import reassign_to_today
 from data_access.reference.tables import area_tables
 from data_access.store import columnar, schemas
@@ -44,15 +44,21 @@ def data_version(engine: Engine) -> int:
 
 def registrations(
     engine: Engine,
-    scope: Scope,
+    scope: Scope | None,
     *,
     start: date | None = None,
     end: date | None = None,
     basis: Basis = "then",
     today: date | None = None,
 ) -> pl.DataFrame:
-    """Registrations received between start and end (inclusive), on the chosen region basis."""
-    return _registrations(engine, columnar.frames(engine), scope, start, end, basis, today)
+    """Registrations received between start and end (inclusive), on the chosen region basis;
+    scope None: every region (for computations below the publishing boundary)."""
+    return _registrations(engine, columnar.frames(engine), _whole(scope), start, end, basis, today)
+
+
+def _whole(scope: Scope | None) -> Scope:
+    """The scope asked for; None stands for the whole store."""
+    return scope if scope is not None else _issue(None)
 
 
 def _registrations(
@@ -148,9 +154,7 @@ def registrations_for_statistics(
     """Every region's registrations for computing figures: full rows for the reader's detail
     regions, identifier-free rows for the others (pages show only disclosure-controlled
     aggregates of those)."""
-    everything = registrations(
-        engine, Scope.everything(), start=start, end=end, basis=basis, today=today
-    )
+    everything = registrations(engine, _issue(None), start=start, end=end, basis=basis, today=today)
     return _deidentified(everything.lazy(), scope).collect()
 
 
@@ -169,8 +173,8 @@ def for_statistics(
     pass, placing the registrations on the basis once for both. From the columnar parts both
     come from one snapshot of the store."""
     cached = columnar.frames(engine)
-    everything = _registrations(engine, cached, Scope.everything(), None, None, basis, today)
-    partners = _registration_partners(engine, cached, Scope.everything(), None, None)
+    everything = _registrations(engine, cached, _issue(None), None, None, basis, today)
+    partners = _registration_partners(engine, cached, _issue(None), None, None)
     if basis == "today":
         placed = everything.select(
             pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
@@ -187,10 +191,14 @@ def for_statistics(
 
 
 def registration_partners(
-    engine: Engine, scope: Scope, *, start: date | None = None, end: date | None = None
+    engine: Engine,
+    scope: Scope | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
 ) -> pl.DataFrame:
     """Organisations involved in registrations received between start and end."""
-    return _registration_partners(engine, columnar.frames(engine), scope, start, end)
+    return _registration_partners(engine, columnar.frames(engine), _whole(scope), start, end)
 
 
 def _registration_partners(
@@ -224,9 +232,14 @@ def _registration_partners(
 
 
 def aggregate_reports(
-    engine: Engine, scope: Scope, *, start: date | None = None, end: date | None = None
+    engine: Engine,
+    scope: Scope | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
 ) -> pl.DataFrame:
     """Monthly counts of sources that deliver no rows."""
+    scope = _whole(scope)
     a = AggregateReport
     stmt = select(a.region_code, a.month, a.measure, a.value, a.source_system).where(
         *_between(a.month, start, end)
@@ -236,8 +249,9 @@ def aggregate_reports(
     return _frame(engine, stmt, schemas.AGGREGATE_REPORT)
 
 
-def staffing(engine: Engine, scope: Scope) -> pl.DataFrame:
+def staffing(engine: Engine, scope: Scope | None = None) -> pl.DataFrame:
     """FTE per region, quarter, function and employer sector."""
+    scope = _whole(scope)
     s = Staffing
     stmt = select(s.region_code, s.quarter, s.function, s.sector, s.fte)
     raw = pl.Schema({k: v for k, v in schemas.STAFFING.items() if k != "quarter_start"})
@@ -251,8 +265,9 @@ def staffing(engine: Engine, scope: Scope) -> pl.DataFrame:
     return scope.filter(frame.lazy()).select(schemas.STAFFING.names()).collect()
 
 
-def volume_agreements(engine: Engine, scope: Scope) -> pl.DataFrame:
+def volume_agreements(engine: Engine, scope: Scope | None = None) -> pl.DataFrame:
     """Agreed yearly GV and SDJ volumes per region."""
+    scope = _whole(scope)
     v = VolumeAgreement
     stmt = select(v.region_code, v.year, v.party, v.agreed)
     return scope.filter(_frame(engine, stmt, schemas.VOLUME_AGREEMENT).lazy()).collect()

@@ -103,8 +103,7 @@ def check_outcome(
     batch_run = quality.latest_run_id(engine, batch_id=batch_id)
     if batch_run is None:
         return None
-    everything = Scope.everything()
-    in_batch = quality.check_results(engine, everything, batch_run).filter(~pl.col("success"))
+    in_batch = quality.check_results(engine, None, batch_run).filter(~pl.col("success"))
     lines = [
         f"{'Blokkerend: ' if blocking else ''}{title} ({fmt_int(n)}×)"
         for title, blocking, n in in_batch.group_by("title", "blocking", maintain_order=True)
@@ -114,7 +113,7 @@ def check_outcome(
     ]
     store_run = quality.latest_run_id(engine)
     failing_in_store = (
-        quality.check_results(engine, everything, store_run)
+        quality.check_results(engine, None, store_run)
         .filter(~pl.col("success"))["expectation"]
         .n_unique()
         if store_run is not None

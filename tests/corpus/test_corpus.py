@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import FatalImportError, ImportResult
 from data_access.settings import Settings
+from tests import scopes
 from tests.corpus.corpus import FIVE_DATES, PROFILES, build_corpus, uniform_row, uniform_text
 from tests.corpus.invariants import import_checked, store_counts
 
@@ -93,7 +93,7 @@ def test_only_the_profiles_date_format_is_accepted(
     )
     assert isinstance(outcome, ImportResult)
     assert (outcome.rows_accepted, outcome.rows_rejected) == (2, len(FIVE_DATES) - 2)
-    stored = reads.registrations(engine, Scope.everything())
+    stored = reads.registrations(engine, scopes.everything())
     assert set(stored["received_date"].to_list()) == {dt.date(2022, 1, 31)}
     assert sorted(stored["source_record_id"]) == ["U0", "U1"]
 

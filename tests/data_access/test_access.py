@@ -12,9 +12,10 @@ from sqlalchemy import Engine
 from data_access.access import reads
 from data_access.access.notes import notes, save_note
 from data_access.access.roles import Reader, add_user, audit_events, deactivate_user, reader_for
-from data_access.access.scope import AccessError, Scope
+from data_access.access.scope import AccessError
 from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
+from tests import scopes
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -64,7 +65,7 @@ def test_every_read_returns_row_level_data_only_within_the_scope(
     """No record id, pseudonym, municipality or age of an out-of-scope region comes back."""
     scope = _reader(loaded, email).scope
     detail = ROLE_DETAIL[email]
-    stored = reads.registrations(loaded, Scope.everything())
+    stored = reads.registrations(loaded, scopes.everything())
     assert set(reads.registrations(loaded, scope)["region_code"]) == detail
     assert (
         set(
@@ -139,3 +140,18 @@ def test_user_changes_and_notes_are_audited_for_the_beheerder_only(loaded: Engin
     assert "feedback_bewaard" in events["action"].to_list()
     with pytest.raises(AccessError):
         audit_events(loaded, _reader(loaded, "t@x.be"))
+
+
+def test_a_scope_or_reader_cannot_be_made_outside_data_access() -> None:
+    """Anyone holding a Scope sees its regions in detail, so only data_access issues one: for a
+    reader made from a stored user, the CLI's operator, or publication."""
+    from data_access.access.roles import operator_reader, publication_reader
+    from data_access.access.scope import Scope
+
+    with pytest.raises(TypeError):
+        Scope(None)
+    with pytest.raises(TypeError):
+        Reader("x@y.be", "X", frozenset({("beheerder", None)}))
+    assert operator_reader().scope.detail_regions is None
+    assert publication_reader().scope.detail_regions == frozenset()
+    assert not publication_reader().is_beheerder

@@ -15,7 +15,6 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import FatalImportError, ImportResult, import_file, rebuild
 from data_access.reference.loader import load_reference
 from data_access.settings import Settings
@@ -23,6 +22,7 @@ from data_access.store import db
 from data_access.store.db import data_version
 from data_access.store.engine import make_engine
 from data_access.store.models import ImportBatch, Quarantine, Registration
+from tests import scopes
 
 TODAY = dt.date(2026, 11, 1)
 HEADER = [
@@ -290,12 +290,12 @@ def test_a_spreadsheet_is_mapped_and_its_identifiers_never_stored(
     path = _spreadsheet(tmp_path / "register.xlsx", [SHEET_ROW, second])
     result = _import(engine, settings, path, "spreadsheet", region="KON")
     assert result.rows_accepted == 2, result.summary()
-    frame = reads.registrations(engine, Scope.everything()).sort("received_date")
+    frame = reads.registrations(engine, scopes.everything()).sort("received_date")
     assert frame["referrer"].to_list() == ["HUIS_VAN_HET_KIND", "CLIENT"]
     assert frame["nis_code"].to_list() == ["34022", "34022"]
     assert frame["first_contact_date"][0] == dt.date(2019, 3, 12)
     assert frame["family_id"].n_unique() == 1  # the same child: a returning family
-    partners = reads.registration_partners(engine, Scope.everything())
+    partners = reads.registration_partners(engine, scopes.everything())
     assert set(partners["sector"]) == {"CLB", "CAW"}
     with engine.connect() as conn:
         dump = " ".join(
@@ -338,7 +338,7 @@ def test_case_tool_export(engine: Engine, settings: Settings, tmp_path: Path) ->
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="cp1252")
     result = _import(engine, settings, path, "case_tool", region="GNT")
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    frame = reads.registrations(engine, Scope.everything()).sort("id")
+    frame = reads.registrations(engine, scopes.everything()).sort("id")
     assert frame["kind"].to_list() == ["aanmelding", "consult"]
     assert frame["referrer"].to_list() == ["GV", "CLIENT"]
     assert frame["nis_code"].to_list() == ["44021", None]
@@ -366,7 +366,7 @@ def test_monthly_counts_go_to_aggregate_reports(
     )
     result = _import(engine, settings, path, "monthly_counts", region="NLI")
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 2, 1)
-    aggregates = reads.aggregate_reports(engine, Scope.everything())
+    aggregates = reads.aggregate_reports(engine, scopes.everything())
     assert aggregates.height == 16
     intakes = aggregates.filter(pl.col("measure") == "intakes").sort("month")["value"].to_list()
     assert intakes == [40, 38]
@@ -380,14 +380,14 @@ def test_staffing_and_volume_agreements(engine: Engine, settings: Settings, tmp_
     )
     result = _import(engine, settings, staffing, "staffing")
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    assert reads.staffing(engine, Scope.everything())["fte"].sum() == pytest.approx(5.5)
+    assert reads.staffing(engine, scopes.everything())["fte"].sum() == pytest.approx(5.5)
     volume = tmp_path / "volume.csv"
     volume.write_text("region_code,year,party,agreed\nKON,2022,GV,120\nKON,2022,SDJ,40\n")
     _import(engine, settings, volume, "volume_agreements")
     volume.write_text("region_code,year,party,agreed\nKON,2022,GV,130\nKON,2022,SDJ,40\n")
     again = _import(engine, settings, volume, "volume_agreements")
     assert (again.rows_updated, again.rows_duplicate) == (1, 1)
-    agreed = reads.volume_agreements(engine, Scope.everything()).sort("party")["agreed"].to_list()
+    agreed = reads.volume_agreements(engine, scopes.everything()).sort("party")["agreed"].to_list()
     assert agreed == [130, 40]
 
 
@@ -431,7 +431,7 @@ referrer = "Via"
     custom = settings.model_copy(update={"profile_dir": profiles})
     result = import_file(engine, custom, path, "brugse_tool", region="NWV", today=TODAY)
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    frame = reads.registrations(engine, Scope.everything())
+    frame = reads.registrations(engine, scopes.everything())
     assert set(frame["source_system"]) == {"brugse_tool:NWV"}
     assert sorted(frame["referrer"].to_list()) == ["CLIENT", "ONDERWIJS"]
 
@@ -517,10 +517,10 @@ def test_rebuild_recreates_the_store_from_the_raw_files(
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD.replace("R1,F1", "R2,F2")]))
     _import(engine, settings, _csv(tmp_path / "b.csv", [GOOD.replace("2022-06-01", "2022-09-09")]))
     columns = ["source_record_id", "closed_date", "family_id"]
-    original = reads.registrations(engine, Scope.everything()).select(columns).sort(columns)
+    original = reads.registrations(engine, scopes.everything()).select(columns).sort(columns)
     results = rebuild(engine, settings)
     assert len(results) == 2
-    rebuilt = reads.registrations(engine, Scope.everything()).select(columns).sort(columns)
+    rebuilt = reads.registrations(engine, scopes.everything()).select(columns).sort(columns)
     assert rebuilt.equals(original)
 
 
@@ -593,7 +593,7 @@ def test_legacy_registers_keep_date_order_errors_for_the_quality_checks(
         engine, settings, _spreadsheet(tmp_path / "r.xlsx", [row]), "spreadsheet", region="KON"
     )
     assert (result.rows_accepted, result.rows_rejected) == (1, 0)
-    stored = reads.registrations(engine, Scope.everything())
+    stored = reads.registrations(engine, scopes.everything())
     assert stored["first_contact_date"][0] < stored["received_date"][0]
 
 
@@ -637,7 +637,7 @@ def test_new_registrations_get_ids_in_file_order(
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD.replace("R1,F1", "Z9,F9")]))
     rows = [GOOD.replace("R1,F1", f"R{n},F{n}") for n in (5, 2, 8)]
     _import(engine, settings, _csv(tmp_path / "b.csv", rows))
-    frame = reads.registrations(engine, Scope.everything()).sort("id")
+    frame = reads.registrations(engine, scopes.everything()).sort("id")
     assert frame["source_record_id"].to_list() == ["Z9", "R5", "R2", "R8"]
     assert frame["id"].to_list() == [1, 2, 3, 4]
 
@@ -674,7 +674,7 @@ def test_records_between_and_around_stored_ones_are_matched_exactly(
         _csv(tmp_path / "c.csv", [row.format(id="R0"), changed, row.format(id="R4")]),
     )
     assert (around.rows_accepted, around.rows_updated, around.rows_duplicate) == (3, 1, 0)
-    frame = reads.registrations(engine, Scope.everything()).sort("source_record_id")
+    frame = reads.registrations(engine, scopes.everything()).sort("source_record_id")
     assert frame["source_record_id"].to_list() == ["R0", "R1", "R2", "R3", "R4"]
     assert frame.filter(pl.col("source_record_id") == "R3")["closed_date"].item() == dt.date(
         2022, 7, 15

@@ -19,7 +19,6 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from data_access.access.scope import Scope
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from demo.build import build_demo
@@ -82,7 +81,7 @@ def selections() -> dict[str, Any]:
 
 def captured(settings: Settings) -> Iterator[tuple[str, str]]:
     """(file name, content) of every captured output."""
-    from data_access.access.roles import Reader
+    from data_access.access.roles import operator_reader
     from reports import views as _views  # noqa: F401  (registers the per-month figures)
     from reports.inputs import load_inputs
     from reports.quarterly import quarterly_report
@@ -109,7 +108,7 @@ def captured(settings: Settings) -> Iterator[tuple[str, str]]:
         "compare_clb": lambda i, s: compare_view(i, s, "BREDE_INSTAP", "calendar_month", "normal"),
     }
     for label, selection in selections().items():
-        inputs = load_inputs(engine, Scope.everything(), selection.basis, TODAY)
+        inputs = load_inputs(engine, operator_reader().scope, selection.basis, TODAY)
         for name, view_function in views.items():
             view = view_function(inputs, selection)
             tables = {"main": view.table, **view.tables}
@@ -121,7 +120,7 @@ def captured(settings: Settings) -> Iterator[tuple[str, str]]:
             if tiles:
                 rows = [[t.label, t.value, t.delta, t.delta_last_year] for t in tiles]
                 yield f"{label}/{name}/tiles.json", json.dumps(rows, indent=1)
-    beheerder = Reader("golden", "Golden", frozenset({("beheerder", None)}))
+    beheerder = operator_reader()
     report = quarterly_report(engine, beheerder, "KON", "2026Q3", TODAY)
     for sheet, table in report.sheets():
         yield f"report/{sheet}.csv", _csv(table.display())

@@ -9,10 +9,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.bootstrap import has_imports
 from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
+from tests import scopes
 from tests.pages.conftest import PAGE_FILES, ROOT, PageOpener
 
 
@@ -57,7 +57,7 @@ def test_first_start_on_an_empty_store_builds_the_demo(
         Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'monitor.db'}")
     )
     assert has_imports(engine)
-    assert reads.registrations(engine, Scope.everything()).height > 500
+    assert reads.registrations(engine, scopes.everything()).height > 500
     at.run()
     assert any("Demomodus" in w.value for w in at.warning)
     assert at.dataframe, "figures appear after the demo was built"

@@ -8,13 +8,13 @@ import polars as pl
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.reference import tables
 from data_access.reference.codes import TRAJECTORY_TYPES
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from indicators.periods import add_months, month_start
+from tests import scopes
 from tests.pages.conftest import TODAY, PageOpener
 
 # The default selection ends with the last full month.
@@ -50,7 +50,7 @@ def test_choosing_one_region_narrows_to_its_distinct_families(
     """Selecting the region that reached most families leaves only that region, and its
     families of the last selected year are the distinct families with a trajectory started then."""
     engine = make_engine(demo_settings)
-    registrations = reads.registrations(engine, Scope.everything(), basis="then", today=TODAY)
+    registrations = reads.registrations(engine, scopes.everything(), basis="then", today=TODAY)
     names = dict(tables.regions(engine).select("region_code", "region_name").iter_rows())
     engine.dispose()
     started = pl.coalesce("first_contact_date", "received_date").dt.year()

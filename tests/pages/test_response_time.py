@@ -5,13 +5,13 @@ from __future__ import annotations
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from data_access.access.scope import Scope
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.response_time import Rule, rule_comparison, timeliness_by_region_month
 from reports.inputs import load_inputs
 from reports.selection import Selection
 from reports.views import selected, selected_aggregates
+from tests import scopes
 from tests.pages.conftest import TODAY, PageOpener
 
 
@@ -27,7 +27,7 @@ def _expected_counts(settings: Settings, at: AppTest, rule: Rule) -> dict[str, t
     """Region name → (tijdig, laat) over the page's selected period, from the indicator."""
     start, end = at.select_slider(key="maanden").value
     engine = make_engine(settings)
-    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     engine.dispose()
     selection = Selection(start, end)
     counts = timeliness_by_region_month(
@@ -92,7 +92,7 @@ def test_the_comparison_puts_both_rules_side_by_side(
     at = open_page("response_time")
     start, end = at.select_slider(key="maanden").value
     engine = make_engine(demo_settings)
-    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     engine.dispose()
     expected = rule_comparison(selected(inputs.registrations, Selection(start, end)), TODAY)
     shown = _shown(at, 1)

@@ -7,9 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
 from data_access.access.roles import DEMO_USERS
-from data_access.access.scope import Scope
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
+from tests import scopes
 from tests.pages.conftest import PageOpener
 
 FIGURE_PAGES = ["overview", "intakes", "response_time", "referrers", "volume", "staffing", "reach"]
@@ -32,7 +32,7 @@ def _cells(at: AppTest) -> set[str]:
 
 def _identifiers_outside(settings: Settings, detail: set[str] | None) -> set[str]:
     engine = make_engine(settings)
-    stored = reads.registrations(engine, Scope.everything())
+    stored = reads.registrations(engine, scopes.everything())
     engine.dispose()
     if detail is None:
         return set()

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select, update
 
 from data_access.access import snapshots
 from data_access.access.roles import Reader, reader_for
-from data_access.access.scope import AccessError, Scope
+from data_access.access.scope import AccessError
 from data_access.store import columnar
 from data_access.store.models import Registration
 from indicators.periods import add_months, quarter_bounds, quarter_of
@@ -19,6 +19,7 @@ from reports.quarterly import (
     quarterly_report,
     report_inputs,
 )
+from tests import scopes
 
 TODAY = date.today()
 # A quarter the other report tests do not use: freezing it leaves their "Voorlopig" alone,
@@ -66,7 +67,7 @@ def test_a_correction_after_freezing_shows_as_a_difference(report_engine: Engine
         conn.execute(update(Registration).where(Registration.id == target).values(kind="consult"))
     columnar.invalidate(report_engine)  # changed by hand, not through an import
     try:
-        inputs = report_inputs(report_engine, Scope.everything(), TODAY)
+        inputs = report_inputs(report_engine, scopes.everything(), TODAY)
         diff = frozen_differences(inputs, snapshot, "KON")
         intakes = diff.filter(diff["figure"] == "intakes").row(0, named=True)
         assert intakes["changed"]

@@ -8,6 +8,7 @@ import polars as pl
 
 from data_access.store import schemas
 from reports.inputs import Inputs
+from tests import scopes
 
 
 def hand_inputs(
@@ -45,4 +46,5 @@ def hand_inputs(
         basis=basis,  # type: ignore[arg-type]
         today=today,
         data_version=1,
+        scope=scopes.everything(),
     )

@@ -13,7 +13,6 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import import_file
 from data_access.reference import shapes as geo
 from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
@@ -21,6 +20,7 @@ from data_access.settings import Settings
 from reports.inputs import Inputs, load_inputs
 from reports.selection import Selection
 from reports.views.compare import compare_view, map_day, map_layout, monthly_series
+from tests import scopes
 
 TODAY = date(2023, 6, 1)
 PERIOD = Selection(date(2021, 1, 1), date(2022, 12, 31))
@@ -73,7 +73,7 @@ def store(engine: Engine, settings: Settings, tmp_path: Path) -> Engine:
 
 
 def _inputs(engine: Engine, basis: str) -> Inputs:
-    return load_inputs(engine, Scope.everything(), basis, TODAY)  # type: ignore[arg-type]
+    return load_inputs(engine, scopes.everything(), basis, TODAY)  # type: ignore[arg-type]
 
 
 def _selection(basis: str) -> Selection:
@@ -230,7 +230,7 @@ def test_regions_with_a_failing_passport_are_marked(store: Engine) -> None:
 def test_a_scoped_reader_sees_other_regions_under_disclosure_control(store: Engine) -> None:
     """A Konekti reader sees Konekti in full, but MWV's rate on 6 intakes (fewer than 10) is
     hidden in the table, left off the funnel and grey on the map, and the page says why."""
-    inputs = load_inputs(store, Scope.regions("KON"), "then", TODAY)
+    inputs = load_inputs(store, scopes.regions("KON"), "then", TODAY)
     selection = _selection("then")
     view = compare_view(
         inputs, selection, "tijdig", elz_layout=map_layout(store, inputs, selection)

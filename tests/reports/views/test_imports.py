@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data_access.access.roles import Reader
-from data_access.access.scope import Scope
+from data_access.access.roles import operator_reader
 from data_access.ingest import lineage
 from data_access.ingest.pipeline import FatalImportError, ImportResult
 from data_access.settings import Settings
@@ -23,6 +22,7 @@ from reports.views.imports import (
     quarantine_table,
     region_choices,
 )
+from tests import scopes
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -33,7 +33,7 @@ BAD_DATE = GOOD.replace("R1,F1", "R3,F3").replace("2022-01-31", "2022-13-45")
 UPLOAD = "\n".join([HEADER, GOOD, GOOD.replace("R1,F1", "R2,F2"), BAD_DATE]).encode() + b"\n"
 
 
-BEHEERDER = Reader("beheerder@example.be", "Beheerder", frozenset({("beheerder", None)}))
+BEHEERDER = operator_reader()
 
 
 def _upload(
@@ -51,8 +51,8 @@ def test_an_upload_is_imported_under_its_own_name(engine: Engine, settings: Sett
         result.rows_rejected,
         result.rows_duplicate,
     ) == (3, 2, 1, 0)
-    batch = lineage.import_batches(engine, Scope.everything()).row(0, named=True)
-    assert (batch["file_name"], batch["imported_by"]) == ("kon_2022.csv", "beheerder@example.be")
+    batch = lineage.import_batches(engine, scopes.everything()).row(0, named=True)
+    assert (batch["file_name"], batch["imported_by"]) == ("kon_2022.csv", "cli")
 
 
 def test_the_temporary_copy_is_removed(
@@ -77,12 +77,12 @@ def test_a_file_of_the_wrong_source_raises_a_dutch_error(
 def test_the_batches_table_shows_counts_in_dutch(engine: Engine, settings: Settings) -> None:
     """The batch list shows who imported what, when (local time) and how many rows went where."""
     _upload(engine, settings)
-    shown = batches_table(engine, Scope.everything()).display()
+    shown = batches_table(engine, scopes.everything()).display()
     row = shown.row(0, named=True)
     assert (row["Bestand"], row["Bron"], row["Door"]) == (
         "kon_2022.csv",
         "uniform",
-        "beheerder@example.be",
+        "cli",
     )
     assert (row["Gelezen"], row["Aanvaard"], row["Geweigerd"], row["Dubbel"]) == (
         "3",
@@ -97,7 +97,7 @@ def test_the_quarantine_names_line_and_reason(engine: Engine, settings: Settings
     """The rejected row is listed with its line in the file (header = line 1) and a reason."""
     result = _upload(engine, settings)
     assert result.batch_id is not None
-    table = quarantine_table(engine, Scope.everything(), result.batch_id)
+    table = quarantine_table(engine, scopes.everything(), result.batch_id)
     shown = table.display()
     assert shown["Regel"].to_list() == ["4"]
     assert "2022-13-45" in shown["Reden"].item()
@@ -113,7 +113,7 @@ def test_batch_choices_list_only_batches_with_rejected_rows(
     _upload(
         engine, settings, "\n".join([HEADER, GOOD.replace("R1,F1", "R9,F9")]).encode(), "schoon.csv"
     )
-    choices = batch_choices(batches_table(engine, Scope.everything()))
+    choices = batch_choices(batches_table(engine, scopes.everything()))
     assert choices == {bad.batch_id: f"Batch {bad.batch_id} · kon_2022.csv (1 geweigerd)"}
 
 

@@ -12,6 +12,7 @@ from indicators.response_time import timeliness_by_region
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.overview import TOTAL, change_text, compared, key_figures, overview_view
+from tests import scopes
 
 TODAY = date(2024, 6, 1)
 # January–March 2024; the previous period is October–December 2023, last year January–March 2023.
@@ -100,6 +101,7 @@ def _inputs(
         basis="then",
         today=TODAY,
         data_version=1,
+        scope=scopes.everything(),
     )
 
 

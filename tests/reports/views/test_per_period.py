@@ -18,7 +18,6 @@ from sqlalchemy import Engine
 
 import reports.views
 from data_access.access.reads import Basis
-from data_access.access.scope import Scope
 from indicators.periods import add_months
 from reports.inputs import Inputs, load_inputs
 from reports.selection import Selection
@@ -33,6 +32,7 @@ from reports.views.reach import (
 )
 from reports.views.referrers import monthly_referrer_groups, monthly_referrers
 from reports.views.response_time import monthly_timeliness
+from tests import scopes
 
 Figure = Callable[..., pl.DataFrame]
 
@@ -56,7 +56,7 @@ YEARLY: list[Figure] = [
 @pytest.fixture(scope="module", params=["then", "today"])
 def inputs(request: pytest.FixtureRequest, report_engine_module: Engine) -> Inputs:
     basis: Basis = request.param
-    return load_inputs(report_engine_module, Scope.everything(), basis, date(2026, 11, 22))
+    return load_inputs(report_engine_module, scopes.everything(), basis, date(2026, 11, 22))
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from indicators.reach import families_reached
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.reach import reach_view
+from tests import scopes
 
 TODAY = date(2024, 9, 30)
 # March–June 2024: the whole year 2024 is shown.
@@ -145,6 +146,7 @@ def _inputs(basis: str = "then") -> Inputs:
         basis=basis,  # type: ignore[arg-type]
         today=TODAY,
         data_version=1,
+        scope=scopes.everything(),
     )
 
 

@@ -13,6 +13,7 @@ from indicators.staffing import registrations_per_fte
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.staffing import staffing_view
+from tests import scopes
 
 REFERENCE_CSV = (
     Path(__file__).resolve().parents[3] / "data_access" / "reference" / "networks_2020.csv"
@@ -106,6 +107,7 @@ def _inputs(basis: str = "then") -> Inputs:
         basis=basis,  # type: ignore[arg-type]
         today=date(2021, 9, 30),
         data_version=1,
+        scope=scopes.everything(),
     )
 
 

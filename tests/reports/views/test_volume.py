@@ -13,6 +13,7 @@ from indicators.volume import volume_progress
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.volume import volume_view
+from tests import scopes
 
 # 1 July 2024 is day 183 of the leap year 2024: exactly half of it has elapsed.
 TODAY = date(2024, 7, 1)
@@ -102,6 +103,7 @@ def _inputs(basis: str = "then") -> Inputs:
         basis=basis,  # type: ignore[arg-type]
         today=TODAY,
         data_version=1,
+        scope=scopes.everything(),
     )
 
 
