@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.disclosure import Disclosure
+from data_access.access.perturbation import RecordKeys
 from data_access.access.reads import Basis
 from data_access.access.scope import Scope
 from data_access.quality.results import PASSPORT, passports
@@ -44,7 +44,6 @@ class Inputs:
     today: date
     data_version: int
     scope: Scope
-    disclosure: Disclosure = field(default_factory=Disclosure)
     # The data-quality passport per region (quality.results.PASSPORT): caveats for regions
     # below the threshold travel with every view's notes.
     passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
@@ -103,20 +102,32 @@ def load_inputs(
     scope: Scope,
     basis: Basis,
     today: date,
-    disclosure: Disclosure | None = None,
+    keys: RecordKeys | None = None,
 ) -> Inputs:
     """Read every frame the views need (the expensive part; the UI caches it per data version).
 
     Registrations of regions outside the scope arrive without identifiers (data_access), so
     views can show every region's figures while lists of registrations stay within the scope.
+    Registrations, partner links and monthly counts carry the secret keys of the cell-key
+    method (`keys`, default from the configured pseudonym key).
     """
+    keys = keys or RecordKeys.from_secret(get_settings().key_bytes())
     # Read before the frames: they are then at least this version, never older than their label
     # (an import in between costs one extra load, never a stale page).
     version = reads.data_version(engine)
-    registrations, partners = reads.for_statistics(engine, scope, basis=basis, today=today)
+    registrations, partners = reads.for_statistics(engine, scope, keys, basis=basis, today=today)
+    aggregates = reads.aggregate_reports(engine).with_columns(
+        cell_key=keys.of(
+            pl.lit("aggregate"),
+            "source_system",
+            "region_code",
+            pl.col("month").cast(pl.String),
+            "measure",
+        )
+    )
     return Inputs(
         registrations=registrations,
-        aggregates=reads.aggregate_reports(engine),
+        aggregates=aggregates,
         partners=partners,
         staffing=reads.staffing(engine),
         agreements=reads.volume_agreements(engine),
@@ -127,7 +138,6 @@ def load_inputs(
         today=today,
         data_version=version,
         scope=scope,
-        disclosure=disclosure or Disclosure(),
         passports=passports(engine, get_settings().quality_threshold),
     )
 

@@ -9,7 +9,7 @@ from typing import Literal
 import polars as pl
 
 from data_access.access.reads import Basis
-from indicators.periods import Granularity, month_end, month_start
+from indicators.periods import Granularity, add_months, month_end, month_start, quarter_of
 
 BASIS_LABELS: dict[str, str] = {
     "then": "zoals toen georganiseerd",
@@ -55,8 +55,18 @@ class Selection:
             return pl.lit(True)
         return pl.col(column).is_in(list(self.regions))
 
+    @property
+    def last_quarter(self) -> str:
+        """The quarter code of the selection's last month."""
+        return quarter_of(self.end)
+
     def period_label(self) -> str:
         """The period in Dutch, e.g. 'jan. 2024 – dec. 2024'."""
         from indicators.formatting import month_label
 
         return f"{month_label(self.start)} – {month_label(self.end)}"
+
+
+def last_closed_quarter(today: date | None = None) -> str:
+    """The quarter code of the last quarter that has ended (a report's default)."""
+    return quarter_of(add_months(month_start(today or date.today()), -3))

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import polars as pl
 from sqlalchemy import ColumnElement, Engine, select
 
+from data_access.access.perturbation import RecordKeys
 from data_access.access.scope import Scope, _issue
 from data_access.reference.areas import reassign_to_today
 from data_access.reference.tables import area_tables
@@ -142,48 +143,39 @@ def _deidentified(frame: pl.LazyFrame, scope: Scope, region: str = "region_code"
     return frame.with_columns([hidden(c, e) for c, e in substitutes.items() if c in names])
 
 
-def registrations_for_statistics(
+def for_statistics(
     engine: Engine,
     scope: Scope,
+    keys: RecordKeys,
     *,
-    start: date | None = None,
-    end: date | None = None,
     basis: Basis = "then",
     today: date | None = None,
-) -> pl.DataFrame:
-    """Every region's registrations for computing figures: full rows for the reader's detail
-    regions, identifier-free rows for the others (pages show only disclosure-controlled
-    aggregates of those)."""
-    everything = registrations(engine, _issue(None), start=start, end=end, basis=basis, today=today)
-    return _deidentified(everything.lazy(), scope).collect()
-
-
-def partners_for_statistics(
-    engine: Engine, scope: Scope, *, basis: Basis = "then", today: date | None = None
-) -> pl.DataFrame:
-    """Organisations involved, per registration, with identifier-free keys outside the detail
-    scope; on the 'today' basis placed under today's regions."""
-    return for_statistics(engine, scope, basis=basis, today=today)[1]
-
-
-def for_statistics(
-    engine: Engine, scope: Scope, *, basis: Basis = "then", today: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """registrations_for_statistics and partners_for_statistics of the whole period in one
-    pass, placing the registrations on the basis once for both. From the columnar parts both
-    come from one snapshot of the store."""
+    """Every region's registrations and partner links, for computing figures below the
+    publishing boundary: full rows for the reader's detail regions, identifier-free rows for
+    the others. Both carry the secret record key (the registrations also the family key, the
+    links the partner and sector keys) that the cell-key method draws perturbations from; they never
+    leave the process. From the columnar parts both come from one snapshot of the store; on
+    the 'today' basis the links follow their registration to today's region."""
     cached = columnar.frames(engine)
     everything = _registrations(engine, cached, _issue(None), None, None, basis, today)
+    everything = everything.with_columns(
+        record_key=keys.of("source_system", "source_record_id"),
+        family_key=keys.of(pl.lit("family"), "family_id"),
+    )
     partners = _registration_partners(engine, cached, _issue(None), None, None)
-    if basis == "today":
-        placed = everything.select(
-            pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
+    placed = everything.select(
+        pl.col("id").alias("registration_id"), pl.col("region_code").alias("_placed"), "record_key"
+    )
+    partners = (
+        partners.join(placed, on="registration_id", how="inner")
+        .with_columns(
+            region_code=pl.col("_placed"),
+            partner_key=keys.of(pl.lit("partner"), "partner_name"),
+            sector_key=keys.of(pl.lit("sector"), pl.col("sector").fill_null("ONBEKEND")),
         )
-        partners = (
-            partners.join(placed, on="registration_id", how="inner")
-            .with_columns(region_code=pl.col("_today"))
-            .drop("_today")
-        )
+        .drop("_placed")
+    )
     return (
         _deidentified(everything.lazy(), scope).collect(),
         _deidentified(partners.lazy(), scope).collect(),

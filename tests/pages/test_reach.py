@@ -26,12 +26,13 @@ def _shown(at: AppTest, index: int = 0) -> pl.DataFrame:
 
 
 def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
-    """It shows the title, four charts and six tables (families, ongoing, trajectories, closure
-    reasons, further care, partners), each with its downloads."""
+    """It shows the title, three charts and six tables (families, trajectories per region,
+    ongoing, trajectories per year, closure reasons, further care), each with its downloads;
+    the partner organisations have a page of their own."""
     at = open_page("reach")
     assert not at.exception
     assert at.title[0].value == "Bereik en trajecten"
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 3
     assert len(at.dataframe) == 6
     assert list(_shown(at).columns) == [
         "Regio",

@@ -105,7 +105,7 @@ def test_the_beheerder_sees_users_and_the_audit_trail(open_page: PageOpener) -> 
     assert not at.exception
     audit = at.dataframe[1].value
     assert "stuurgroep.kon@demo.1g1p" in set(audit["Wie"])
-    assert "aanmelding (demo)" in set(audit["Actie"])
+    assert "Aanmelding (demo)" in set(audit["Actie"])
 
 
 def test_an_unknown_login_gets_nothing(open_empty_page: PageOpener) -> None:

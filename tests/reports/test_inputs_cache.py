@@ -1,4 +1,4 @@
-"""The UI's inputs cache holds one data version, a bounded number of scopes, and loads once."""
+"""The inputs cache holds one data version, a bounded number of scopes, and loads once."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import polars as pl
 from data_access.access.scope import Scope
 from data_access.store import schemas
 from reports.inputs import Inputs
+from reports.service import InputsCache
 from tests import scopes
 from tests.reports.views.frames import hand_inputs
-from ui.store import InputsCache
 
 TODAY = date(2026, 11, 22)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 from sqlalchemy import Engine, select, update
 
@@ -13,6 +14,7 @@ from data_access.access.scope import AccessError
 from data_access.store import columnar
 from data_access.store.models import Registration
 from indicators.periods import add_months, quarter_bounds, quarter_of
+from reports.publish.text import display
 from reports.quarterly import (
     freeze_quarter,
     frozen_differences,
@@ -74,12 +76,13 @@ def test_a_correction_after_freezing_shows_as_a_difference(report_engine: Engine
         assert intakes["current"] == intakes["frozen"] - 1
         report = quarterly_report(report_engine, beheerder, "KON", QUARTER, TODAY)
         assert not report.provisional
-        table = report.sections[0].tables[0][1]
-        shown = table.display().filter(table.display()["Kengetal"] == "Aanmeldingen")
+        table = next(t for t in report.chapters[0].tables() if t.name == "bevroren-kerncijfers")
+        shown = display(table).filter(pl.col("Kengetal") == "Aanmeldingen")
         assert shown["Gewijzigd sinds bevriezing"].to_list() == ["-1"]
         assert "gewijzigd sinds de bevriezing" in " ".join(table.notes)
-        # The other chapters are live figures, and say so.
-        assert all("niet bevroren" in section.notes[0] for section in report.sections[1:])
+        # The other figure chapters are live figures, and say so (quality and feedback follow).
+        figures = report.chapters[1:-2]
+        assert figures and all("niet bevroren" in chapter.notes[0] for chapter in figures)
     finally:
         with report_engine.begin() as conn:
             conn.execute(
