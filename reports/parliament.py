@@ -7,7 +7,6 @@ from datetime import date
 from typing import Final
 
 import polars as pl
-import xlsxwriter
 from sqlalchemy import Engine
 
 from data_access.access.disclosure import Disclosure, marker
@@ -20,6 +19,7 @@ from indicators.periods import month_end, truncate_to_month
 from indicators.response_time import timeliness_by_region_month
 from reports.inputs import Inputs
 from reports.quarterly import report_inputs
+from reports.safe_files import workbook
 from reports.tables import Column, Table, write_sheet
 
 # The published total rows: every region together, and what the hidden cells hold together.
@@ -238,18 +238,18 @@ SHEETS: Final = ("Aanmeldingen", "Aard van de vraag", "Organisaties", "Trajecten
 def parliament_xlsx(engine: Engine, start: date, end: date, today: date) -> bytes:
     """The workbook: one sheet per measure, then the definitions and the sources' limits."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     for name, table in zip(SHEETS, parliament_tables(engine, start, end, today), strict=True):
         write_sheet(book, table, name)
     sheet = book.add_worksheet("Definities en bronnen")
     bold = book.add_format({"bold": True})
-    sheet.write(0, 0, "Definities", bold)
+    sheet.write_string(0, 0, "Definities", bold)
     for i, line in enumerate(DEFINITIONS, start=1):
-        sheet.write(i, 0, line)
+        sheet.write_string(i, 0, line)
     top = len(DEFINITIONS) + 2
-    sheet.write(top, 0, "Wat sommige bronnen niet kunnen leveren", bold)
+    sheet.write_string(top, 0, "Wat sommige bronnen niet kunnen leveren", bold)
     for i, line in enumerate(SOURCE_LIMITS, start=top + 1):
-        sheet.write(i, 0, line)
+        sheet.write_string(i, 0, line)
     sheet.set_column(0, 0, 140)
     book.close()
     return buffer.getvalue()

@@ -10,7 +10,6 @@ from typing import Any, Final
 
 import plotly.graph_objects as go
 import polars as pl
-import xlsxwriter
 from sqlalchemy import Engine
 
 from data_access.access import snapshots
@@ -24,6 +23,7 @@ from data_access.settings import get_settings
 from indicators.formatting import fmt_int, fmt_pct, quarter_label
 from indicators.periods import add_months, quarter_bounds
 from reports.inputs import Inputs, load_inputs
+from reports.safe_files import workbook
 from reports.selection import Selection
 from reports.tables import Column, Table, write_sheet
 from reports.views import quality_notes
@@ -480,16 +480,17 @@ def _feedback(engine: Engine, reader: Reader, region_code: str, quarter: str) ->
 def report_xlsx(report: QuarterlyReport) -> bytes:
     """Every table of the report on its own sheet, after a cover sheet with the status."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     cover = book.add_worksheet("Rapport")
     bold = book.add_format({"bold": True})
-    cover.write(0, 0, report.title, bold)
+    cover.write_string(0, 0, report.title, bold)
     for i, line in enumerate(report.colophon(), start=1):
-        cover.write(i, 0, line)
+        cover.write_string(i, 0, line)
     row = len(report.colophon()) + 2
     for section in report.sections:
         for paragraph in section.paragraphs:
-            cover.write(row, 0, f"{section.title}: {paragraph}")
+            # Feedback paragraphs are a critical friend's own text: a string, never a formula.
+            cover.write_string(row, 0, f"{section.title}: {paragraph}")
             row += 1
     cover.set_column(0, 0, 120)
     for name, table in report.sheets():

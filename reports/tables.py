@@ -12,6 +12,7 @@ import xlsxwriter
 
 from data_access.access.disclosure import marker
 from indicators.formatting import MISSING, fmt_dec, fmt_int, fmt_pct, month_label, quarter_label
+from reports.safe_files import csv_cell, csv_comment, workbook
 
 Kind = Literal["text", "int", "dec1", "dec2", "pct", "date", "month", "quarter", "period", "region"]
 
@@ -68,17 +69,24 @@ class Table:
         ]
 
     def to_csv(self) -> bytes:
-        """The shown table as CSV for Excel in Belgium: ';' separator, decimal comma, BOM."""
+        """The shown table as CSV for Excel in Belgium: ';' separator, decimal comma, BOM; no
+        text cell can start a formula (reports.safe_files)."""
         shown = self.display()
+        safe = pl.DataFrame(
+            [
+                pl.Series(csv_cell(name), [csv_cell(v) for v in shown[name].to_list()], pl.String)
+                for name in shown.columns
+            ]
+        )
         buffer = io.StringIO()
-        shown.write_csv(buffer, separator=";")
-        lines = [f"# {note}" for note in (self.title, *self.notes)]
+        safe.write_csv(buffer, separator=";")
+        lines = [csv_comment(note) for note in (self.title, *self.notes)]
         return ("\ufeff" + "\n".join(lines) + "\n" + buffer.getvalue()).encode("utf-8")
 
     def to_xlsx(self) -> bytes:
         """The shown table as XLSX, numbers kept numeric with a Dutch number format."""
         buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        book = workbook(buffer)
         write_sheet(book, self, "Tabel")
         book.close()
         return buffer.getvalue()
@@ -92,12 +100,13 @@ def write_sheet(book: xlsxwriter.Workbook, table: Table, name: str) -> None:
     sheet = book.add_worksheet(name[:31])
     bold = book.add_format({"bold": True})
     formats = {k: book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
-    sheet.write(0, 0, table.title, bold)
+    # Text goes in with write_string: a string, never a formula or link, in any workbook.
+    sheet.write_string(0, 0, table.title, bold)
     for i, note in enumerate(table.notes, start=1):
-        sheet.write(i, 0, note)
+        sheet.write_string(i, 0, note)
     top = len(table.notes) + 2
     for col, column in enumerate(table.columns):
-        sheet.write(top, col, column.label, bold)
+        sheet.write_string(top, col, column.label, bold)
         sheet.set_column(col, col, max(12, len(column.label) + 2))
         hidden = (
             table.frame[marker(column.key)].to_list()
@@ -108,13 +117,13 @@ def write_sheet(book: xlsxwriter.Workbook, table: Table, name: str) -> None:
             zip(table.frame[column.key].to_list(), hidden, strict=True), start=top + 1
         ):
             if why is not None:
-                sheet.write(row, col, why)
+                sheet.write_string(row, col, why)
             elif value is None:
                 sheet.write_blank(row, col, None)
             elif column.kind in NUMBER_FORMATS:
                 sheet.write_number(row, col, float(value), formats[column.kind])
             else:
-                sheet.write(row, col, _fmt(value, column.kind, table.region_names))
+                sheet.write_string(row, col, _fmt(value, column.kind, table.region_names))
 
 
 def _fmt(value: object, kind: Kind, names: dict[str, str]) -> str:
