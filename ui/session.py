@@ -18,11 +18,26 @@ def _demo_users_ready() -> bool:
     return True
 
 
+# The e-mail of the session's reader, set on every run by reader(): who an export is by.
+_ACTOR = "_reader_email"
+
+
 def reader() -> Reader:
     """The logged-in reader; stops the page with a clear message when there is none."""
-    if get_settings().auth_mode == "oidc":
-        return _oidc_reader()
-    return _demo_reader()
+    found = _oidc_reader() if get_settings().auth_mode == "oidc" else _demo_reader()
+    st.session_state[_ACTOR] = found.email
+    return found
+
+
+def actor() -> str:
+    """Who the audit trail names for this session's exports: the reader of this run."""
+    email = st.session_state.get(_ACTOR)
+    if email is None:
+        found = reader_quietly()
+        if found is None:
+            raise RuntimeError("An export needs a logged-in reader.")
+        email = found.email
+    return str(email)
 
 
 def _oidc_reader() -> Reader:
