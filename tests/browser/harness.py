@@ -80,8 +80,7 @@ def app_server(directory: Path) -> Iterator[str]:
             str(port),
             "--server.address",
             "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
+            # Everything else from the committed .streamlit/config.toml, found from cwd=ROOT.
         ],
         cwd=ROOT,
         env=app_env(directory),
