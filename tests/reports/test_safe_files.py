@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.access.audit import audit
-from data_access.access.roles import Reader, add_user
+from data_access.access.roles import add_user, reader_for
 from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
 from reports.quarterly import QuarterlyReport, Section, report_xlsx
@@ -45,7 +45,6 @@ NEUTRALISED = {
     "\r=1+1": "'\r=1+1",
     "https://evil.example/phish": "https://evil.example/phish",  # a URL is only text in CSV
 }
-BEHEERDER = Reader("beheerder@example.be", "Beheerder", frozenset({("beheerder", None)}))
 
 
 def _hostile_table() -> Table:
@@ -204,6 +203,9 @@ def test_exports_of_stored_names_hold_no_formula(
         today=date(2024, 6, 1),
     )
     add_user(engine, "hostile@example.be", HOSTILE[3], "trekkersgroep", actor=HOSTILE[1])
+    add_user(engine, "beheerder@example.be", "Beheerder", "beheerder", actor="test")
+    beheerder = reader_for(engine, "beheerder@example.be")
+    assert beheerder is not None
     audit(engine, HOSTILE[4], "export", {"bestand": HOSTILE[6]})
     expected = {
         "Recente importbatches": (HOSTILE[0], HOSTILE[2]),  # file name, user
@@ -211,9 +213,9 @@ def test_exports_of_stored_names_hold_no_formula(
         "Auditlogboek": (HOSTILE[1], HOSTILE[4]),  # actors
     }
     for table in (
-        batches_table(engine, BEHEERDER.scope),
-        users_table(engine, BEHEERDER),
-        audit_table(engine, BEHEERDER),
+        batches_table(engine, beheerder.scope),
+        users_table(engine, beheerder),
+        audit_table(engine, beheerder),
     ):
         values = _assert_inert(table.to_xlsx())
         flat = [cell for row in _csv_rows(table.to_csv()) for cell in row]
