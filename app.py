@@ -14,7 +14,7 @@ import streamlit as st
 from reports.service import Service
 from ui import page, session, store
 
-st.set_page_config(page_title="1G1P Monitor", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="1G1P Monitor", page_icon="📊", layout="wide")
 
 FIGURES = [
     st.Page(

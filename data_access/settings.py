@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from data_access.private_files import create_private
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -88,9 +90,8 @@ class Settings(BaseSettings):
             return self.pseudonym_key.encode()
         key_file = self.data_dir / "pseudonym.key"
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
+            # Owner-only from its first byte; of two processes starting at once, one key wins.
+            create_private(key_file, secrets.token_hex(32).encode())
         return key_file.read_text().strip().encode()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +26,7 @@ from data_access.ingest.profiles import (
     normalise_key,
 )
 from data_access.ingest.rules import PARTNER_JOIN, PREPARERS, Context, Prepared
+from data_access.private_files import append_private, copy_private
 from data_access.reference import tables
 from data_access.settings import Settings
 from data_access.store.db import bump_data_version, set_meta
@@ -803,10 +803,9 @@ WRITERS: dict[str, Callable[..., tuple[int, int, int]]] = {
 
 def _archive(settings: Settings, path: Path, digest: str) -> Path:
     """Keep the raw file, content-addressed, so the store can be rebuilt from it."""
-    settings.raw_dir.mkdir(parents=True, exist_ok=True)
     target = settings.raw_dir / f"{digest}{path.suffix.lower()}"
-    if not target.exists():
-        shutil.copyfile(path, target)
+    # Raw files hold what the source held (names, national numbers): owner-only.
+    copy_private(path, target)
     return target
 
 
@@ -830,7 +829,7 @@ def _append_manifest(
         "is_demo": is_demo,
         "imported_at": datetime.now(UTC).isoformat(),
     }
-    with (settings.raw_dir / "manifest.jsonl").open("a", encoding="utf-8") as handle:
+    with append_private(settings.raw_dir / "manifest.jsonl") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
