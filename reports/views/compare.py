@@ -241,8 +241,7 @@ def _funnel_notes(
         *_outlier_notes(
             result.points.filter(
                 pl.col("region_code").is_in(
-                    table.values.filter(pl.col("proportion").is_not_null())["region_code"]
-                    .to_list()
+                    table.values.filter(pl.col("proportion").is_not_null())["region_code"].to_list()
                 )
             ),
             names,
