@@ -31,14 +31,14 @@ RECENT_BATCHES: Final = 50
 
 def profile_labels(settings: Settings) -> dict[str, str]:
     """Source profile name → its Dutch label; the uniform format (the normal path) first."""
-    profiles = available_profiles(settings.profile_dir)
+    profiles = available_profiles(settings.profile_directory)
     order = sorted(profiles, key=lambda name: (name != UNIFORM, profiles[name].label))
     return {name: profiles[name].label for name in order}
 
 
 def needs_region(settings: Settings, source: str) -> bool:
     """Whether files of this source carry no region column, so the region must be chosen."""
-    profile = available_profiles(settings.profile_dir).get(source)
+    profile = available_profiles(settings.profile_directory).get(source)
     return profile is not None and profile.requires_region
 
 
