@@ -45,7 +45,7 @@ class RuleLog:
             for column, name in self.fields.items()
         ]
         empty = pl.DataFrame(schema={LINE: pl.Int64, "field": pl.String, "rule": pl.String})
-        return pl.concat([empty, *parts]).sort(LINE, "field")
+        return pl.concat([empty, *parts]).sort(LINE, maintain_order=True)
 
 
 def text(header: str) -> pl.Expr:

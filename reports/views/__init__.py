@@ -131,8 +131,12 @@ def months_without(registrations: pl.DataFrame, capability: str) -> pl.DataFrame
     """region_code, month where no source delivering rows supports `capability` (its profile's
     `supports`), so the figure is "not available" there rather than zero."""
     from data_access.ingest.profiles import available_profiles
+    from data_access.settings import get_settings
 
-    capable = [p.source_system for p in available_profiles().values() if capability in p.supports]
+    # Every profile the process can import with, the profile directory's as well as the
+    # built-in ones: a figure of a source a beheerder added is shown exactly as a built-in's.
+    profiles = available_profiles(get_settings().profile_directory).values()
+    capable = [p.source_system for p in profiles if capability in p.supports]
     # Few distinct sources per region-month: reduce first, then look at the source names.
     return (
         registrations.lazy()
