@@ -210,7 +210,7 @@ def import_file(
     profile = get_profile(source, settings.profile_directory)
     digest = sha256_of(path)
     result = ImportResult(file_name=name, source=profile.name)
-    previous = _previous_batch(engine, digest, profile.name, region)
+    previous = previous_batch(engine, digest, profile.name, region)
     if previous is not None:
         result.already_imported_as = previous
         return result
@@ -383,7 +383,8 @@ def _reason_kind(reason: str) -> str:
     return reason.split(" '")[0]
 
 
-def _previous_batch(engine: Engine, digest: str, source: str, region: str | None) -> int | None:
+def previous_batch(engine: Engine, digest: str, source: str, region: str | None) -> int | None:
+    """The batch that already imported these bytes with this profile (and region), if any."""
     with engine.connect() as conn:
         stmt = select(ImportBatch.id).where(
             ImportBatch.sha256 == digest, ImportBatch.source_profile == source
