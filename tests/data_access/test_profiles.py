@@ -63,26 +63,72 @@ def test_the_base_profile_is_valid() -> None:
         (("[columns]", "[kolommen]\nx = 'y'\n[columns]"), "kolommen", "onbekende sleutel"),
         (('delimiter = ";"', "delimiter = 1"), "reader.delimiter", "verwacht tekst"),
         (('delimiter = ";"', 'delimiter = ";;"'), "reader.delimiter", "één teken"),
-        (("requires_region = true", 'requires_region = "ja"'), "source.requires_region", "true of false"),
+        (
+            ("requires_region = true", 'requires_region = "ja"'),
+            "source.requires_region",
+            "true of false",
+        ),
         (('kind = "registrations"', 'kind = "rijen"'), "source.kind", "moet 'registrations'"),
         (('delimiter = ";"', "header_row = 0"), "reader.header_row", "regelnummer"),
-        (('referrer = "Verwezen door"', 'gebortedatum = "X"'), "columns.gebortedatum", "onbekend veld"),
+        (
+            ('referrer = "Verwezen door"', 'gebortedatum = "X"'),
+            "columns.gebortedatum",
+            "onbekend veld",
+        ),
         (('family_key = "Gezin"', ""), "columns.family_key", "verplicht veld"),
-        (("[columns]", '[codes.referrer]\n"huis v/h kind" = "HVK"\n[columns]'), 'codes.referrer."huis v/h kind"', "onbekende code 'HVK'"),
-        (("[columns]", "[patterns.referrer]\n'(clb' = \"CLB\"\n[columns]"), 'patterns.referrer."(clb"', "geen geldig patroon"),
-        (("[columns]", "[codes.leeftijd]\n\"x\" = \"Y\"\n[columns]"), "codes.leeftijd", "geen codeveld"),
+        (
+            ("[columns]", '[codes.referrer]\n"huis v/h kind" = "HVK"\n[columns]'),
+            'codes.referrer."huis v/h kind"',
+            "onbekende code 'HVK'",
+        ),
+        (
+            ("[columns]", "[patterns.referrer]\n'(clb' = \"CLB\"\n[columns]"),
+            'patterns.referrer."(clb"',
+            "geen geldig patroon",
+        ),
+        (
+            ("[columns]", '[codes.leeftijd]\n"x" = "Y"\n[columns]'),
+            "codes.leeftijd",
+            "geen codeveld",
+        ),
         (('delimiter = ";"', 'date_formats = ["%d/%m"]'), "reader.date_formats[1]", "jaar"),
         (('delimiter = ";"', 'date_formats = ["%d/%b/%Y"]'), "reader.date_formats[1]", "%b"),
         (('delimiter = ";"', 'date_formats = "%d/%m/%Y"'), "reader.date_formats", "lijst"),
         (('delimiter = ";"', "footer = ['^totaal(']"), "reader.footer[1]", "geen geldig patroon"),
-        (('"referrers"]', '"referrers", "response_time"]'), "source.supports", "first_contact_date"),
+        (
+            ('"referrers"]', '"referrers", "response_time"]'),
+            "source.supports",
+            "first_contact_date",
+        ),
         (('"referrers"]', '"referrers", "lachjes"]'), "source.supports", "onbekende cijfers"),
         (("requires_region = true", ""), "source.requires_region", "regio komt nergens vandaan"),
-        (("[columns]", "[title]\nregion_code = '^regio: .+$'\n[columns]"), "title.region_code", "één groep"),
-        (("[columns]", '[drop]\ncolumns = ["Verwezen door"]\n[columns]'), "drop.columns", "toegewezen aan referrer"),
-        (("[columns]", '[reader.x]\n[columns]'), "reader.x", "onbekende sleutel"),
-        (("[columns]", '[[derive]]\nfield = "closure_reason"\ncolumn = "Status"\npattern = "^x$"\nvalue = "WEG"\n[columns]'), "derive[1].value", "onbekende code 'WEG'"),
-        (("[columns]", '[[derive]]\nfield = "referrer"\ncolumn = "Status"\npattern = "^x$"\n[columns]'), "derive[1].value", "verplichte sleutel ontbreekt"),
+        (
+            ("[columns]", "[title]\nregion_code = '^regio: .+$'\n[columns]"),
+            "title.region_code",
+            "één groep",
+        ),
+        (
+            ("[columns]", '[drop]\ncolumns = ["Verwezen door"]\n[columns]'),
+            "drop.columns",
+            "toegewezen aan referrer",
+        ),
+        (("[columns]", "[reader.x]\n[columns]"), "reader.x", "onbekende sleutel"),
+        (
+            (
+                "[columns]",
+                '[[derive]]\nfield = "closure_reason"\ncolumn = "Status"\npattern = "^x$"\nvalue = "WEG"\n[columns]',
+            ),
+            "derive[1].value",
+            "onbekende code 'WEG'",
+        ),
+        (
+            (
+                "[columns]",
+                '[[derive]]\nfield = "referrer"\ncolumn = "Status"\npattern = "^x$"\n[columns]',
+            ),
+            "derive[1].value",
+            "verplichte sleutel ontbreekt",
+        ),
     ],
 )
 def test_a_mistake_is_refused_naming_file_and_key(
@@ -117,7 +163,13 @@ def test_profiles_in_the_profile_directory_are_listed_and_bad_ones_explained(
     refused by name; one that takes a built-in name or another file's name is refused."""
     folder = tmp_path / "profiles"
     _write(folder, "kompas", BASE)
-    _write(folder, "kapot", BASE.replace('name = "kompas"', 'name = "kapot"').replace("[reader]", "[reader]\nskip_rows = 4"))
+    _write(
+        folder,
+        "kapot",
+        BASE.replace('name = "kompas"', 'name = "kapot"').replace(
+            "[reader]", "[reader]\nskip_rows = 4"
+        ),
+    )
     _write(folder, "uniform", BASE.replace('name = "kompas"', 'name = "uniform"'))
     _write(folder, "anders", BASE)
     profiles = available_profiles(folder)
@@ -125,9 +177,15 @@ def test_profiles_in_the_profile_directory_are_listed_and_bad_ones_explained(
     assert profiles["uniform"].builtin  # the built-in one, never the impostor
     problems = "\n".join(profile_problems(folder))
     assert "Profiel kapot.toml, sleutel reader.skip_rows: onbekende sleutel" in problems
-    assert "Profiel uniform.toml, sleutel source.name: 'uniform' is de naam van een ingebouwd" in problems
-    assert "Profiel anders.toml, sleutel source.name: 'kompas' moet gelijk zijn aan de bestandsnaam" in problems
-    with pytest.raises(ProfileError, match="kapot.toml, sleutel reader.skip_rows"):
+    assert (
+        "Profiel uniform.toml, sleutel source.name: 'uniform' is de naam van een ingebouwd"
+        in problems
+    )
+    assert (
+        "Profiel anders.toml, sleutel source.name: 'kompas' moet gelijk zijn aan de bestandsnaam"
+        in problems
+    )
+    with pytest.raises(ProfileError, match=r"kapot\.toml, sleutel reader\.skip_rows"):
         get_profile("kapot", folder)
 
 
@@ -146,7 +204,9 @@ def test_formats_are_shown_the_dutch_way() -> None:
     """A strptime pattern is shown as a reader writes it."""
     assert format_label("%d/%m/%Y") == "DD/MM/JJJJ"
     assert format_label("%Y-%m-%d %H:%M:%S") == "JJJJ-MM-DD UU:MM:SS"
-    assert formats_label(["%d/%m/%Y", "%d-%m-%y", "%Y-%m-%d"]) == "DD/MM/JJJJ, DD-MM-JJ of JJJJ-MM-DD"
+    assert (
+        formats_label(["%d/%m/%Y", "%d-%m-%y", "%Y-%m-%d"]) == "DD/MM/JJJJ, DD-MM-JJ of JJJJ-MM-DD"
+    )
 
 
 DOC_KEYS = re.findall(r"^### `([^`]+)`$", DOC, flags=re.M)
