@@ -11,6 +11,7 @@ import streamlit as st
 
 from reports.tables import Table
 from reports.views import View
+from reports.views.imports import DryRunView
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -51,6 +52,23 @@ def table(tab: Table, key: str) -> None:
         key=f"{key}-xlsx",
         on_click="ignore",
     )
+
+
+def metrics(counts: list[tuple[str, str]]) -> None:
+    """Figures side by side: (label, value already as nl-BE text)."""
+    for column, (label, value) in zip(st.columns(len(counts)), counts, strict=True):
+        column.metric(label, value)
+
+
+def dry_run(view: DryRunView, key: str) -> None:
+    """A dry run: what an import would do, its notes, the figures, and its tables."""
+    st.info(view.headline)
+    for note in view.notes:
+        st.caption(note)
+    st.caption(view.supports)
+    for i, tab in enumerate(view.tables):
+        st.markdown(f"**{tab.title}**")
+        table(tab, f"{key}-{i}")
 
 
 def progress_to(bar: DeltaGenerator) -> Callable[[float, str], None]:

@@ -8,12 +8,14 @@ from reports.views.imports import (
     batch_choices,
     batches_table,
     check_outcome,
+    dry_run_upload,
     import_upload,
     needs_region,
     outcome,
     profile_labels,
     quarantine_table,
     region_choices,
+    unusable_profiles,
 )
 from ui import components, session, store
 
@@ -23,13 +25,16 @@ session.demo_banner()
 st.title("Importeren")
 st.caption(
     "Lees een bronbestand in (uniform formaat of een export uit een eigen systeem). Geweigerde "
-    "rijen gaan in quarantaine met de reden; hetzelfde bestand twee keer inlezen verandert niets."
+    "rijen gaan in quarantaine met de reden; hetzelfde bestand twee keer inlezen verandert niets. "
+    "Een proefimport toont wat er zou gebeuren, zonder iets op te slaan."
 )
 settings, engine, scope = get_settings(), store.engine(), reader.scope
 if not reader.is_beheerder:
     st.error("Alleen een beheerder kan bestanden inlezen.")
     st.stop()
 labels, regions = profile_labels(settings), region_choices(engine)
+for problem in unusable_profiles(settings):
+    st.warning(f"Dit profiel kan niet gebruikt worden: {problem}")
 
 uploaded = st.file_uploader("Bronbestand", type=["csv", "xlsx", "txt"], key="bestand")
 source = st.selectbox("Bron", list(labels), format_func=labels.get, key="bron")
@@ -43,7 +48,24 @@ region = st.selectbox(
     key="regio",
 )
 ready = uploaded is not None and not (required and region is None)
-if st.button("Importeren", key="importeer", type="primary", disabled=not ready) and uploaded:
+left, right, _ = st.columns([1, 1, 4])
+if right.button("Proefimport", key="proefimport", disabled=not ready) and uploaded:
+    st.session_state["laatste_import"] = None
+    try:
+        st.session_state["laatste_proefimport"] = dry_run_upload(
+            engine,
+            settings,
+            uploaded.getvalue(),
+            uploaded.name,
+            source,
+            reader=reader,
+            region=region,
+        )
+    except (FatalImportError, ProfileError) as exc:
+        st.session_state["laatste_proefimport"] = None
+        st.error(f"Proefimport mislukt: {exc}")
+if left.button("Importeren", key="importeer", type="primary", disabled=not ready) and uploaded:
+    st.session_state["laatste_proefimport"] = None
     bar = st.progress(0.0, text="Importeren…")
     try:
         st.session_state["laatste_import"] = import_upload(
@@ -66,8 +88,7 @@ if result is not None:
     kind, counts = outcome(result)
     {"info": st.info, "warning": st.warning, "success": st.success}[kind](result.summary())
     if counts:
-        for column, (label, value) in zip(st.columns(len(counts)), counts, strict=True):
-            column.metric(label, value)
+        components.metrics(counts)
     if result.rows_rejected and result.batch_id is not None:
         components.table(quarantine_table(engine, scope, result.batch_id), "import-quarantine")
     checked = check_outcome(engine, result.batch_id) if result.batch_id is not None else None
@@ -75,6 +96,10 @@ if result is not None:
         {"success": st.success, "warning": st.warning, "error": st.error}[checked[0]](
             "\n\n".join(checked[1]), icon=":material/fact_check:"
         )
+
+trial = st.session_state.get("laatste_proefimport")
+if trial is not None:
+    components.dry_run(trial, "proefimport")
 
 st.subheader("Recente importbatches")
 batches = batches_table(engine, scope)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
@@ -12,8 +13,9 @@ from sqlalchemy import Engine
 from data_access.access.roles import Reader, require_beheerder
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
+from data_access.ingest.dry_run import DryRun, dry_run
 from data_access.ingest.pipeline import ImportResult, Progress, import_file
-from data_access.ingest.profiles import available_profiles
+from data_access.ingest.profiles import available_profiles, get_profile, profile_problems
 from data_access.reference import tables
 from data_access.settings import Settings
 from indicators.formatting import fmt_int
@@ -34,6 +36,11 @@ def profile_labels(settings: Settings) -> dict[str, str]:
     profiles = available_profiles(settings.profile_directory)
     order = sorted(profiles, key=lambda name: (name != UNIFORM, profiles[name].label))
     return {name: profiles[name].label for name in order}
+
+
+def unusable_profiles(settings: Settings) -> list[str]:
+    """Why each profile file in the profile directory cannot be used (Dutch, file and key)."""
+    return profile_problems(settings.profile_directory)
 
 
 def needs_region(settings: Settings, source: str) -> bool:
@@ -217,4 +224,74 @@ def quarantine_table(engine: Engine, scope: Scope, batch_id: int) -> Table:
             "Geweigerde rijen zoals ze in het bestand stonden, zonder namen; de gezinssleutel is "
             "gepseudonimiseerd. Verbeter ze in de bron en lees het bestand opnieuw in.",
         ),
+    )
+
+
+@dataclass(frozen=True)
+class DryRunView:
+    """What the page shows of a dry run: text and tables, never the file's dropped columns."""
+
+    headline: str
+    notes: tuple[str, ...]
+    supports: str
+    tables: tuple[Table, ...]
+
+
+def dry_run_upload(
+    engine: Engine,
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    source: str,
+    *,
+    reader: Reader,
+    region: str | None = None,
+) -> DryRunView:
+    """Proefimport: the uploaded bytes read, mapped and checked in memory; nothing is written.
+    Raises FatalImportError or ProfileError (Dutch)."""
+    require_beheerder(reader, "een proefimport doen")
+    profile = get_profile(source, settings.profile_directory)
+    run = dry_run(engine, settings, data, profile, region=region, name=Path(file_name).name)
+    return dry_run_view(run)
+
+
+def dry_run_view(run: DryRun) -> DryRunView:
+    """The dry run as the page shows it."""
+    text = {"Veld": "Veld", "Kolom": "Kolom in het bestand", "Herkomst": "Herkomst"}
+    mapping = Table(
+        run.mapping,
+        tuple(Column(k, v) for k, v in text.items()),
+        title="Kolomtoewijzing",
+        notes=("Welke kolom elk geharmoniseerd veld vult, en hoe.",),
+    )
+    values = Table(
+        run.unmapped_values,
+        (
+            Column("header", "Kolom"),
+            Column("value", "Waarde"),
+            Column("count", "Aantal", "int"),
+        ),
+        title="Waarden zonder code",
+        notes=("Rijen met deze waarden zouden geweigerd worden: voeg ze toe aan het profiel.",),
+    )
+    quarantine = Table(
+        run.quarantine,
+        (
+            Column("_line", "Regel", "text"),
+            Column("column", "Kolom"),
+            Column("reason", "Reden"),
+        ),
+        title="Zou in quarantaine gaan",
+    )
+    sample = Table(
+        run.sample,
+        tuple(Column(c, c) for c in run.sample.columns),
+        title="Voorbeeld van geharmoniseerde rijen",
+        notes=("De eerste rijen zoals ze opgeslagen zouden worden (zonder gezinspseudoniem).",),
+    )
+    return DryRunView(
+        headline=run.headline(),
+        notes=tuple(run.notes()),
+        supports="Cijfers die deze bron levert: " + (", ".join(run.supports) or "geen") + ".",
+        tables=(mapping, values, quarantine, sample),
     )
