@@ -110,15 +110,17 @@ def _cells(line: str, delimiter: str) -> list[str]:
 
 
 def header_index(rows: list[list[str]], wanted: list[str]) -> int | None:
-    """The index of the first row holding every wanted header; without wanted headers, the
-    first of the widest rows (title lines have one cell, the header has them all)."""
+    """The index of the first row holding every wanted header. Without wanted headers (a
+    sample on the mapping screen), the first row nearly as wide as the widest: title lines
+    have one cell, the header has them all, and a broken row may have one more."""
     if wanted:
         need = set(wanted)
         return next((i for i, row in enumerate(rows) if need <= set(row)), None)
     widths = [sum(1 for c in row if c) for row in rows]
     if not widths or max(widths) == 0:
         return None
-    return widths.index(max(widths))
+    enough = max(1, (max(widths) * 4 + 4) // 5)
+    return next(i for i, width in enumerate(widths) if width >= enough)
 
 
 def _title_text(cells: list[str]) -> str:

@@ -54,15 +54,17 @@ def text(header: str) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
-def title_values(title: tuple[str, ...], profile: Profile) -> dict[str, str | None]:
-    """Each [title] field's value: the pattern's group in the first title line it matches."""
-    found: dict[str, str | None] = {}
+def title_value(title: tuple[str, ...], pattern: str) -> str | None:
+    """The pattern's group in the first title line it matches (without case), or None."""
     lines = pl.Series(list(title), dtype=pl.String)
-    for name, pattern in profile.spec.title.items():
-        values = lines.str.extract(f"(?i){pattern}", 1).str.strip_chars().drop_nulls()
-        values = values.filter(values != "")
-        found[name] = values[0] if values.len() else None
-    return found
+    values = lines.str.extract(f"(?i){pattern}", 1).str.strip_chars().drop_nulls()
+    values = values.filter(values != "")
+    return values[0] if values.len() else None
+
+
+def title_values(title: tuple[str, ...], profile: Profile) -> dict[str, str | None]:
+    """Each [title] field's value from the lines above the header."""
+    return {name: title_value(title, pattern) for name, pattern in profile.spec.title.items()}
 
 
 def date_formats(profile: Profile, raw: RawTable) -> list[str]:
