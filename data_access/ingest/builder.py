@@ -6,6 +6,7 @@ import json
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -330,6 +331,24 @@ def _list(items: Iterable[str]) -> str:
     return "[" + ", ".join(_s(i) for i in items) + "]"
 
 
+def generalised(table: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Value → code entries, and pattern rules where two or more values of one code start
+    with the same word no other code's value starts with ("CLB Menen", "clb Waregem" →
+    '^clb\\b'): the next "CLB Roeselare" is then mapped too."""
+    first = {value: normalise_key(value).split(" ")[0] for value in table}
+    codes: dict[str, set[str]] = {}
+    for value, word in first.items():
+        codes.setdefault(word, set()).add(table[value])
+    counts = Counter(first.values())
+    words = {
+        word: next(iter(found))
+        for word, found in codes.items()
+        if len(found) == 1 and counts[word] >= 2 and re.fullmatch(r"[\w&/.-]+", word)
+    }
+    patterns = {f"^{re.escape(w)}\\b": code for w, code in sorted(words.items())}
+    return {v: c for v, c in table.items() if first[v] not in words}, patterns
+
+
 def profile_toml(choices: Choices) -> str:
     """The profile as TOML text, in the layout of docs/profiles.md."""
     reader = choices.reader
@@ -360,8 +379,11 @@ def profile_toml(choices: Choices) -> str:
     if choices.region_title:
         out += ["", "[title]", f"region_code = {_s(choices.region_title)}"]
     for name, table in choices.codes.items():
-        if table:
-            out += ["", f"[codes.{name}]", *(f"{_s(k)} = {_s(v)}" for k, v in table.items())]
+        exact, patterns = generalised(table) if name != "region_code" else (table, {})
+        if exact:
+            out += ["", f"[codes.{name}]", *(f"{_s(k)} = {_s(v)}" for k, v in exact.items())]
+        if patterns:
+            out += ["", f"[patterns.{name}]", *(f"{_s(k)} = {_s(v)}" for k, v in patterns.items())]
     for name, column, value, code in choices.derive:
         out += [
             "",

@@ -105,3 +105,29 @@ def test_saving_refuses_builtin_and_existing_names_and_is_read_at_once(tmp_path:
     save_profile(text.replace("Export", "Uitvoer"), folder, replace=True)
     assert get_profile("proef", folder).label.startswith("Uitvoer")
     assert [p.name for p in folder.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_values_sharing_a_first_word_become_a_pattern_for_the_next_variant(
+    engine: object, settings: object
+) -> None:
+    """'CLB Kortrijk' and 'CLB Menen' mapped to CLB are saved as the rule '^clb\\b', so a
+    file with 'CLB Roeselare' is mapped too; a value of its own stays an exact entry."""
+    from data_access.ingest.dry_run import dry_run
+
+    choices = _choices()
+    choices.columns = {
+        "source_record_id": "Nr",
+        "family_key": "Gezin",
+        "received_date": "Datum",
+        "referrer": "Via",
+    }
+    choices.codes = {"referrer": {"CLB Kortrijk": "CLB", "CLB Menen": "CLB", "Moeder": "CLIENT"}}
+    choices.region_title, choices.requires_region, choices.derive = "", True, []
+    choices.reader = reader_spec("x.csv", delimiter=";")
+    _text, profile = build_profile(choices, Path("."))
+    assert profile.patterns("referrer") == [("^clb\\b", "CLB")]
+    assert profile.spec.codes["referrer"] == {"Moeder": "CLIENT"}
+    data = b"Nr;Gezin;Datum;Via\n1;G1;05/03/2023;CLB Roeselare\n2;G2;06/03/2023;moeder\n"
+    run = dry_run(engine, settings, data, profile, region="KON", name="nieuw.csv")  # type: ignore[arg-type]
+    assert (run.rows_accepted, run.rows_rejected) == (2, 0)
+    assert run.staged.rows.sort("_line")["referrer"].to_list() == ["CLB", "CLIENT"]

@@ -87,6 +87,7 @@ def test_a_sample_is_mapped_previewed_and_saved_for_every_process(
     assert any("Profiel kompas_nieuw opgeslagen" in s.value for s in at.success)
     saved = get_profile("kompas_nieuw", empty_settings.profile_directory)
     assert saved.columns["referrer"] == "Verwezen door"
+    assert ("^clb\\b", "CLB") in saved.patterns("referrer")  # the next "CLB Roeselare" too
     assert saved.spec.derive[0].value == "VRAAG_WEGGEVALLEN"
     assert saved.spec.title["region_code"] and saved.requires_region is False
     written = [p for p in empty_settings.data_dir.rglob("*") if p.is_file()]
