@@ -103,6 +103,24 @@ def _decode(data: bytes, encoding: str, name: str) -> tuple[str, str]:
     ) from error
 
 
+def head_lines(source: Source) -> list[str]:
+    """The first lines of a file as text (any encoding), to split as any profile would."""
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            data = handle.read(256 * 1024)
+    else:
+        data = source[: 256 * 1024]
+    text = data.decode("latin-1").removeprefix("\xef\xbb\xbf")
+    return text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
+
+
+def holds_header(lines: list[str], delimiters: tuple[str, ...], wanted: list[str]) -> bool:
+    """Whether one of these lines, split by one of these delimiters, holds every header."""
+    return any(
+        header_index([_cells(line, d) for line in lines], wanted) is not None for d in delimiters
+    )
+
+
 def _cells(line: str, delimiter: str) -> list[str]:
     """A physical line's cells, roughly (no quoting rules): for finding the header, title
     and footer lines only."""
@@ -350,6 +368,9 @@ def _without_empty_quotes(line: str, delimiter: str) -> str:
 
 
 def _unique(header: list[str], name: str, line: int = 1) -> list[str]:
+    """The header's names; an empty one (trailing delimiters, a title line read as header) is
+    named after its place, and a name that repeats is refused."""
+    header = [column or f"kolom {i + 1}" for i, column in enumerate(header)]
     seen: set[str] = set()
     for i, column in enumerate(header):
         if column in seen:

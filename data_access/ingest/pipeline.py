@@ -19,7 +19,15 @@ import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from data_access.ingest.files import LINE, FatalImportError, RawTable, read_table, source_name
+from data_access.ingest.files import (
+    LINE,
+    FatalImportError,
+    RawTable,
+    head_lines,
+    holds_header,
+    read_table,
+    source_name,
+)
 from data_access.ingest.profiles import (
     Profile,
     ProfileError,
@@ -294,7 +302,7 @@ def stage(
     with ThreadPoolExecutor(max_workers=1) as pool:
         context = None if in_memory else pool.submit(_context, engine, settings, region, day)
         raw = read_table(source, profile, name)
-        _require_headers(raw, profile, name, settings, _first_line(source))
+        _require_headers(raw, profile, name, settings, source)
         report(0.25, "Rijen controleren")
         ctx = context.result() if context is not None else _context(engine, settings, region, day)
     ctx = dataclasses.replace(ctx, file_name=name, trace=trace)
@@ -305,16 +313,6 @@ def stage(
     )
     rejects = pl.concat([rejects, conflicts], how="vertical_relaxed")
     return Staged(profile, raw, ctx, prepared, rows, rejects, duplicates_in_file)
-
-
-def _first_line(source: Path | bytes) -> str:
-    """The file's first line as text (any encoding), to split as other profiles would."""
-    if isinstance(source, Path):
-        with source.open("rb") as handle:
-            data = handle.readline(64_000)
-    else:
-        data = source[:64_000].split(b"\n", 1)[0]
-    return data.decode("latin-1").strip().lstrip("\ufeff").lstrip("ï»¿")
 
 
 # Imports on PostgreSQL take this transaction-scoped advisory lock, so they commit in the order
@@ -395,7 +393,7 @@ def previous_batch(engine: Engine, digest: str, source: str, region: str | None)
 
 
 def _require_headers(
-    raw: RawTable, profile: Profile, name: str, settings: Settings, first_line: str
+    raw: RawTable, profile: Profile, name: str, settings: Settings, source: Path | bytes
 ) -> None:
     present = set(raw.frame.columns)
     missing = [h for h in profile.required_headers() if h not in present]
@@ -406,12 +404,17 @@ def _require_headers(
         f"{name}, regel {raw.header_line}: verplichte kolom(men) ontbreken voor bron "
         f"'{profile.name}': {', '.join(missing)}. Gevonden kolommen: {header_line or '(geen)'}."
     )
+    lines = head_lines(source) if raw.file_format == "csv" else []
     likely = [
         p.name
         for p in available_profiles(settings.profile_directory).values()
         if p.name != profile.name
         and p.required_headers()
-        and set(p.required_headers()) <= _headers_as(p, raw, first_line, present)
+        and (
+            set(p.required_headers()) <= present
+            if raw.file_format == "xlsx"
+            else holds_header(lines, _delimiters(p), p.required_headers())
+        )
     ]
     if likely:
         message += f" Dit bestand lijkt op bron '{likely[0]}'."
@@ -420,13 +423,9 @@ def _require_headers(
     raise FatalImportError(message)
 
 
-def _headers_as(profile: Profile, raw: RawTable, first_line: str, present: set[str]) -> set[str]:
-    """The file's header as another profile would split it (to suggest the right source)."""
-    if raw.file_format == "xlsx":
-        return present
+def _delimiters(profile: Profile) -> tuple[str, ...]:
     delimiter = profile.reader.delimiter
-    delimiters = (",", ";") if delimiter == "auto" else (delimiter,)
-    return {h.strip() for d in delimiters for h in first_line.split(d)}
+    return (",", ";") if delimiter == "auto" else (delimiter,)
 
 
 def _context(engine: Engine, settings: Settings, region: str | None, today: date) -> Context:

@@ -245,3 +245,23 @@ def test_a_line_that_does_not_split_keeps_only_what_it_can_identify(
     assert "Geboortedatum" not in kept and "Opmerking" not in kept
     assert kept["Gezinsnummer"].startswith("pseudoniem:")
     assert kept["Verwezen door"] == "Buurvrouw" and kept["Status"]
+
+
+def test_an_export_under_the_wrong_source_points_to_its_profile(
+    engine: Engine, profiles: Settings, tmp_path: Path
+) -> None:
+    """The Kompas export chosen as the uniform format is refused for its missing columns, and
+    the message names the profile whose header sits below its title lines: not an empty
+    column name, not the delimiter."""
+    from data_access.ingest.files import FatalImportError
+
+    export = kompas()
+    path = tmp_path / export.file_name
+    path.write_bytes(export.data)
+    with pytest.raises(FatalImportError) as refused:
+        import_file(engine, profiles, path, "uniform", today=TODAY)
+    message = str(refused.value)
+    assert message.startswith(
+        "kompas-export.csv, regel 1: verplichte kolom(men) ontbreken voor bron 'uniform'"
+    )
+    assert message.endswith("Dit bestand lijkt op bron 'kompas'.")
