@@ -15,6 +15,7 @@ from reports.views.imports import (
     profile_labels,
     quarantine_table,
     region_choices,
+    summary_text,
     unusable_profiles,
 )
 from ui import components, session, store
@@ -86,7 +87,7 @@ if left.button("Importeren", key="importeer", type="primary", disabled=not ready
 result = st.session_state.get("laatste_import")
 if result is not None:
     kind, counts = outcome(result)
-    {"info": st.info, "warning": st.warning, "success": st.success}[kind](result.summary())
+    {"info": st.info, "warning": st.warning, "success": st.success}[kind](summary_text(result))
     if counts:
         components.metrics(counts)
     if result.rows_rejected and result.batch_id is not None:

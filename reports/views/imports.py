@@ -144,6 +144,18 @@ def check_outcome(
     return kind, [head, *lines, tail]
 
 
+def summary_text(result: ImportResult) -> str:
+    """The import's summary as Markdown: its sentences as paragraphs, its lists as lists (the
+    command line prints the same text)."""
+    out: list[str] = []
+    for line in result.summary().splitlines():
+        if line.startswith("  - "):
+            out.append("- " + line.removeprefix("  - "))
+        else:
+            out.append(("\n" if out else "") + line)
+    return "\n".join(out)
+
+
 def outcome(
     result: ImportResult,
 ) -> tuple[Literal["info", "warning", "success"], list[tuple[str, str]]]:
