@@ -146,9 +146,6 @@ def _per_distinct(raw: pl.Series, function: Callable[[str], str]) -> pl.Series:
     return raw.replace_strict(table, default=None, return_dtype=pl.String)
 
 
-_text = text
-
-
 def _with_dates(frame: pl.DataFrame, columns: list[str], formats: list[str]) -> pl.DataFrame:
     """`frame` with each column parsed from `<column>_raw`: the profile's formats in order;
     the first format that parses a value wins. The next format is tried only while a column
@@ -607,8 +604,8 @@ def prepare_aggregate(table: RawTable, profile: Profile, ctx: Context) -> Prepar
     month_header = profile.columns["month"]
     frame = raw.select(
         LINE,
-        _text(month_header).alias("month_raw"),
-        *[_text(header).alias(f"m_{i}") for i, header in enumerate(profile.measures.values())],
+        text(month_header).alias("month_raw"),
+        *[text(header).alias(f"m_{i}") for i, header in enumerate(profile.measures.values())],
     ).with_columns(
         month=(pl.col("month_raw") + "-01").str.strptime(pl.Date, fmt + "-%d", strict=False),
         **{f"v_{i}": _int_expr(f"m_{i}") for i in range(len(profile.measures))},
@@ -659,7 +656,7 @@ def prepare_staffing(table: RawTable, profile: Profile, ctx: Context) -> Prepare
     raw = table.frame
     h = profile.header
     frame = raw.select(
-        LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
+        LINE, *[text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
     )
     frame = frame.with_columns(
         region_code=pl.col("region_code_raw").str.to_uppercase(),
@@ -718,7 +715,7 @@ def prepare_volume(table: RawTable, profile: Profile, ctx: Context) -> Prepared:
     raw = table.frame
     h = profile.header
     frame = raw.select(
-        LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
+        LINE, *[text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
     )
     frame = frame.with_columns(
         region_code=pl.col("region_code_raw").str.to_uppercase(),

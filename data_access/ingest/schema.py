@@ -66,7 +66,6 @@ CODE_LISTS: Final[dict[str, dict[str, str] | None]] = {
     "closure_reason": codes.CLOSURE_REASONS,
     "region_code": None,
 }
-DATE_FIELDS: Final = ("received_date", "first_contact_date", "closed_date", "birth_date")
 
 # What a source can supply (source.supports), with the Dutch name of the figure.
 CAPABILITIES: Final[dict[str, str]] = {
@@ -420,12 +419,8 @@ def cross_problems(spec: ProfileSpec) -> list[Problem]:
     return problems
 
 
-def _allowed_codes(field: str) -> dict[str, str] | None:
-    return CODE_LISTS[field]
-
-
 def _bad_code(field: str, code: str) -> str | None:
-    allowed = _allowed_codes(field)
+    allowed = CODE_LISTS[field]
     if allowed is None:
         return None if REGION_CODE.fullmatch(code) else f"'{code}' is geen regiocode (bv. KON)"
     if code in allowed:
