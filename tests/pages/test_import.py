@@ -68,7 +68,9 @@ def test_an_upload_is_imported_with_summary_counts_and_quarantine(
     summary = next(w.value for w in at.warning if "konekti.csv" in w.value)
     assert "2 rijen gelezen, 1 aanvaard" in summary and "1 geweigerd" in summary
     # The first rejected lines as a Markdown list, each with its line and column.
-    assert "Eerste geweigerde regels:\n- regel 3, kolom referrer: onbekende code 'BUURMAN'" in summary
+    assert (
+        "Eerste geweigerde regels:\n- regel 3, kolom referrer: onbekende code 'BUURMAN'" in summary
+    )
     assert {m.label: m.value for m in at.metric} == {
         "Gelezen": "2",
         "Aanvaard": "1",
