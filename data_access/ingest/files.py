@@ -287,7 +287,7 @@ def _identifiable(header: list[str], row: list[str], safe: set[str]) -> dict[str
     field too many (a delimiter inside one field) the first field is (part of) the first
     column and the last of the last; with a field too few, a field may hold two columns' text,
     so nothing is kept. Only columns the profile may keep (never a dropped or personal one)."""
-    if len(row) <= len(header):
+    if not header or len(row) <= len(header):
         return {}
     kept = {}
     for column, value in ((header[0], row[0]), (header[-1], row[-1])):

@@ -11,12 +11,12 @@ import xlsxwriter
 from sqlalchemy import Engine, select
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest.files import FatalImportError, read_table
 from data_access.ingest.pipeline import ImportResult, import_file
 from data_access.ingest.profiles import get_profile
 from data_access.settings import Settings
 from data_access.store.models import Quarantine
+from tests import scopes
 
 TODAY = dt.date(2025, 3, 1)
 
@@ -105,7 +105,7 @@ def test_title_lines_footer_fill_down_two_date_formats_and_patterns(
     result = _import(engine, settings, path)
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (4, 2, 2)
     assert result.footer_lines == 1
-    stored = reads.registrations(engine, Scope.everything()).sort("source_record_id")
+    stored = reads.registrations(engine, scopes.everything()).sort("source_record_id")
     assert stored["region_code"].to_list() == ["KON", "KON"]
     assert stored["received_date"].to_list() == [dt.date(2023, 3, 5), dt.date(2023, 3, 6)]
     assert stored["referrer"].to_list() == ["CLB", "CLIENT"]
