@@ -57,8 +57,8 @@ def _days_to_first_contact(registrations: FrameLike) -> pl.LazyFrame:
 def _timeliness(registrations: FrameLike, today: date, rule: Rule) -> pl.LazyFrame:
     contact = pl.col("first_contact_date")
     due = pl.col("deadline")
-    # Status in the order of the definition (docs/design.md §5). A registration closed without contact
-    # for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not "vervallen":
+    # Status in the order of the definition (docs/design.md §5). A registration closed without
+    # contact for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not "vervallen":
     # read literally it is "lopend" until its deadline and "laat" after it, like an open one.
     # A dropped one is "vervallen" even when it was closed after its deadline.
     status = (

@@ -1,4 +1,7 @@
-"""SQLAlchemy 2 typed models of the harmonised store (docs/design.md §3); changed only via migrations."""
+"""SQLAlchemy 2 typed models of the harmonised store (docs/design.md §3).
+
+Changed only via migrations.
+"""
 
 from __future__ import annotations
 
