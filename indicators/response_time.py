@@ -58,8 +58,9 @@ def _timeliness(registrations: FrameLike, today: date, rule: Rule) -> pl.LazyFra
     contact = pl.col("first_contact_date")
     due = pl.col("deadline")
     # Status in the order of the definition (docs/design.md §5). A registration closed without
-    # contact for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not "vervallen":
-    # read literally it is "lopend" until its deadline and "laat" after it, like an open one.
+    # contact for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not
+    # "vervallen": read literally it is "lopend" until its deadline and "laat" after it, like an
+    # open one.
     # A dropped one is "vervallen" even when it was closed after its deadline.
     status = (
         pl.when(contact.is_not_null() & (contact <= due))
