@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_access.ingest.builder import Sample
 from data_access.settings import Settings
-from reports.views import profile_builder as pb
+from reports import profile_builder as pb
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -937,11 +937,9 @@ def _archive(settings: Settings, path: Path, digest: str) -> Path:
 def _archive_profile(settings: Settings, profile: Profile) -> Path:
     """Keep the profile text that imported a batch (by its hash), so a stored value can be
     traced through the very rules that set it, even after the profile changed."""
-    directory = settings.raw_dir / "profiles"
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"{profile.sha256}.toml"
-    if not target.exists():
-        shutil.copyfile(profile.path, target)
+    target = settings.raw_dir / "profiles" / f"{profile.sha256}.toml"
+    # Beside the raw files, and as private as they are.
+    copy_private(profile.path, target)
     return target
 
 

@@ -6,7 +6,7 @@ from data_access.ingest.builder import Choices
 from data_access.ingest.files import FatalImportError
 from data_access.ingest.profiles import ProfileError
 from data_access.settings import get_settings
-from reports.views import profile_builder as pb
+from reports import profile_builder as pb
 from ui import profile_form, render, session, store
 
 store.ensure_data()

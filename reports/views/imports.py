@@ -21,7 +21,7 @@ from reports.publish.cells import Measure, Text
 from reports.publish.spec import Metric, MetricsSpec, Section, TableSpec, View
 from reports.views.common import RECENT_BATCHES, dry_run_view
 
-# The common registration format every network moves to (DESIGN §4): offered first.
+# The common registration format every network moves to (docs/design.md §4): offered first.
 UNIFORM: Final = "uniform"
 
 
