@@ -11,17 +11,17 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, MetaData, select
 
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import ImportResult, import_file
 from data_access.settings import Settings, get_settings
 from data_access.store.models import ImportBatch, Quarantine
 from reports.inputs import load_inputs
 from reports.selection import Selection
-from reports.views.intakes import monthly_intake_rates
-from reports.views.reach import families_per_year
-from reports.views.referrers import referrer_detail
-from reports.views.response_time import monthly_timeliness
+from reports.series.intakes import monthly_intakes
+from reports.series.reach import yearly_families
+from reports.series.referrers import monthly_referrers
+from reports.series.timeliness import monthly_timeliness
 from reports.views.volume import volume_per_year
+from tests import scopes
 from tests.corpus.legacy import LegacyExport, exports, kompas
 
 TODAY = dt.date(2025, 3, 1)
@@ -103,7 +103,7 @@ def test_rules_fire_where_the_profile_says(
     assert results["kompas"].rule_counts["codes.region_code"] == 50
     assert results["zorgpunt"].rule_counts["fill_down.region_code"] == 38
     assert results["sherpa"].rule_counts["--region"] == 30
-    stored = load_inputs(engine, Scope.everything(), "then", TODAY).registrations
+    stored = load_inputs(engine, scopes.everything(), "then", TODAY).registrations
     assert set(stored["region_code"]) == {"KON", "GNT", "WAD", "HAG"}
     by_region = stored.group_by("region_code").len().sort("region_code")
     assert dict(by_region.iter_rows()) == {"GNT": 20, "HAG": 30, "KON": 49, "WAD": 20}
@@ -118,17 +118,20 @@ def test_rules_fire_where_the_profile_says(
 def _figures(inputs: object, region: str, year: int) -> dict[str, bool]:
     """Per capability: whether the views show a figure (not "not available") for the region."""
     selection = Selection(dt.date(year, 1, 1), dt.date(year, 12, 31), regions=(region,))
-    intakes = monthly_intake_rates(inputs, selection)  # type: ignore[arg-type]
-    timeliness = monthly_timeliness(inputs, selection, "calendar_month")  # type: ignore[arg-type]
-    detail = referrer_detail(inputs, selection)  # type: ignore[arg-type]
+    intakes = monthly_intakes(inputs, selection).filter(pl.col("region_code") == region)  # type: ignore[arg-type]
+    timeliness = monthly_timeliness(inputs, selection, "calendar_month").filter(  # type: ignore[arg-type]
+        pl.col("region_code") == region
+    )
+    detail = monthly_referrers(inputs, selection).filter(pl.col("region_code") == region)  # type: ignore[arg-type]
     volume = volume_per_year(inputs, selection)  # type: ignore[arg-type]
-    families = families_per_year(inputs, selection)  # type: ignore[arg-type]
+    families = yearly_families(inputs, selection).filter(pl.col("region_code") == region)  # type: ignore[arg-type]
     partners = inputs.partners.filter(pl.col("region_code") == region)  # type: ignore[attr-defined]
     return {
         "intakes": intakes["intakes"].sum() > 0,
         "consults": intakes["consults"].null_count() == 0 and intakes["consults"].sum() > 0,
-        "response_time": timeliness["rate"].drop_nulls().len() > 0
-        and timeliness["tijdig"].null_count() == 0,
+        "response_time": timeliness.height > 0
+        and timeliness["tijdig"].null_count() == 0
+        and (timeliness["tijdig"] + timeliness["laat"]).sum() > 0,
         "referrers": detail.height > 1 and detail["intakes"].null_count() == 0,
         "volume": volume.height > 0 and volume["realised"].null_count() == 0,
         "reach": families["families"].null_count() == 0 and families["families"].sum() > 0,
@@ -144,7 +147,7 @@ def test_every_supported_figure_is_shown(
     for export in EXPORTS.values():
         _import(engine, profiles, export, tmp_path)
     _agreements(engine, profiles, tmp_path)
-    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     years = {"kompas": 2023, "zorgpunt": 2024, "sherpa": 2022}
     for name, export in EXPORTS.items():
         supported = set(
@@ -173,7 +176,7 @@ def test_a_figure_the_profile_does_not_support_stays_unknown(
         export.profile.replace('"response_time", ', ""), encoding="utf-8"
     )
     _import(engine, profiles, export, tmp_path)
-    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     shown = _figures(inputs, "KON", 2023)
     assert shown["intakes"] and not shown["response_time"]
 
@@ -197,7 +200,7 @@ def test_names_are_found_nowhere_in_the_store(
     registrations, not in quarantine, not in the batch records, not in the columnar copy."""
     for export in EXPORTS.values():
         _import(engine, profiles, export, tmp_path)
-    load_inputs(engine, Scope.everything(), "then", TODAY)  # writes the columnar copy
+    load_inputs(engine, scopes.everything(), "then", TODAY)  # writes the columnar copy
     stored = _store_text(engine)
     secrets = {s for export in EXPORTS.values() for s in export.secrets}
     assert len(stored) > 10_000
