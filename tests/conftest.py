@@ -45,6 +45,31 @@ def server_database() -> Iterator[str | None]:
         admin.dispose()
 
 
+# Fixtures that open a store: a test using one (directly or through another fixture) is marked
+# `store`, and CI runs those again on PostgreSQL.
+STORE_FIXTURES = frozenset(
+    {
+        "settings",
+        "empty_engine",
+        "engine",
+        "demo_settings",
+        "empty_settings",
+        "report_settings",
+        "report_engine",
+        "world",
+        "shared_store",
+        "store",
+        "golden_store",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if STORE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.store)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Iterator[Settings]:
     """Settings for one test: its own data directory and its own empty store."""
