@@ -19,7 +19,7 @@ try:
 except ModuleNotFoundError:  # a revision from before data_access was split into subsystems
     from data_access.db import make_engine  # type: ignore[no-redef]
 
-    from data_access.ingest import import_file  # type: ignore[no-redef]
+    from data_access.ingest import import_file  # type: ignore[attr-defined,no-redef]
 
 
 def timed_imports(

@@ -3,6 +3,7 @@ its peak memory is its own."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -80,7 +81,7 @@ def pages(settings: Settings, repeat: int) -> dict[str, Any]:
 
     def cold_caches() -> None:
         # An import bumps the data version: the cached inputs and data are read anew.
-        store.inputs_cache().clear()
+        store.service().clear()
         st.cache_data.clear()
         after_an_import(settings)
 
@@ -140,7 +141,6 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
 
     from cli import app
     from reports.inputs import load_inputs
-    from reports.publish.text import to_csv
     from reports.selection import Selection
 
     today = date.today()
@@ -160,9 +160,7 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
             outcome["csv_bytes"] = len(result.stdout_bytes)
 
         cold = median_seconds(command, repeat, lambda: after_an_import(settings))
-        warm = median_seconds(
-            lambda name=name: to_csv(_published_main(name, inputs, selection)), repeat
-        )
+        warm = median_seconds(functools.partial(_csv_of_main, name, inputs, selection), repeat)
         results[name] = {"cold_s": cold, "warm_s": warm, **outcome}
     engine.dispose()
     return {"indicators": results, "indicators_peak_rss_mb": peak_rss_mb()}
@@ -243,20 +241,18 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
 
     results: dict[str, Any] = {}
     for name, analyst in BASELINES.items():
-        read_s, frames = timed(lambda analyst=analyst: read(engine, analyst))
-        groupby_s = median_seconds(
-            lambda analyst=analyst, frames=frames: analyst.compute(frames, today), repeat
-        )
+        read_s, frames = timed(functools.partial(read, engine, analyst))
+        groupby_s = median_seconds(functools.partial(analyst.compute, frames, today), repeat)
         page_view_s = median_seconds(
-            lambda analyst=analyst: analyst.compute(read(engine, analyst), today), repeat
+            functools.partial(_read_and_compute, engine, analyst, today), repeat
         )
         ours_cold = median_seconds(
-            lambda name=name: _published_main(name, _load_and(load, loaded), selection),
+            functools.partial(_loaded_main, name, load, loaded, selection),
             repeat,
-            lambda: after_an_import(settings),
+            functools.partial(after_an_import, settings),
         )
         ours_warm = median_seconds(
-            lambda name=name: _published_main(name, loaded["inputs"], selection), repeat
+            functools.partial(_loaded_main, name, None, loaded, selection), repeat
         )
         results[name] = {
             "baseline_read_s": round(read_s, 3),
@@ -275,9 +271,25 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
     return {"baseline": results, "baseline_peak_rss_mb": peak_rss_mb()}
 
 
-def _load_and(load: Any, loaded: dict[str, Any]) -> Any:
-    load()
-    return loaded["inputs"]
+def _loaded_main(name: str, load: Any, loaded: dict[str, Any], selection: Any) -> Any:
+    """An indicator's main table on the loaded inputs, loading them first when `load` is
+    given (a cold view)."""
+    if load is not None:
+        load()
+    return _published_main(name, loaded["inputs"], selection)
+
+
+def _csv_of_main(name: str, inputs: Any, selection: Any) -> bytes:
+    from reports.publish.text import to_csv
+
+    return to_csv(_published_main(name, inputs, selection))
+
+
+def _read_and_compute(engine: Any, analyst: Any, today: Any) -> Any:
+    """A pandas page view: read the analyst's tables, then compute."""
+    from benchmarks.baseline import read
+
+    return analyst.compute(read(engine, analyst), today)
 
 
 def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:

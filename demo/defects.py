@@ -57,7 +57,7 @@ def plant_defects(
     days_before = pl.Series(rng.integers(1, 15, len(rows)), dtype=pl.Int64)
     rows = rows.with_columns(
         first_contact_date=pl.when(pl.col("_pos").is_in(picked))
-        .then(pl.col("received_date") - pl.duration(days=days_before))
+        .then(pl.col("received_date") - pl.duration(days=pl.lit(days_before)))
         .otherwise(pl.col("first_contact_date"))
     )
     counts["first_contact_before_registration"] = len(picked)

@@ -315,7 +315,8 @@ def _calendar_month_days(received: np.ndarray) -> np.ndarray:
         np.int64
     )
     deadline = following.astype("datetime64[D]") + np.minimum(offset, length - 1)
-    return (deadline - day).astype(np.int64)
+    days: np.ndarray = (deadline - day).astype(np.int64)
+    return days
 
 
 def _outcomes(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
@@ -71,7 +72,7 @@ def styled(
     return fig
 
 
-def month_ticks(months: Sequence[object]) -> dict[str, Any]:
+def month_ticks(months: Sequence[date | None]) -> dict[str, Any]:
     """Dutch month labels on a date axis (plotly's own are English), as axis properties."""
     values = sorted({m for m in months if m is not None})
     if not values:
@@ -80,7 +81,7 @@ def month_ticks(months: Sequence[object]) -> dict[str, Any]:
     shown = values[::step]
     return {
         "tickvals": shown,
-        "ticktext": [f"{MONTH_ABBREVIATIONS[m.month - 1]} {m.year}" for m in shown],  # type: ignore[attr-defined]
+        "ticktext": [f"{MONTH_ABBREVIATIONS[m.month - 1]} {m.year}" for m in shown],
     }
 
 

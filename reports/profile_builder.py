@@ -16,7 +16,6 @@ from data_access.ingest.builder import (
     build_profile,
     code_options,
     read_sample,
-    reader_spec,
     sample_title_value,
     save_profile,
     suggest_codes,
@@ -26,12 +25,16 @@ from data_access.ingest.builder import (
     suggest_footer,
     supported,
 )
+
+# What the mapping screen takes from below as it is (re-exported).
+from data_access.ingest.builder import reader_spec as reader_spec
 from data_access.ingest.dry_run import dry_run
 from data_access.ingest.profiles import Profile, available_profiles
 from data_access.ingest.schema import CAPABILITIES, FIELDS, format_label
 from data_access.settings import Settings
 from reports.publish.spec import View
-from reports.views.common import dry_run_view, region_choices
+from reports.views.common import dry_run_view
+from reports.views.common import region_choices as region_choices
 
 FIELD_LABELS: Final = FIELDS["registrations"]
 # Fields whose values the screen maps onto a code list, in the order it shows them.

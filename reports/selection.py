@@ -8,7 +8,7 @@ from typing import Literal
 
 import polars as pl
 
-from data_access.access.reads import Basis
+from data_access.access.reads import Basis as Basis
 from indicators.periods import Granularity, add_months, month_end, month_start, quarter_of
 
 BASIS_LABELS: dict[str, str] = {

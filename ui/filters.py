@@ -10,9 +10,11 @@ import streamlit as st
 from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from indicators.formatting import month_label, quarter_label
 from indicators.periods import add_months, month_start, quarter_bounds, quarter_of
-from reports.selection import BASIS_LABELS, Selection
+from reports.selection import BASIS_LABELS, Basis, Selection
 
 FIRST_MONTH = date(2018, 9, 1)  # the first networks started in September 2018
+GRANULARITIES: dict[str, str] = {"month": "Maand", "quarter": "Kwartaal"}
+BASES: tuple[Basis, ...] = ("then", "today")
 
 
 def _months(today: date) -> list[date]:
@@ -34,7 +36,7 @@ def sidebar(regions: pl.DataFrame, today: date | None = None) -> Selection:
         granularity = st.segmented_control(
             "Periode per",
             ["month", "quarter"],
-            format_func={"month": "Maand", "quarter": "Kwartaal"}.get,
+            format_func=GRANULARITIES.__getitem__,
             default="month",
             required=True,
             key="per",
@@ -64,7 +66,7 @@ def sidebar(regions: pl.DataFrame, today: date | None = None) -> Selection:
             )
         basis = st.radio(
             "Regio's",
-            ["then", "today"],
+            BASES,
             format_func=lambda b: BASIS_LABELS[b].capitalize(),
             key="basis",
             persist_state="session",
@@ -75,12 +77,13 @@ def sidebar(regions: pl.DataFrame, today: date | None = None) -> Selection:
         chosen = st.multiselect(
             "Regio's tonen",
             list(options),
-            format_func=options.get,
+            format_func=options.__getitem__,
             placeholder="Alle regio's",
             key="regios",
             persist_state="session",
         )
-    return Selection(start, end, granularity or "month", tuple(chosen), basis or "then")
+    per_quarter = granularity == "quarter"
+    return Selection(start, end, "quarter" if per_quarter else "month", tuple(chosen), basis)
 
 
 def _region_options(regions: pl.DataFrame, start: date, end: date, basis: str) -> dict[str, str]:

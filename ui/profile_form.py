@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import streamlit as st
 
@@ -34,20 +34,31 @@ class Region:
     found: str | None  # what the title pattern finds in the sample
 
 
-def reader_options(file_name: str) -> dict[str, object]:
+class ReaderOptions(TypedDict, total=False):
+    """How to read a sample file, as pb.sample_of and pb.reader_spec take it."""
+
+    delimiter: str
+    encoding: str
+    header_row: int | Literal["auto"]
+
+
+def reader_options(file_name: str) -> ReaderOptions:
     """Delimiter, encoding and header line, as the beheerder sets them for a CSV or XLSX."""
-    options: dict[str, object] = {}
+    options: ReaderOptions = {}
     with st.expander("Bestand lezen", expanded=False):
         if not file_name.lower().endswith((".xlsx", ".xlsm")):
             left, right = st.columns(2)
             options["delimiter"] = left.selectbox(
                 "Scheidingsteken",
                 list(pb.DELIMITERS),
-                format_func=pb.DELIMITERS.get,
+                format_func=pb.DELIMITERS.__getitem__,
                 key="lezen-teken",
             )
             options["encoding"] = right.selectbox(
-                "Codering", list(pb.ENCODINGS), format_func=pb.ENCODINGS.get, key="lezen-codering"
+                "Codering",
+                list(pb.ENCODINGS),
+                format_func=pb.ENCODINGS.__getitem__,
+                key="lezen-codering",
             )
         row = st.number_input(
             "Regel van de kolomkoppen (0 = automatisch zoeken)",
@@ -95,7 +106,7 @@ def region(sample: Sample, mapped: dict[str, str]) -> Region:
     how = st.radio(
         "Waar komt de regio vandaan?",
         ["title", "import"],
-        format_func=pb.REGION_SOURCES.get,
+        format_func=pb.REGION_SOURCES.__getitem__,
         key="regio-bron",
         horizontal=True,
     )
@@ -138,7 +149,7 @@ def codes(
                 f"'{value}' ({count}×)",
                 keys,
                 index=keys.index(default),
-                format_func=options.get,
+                format_func=options.__getitem__,
                 key=f"code-{field}-{i}",
             )
             if code != pb.NONE:
@@ -163,7 +174,7 @@ def status_rules(engine: Engine, sample: Sample, used: set[str]) -> list[tuple[s
         "Reden van afsluiting bij die status (als het bestand er geen geeft)",
         keys,
         index=keys.index("VRAAG_WEGGEVALLEN"),
-        format_func=reasons.get,
+        format_func=reasons.__getitem__,
         key="status-reden",
     )
     return [("closure_reason", column, value, code) for value in chosen]
@@ -183,7 +194,7 @@ def details(
         "Datumformaten, in volgorde",
         list(pb.DATE_FORMATS),
         default=pb.date_format_suggestions(sample, mapped),
-        format_func=pb.DATE_FORMATS.get,
+        format_func=pb.DATE_FORMATS.__getitem__,
         key="datumformaten",
     )
     drop = st.multiselect(
@@ -197,7 +208,7 @@ def details(
         "Cijfers die deze bron levert",
         possible,
         default=possible,
-        format_func=pb.CAPABILITY_LABELS.get,
+        format_func=pb.CAPABILITY_LABELS.__getitem__,
         key="cijfers",
     )
     trial_region = None
@@ -206,7 +217,7 @@ def details(
         trial_region = st.selectbox(
             "Regio voor het voorbeeld",
             list(regions),
-            format_func=regions.get,
+            format_func=regions.__getitem__,
             key="voorbeeld-regio",
         )
     return Details(

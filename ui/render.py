@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import streamlit as st
 
@@ -120,7 +120,9 @@ def table(
         st.info(EMPTY)
         return
     shown = display(published)
-    height = "auto" if published.rows_shown is None else min(35 * published.rows_shown + 38, 900)
+    height: int | Literal["auto"] = (
+        "auto" if published.rows_shown is None else min(35 * published.rows_shown + 38, 900)
+    )
     st.dataframe(shown, hide_index=True, width="stretch", height=height)
     for note in published.notes:
         if note not in said:
@@ -130,13 +132,10 @@ def table(
 
 def downloads(published: PublishedTable, reader: Reader, key: str) -> None:
     """CSV and XLSX of a published table, made (and audited) when clicked."""
-    left, right, _ = st.columns([1, 1, 4])
-    for column, kind, label in (
-        (left, "csv", "CSV downloaden"),
-        (right, "xlsx", "XLSX downloaden"),
-    ):
+    kinds: tuple[Literal["csv", "xlsx"], ...] = ("csv", "xlsx")
+    for column, kind in zip(st.columns([1, 1, 4]), kinds, strict=False):
         column.download_button(
-            label,
+            f"{kind.upper()} downloaden",
             partial(store.service().download, reader.email, published, kind),
             f"{published.name}.{kind}",
             MIME[kind],

@@ -37,12 +37,11 @@ def ensure_data() -> None:
         "(ongeveer 150.000 registraties); dit duurt ongeveer een halve minuut."
     )
     bar = st.progress(0.0, text="Demo opbouwen…")
-    build_demo(
-        engine(),
-        settings,
-        scale=settings.demo_scale,
-        progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
-    )
+
+    def show(fraction: float, message: str) -> None:
+        bar.progress(min(fraction, 1.0), text=message)
+
+    build_demo(engine(), settings, scale=settings.demo_scale, progress=show)
     bar.empty()
     st.rerun()
 

@@ -23,13 +23,13 @@ for problem in service.unusable_profiles():
     st.warning(f"Dit profiel kan niet gebruikt worden: {problem}")
 
 uploaded = st.file_uploader("Bronbestand", type=["csv", "xlsx", "txt"], key="bestand")
-source = st.selectbox("Bron", list(labels), format_func=labels.get, key="bron")
+source = st.selectbox("Bron", list(labels), format_func=labels.__getitem__, key="bron")
 required = service.needs_region(source)
 region = st.selectbox(
     "Regio" + (" (verplicht: dit bestand heeft geen regiokolom)" if required else " (optioneel)"),
     list(regions),
     index=None,
-    format_func=regions.get,
+    format_func=regions.__getitem__,
     placeholder="Kies een regio",
     key="regio",
 )
@@ -92,6 +92,6 @@ if not choices:
     st.caption("Geen van deze batches heeft geweigerde rijen.")
     st.stop()
 chosen = st.selectbox(
-    "Quarantaine van batch", list(choices), format_func=choices.get, key="quarantaine"
+    "Quarantaine van batch", list(choices), format_func=choices.__getitem__, key="quarantaine"
 )
 render.table(service.quarantine(reader, chosen), reader, "quarantine")

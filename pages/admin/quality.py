@@ -20,7 +20,9 @@ if st.session_state.get("laatste_controle"):
     st.info(st.session_state["laatste_controle"], icon=":material/fact_check:")
 options = service.quality_regions()
 chosen = (
-    st.selectbox("Paspoort van regio", list(options), format_func=options.get, key="paspoort_regio")
+    st.selectbox(
+        "Paspoort van regio", list(options), format_func=options.__getitem__, key="paspoort_regio"
+    )
     if options
     else None
 )

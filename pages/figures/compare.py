@@ -18,17 +18,22 @@ left, middle, right = st.columns([3, 2, 2])
 indicator = left.selectbox(
     "Indicator",
     list(FUNNEL_INDICATORS),
-    format_func=FUNNEL_INDICATORS.get,
+    format_func=FUNNEL_INDICATORS.__getitem__,
     key="indicator",
     help=FUNNEL_HELP,
 )
 method = middle.segmented_control(
-    "Grenzen", list(METHODS), format_func=METHODS.get, default="exact", required=True, key="methode"
+    "Grenzen",
+    list(METHODS),
+    format_func=METHODS.__getitem__,
+    default="exact",
+    required=True,
+    key="methode",
 )
 rule = right.segmented_control(
     "Termijn",
     list(RULES),
-    format_func=RULES.get,
+    format_func=RULES.__getitem__,
     default="calendar_month",
     required=True,
     key="regel",

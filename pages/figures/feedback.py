@@ -14,7 +14,7 @@ regions = sorted(r for r in names if reader.scope.allows(r))
 if not regions:
     st.info("Je rol geeft geen inzage in de feedback van een regio.")
     st.stop()
-region = st.selectbox("Regio", regions, format_func=names.get, key="feedback_regio")
+region = st.selectbox("Regio", regions, format_func=names.__getitem__, key="feedback_regio")
 quarter = st.text_input(
     "Kwartaal (JJJJQn)", selection.last_quarter, key="feedback_kwartaal"
 ).upper()

@@ -23,7 +23,7 @@ last_quarter = last_closed_quarter()
 # The link to a report is stable: ?regio=KON&kwartaal=2025Q3 (codes, not display names).
 linked = st.query_params.get("regio", own[0])
 region = st.selectbox(
-    "Regio", own, index=own.index(linked) if linked in own else 0, format_func=names.get
+    "Regio", own, index=own.index(linked) if linked in own else 0, format_func=names.__getitem__
 )
 st.query_params["regio"] = region or own[0]
 quarter = st.text_input("Kwartaal (JJJJQn)", last_quarter, key="kwartaal", bind="query-params")

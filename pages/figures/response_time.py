@@ -9,7 +9,7 @@ reader, selection = page.header("response_time")
 rule = st.segmented_control(
     "Termijn",
     list(RULES),
-    format_func=RULES.get,
+    format_func=RULES.__getitem__,
     default="calendar_month",
     required=True,
     key="regel",

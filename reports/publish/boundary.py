@@ -11,6 +11,7 @@ module accepts nothing else (docs/disclosure.md).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -436,7 +437,7 @@ def _derived(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds)
             frame = _set(frame, cell.key, value, pl.lit(False), _hidden(frame, cell.of), cell.of)
         elif isinstance(cell, Quantile):
             from_histogram = pl.col(cell.histogram).map_elements(
-                lambda h, q=cell.q: _quantile(h, q), return_dtype=pl.Float64
+                functools.partial(_quantile, q=cell.q), return_dtype=pl.Float64
             )
             n = pl.col(cell.histogram).list.sum()
             value = pl.when(protected).then(from_histogram).otherwise(pl.col(cell.key))

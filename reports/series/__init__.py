@@ -51,9 +51,8 @@ def per_year(
 def _remembered(
     compute: PerPeriod[P], in_period: Callable[[Selection], pl.Expr]
 ) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
-    @functools.wraps(compute)
     def for_selection(
-        inputs: Inputs, selection: Selection, *args: P.args, **kwargs: P.kwargs
+        inputs: Inputs, selection: Selection, /, *args: P.args, **kwargs: P.kwargs
     ) -> pl.DataFrame:
         # Kept per set of regions too: a report on one region computes that region only.
         regions = tuple(sorted(set(selection.regions)))
@@ -63,6 +62,7 @@ def _remembered(
         )
         return whole.filter(in_period(selection))
 
+    functools.update_wrapper(for_selection, compute)
     return for_selection
 
 

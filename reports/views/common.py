@@ -18,7 +18,7 @@ from indicators._sources import MONTHLY_COUNTS, ROWS
 from indicators.formatting import fmt_pct
 from reports.choices import RATE_LABELS, RULES
 from reports.inputs import Inputs
-from reports.publish.cells import Count, Difference, Measure, Rank, Rate, Text
+from reports.publish.cells import Cell, Count, Difference, Measure, Rank, Rate, Text
 from reports.publish.spec import Paragraph, Section, TableSpec, View
 from reports.selection import Selection
 from reports.series.timeliness import monthly_timeliness
@@ -120,7 +120,7 @@ def rule_comparison(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 
 def comparison_table(inputs: Inputs, selection: Selection, title: str, note: str) -> TableSpec:
     """The rate and rank of every region under both rules, side by side."""
-    cells = [REGION]
+    cells: list[Cell] = [REGION]
     for rule in RULES:
         cells += [
             Count(f"n_{rule}", f"Beoordeeld ({RULES[rule].lower()})"),

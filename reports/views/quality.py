@@ -344,7 +344,7 @@ def quality_view(
     results = _keyed(quality.check_results(engine, scope, run_id), keys)
     passports = passport_table(results, threshold, names)
     failing = failing_table(results, names)
-    tiles = ()
+    tiles: tuple[MetricsSpec, ...] = ()
     if region is not None:
         tiles = (
             MetricsSpec(
