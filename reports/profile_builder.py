@@ -11,7 +11,6 @@ from data_access.access.audit import audit
 from data_access.access.roles import Reader, require_beheerder
 from data_access.ingest.builder import (
     DATE_CANDIDATES,
-    Choices,
     Sample,
     build_profile,
     code_options,
@@ -26,7 +25,8 @@ from data_access.ingest.builder import (
     supported,
 )
 
-# What the mapping screen takes from below as it is (re-exported).
+# Choices and reader_spec (and region_choices below) are re-exported for the mapping screen.
+from data_access.ingest.builder import Choices as Choices
 from data_access.ingest.builder import reader_spec as reader_spec
 from data_access.ingest.dry_run import dry_run
 from data_access.ingest.profiles import Profile, available_profiles

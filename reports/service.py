@@ -23,8 +23,11 @@ from data_access.access import reads
 from data_access.access.audit import audit
 from data_access.access.reads import Basis
 from data_access.access.roles import Reader, require_beheerder
+from data_access.access.scope import AccessError as AccessError
 from data_access.access.scope import Scope
+from data_access.ingest.files import FatalImportError as FatalImportError
 from data_access.ingest.pipeline import ImportResult
+from data_access.ingest.profiles import ProfileError as ProfileError
 from data_access.reference import tables
 from data_access.settings import Settings
 from reports.inputs import Inputs, load_inputs
@@ -41,6 +44,9 @@ from reports.publish.text import to_csv, to_xlsx
 from reports.quarterly import QuarterlyReport, freeze_quarter, quarterly_report, report_xlsx
 from reports.registry import BY_NAME, INDICATORS, indicator
 from reports.selection import Selection
+
+# AccessError, FatalImportError and ProfileError are re-exported above: the errors a page shows
+# in Dutch, so that pages import nothing below reports.
 
 Loading = Callable[[], AbstractContextManager[Any]]
 

@@ -8,11 +8,16 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from data_access.bootstrap import has_imports, prepare_store
-from data_access.settings import get_settings
+from data_access.settings import Settings, get_settings
 from reports.service import Service
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+
+def settings() -> Settings:
+    """The process's settings (from the environment)."""
+    return get_settings()
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access.ingest.pipeline import FatalImportError, ProfileError
+from reports.service import FatalImportError, ProfileError
 from ui import render, session, store
 
 store.ensure_data()

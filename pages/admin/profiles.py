@@ -2,18 +2,15 @@
 
 import streamlit as st
 
-from data_access.ingest.builder import Choices
-from data_access.ingest.files import FatalImportError
-from data_access.ingest.profiles import ProfileError
-from data_access.settings import get_settings
 from reports import profile_builder as pb
+from reports.service import FatalImportError, ProfileError
 from ui import profile_form, render, session, store
 
 store.ensure_data()
 reader = session.reader()
 session.demo_banner()
 st.title("Bronprofiel maken")
-settings, engine = get_settings(), store.engine()
+settings, engine = store.settings(), store.engine()
 st.caption(
     "Laad een voorbeeld van een export, kies per veld de kolom en per waarde de code, en bekijk "
     "het resultaat. Het voorbeeld blijft in het geheugen en wordt nergens bewaard. Het profiel "
@@ -54,7 +51,7 @@ st.subheader("Status")
 derive = profile_form.status_rules(engine, sample, set(mapped.values()))
 st.subheader("Datums, weglaten en cijfers")
 more = profile_form.details(engine, sample, mapped, derive, region.at_import)
-choices = Choices(
+choices = pb.Choices(
     name=name,
     label=label or name,
     reader=pb.reader_spec(uploaded.name, footer=end, **options),

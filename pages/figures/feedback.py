@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access.access.scope import AccessError
+from reports.service import AccessError
 from ui import page, render, store
 
 reader, selection = page.setup(

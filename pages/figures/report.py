@@ -4,8 +4,8 @@ from functools import partial
 
 import streamlit as st
 
-from data_access.access.scope import AccessError
 from reports.selection import last_closed_quarter
+from reports.service import AccessError
 from ui import page, render, store
 
 reader, selection = page.setup(
