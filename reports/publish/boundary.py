@@ -34,6 +34,7 @@ from reports.publish.cells import (
     Rate,
     Share,
     Text,
+    value_text,
 )
 from reports.publish.spec import (
     ChartSpec,
@@ -106,6 +107,14 @@ class PublishedTable:
         if self.visible is None:
             return rows
         return rows.filter(self.values[self.visible].fill_null(False))
+
+    def shown(self, column: str, row: int, *, signed: bool = False) -> str:
+        """The text one cell shows: its symbol, or its value."""
+        marker = self.markers[column][row]
+        if marker is not None:
+            return str(marker)
+        cell = next(c for c in (*self.cells, *self.inputs) if c.key == column)
+        return value_text(self.values[column][row], cell, self.region_names, signed=signed)
 
     @property
     def symbols(self) -> tuple[str, ...]:
@@ -569,8 +578,6 @@ def _metrics(
     trend_table: PublishedTable | None,
 ) -> PublishedMetrics:
     """The tiles of one row of a published table (the total row of the overview)."""
-    from reports.publish.text import shown_value
-
     rows = table.values.with_row_index("_i").filter(pl.col(spec.row_column) == spec.row_value)
     tiles = []
     for metric in spec.metrics:
@@ -578,10 +585,10 @@ def _metrics(
         changes: tuple[str | None, ...] = tuple(None for _ in metric.changes)
         if not rows.is_empty():
             index = int(rows["_i"][0])
-            value = shown_value(table, metric.column, index)
+            value = table.shown(metric.column, index)
             known = table.values[metric.column][index] is not None
             changes = tuple(
-                f"{shown_value(table, column, index, signed=True)} t.o.v. {wording}"
+                f"{table.shown(column, index, signed=True)} t.o.v. {wording}"
                 if known and table.values[column][index] is not None
                 else None
                 for wording, column in metric.changes

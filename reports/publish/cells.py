@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import date, datetime
+from typing import Final, Literal
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
-# How a value is shown (nl-BE): see reports.publish.text.
+from indicators.formatting import (
+    MISSING,
+    fmt_dec,
+    fmt_int,
+    fmt_pct,
+    month_label,
+    period_label,
+    quarter_label,
+)
+
+# How a value is shown (nl-BE): see value_text below.
 Format = Literal[
     "text",
     "int",
@@ -183,3 +195,53 @@ DERIVED = (Rate, Share, Difference, PerUnit, Rank, Quantile, Computed)
 class Histogram(Cell):
     """A list of counts per unit step (e.g. registrations by days to first contact: 0, 1, …),
     perturbed element by element like any count; an input of a Quantile, not shown."""
+
+
+# Times are stored in UTC and shown as the wall-clock time in Flanders.
+LOCAL_TIME_ZONE: Final = "Europe/Brussels"
+
+# Formats that take a sign when shown as a change.
+SIGNED: Final = {"int", "year", "dec1", "dec2", "pct", "points"}
+
+
+def value_text(value: object, cell: Cell, names: dict[str, str], *, signed: bool = False) -> str:
+    """One value as shown (nl-BE)."""
+    if value is None:
+        return MISSING
+    if isinstance(cell, Text) and cell.codes is not None:
+        return cell.codes.get(str(value), str(value))
+    text = _formatted(value, cell.format, names)
+    if signed and text != MISSING and not text.startswith("-") and cell.format in SIGNED:
+        return f"+{text}"
+    return text
+
+
+def _formatted(value: object, kind: Format, names: dict[str, str]) -> str:
+    if kind == "int":
+        return fmt_int(value)  # type: ignore[arg-type]
+    if kind == "year":
+        return str(value)
+    if kind == "dec1":
+        return fmt_dec(value, 1)  # type: ignore[arg-type]
+    if kind == "dec2":
+        return fmt_dec(value, 2)  # type: ignore[arg-type]
+    if kind == "pct":
+        return fmt_pct(value)  # type: ignore[arg-type]
+    if kind == "points":
+        return f"{fmt_dec(value * 100, 1)} ptn"  # type: ignore[operator]
+    if kind == "datetime" and isinstance(value, datetime):
+        local = value.astimezone(ZoneInfo(LOCAL_TIME_ZONE)) if value.tzinfo else value
+        return local.strftime("%d/%m/%Y %H:%M")
+    if kind == "date" and isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if kind == "month" and isinstance(value, date):
+        return month_label(value)
+    if kind == "quarter":
+        return quarter_label(str(value))
+    if kind == "period":
+        return period_label(str(value))
+    if kind == "region":
+        return names.get(str(value), str(value))
+    if kind == "bool":
+        return "ja" if value else "nee"
+    return str(value)

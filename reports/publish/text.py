@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from indicators.formatting import (
-    MISSING,
-    fmt_dec,
-    fmt_int,
-    fmt_pct,
-    month_label,
-    period_label,
-    quarter_label,
-)
 from reports.publish.boundary import LEGEND, PublishedTable
-from reports.publish.cells import Cell, Format, Text
+from reports.publish.cells import Text, value_text
 from reports.safe_files import csv_cell, csv_comment, workbook
-
-# Times are stored in UTC and shown as the wall-clock time in Flanders.
-LOCAL_TIME_ZONE: Final = "Europe/Brussels"
 
 NUMBER_FORMATS: Final = {
     "int": "#,##0",
@@ -32,62 +18,6 @@ NUMBER_FORMATS: Final = {
     "dec2": "#,##0.00",
     "pct": "0.0%",
 }
-
-
-# Formats that take a sign when shown as a change.
-SIGNED: Final = {*NUMBER_FORMATS, "points"}
-
-
-def value_text(value: object, cell: Cell, names: dict[str, str], *, signed: bool = False) -> str:
-    """One value as shown (nl-BE)."""
-    if value is None:
-        return MISSING
-    if isinstance(cell, Text) and cell.codes is not None:
-        return cell.codes.get(str(value), str(value))
-    text = _formatted(value, cell.format, names)
-    if signed and text != MISSING and not text.startswith("-") and cell.format in SIGNED:
-        return f"+{text}"
-    return text
-
-
-def _formatted(value: object, kind: Format, names: dict[str, str]) -> str:
-    if kind == "int":
-        return fmt_int(value)  # type: ignore[arg-type]
-    if kind == "year":
-        return str(value)
-    if kind == "dec1":
-        return fmt_dec(value, 1)  # type: ignore[arg-type]
-    if kind == "dec2":
-        return fmt_dec(value, 2)  # type: ignore[arg-type]
-    if kind == "pct":
-        return fmt_pct(value)  # type: ignore[arg-type]
-    if kind == "points":
-        return f"{fmt_dec(value * 100, 1)} ptn"  # type: ignore[operator]
-    if kind == "datetime" and isinstance(value, datetime):
-        local = value.astimezone(ZoneInfo(LOCAL_TIME_ZONE)) if value.tzinfo else value
-        return local.strftime("%d/%m/%Y %H:%M")
-    if kind == "date" and isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if kind == "month" and isinstance(value, date):
-        return month_label(value)
-    if kind == "quarter":
-        return quarter_label(str(value))
-    if kind == "period":
-        return period_label(str(value))
-    if kind == "region":
-        return names.get(str(value), str(value))
-    if kind == "bool":
-        return "ja" if value else "nee"
-    return str(value)
-
-
-def shown_value(table: PublishedTable, column: str, row: int, *, signed: bool = False) -> str:
-    """The text one cell of a published table shows: its symbol, or its value."""
-    marker = table.markers[column][row]
-    if marker is not None:
-        return str(marker)
-    cell = next(c for c in (*table.cells, *table.inputs) if c.key == column)
-    return value_text(table.values[column][row], cell, table.region_names, signed=signed)
 
 
 def display(table: PublishedTable) -> pl.DataFrame:

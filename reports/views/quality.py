@@ -26,9 +26,8 @@ from data_access.settings import Settings
 from indicators.formatting import fmt_pct
 from reports import charts
 from reports.publish.boundary import PublishedTable
-from reports.publish.cells import Computed, Count, Measure, Rate, Text
+from reports.publish.cells import LOCAL_TIME_ZONE, Computed, Count, Measure, Rate, Text
 from reports.publish.spec import ChartSpec, Metric, MetricsSpec, Paragraph, Section, TableSpec, View
-from reports.publish.text import LOCAL_TIME_ZONE
 from reports.views.common import batches_table, region_choices
 
 if TYPE_CHECKING:
