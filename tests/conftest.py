@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from data_access.reference.loader import load_reference
 from data_access.settings import Settings
@@ -100,9 +101,45 @@ def empty_engine(settings: Settings) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated store with the reference data, built once per test process, that `engine`
+    copies: a SQLite file's path, or the name of a PostgreSQL database used as a template."""
+    if SERVER_URL.startswith("postgresql"):
+        with server_database() as url:
+            assert url is not None
+            _migrated(create_engine(url))
+            yield url.rsplit("/", 1)[1]
+        return
+    path = tmp_path_factory.mktemp("template") / "store.db"
+    template = Settings(data_dir=path.parent, database_url=f"sqlite:///{path}", pseudonym_key="t")
+    _migrated(make_engine(template))
+    yield str(path)
+
+
+def _migrated(engine: Engine) -> None:
+    db.upgrade(engine)
+    load_reference(engine)
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:  # everything in the file itself, nothing in its WAL
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
 @pytest.fixture
-def engine(empty_engine: Engine) -> Engine:
-    """A migrated store with the reference data loaded."""
-    db.upgrade(empty_engine)
-    load_reference(empty_engine)
-    return empty_engine
+def engine(settings: Settings, template_store: str) -> Iterator[Engine]:
+    """A migrated store with the reference data loaded: a copy of the template store."""
+    url = make_url(settings.url)
+    if url.get_backend_name() == "postgresql":
+        admin = create_engine(_postgres_url(SERVER_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{template_store}"'))
+        admin.dispose()
+    else:
+        assert url.database is not None
+        shutil.copyfile(template_store, url.database)
+        os.chmod(url.database, 0o600)
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
