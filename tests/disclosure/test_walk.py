@@ -141,6 +141,31 @@ def test_the_quarterly_report_as_stuurgroep_and_friend(world: World) -> None:
         assert report.chapters
 
 
+def test_data_quality_as_every_reader(world: World) -> None:
+    """Datakwaliteit after a real check run: the passports and the failing checks of other
+    regions (their counts of defective records) are controlled like any count, for each demo
+    reader and with each region's passport as tiles."""
+    from checks.run import run_checks
+    from reports.views.quality import quality_view
+
+    run_checks(world.engine, world.settings, trigger="test", today=TODAY)
+    ensure_demo_users(world.engine)
+    found, shown = [], 0
+    for reader in demo_readers(world.engine):
+        if reader.scope.detail_regions is None:
+            continue  # the beheerder sees every region exactly
+        for region in (None, "KON", "WAD"):
+            view = quality_view(world.engine, reader.scope, world.settings, region)
+            published = publish(view, reader.scope, Thresholds())
+            shown += sum(t.values.height for t in published.tables())
+            found += [
+                f"{reader.email} ({region}): {v}"
+                for v in _walk(published, reader.scope.detail_regions)
+            ]
+    assert shown > 0
+    assert found == []
+
+
 def test_the_parliamentary_answer(world: World) -> None:
     """The answer for parliament: no region in detail."""
     reader = publication_reader()
