@@ -83,6 +83,13 @@ def _decode(data: bytes, encoding: str, name: str) -> tuple[str, str]:
             f"{name}: dit is een Excel- of zip-bestand, geen CSV. Kies de juiste bron of "
             "exporteer als CSV."
         )
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # Excel's "Unicode-tekst": UTF-16 with its byte-order mark, whatever the profile's
+        # encoding (the mark is unambiguous), and never mistaken for binary.
+        try:
+            return codecs.decode(data, "utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     candidates: tuple[str, ...] = ENCODINGS
     shown = "UTF-8 of cp1252"
     if encoding != "auto":

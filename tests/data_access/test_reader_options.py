@@ -176,6 +176,11 @@ def test_the_delimiter_and_encoding_are_detected_and_optional_columns_may_lack(
         2,
     )
     assert "Contact" not in raw.frame.columns  # optional, and absent: no refusal
+    # Excel's "Unicode-tekst": UTF-16 with its byte-order mark, read as text, not binary.
+    unicode_text = tmp_path / "unicode.csv"
+    unicode_text.write_bytes("\n".join(BODY[:3]).encode("utf-16"))
+    raw = read_table(unicode_text, profile)
+    assert (raw.delimiter, raw.encoding, raw.frame.height) == (";", "utf-16", 2)
 
 
 def test_a_title_pattern_that_matches_nothing_is_a_clear_refusal(
