@@ -155,13 +155,7 @@ def _with_dates(frame: pl.DataFrame, columns: list[str], formats: list[str]) -> 
         if not pending:
             break
         frame = frame.with_columns(
-            (
-                pl.col(f"{c}_raw").str.strptime(pl.Date, attempt, strict=False, exact=True)
-                if i == 0
-                else pl.coalesce(
-                    c, pl.col(f"{c}_raw").str.strptime(pl.Date, attempt, strict=False, exact=True)
-                )
-            ).alias(c)
+            (_parsed(c, attempt) if i == 0 else pl.coalesce(c, _parsed(c, attempt))).alias(c)
             for c in pending
         )
         left = frame.select(
@@ -169,6 +163,13 @@ def _with_dates(frame: pl.DataFrame, columns: list[str], formats: list[str]) -> 
         )
         pending = [c for c in pending if left[c].item()]
     return frame
+
+
+def _parsed(column: str, fmt: str) -> pl.Expr:
+    """`<column>_raw` as a date in `fmt`. A year before 1900 is a two-digit year read as it
+    stands ('18-02-23' as the year 23 under DD-MM-JJJJ): no date, so it is refused."""
+    parsed = pl.col(f"{column}_raw").str.strptime(pl.Date, fmt, strict=False, exact=True)
+    return pl.when(parsed.dt.year() >= 1900).then(parsed)
 
 
 def _bad_date(column: str, header: str, formats: list[str]) -> Rule:

@@ -124,6 +124,19 @@ def test_title_lines_footer_fill_down_two_date_formats_and_patterns(
     assert result.rule_counts["patterns.referrer[1]"] == 2
 
 
+def test_a_two_digit_year_is_refused_not_read_as_the_year_23(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """'05/03/23' fits DD/MM/JJJJ only as the year 23: refused with the formats expected."""
+    _setup(settings)
+    body = [*BODY[:2], "Gent;2;G2;An Modaal;05/03/23;mama;14/07/2015"]
+    result = _import(engine, settings, _csv(tmp_path, body))
+    assert (result.rows_accepted, result.rows_rejected) == (1, 1)
+    assert _reasons(engine)[3] == (
+        "kolom Datum: ongeldige of onmogelijke datum '05/03/23' (verwacht DD/MM/JJJJ of JJJJ-MM-DD)"
+    )
+
+
 def test_a_header_below_where_the_profile_says_is_named(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
