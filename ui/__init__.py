@@ -1,1 +1,2 @@
-"""Streamlit building blocks shared by the pages: cached store access, filters, components."""
+"""What the pages share: the sidebar filters, the reader of the session, the store's service, and
+the one renderer (render.py) that draws what the publishing boundary produced."""
