@@ -351,6 +351,8 @@ def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) ->
     blocks += _charts(view, chapter.charts)
     tables = {table.name: table for table in view.tables()}
     blocks += [tables[name] for name, _ in chapter.tables if name in tables]
+    if not chapter.all_regions:
+        blocks = _without_totals(blocks)
     notes = view.notes
     if chapter.all_regions:
         notes = (
@@ -359,6 +361,21 @@ def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) ->
             *notes,
         )
     return View(chapter.title, (Section(chapter.title, tuple(blocks)),), notes)
+
+
+def _without_totals(blocks: list[TableSpec | ChartSpec]) -> list[TableSpec | ChartSpec]:
+    """The blocks of a one-region chapter without total rows: the total of one region repeats
+    its row. A chart keeps drawing from the same (changed) table as the table itself."""
+    changed: dict[int, TableSpec] = {}
+
+    def plain(table: TableSpec) -> TableSpec:
+        if table.totals is None:
+            return table
+        return changed.setdefault(id(table), replace(table, totals=None))
+
+    return [
+        replace(b, table=plain(b.table)) if isinstance(b, ChartSpec) else plain(b) for b in blocks
+    ]
 
 
 def _charts(view: View, titles: tuple[str, ...]) -> list[ChartSpec]:

@@ -155,6 +155,15 @@ def test_xlsx_sheets_equal_the_indicator_tables(
     assert PROVISIONAL in str(cover.cell(2, 1).value)
 
 
+def test_a_one_region_chapter_has_no_total_row(report_engine: Engine) -> None:
+    """The key figures of the region alone hold its row once: no 'total' of one region."""
+    report = _report(report_engine)
+    (table,) = [t for t in report.chapters[0].tables() if t.name == "kerncijfers"]
+    assert table.values["region_code"].to_list() == ["KON"]
+    (sheet,) = [t for name, t in report.sheets if name == "Kerncijfers"]
+    assert sheet is table
+
+
 def test_a_stuurgroep_is_refused_another_regions_report(report_engine: Engine) -> None:
     """The stuurgroep of Konekti cannot get Gent's report, in Dutch, from the reports layer."""
     reader = reader_for(report_engine, STUURGROEP)
