@@ -155,6 +155,26 @@ def test_xlsx_sheets_equal_the_indicator_tables(
     assert PROVISIONAL in str(cover.cell(2, 1).value)
 
 
+def test_the_workbook_cover_holds_the_first_page(report_engine: Engine) -> None:
+    """The cover sheet has the key figures as the PDF's first page shows them, what stands
+    out, and what the figures are (own region exact, disclosure control, symbols)."""
+    report = _report(report_engine)
+    assert report.key_messages is not None
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))["Rapport"].iter_rows(
+            values_only=True
+        )
+    )
+    start = next(i for i, r in enumerate(rows) if r[0] == "Kernboodschappen")
+    assert rows[start + 1][:6] == report.key_messages.header
+    for offset, row in enumerate(report.key_messages.rows(), start=start + 2):
+        assert rows[offset][:6] == row
+    lines = [r[0] for r in rows]
+    for line in (*report.key_messages.messages, *report.about):
+        assert line in lines
+    assert any("De cijfers van Konekti zijn exact" in str(line) for line in lines)
+
+
 def test_a_one_region_chapter_has_no_total_row(report_engine: Engine) -> None:
     """The key figures of the region alone hold its row once: no 'total' of one region."""
     report = _report(report_engine)
