@@ -328,7 +328,11 @@ def quarterly_report(
         # Only the key figures are frozen: say so on every other chapter, never change silently.
         views[1:] = [replace(v, notes=(live, *v.notes)) for v in views[1:]]
     views += [_quality(inputs, region_code, names), _feedback(engine, reader, region_code, quarter)]
-    published = tuple(publish(view, reader.scope, thresholds()) for view in views)
+    # The report is handed on to the region's stuurgroep and partners: the region exact, every
+    # other region under disclosure control, also when a beheerder or a critical friend of
+    # more regions makes it.
+    scope = reader.scope_for_region(region_code)
+    published = tuple(publish(view, scope, thresholds()) for view in views)
     region_name = names.get(region_code, region_code)
     return QuarterlyReport(
         region_code=region_code,
@@ -342,7 +346,7 @@ def quarterly_report(
         chapters=published,
         sheets=_sheets(published),
         key_messages=key_messages(published, region_code, region_name, quarter, inputs.today),
-        about=about_lines(published, region_name, reader.email, basis_note(inputs)),
+        about=about_lines(published, region_name, basis_note(inputs)),
     )
 
 
@@ -355,23 +359,16 @@ def live_note(data_version: int) -> str:
 
 
 def about_lines(
-    published: tuple[PublishedView, ...], region_name: str, reader: str, basis: str
+    published: tuple[PublishedView, ...], region_name: str, basis: str
 ) -> tuple[str, ...]:
     """Said once in the report: the own region exact, the others under disclosure control
     (when any are in it), the legend of every symbol the report shows, the region basis."""
-    perturbed = any(view.perturbed for view in published)
-    if perturbed:
-        lines = [
-            f"Intern document voor de stuurgroep van {region_name} en haar partners. De cijfers "
-            f"van {region_name} zijn exact.",
-            PERTURBED,
-        ]
-    else:
-        lines = [
-            f"Alle cijfers in dit rapport zijn exact: het is gemaakt voor {reader}, die elke "
-            "getoonde regio in detail ziet. Maak het rapport voor de stuurgroep met haar eigen "
-            "toegang, dan staan andere regio's onder disclosure control.",
-        ]
+    lines = [
+        f"Intern document voor de stuurgroep van {region_name} en haar partners. De cijfers van "
+        f"{region_name} zijn exact.",
+    ]
+    if any(view.perturbed for view in published):
+        lines.append(PERTURBED)
     used = {s for view in published for s in view.symbols}
     lines += legend_lines(tuple(s for s in LEGEND if s in used))
     shown = [display(t) for view in published for t in view.tables() if not t.is_empty]

@@ -137,6 +137,19 @@ def test_notes_are_versioned_and_read_by_the_region_only(loaded: Engine) -> None
         save_note(loaded, _reader(loaded, "s@x.be"), "KON", "2022Q1", "niet toegelaten")
 
 
+def test_a_document_for_one_region_sees_only_that_region_in_detail(loaded: Engine) -> None:
+    """A report handed on to a region shows that region in detail, whoever makes it; a reader
+    who does not see the region in detail cannot make one."""
+    for email in ("b@x.be", "f@x.be", "s@x.be"):
+        reader = _reader(loaded, email)
+        region = "KON" if email == "s@x.be" else "GNT"
+        assert reader.scope_for_region(region).detail_regions == frozenset({region})
+    with pytest.raises(AccessError):
+        _reader(loaded, "s@x.be").scope_for_region("GNT")
+    with pytest.raises(AccessError):
+        _reader(loaded, "t@x.be").scope_for_region("KON")
+
+
 def test_only_the_newest_version_marked_for_the_report_goes_into_it(loaded: Engine) -> None:
     """The report takes the newest version when it is marked 'voor het rapport'; a newer
     unmarked version takes the feedback out again; readers outside the region get nothing."""

@@ -2,7 +2,8 @@
 
 The golden files were written by this module before the house was rearranged around the
 indicator registry (issue 16); the test compares the rearranged code's output with them. A
-beheerder sees every region in detail, so these figures involve no disclosure control.
+beheerder sees every region in detail, so these figures involve no disclosure control, except
+the quarterly report's: it is published for its region, the others perturbed (issue 17).
 
     uv run python -m tests.golden.capture --write   # regenerate after an intended change
 """

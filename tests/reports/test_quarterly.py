@@ -7,7 +7,9 @@ import io
 from datetime import date
 
 import openpyxl
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from pypdf import PdfReader
 from sqlalchemy import Engine
 from typer.testing import CliRunner
@@ -182,6 +184,34 @@ def test_a_one_region_chapter_has_no_total_row(report_engine: Engine) -> None:
     assert table.values["region_code"].to_list() == ["KON"]
     (sheet,) = [t for name, t in report.sheets if name == "Kerncijfers"]
     assert sheet is table
+
+
+@pytest.mark.parametrize("maker", ["beheerder@demo.1g1p", "friend@demo.1g1p"])
+def test_whoever_makes_a_regions_report_hands_out_the_same_figures(
+    report_engine: Engine, maker: str
+) -> None:
+    """A beheerder, or a critical friend of two regions, makes the report a region's stuurgroep
+    gets: the region exact, every other region (the friend's other one too) under disclosure
+    control, so the handed-out report never shows more than that stuurgroep may see."""
+    region = "KON" if maker.startswith("beheerder") else "GNT"
+    reader = reader_for(report_engine, maker)
+    assert reader is not None
+    made = quarterly_report(report_engine, reader, region, QUARTER, TODAY)
+    trechter = next(t for c in made.chapters for t in c.tables() if t.name == "trechter")
+    assert trechter.perturbed
+    others = trechter.values.filter(pl.col("region_code") != region)
+    assert others.height and made.about[1].startswith("Cijfers van andere regio's")
+    stuurgroep = next(
+        t for c in _report(report_engine).chapters for t in c.tables() if t.name == "trechter"
+    )
+    if region == "KON":
+        assert_frame_equal(trechter.values, stuurgroep.values)
+        assert_frame_equal(trechter.markers, stuurgroep.markers)
+    else:  # Waas-Dender, the friend's other region, as Konekti's stuurgroep sees it
+        wad, counts = pl.col("region_code") == "WAD", ["numerator", "denominator", "proportion"]
+        assert_frame_equal(
+            trechter.values.filter(wad).select(counts), stuurgroep.values.filter(wad).select(counts)
+        )
 
 
 def test_a_stuurgroep_is_refused_another_regions_report(report_engine: Engine) -> None:
