@@ -420,15 +420,35 @@ def _table_block(table: PublishedTable, styles: dict[str, ParagraphStyle], said:
 
 
 def _chart_block(
-    image: bytes | None, figure: go.Figure, styles: dict[str, ParagraphStyle]
+    figure: go.Figure, image: bytes | None, styles: dict[str, ParagraphStyle], draft: bool
 ) -> Block:
-    """A chart across the text width, or the Dutch line saying why it is missing."""
+    """A chart across the text width, or the Dutch line saying why it is missing; in a draft
+    an empty box of the same size (the layout without decoding the image)."""
     if image is None:
         line = _p(NO_CHROMIUM, styles["status"])
         return Block([line], _height(line))
     width, height = figure.layout.width or CHART_WIDTH, figure.layout.height or CHART_HEIGHT
-    drawn = Image(io.BytesIO(image), width=WIDTH, height=WIDTH * height / width)
-    return Block([drawn, Spacer(1, 0.2 * cm)], WIDTH * height / width)
+    drawn_height = WIDTH * height / width
+    drawn: Flowable = (
+        _Box(WIDTH, drawn_height)
+        if draft
+        else Image(io.BytesIO(image), width=WIDTH, height=drawn_height)
+    )
+    return Block([drawn, Spacer(1, 0.2 * cm)], drawn_height)
+
+
+class _Box(Flowable):
+    """An empty flowable of a fixed size: a chart's place in the draft layout."""
+
+    def __init__(self, width: float, height: float) -> None:
+        super().__init__()
+        self.width, self.height = width, height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        return None
 
 
 # --- the document ------------------------------------------------------------------------------
@@ -483,8 +503,9 @@ def _key_figures(messages: KeyMessages, styles: dict[str, ParagraphStyle]) -> Pd
 def _chapters(
     report: QuarterlyReport,
     styles: dict[str, ParagraphStyle],
-    images: Iterator[bytes | None],
+    charts: Iterator[tuple[go.Figure, bytes | None]],
     said: set[str],
+    draft: bool,
 ) -> list[Flowable]:
     """Every figure chapter: its heading kept with its first chart or table."""
     story: list[Flowable] = []
@@ -496,8 +517,8 @@ def _chapters(
         for section in chapter.sections:
             for block in section.blocks:
                 if isinstance(block, PublishedChart):
-                    figure = print_figure(block.figure)
-                    blocks.append(_chart_block(next(images), figure, styles))
+                    figure, image = next(charts)
+                    blocks.append(_chart_block(figure, image, styles, draft))
                 elif isinstance(block, PublishedTable):
                     blocks.append(_table_block(block, styles, said))
                 elif isinstance(block, ViewText):
@@ -580,7 +601,8 @@ def report_pdf(report: QuarterlyReport) -> bytes:
     """The report as PDF bytes: the first page of key messages, the chapters, the explanation
     of the figures; the status and page number on every page."""
     styles = _styles()
-    images = chart_images([figure for _, figure in report_charts(report)])
+    figures = [figure for _, figure in report_charts(report)]
+    charts = list(zip(figures, chart_images(figures), strict=True))
     regular = _fonts()[0]
     internal = "intern" if report.about else ""
 
@@ -593,12 +615,12 @@ def report_pdf(report: QuarterlyReport) -> bytes:
         canvas.drawRightString(PAGE[0] - MARGIN, 0.8 * cm, f"pagina {number} van {total}")
         canvas.restoreState()
 
-    def build(pages: dict[str, int]) -> tuple[bytes, dict[str, int]]:
+    def build(pages: dict[str, int], draft: bool) -> tuple[bytes, dict[str, int]]:
         said = set(report.about)
         story = [
             *_first_page(report, styles, pages),
             PageBreak(),
-            *_chapters(report, styles, iter(images), said),
+            *_chapters(report, styles, iter(charts), said, draft),
             *_about(report, styles),
         ]
         buffer = io.BytesIO()
@@ -616,7 +638,7 @@ def report_pdf(report: QuarterlyReport) -> bytes:
         doc.build(story, canvasmaker=_canvas_with_total(footer))
         return buffer.getvalue(), doc.chapter_pages
 
-    # Twice: the first layout finds the chapters' pages for the contents on the first page.
-    _, pages = build({})
-    data, _ = build(pages)
+    # Twice: a draft finds the chapters' pages for the contents on the first page.
+    _, pages = build({}, draft=True)
+    data, _ = build(pages, draft=False)
     return data

@@ -87,6 +87,15 @@ def test_the_first_page_holds_the_key_messages(
     assert "Over de cijfers (p. " in first
 
 
+def test_the_contents_name_the_page_each_chapter_starts_on(pages: list[str]) -> None:
+    """Each entry of the first page's contents points to the page that holds its heading."""
+    entries = re.findall(r"([^·:]+?) \(p\. (\d+)\)", _flat(pages[0]))
+    assert len(entries) >= 8
+    for title, number in entries:
+        lines = [line.strip() for line in pages[int(number) - 1].splitlines()]
+        assert title.strip() in lines, (title, number)
+
+
 def test_the_disclosure_explanation_and_region_basis_come_once(pages: list[str]) -> None:
     """What disclosure control does and the region basis are said once, in 'Over de cijfers',
     not under every table."""
