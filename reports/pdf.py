@@ -101,6 +101,7 @@ def print_figure(figure: go.Figure) -> go.Figure:
     fig = go.Figure(figure)
     for axis in _value_axes(fig):
         _from_zero(fig, axis)
+    _room_for_labels(fig)
     for axis, days in _date_axes(fig).items():
         if days and all(d.day == 1 and d.month % 3 == 1 for d in days):
             fig.layout[axis].update(
@@ -156,6 +157,19 @@ def _from_zero(fig: go.Figure, axis: str) -> None:
             layout.update(range=[min(0, low), high])
     else:
         layout.update(rangemode="tozero")
+
+
+def _room_for_labels(fig: go.Figure) -> None:
+    """Labels printed above points (the funnel's regions) get room under a set top of the
+    axis, which would otherwise cut the highest ones off."""
+    for trace in fig.data:
+        if trace.type != "scatter" or "text" not in (trace.mode or ""):
+            continue
+        layout = fig.layout[_axis_names(trace)[1]]
+        if layout.range is not None and layout.range[0] <= layout.range[1]:
+            low, high = layout.range
+            layout.update(range=[low, high + 0.08 * (high - low)])
+            return
 
 
 def _date_axes(fig: go.Figure) -> dict[str, list[date]]:

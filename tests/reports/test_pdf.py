@@ -175,7 +175,8 @@ def test_every_chart_counts_from_zero_with_quarters_on_its_time_axis(
 
 
 def test_a_set_range_keeps_its_top_and_a_ranking_keeps_its_order() -> None:
-    """A chart zoomed to 72–80 % prints from 0 to 80 %; a reversed (rank) axis is left alone."""
+    """A chart zoomed to 72–80 % prints from 0 to 80 %; a reversed (rank) axis is left alone;
+    labels above points get room under a set top."""
     zoomed = go.Figure(go.Scatter(x=[date(2026, 4, 1), date(2026, 7, 1)], y=[0.72, 0.8]))
     zoomed.update_yaxes(range=[0.7, 0.82])
     printed = print_figure(zoomed)
@@ -186,6 +187,10 @@ def test_a_set_range_keeps_its_top_and_a_ranking_keeps_its_order() -> None:
     assert list(print_figure(ranks).layout.yaxis.range) == [2.5, 0.5]
     monthly = go.Figure(go.Scatter(x=[date(2026, 5, 1), date(2026, 6, 1)], y=[3, 4]))
     assert print_figure(monthly).layout.xaxis.ticktext is None  # months are not quarters
+    labelled = go.Figure(go.Scatter(x=[100, 300], y=[0.6, 0.95], mode="markers+text"))
+    labelled.update_yaxes(range=[0.55, 1.0])
+    low, high = print_figure(labelled).layout.yaxis.range
+    assert low == 0 and high > 1.0  # room above the highest point for its label
 
 
 def test_no_column_is_narrower_than_its_longest_word() -> None:
