@@ -543,15 +543,25 @@ def report_xlsx(report: QuarterlyReport) -> bytes:
             for col, value in enumerate(values):
                 cover.write_string(r, col, value)
         row += len(messages.figures) + 3
-    lines = [*(messages.messages if messages else ()), *report.about]
-    for chapter in report.chapters:
-        for section in chapter.sections:
-            for block in section.blocks:
-                if isinstance(block, Paragraph):
-                    lines.append(f"{chapter.title}: {block.text}")
-    for line in lines:
-        cover.write_string(row, 0, line)
-        row += 1
+    texts = [
+        f"{chapter.title}: {block.text}"
+        for chapter in report.chapters
+        for section in chapter.sections
+        for block in section.blocks
+        if isinstance(block, Paragraph)
+    ]
+    parts = (
+        ("Wat opvalt", messages.messages if messages else ()),
+        ("Over de cijfers", report.about),
+        ("", texts),
+    )
+    for heading, lines in parts:
+        if heading and lines:
+            cover.write_string(row, 0, heading, bold)
+            row += 1
+        for line in lines:
+            cover.write_string(row, 0, line)
+            row += 1
     cover.set_column(0, 0, 60)
     cover.set_column(1, 5, 16)
     for name, table in report.sheets:
