@@ -48,7 +48,7 @@ from reports.publish.text import display
 from reports.quarterly import QuarterlyReport, live_note
 
 NO_CHROMIUM: Final = "Grafiek niet beschikbaar: Chromium ontbreekt op deze server"
-# Debian's package and the usual names elsewhere; never downloaded (DESIGN §8).
+# Debian's package and the usual names elsewhere; never downloaded (docs/design.md §8).
 BROWSERS: Final = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PAGE: Final = landscape(A4)
 MARGIN: Final = 1.5 * cm
