@@ -109,6 +109,12 @@ def print_figure(figure: go.Figure) -> go.Figure:
                 ticktext=[quarter_label(quarter_of(d)) for d in days],
                 tickangle=0,
             )
+    if any(t.type == "bar" and t.orientation == "h" for t in fig.data):
+        # The legend in the order the bars are seen: a horizontal stack left to right ("0–7
+        # dagen" first; plotly reverses a stack's legend), grouped bars top to bottom (plotly
+        # draws a group's first bar lowest).
+        grouped = fig.layout.barmode == "group"
+        fig.update_layout(legend_traceorder="reversed" if grouped else "normal")
     fig.update_layout(
         width=CHART_WIDTH,
         height=_print_height(fig),

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
+from inspect import signature
 from typing import Any, Final
 
 import polars as pl
@@ -399,7 +401,9 @@ def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) ->
     blocks += _charts(view, chapter.charts)
     tables = {table.name: table for table in view.tables()}
     blocks += [tables[name] for name, _ in chapter.tables if name in tables]
-    if not chapter.all_regions:
+    if chapter.all_regions:
+        blocks = [_highlighted(block, region_code) for block in blocks]
+    else:
         blocks = _without_totals(blocks)
     notes = view.notes
     if chapter.all_regions:
@@ -424,6 +428,14 @@ def _without_totals(blocks: list[TableSpec | ChartSpec]) -> list[TableSpec | Cha
     return [
         replace(b, table=plain(b.table)) if isinstance(b, ChartSpec) else plain(b) for b in blocks
     ]
+
+
+def _highlighted(block: TableSpec | ChartSpec, region_code: str) -> TableSpec | ChartSpec:
+    """A chart of every region that can single one out (the funnel), drawn with the report's
+    region standing out and the others receding: the reader looks for their own region."""
+    if isinstance(block, ChartSpec) and "highlight" in signature(block.draw).parameters:
+        return replace(block, draw=partial(block.draw, highlight=region_code))
+    return block
 
 
 def _charts(view: View, titles: tuple[str, ...]) -> list[ChartSpec]:

@@ -238,3 +238,32 @@ def test_a_long_table_repeats_its_header_on_every_page(
         header = lines.index("Regio")
         assert lines[header : header + 4] == ["Regio", "Week", "Aantal", "Konekti"]
     assert "\n".join(spanned).count("Een lange tabel") == 1
+
+
+def test_the_funnel_singles_out_the_reports_region(stuurgroep_report: QuarterlyReport) -> None:
+    """In the funnel the report's region alone is named and coloured; every other region is a
+    grey, unnamed point (their names and positions are in the table beside it)."""
+    (funnel,) = [
+        f for _, f in report_charts(stuurgroep_report) if "Trechter" in f.layout.title.text
+    ]
+    points = [t for t in funnel.data if t.mode == "markers+text"]
+    own = [t for t in points if t.name == "Konekti"]
+    others = [t for t in points if t.name != "Konekti"]
+    assert len(own) == 1 and list(own[0].text) == ["Konekti"]
+    # (At this store's size most other regions are hidden; test_compare draws many.)
+    assert all(t.marker.color == "#8C8C8C" for t in others)
+    assert all(not any(t.text) for t in others)
+
+
+def test_a_horizontal_stack_lists_its_legend_left_to_right(
+    stuurgroep_report: QuarterlyReport,
+) -> None:
+    """A horizontal stacked bar's legend reads in the order of its parts, not reversed."""
+    stacked = [
+        f
+        for _, f in report_charts(stuurgroep_report)
+        if all(t.type == "bar" and t.orientation == "h" for t in f.data)
+        and f.layout.barmode != "group"
+    ]
+    assert stacked
+    assert all(f.layout.legend.traceorder == "normal" for f in stacked)
