@@ -45,3 +45,10 @@ OVERDISPERSION_HELP: Final = (
     "Verschillen de regio's samen meer dan toeval verklaart (overdispersie, φ > 1), dan worden "
     "de grenzen verbreed met √φ; φ komt uit de gewinsoriseerde z-scores (10%)."
 )
+
+# What marking a feedback note 'Voor het rapport' does (the checkbox's help, the notes' table).
+REPORT_RULE: Final = (
+    "Alleen de nieuwste versie telt voor het kwartaalrapport: staat 'Voor het rapport' aan, dan "
+    "komt ze op de eerste pagina van het rapport; een nieuwe versie zonder vinkje haalt de "
+    "feedback er weer uit."
+)

@@ -7,23 +7,27 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Final
+from functools import partial
+from inspect import signature
+from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
 from sqlalchemy import Engine
 
 from data_access.access import snapshots
-from data_access.access.notes import notes
+from data_access.access.notes import report_note
 from data_access.access.roles import Reader, require_beheerder
 from data_access.access.scope import AccessError, Scope
 from data_access.access.snapshots import Snapshot
 from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
 from data_access.settings import get_settings
 from indicators._sources import share
-from indicators.formatting import fmt_int, fmt_pct, quarter_label
+from indicators.formatting import MISSING, fmt_int, fmt_pct, quarter_label
 from indicators.periods import add_months, quarter_bounds
 from reports.inputs import Inputs, load_inputs
+from reports.key_messages import FEEDBACK_TITLE, KeyMessages, key_messages
 from reports.publish.boundary import (
+    LEGEND,
     PublishedTable,
     PublishedView,
     Thresholds,
@@ -31,16 +35,32 @@ from reports.publish.boundary import (
 )
 from reports.publish.cells import Measure, Text
 from reports.publish.spec import ChartSpec, Paragraph, Section, TableSpec, View
-from reports.publish.text import write_sheet
+from reports.publish.text import display, legend_lines, write_sheet
 from reports.registry import INDICATORS, Indicator
 from reports.safe_files import workbook
 from reports.selection import Selection
-from reports.views.common import quality_notes
+from reports.views.common import basis_note, quality_notes
 from reports.views.overview import COUNTS, key_counts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import plotly.graph_objects as go
 
 PROVISIONAL: Final = "Voorlopig"
 # Quarters of context in the trend charts (the report's quarter is the last one).
 TREND_QUARTERS: Final = 8
+# What the report says once about disclosure control, when other regions' figures are in it.
+PERTURBED: Final = (
+    "Cijfers van andere regio's staan onder disclosure control, zoals in de monitor: elk aantal "
+    "is licht verstoord (cell-key-methode), telkens op dezelfde manier, zodat geen kleine "
+    "aantallen of personen herkenbaar worden. Hun percentages, grenzen en de Vlaamse waarde "
+    "zijn berekend uit die verstoorde aantallen."
+)
+NOT_AVAILABLE: Final = (
+    f"'{MISSING}': niet beschikbaar (de bron kent het cijfer niet of er waren geen gegevens), "
+    "nooit nul"
+)
 
 # The frozen key figures: column of exact_key_figures → Dutch label, shown as a percentage?
 FROZEN_FIGURES: Final = (
@@ -70,6 +90,10 @@ class QuarterlyReport:
     reader: str
     chapters: tuple[PublishedView, ...] = field(default_factory=tuple)
     sheets: tuple[tuple[str, PublishedTable], ...] = field(default_factory=tuple)
+    # The first page, from the published chapters (None: a report made without one).
+    key_messages: KeyMessages | None = None
+    # Said once, at the end: who sees what exactly, disclosure control and its symbols.
+    about: tuple[str, ...] = ()
 
     @property
     def provisional(self) -> bool:
@@ -302,10 +326,7 @@ def quarterly_report(
         ("quarterly_report", region_code, quarter),
         lambda: tuple(_chapter(inputs, spec, region_code, quarter) for spec in _chaptered()),
     )
-    live = (
-        f"Actuele cijfers (dataversie {inputs.data_version}), niet bevroren; de bevroren "
-        "kerncijfers en hun verschillen staan in het eerste hoofdstuk."
-    )
+    live = live_note(inputs.data_version)
     views = [
         _with_frozen(chapter, inputs, snapshot, region_code, names) if i == 0 else chapter
         for i, chapter in enumerate(chapters)
@@ -314,10 +335,15 @@ def quarterly_report(
         # Only the key figures are frozen: say so on every other chapter, never change silently.
         views[1:] = [replace(v, notes=(live, *v.notes)) for v in views[1:]]
     views += [_quality(inputs, region_code, names), _feedback(engine, reader, region_code, quarter)]
-    published = tuple(publish(view, reader.scope, thresholds()) for view in views)
+    # The report is handed on to the region's stuurgroep and partners: the region exact, every
+    # other region under disclosure control, also when a beheerder or a critical friend of
+    # more regions makes it.
+    scope = reader.scope_for_region(region_code)
+    published = tuple(publish(view, scope, thresholds()) for view in views)
+    region_name = names.get(region_code, region_code)
     return QuarterlyReport(
         region_code=region_code,
-        region_name=names.get(region_code, region_code),
+        region_name=region_name,
         quarter=quarter,
         status=status_of(snapshot),
         snapshot=snapshot,
@@ -326,7 +352,36 @@ def quarterly_report(
         reader=reader.email,
         chapters=published,
         sheets=_sheets(published),
+        key_messages=key_messages(published, region_code, region_name, quarter, inputs.today),
+        about=about_lines(published, region_name, basis_note(inputs)),
     )
+
+
+def live_note(data_version: int) -> str:
+    """What a chapter of a frozen quarter says: its figures are today's, not the frozen ones."""
+    return (
+        f"Actuele cijfers (dataversie {data_version}), niet bevroren; de bevroren "
+        "kerncijfers en hun verschillen staan in het eerste hoofdstuk."
+    )
+
+
+def about_lines(
+    published: tuple[PublishedView, ...], region_name: str, basis: str
+) -> tuple[str, ...]:
+    """Said once in the report: the own region exact, the others under disclosure control
+    (when any are in it), the legend of every symbol the report shows, the region basis."""
+    lines = [
+        f"Intern document voor de stuurgroep van {region_name} en haar partners. De cijfers van "
+        f"{region_name} zijn exact.",
+    ]
+    if any(view.perturbed for view in published):
+        lines.append(PERTURBED)
+    used = {s for view in published for s in view.symbols}
+    lines += legend_lines(tuple(s for s in LEGEND if s in used))
+    shown = [display(t) for view in published for t in view.tables() if not t.is_empty]
+    if any(frame.select(pl.any_horizontal(pl.all() == MISSING).any()).item() for frame in shown):
+        lines.append(NOT_AVAILABLE)
+    return (*lines, basis)
 
 
 def _chaptered() -> list[Indicator]:
@@ -351,6 +406,10 @@ def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) ->
     blocks += _charts(view, chapter.charts)
     tables = {table.name: table for table in view.tables()}
     blocks += [tables[name] for name, _ in chapter.tables if name in tables]
+    if chapter.all_regions:
+        blocks = [_highlighted(block, region_code) for block in blocks]
+    else:
+        blocks = _without_totals(blocks)
     notes = view.notes
     if chapter.all_regions:
         notes = (
@@ -359,6 +418,31 @@ def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) ->
             *notes,
         )
     return View(chapter.title, (Section(chapter.title, tuple(blocks)),), notes)
+
+
+def _without_totals(blocks: list[TableSpec | ChartSpec]) -> list[TableSpec | ChartSpec]:
+    """The blocks of a one-region chapter without total rows: the total of one region repeats
+    its row. A chart keeps drawing from the same (changed) table as the table itself."""
+    changed: dict[int, TableSpec] = {}
+
+    def plain(table: TableSpec) -> TableSpec:
+        if table.totals is None:
+            return table
+        return changed.setdefault(id(table), replace(table, totals=None))
+
+    return [
+        replace(b, table=plain(b.table)) if isinstance(b, ChartSpec) else plain(b) for b in blocks
+    ]
+
+
+def _highlighted(block: TableSpec | ChartSpec, region_code: str) -> TableSpec | ChartSpec:
+    """A chart of every region that can single one out (the funnel), drawn with the report's
+    region standing out and the others receding: the reader looks for their own region."""
+    if isinstance(block, ChartSpec):
+        draw: Callable[..., go.Figure | None] = block.draw
+        if "highlight" in signature(draw).parameters:
+            return replace(block, draw=partial(draw, highlight=region_code))
+    return block
 
 
 def _charts(view: View, titles: tuple[str, ...]) -> list[ChartSpec]:
@@ -438,19 +522,20 @@ def _quality(inputs: Inputs, region_code: str, names: dict[str, str]) -> View:
 
 
 def _feedback(engine: Engine, reader: Reader, region_code: str, quarter: str) -> View:
-    frame = notes(engine, reader, region_code, quarter)
-    if frame.is_empty():
+    """The critical friend's note its author marked for the report (the report is handed out;
+    an unmarked note stays on the Feedback page)."""
+    note = report_note(engine, reader, region_code, quarter)
+    if note is None:
         text: tuple[str, ...] = (
-            f"Geen feedback van de critical friend voor {quarter_label(quarter)}.",
+            f"Geen feedback van de critical friend voor het rapport van {quarter_label(quarter)}.",
         )
     else:
-        latest = frame.row(0, named=True)
         text = (
-            f"Versie {latest['version']} van {latest['author']}, "
-            f"{latest['created_at'].strftime('%d/%m/%Y')}:",
-            str(latest["body"]),
+            f"Versie {note['version']} van {note['author']}, "
+            f"{note['created_at'].strftime('%d/%m/%Y')}:",
+            str(note["body"]),
         )
-    title = "Feedback van de critical friend"
+    title = FEEDBACK_TITLE
     return View(title, (Section(title, tuple(Paragraph(t, "text") for t in text)),))
 
 
@@ -467,13 +552,37 @@ def report_xlsx(report: QuarterlyReport) -> bytes:
     for i, line in enumerate(report.colophon(), start=1):
         cover.write_string(i, 0, line)
     row = len(report.colophon()) + 2
-    for chapter in report.chapters:
-        for section in chapter.sections:
-            for block in section.blocks:
-                if isinstance(block, Paragraph):
-                    cover.write_string(row, 0, f"{chapter.title}: {block.text}")
-                    row += 1
-    cover.set_column(0, 0, 120)
+    messages = report.key_messages
+    if messages is not None and messages.figures:
+        # The first page's table, as text exactly as the PDF shows it (symbols included).
+        cover.write_string(row, 0, "Kernboodschappen", bold)
+        for col, header in enumerate(messages.header):
+            cover.write_string(row + 1, col, header, bold)
+        for r, values in enumerate(messages.rows(), start=row + 2):
+            for col, value in enumerate(values):
+                cover.write_string(r, col, value)
+        row += len(messages.figures) + 3
+    texts = [
+        f"{chapter.title}: {block.text}"
+        for chapter in report.chapters
+        for section in chapter.sections
+        for block in section.blocks
+        if isinstance(block, Paragraph)
+    ]
+    parts = (
+        ("Wat opvalt", messages.messages if messages else ()),
+        ("Over de cijfers", report.about),
+        ("", texts),
+    )
+    for heading, lines in parts:
+        if heading and lines:
+            cover.write_string(row, 0, heading, bold)
+            row += 1
+        for line in lines:
+            cover.write_string(row, 0, line)
+            row += 1
+    cover.set_column(0, 0, 60)
+    cover.set_column(1, 5, 16)
     for name, table in report.sheets:
         write_sheet(book, replace(table, notes=(f"Status: {report.status}.", *table.notes)), name)
     book.close()

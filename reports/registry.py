@@ -66,11 +66,9 @@ INDICATORS: Final = (
         "De kerncijfers van de gekozen periode, vergeleken met de vorige periode en met "
         "dezelfde periode vorig jaar.",
         overview_view,
-        Chapter(
-            "Kerncijfers en hun verandering",
-            tables=(("kerncijfers", "Kerncijfers"),),
-            charts=("Aanmeldingen per regio: deze periode en vorig jaar",),
-        ),
+        # No chart: the report's first page sets the quarter beside the previous one and the
+        # same one last year, in figures (two bars of one region said less).
+        Chapter("Kerncijfers en hun verandering", tables=(("kerncijfers", "Kerncijfers"),)),
         needs="intakes",
     ),
     Indicator(
@@ -129,11 +127,9 @@ INDICATORS: Final = (
         Chapter(
             "Volumeafspraken GV en SDJ",
             tables=(("volumeafspraken", "Volumeafspraken"),),
-            charts=(
-                "Voortgang",
-                "GV: afgesproken en gerealiseerd",
-                "SDJ: afgesproken en gerealiseerd",
-            ),
+            # Both parties against the pro-rata line in one chart; the page's chart per party
+            # repeats it for one region.
+            charts=("Voortgang",),
         ),
         needs="volume",
     ),

@@ -373,8 +373,11 @@ class Service:
 
         return self.table(reader, quarantine_table(self.engine, reader.scope, batch_id))
 
-    def save_note(self, reader: Reader, region_code: str, quarter: str, body: str) -> int:
-        """Store a new version of a critical friend's note (Dutch AccessError otherwise)."""
+    def save_note(
+        self, reader: Reader, region_code: str, quarter: str, body: str, *, for_report: bool = False
+    ) -> int:
+        """Store a new version of a critical friend's note, marked for the quarterly report or
+        not (Dutch AccessError otherwise)."""
         from data_access.access.notes import save_note
 
-        return save_note(self.engine, reader, region_code, quarter, body)
+        return save_note(self.engine, reader, region_code, quarter, body, for_report=for_report)

@@ -15,8 +15,17 @@ from data_access.access.scope import AccessError
 from data_access.store.models import FeedbackNote
 
 
-def save_note(engine: Engine, reader: Reader, region_code: str, quarter: str, body: str) -> int:
-    """Store a new version of the note; earlier versions stay. Returns the version number."""
+def save_note(
+    engine: Engine,
+    reader: Reader,
+    region_code: str,
+    quarter: str,
+    body: str,
+    *,
+    for_report: bool = False,
+) -> int:
+    """Store a new version of the note, marked for the quarterly report or not; earlier
+    versions stay. Returns the version number."""
     if not reader.may_write_notes(region_code):
         raise AccessError("Alleen de critical friend van deze regio kan hier feedback schrijven.")
     quarter = _quarter(quarter)
@@ -37,13 +46,19 @@ def save_note(engine: Engine, reader: Reader, region_code: str, quarter: str, bo
                 author=reader.email,
                 body=body.strip(),
                 created_at=datetime.now(UTC),
+                for_report=for_report,
             )
         )
         record(
             conn,
             reader.email,
             "feedback_bewaard",
-            {"regio": region_code, "kwartaal": quarter, "versie": version},
+            {
+                "regio": region_code,
+                "kwartaal": quarter,
+                "versie": version,
+                "voor_het_rapport": for_report,
+            },
         )
     return version
 
@@ -70,6 +85,7 @@ def notes(
         FeedbackNote.author,
         FeedbackNote.body,
         FeedbackNote.created_at,
+        FeedbackNote.for_report,
     ).where(FeedbackNote.region_code == region_code)
     if quarter is not None:
         stmt = stmt.where(FeedbackNote.quarter == quarter)
@@ -80,10 +96,24 @@ def notes(
     return pl.DataFrame([tuple(r) for r in rows], schema=_NOTE_SCHEMA, orient="row")
 
 
+def report_note(
+    engine: Engine, reader: Reader, region_code: str, quarter: str
+) -> dict[str, Any] | None:
+    """The note of a region and quarter for its quarterly report: the newest version, when its
+    author marked it for the report. Only the newest counts, so a new unmarked version takes
+    the feedback out of the report again (a version is never changed)."""
+    versions = notes(engine, reader, region_code, quarter)
+    if versions.is_empty():
+        return None
+    newest = versions.row(0, named=True)
+    return newest if newest["for_report"] else None
+
+
 _NOTE_SCHEMA: Final[dict[str, Any]] = {
     "quarter": pl.String,
     "version": pl.Int64,
     "author": pl.String,
     "body": pl.String,
     "created_at": pl.Datetime("us", "UTC"),
+    "for_report": pl.Boolean,
 }

@@ -57,6 +57,14 @@ class Reader:
             return _issue(None)
         return _issue(frozenset(r for role, r in self.roles if role in REGIONAL_ROLES and r))
 
+    def scope_for_region(self, region_code: str) -> Scope:
+        """What a document about one region, handed on to that region's stuurgroep and its
+        partners, shows in detail: that region only (when this reader sees it so), every other
+        region under disclosure control, whatever else this reader may see."""
+        if not self.scope.allows(region_code):
+            raise AccessError(f"Je ziet regio {region_code} niet in detail.")
+        return _issue(frozenset({region_code}))
+
     def may_write_notes(self, region_code: str) -> bool:
         """Critical friends write feedback for their assigned regions."""
         return ("critical_friend", region_code) in self.roles

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -352,6 +353,9 @@ class FeedbackNote(Base):
     author: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Marked by its author for the quarterly report, which is handed out to the stuurgroep's
+    # partners: an unmarked version stays on the Feedback page.
+    for_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StoreMeta(Base):

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from reports.choices import REPORT_RULE
 from reports.service import AccessError
 from ui import page, render, store
 
@@ -21,9 +22,10 @@ quarter = st.text_input(
 if reader.may_write_notes(region):
     with st.form("feedback"):
         body = st.text_area("Nieuwe versie van de feedback", height=200)
+        for_report = st.checkbox("Voor het rapport", help=REPORT_RULE, key="feedback_rapport")
         if st.form_submit_button("Bewaren als nieuwe versie", type="primary"):
             try:
-                version = service.save_note(reader, region, quarter, body)
+                version = service.save_note(reader, region, quarter, body, for_report=for_report)
                 st.success(f"Versie {version} bewaard.")
             except AccessError as exc:
                 st.error(str(exc))

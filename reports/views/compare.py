@@ -63,6 +63,10 @@ SENSITIVITY_NOTE: Final = (
 
 NOT_COMPARED: Final = "niet vergeleken (geen regio)"
 FAILING_MARK: Final = " ⚠"
+# The other regions beside a highlighted one: they recede, yet keep a 3:1 contrast on white
+# (WCAG 2.1, 1.4.11 non-text contrast).
+GREY: Final = "#8C8C8C"
+OTHERS: Final = {"circle": "Andere regio's", "x": "Andere regio, kwaliteitspaspoort niet in orde"}
 
 _POSITION_LABELS: Final = {ABOVE: "boven", BELOW: "onder"}
 _LIMITS: Final = ("lower_95", "upper_95", "lower_998", "upper_998")
@@ -537,9 +541,13 @@ def funnel_figure(
     method: Method,
     overdispersion: bool,
     failing: set[str],
+    highlight: str | None = None,
 ) -> go.Figure | None:
     """The funnel: regions as points against their denominator, the Flemish value as centre
-    line, the 95% and 99.8% limits as curves; regions outside a limit labelled."""
+    line, the 95% and 99.8% limits as curves; regions outside a limit labelled.
+
+    With `highlight` (a region's own report) that region alone stands out, named; the others
+    recede in grey and unnamed, their names and positions are in the table beside the chart."""
     names = table.region_names
     full = published_funnel(table.values, method, overdispersion)
     if full.target is None or full.points.is_empty():
@@ -574,13 +582,38 @@ def funnel_figure(
         )
     )
     points = result.points
-    for is_failing in (False, True):
-        part = points.filter(pl.col("region_code").is_in(sorted(failing)) == is_failing)
+    others = points.filter(pl.col("region_code") != (highlight or ""))
+    # (points, legend name, colour, symbol, named: which points carry their region's name)
+    groups = [
+        (
+            others.filter(pl.col("region_code").is_in(sorted(failing)) == is_failing),
+            "Kwaliteitspaspoort niet in orde" if is_failing else "Regio",
+            "#D55E00" if is_failing else "#0072B2",
+            "x" if is_failing else "circle",
+            pl.col("position_95").ne_missing(INSIDE),
+        )
+        for is_failing in (False, True)
+    ]
+    if highlight is not None:
+        groups = [
+            (part, OTHERS[symbol], GREY, symbol, pl.lit(False)) for part, _, _, symbol, _ in groups
+        ]
+        groups.append(
+            (
+                points.filter(pl.col("region_code") == highlight),
+                names.get(highlight, highlight),
+                "#0072B2",
+                "x" if highlight in failing else "circle",
+                pl.lit(True),
+            )
+        )
+    for part, name, colour, symbol, named in groups:
         if part.is_empty():
             continue
+        own = highlight is not None and colour != GREY
         texts = [
-            names.get(code, code) if flag != INSIDE else ""
-            for code, flag in part.select("region_code", "position_95").iter_rows()
+            names.get(code, code) if show else ""
+            for code, show in part.select("region_code", named.alias("named")).iter_rows()
         ]
         fig.add_trace(
             go.Scatter(
@@ -589,12 +622,9 @@ def funnel_figure(
                 mode="markers+text",
                 text=texts,
                 textposition="top center",
-                name="Kwaliteitspaspoort niet in orde" if is_failing else "Regio",
-                marker={
-                    "size": 10,
-                    "color": "#D55E00" if is_failing else "#0072B2",
-                    "symbol": "x" if is_failing else "circle",
-                },
+                textfont={"color": "#000000", "size": 14} if own else None,
+                name=name,
+                marker={"size": 14 if own else 10, "color": colour, "symbol": symbol},
                 customdata=[
                     [names.get(code, code), fmt_pct(p), fmt_int(n)]
                     for code, p, n in part.select(

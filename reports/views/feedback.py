@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 
 from data_access.access.notes import notes
 from data_access.access.roles import Reader
+from reports.choices import REPORT_RULE
 from reports.publish.cells import Text
 from reports.publish.spec import TableSpec
 
@@ -23,9 +24,13 @@ def notes_table(
             Text("author", "Auteur"),
             Text("created_at", "Bewaard op", "datetime"),
             Text("body", "Feedback"),
+            Text("for_report", "Voor het rapport", "bool"),
         ),
         title=f"Feedback van de critical friend — {region_name}",
-        notes=("Elke wijziging is een nieuwe versie; vorige versies blijven zichtbaar.",),
+        notes=(
+            "Elke wijziging is een nieuwe versie; vorige versies blijven zichtbaar.",
+            REPORT_RULE,
+        ),
         name="feedback",
     )
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.notes import notes, save_note
+from data_access.access.notes import notes, report_note, save_note
 from data_access.access.perturbation import RecordKeys
 from data_access.access.roles import Reader, add_user, audit_events, deactivate_user, reader_for
 from data_access.access.scope import AccessError
@@ -135,6 +135,38 @@ def test_notes_are_versioned_and_read_by_the_region_only(loaded: Engine) -> None
     assert notes(loaded, _reader(loaded, "s@x.be"), "GNT").is_empty()
     with pytest.raises(AccessError):
         save_note(loaded, _reader(loaded, "s@x.be"), "KON", "2022Q1", "niet toegelaten")
+
+
+def test_a_document_for_one_region_sees_only_that_region_in_detail(loaded: Engine) -> None:
+    """A report handed on to a region shows that region in detail, whoever makes it; a reader
+    who does not see the region in detail cannot make one."""
+    for email in ("b@x.be", "f@x.be", "s@x.be"):
+        reader = _reader(loaded, email)
+        region = "KON" if email == "s@x.be" else "GNT"
+        assert reader.scope_for_region(region).detail_regions == frozenset({region})
+    with pytest.raises(AccessError):
+        _reader(loaded, "s@x.be").scope_for_region("GNT")
+    with pytest.raises(AccessError):
+        _reader(loaded, "t@x.be").scope_for_region("KON")
+
+
+def test_only_the_newest_version_marked_for_the_report_goes_into_it(loaded: Engine) -> None:
+    """The report takes the newest version when it is marked 'voor het rapport'; a newer
+    unmarked version takes the feedback out again; readers outside the region get nothing."""
+    friend, beheerder = _reader(loaded, "f@x.be"), _reader(loaded, "b@x.be")
+    assert report_note(loaded, beheerder, "GNT", "2022Q2") is None
+    save_note(loaded, friend, "GNT", "2022Q2", "Werkversie")
+    assert report_note(loaded, beheerder, "GNT", "2022Q2") is None
+    save_note(loaded, friend, "GNT", "2022Q2", "Voor de stuurgroep", for_report=True)
+    chosen = report_note(loaded, beheerder, "GNT", "2022Q2")
+    assert chosen is not None
+    assert (chosen["version"], chosen["body"]) == (2, "Voor de stuurgroep")
+    assert notes(loaded, beheerder, "GNT", "2022Q2")["for_report"].to_list() == [True, False]
+    assert report_note(loaded, _reader(loaded, "s@x.be"), "GNT", "2022Q2") is None
+    save_note(loaded, friend, "GNT", "2022Q2", "Nog eens herschreven")
+    assert report_note(loaded, beheerder, "GNT", "2022Q2") is None
+    events = audit_events(loaded, beheerder).filter(pl.col("action") == "feedback_bewaard")
+    assert "voor_het_rapport: True" in events["detail"].to_list()[1]
 
 
 def test_user_changes_and_notes_are_audited_for_the_beheerder_only(loaded: Engine) -> None:

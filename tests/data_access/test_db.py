@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from data_access.store import db
 from data_access.store.models import Base
@@ -72,3 +72,29 @@ def test_a_new_sqlite_store_has_large_pages_and_wal(empty_engine: Engine) -> Non
     assert "WITHOUT ROWID" in str(ddl)
     indexes = {i["name"] for i in inspect(empty_engine).get_indexes("registration")}
     assert "ix_registration_region_received" not in indexes
+
+
+def test_notes_written_before_the_report_mark_are_not_marked(empty_engine: Engine) -> None:
+    """Upgrading a store with notes adds the 'voor het rapport' mark switched off, so no old
+    note reaches a report by itself; the downgrade removes the mark again."""
+    db.upgrade(empty_engine, "0004")
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO region (code, name, active_from, name_basis) "
+                "VALUES ('KON', 'Konekti', '2018-01-01', 'today')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO feedback_note (region_code, quarter, version, author, body, "
+                "created_at) VALUES ('KON', '2025Q3', 1, 'f@x.be', 'Oud', '2025-10-02 10:00:00')"
+            )
+        )
+    db.upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        marked = conn.execute(text("SELECT for_report FROM feedback_note")).scalars().all()
+    assert [bool(m) for m in marked] == [False]
+    db.downgrade(empty_engine, "0004")
+    columns = {c["name"] for c in inspect(empty_engine).get_columns("feedback_note")}
+    assert "for_report" not in columns

@@ -2,7 +2,8 @@
 
 The golden files were written by this module before the house was rearranged around the
 indicator registry (issue 16); the test compares the rearranged code's output with them. A
-beheerder sees every region in detail, so these figures involve no disclosure control.
+beheerder sees every region in detail, so these figures involve no disclosure control, except
+the quarterly report's: it is published for its region, the others perturbed (issue 17).
 
     uv run python -m tests.golden.capture --write   # regenerate after an intended change
 """
@@ -167,6 +168,7 @@ VIEWS = (
 
 def captured(settings: Settings) -> Iterator[tuple[str, str]]:
     """(file name, content) of every captured output, as a beheerder sees it."""
+    from data_access.access.perturbation import RecordKeys
     from data_access.access.roles import operator_reader
     from reports.inputs import load_inputs
     from reports.publish.boundary import PublishedChart, PublishedMetrics, Thresholds, publish
@@ -176,8 +178,11 @@ def captured(settings: Settings) -> Iterator[tuple[str, str]]:
 
     engine = make_engine(settings)
     reader = operator_reader()
+    # The cell keys of the store's own secret, not of whatever settings the process has: the
+    # report perturbs the regions other than its own.
+    keys = RecordKeys.from_secret(settings.key_bytes())
     for label, selection in selections().items():
-        inputs = load_inputs(engine, reader.scope, selection.basis, TODAY)
+        inputs = load_inputs(engine, reader.scope, selection.basis, TODAY, keys)
         charts: dict[str, dict[str, Any]] = {}
         for folder, name, options in VIEWS:
             view = indicator(name).build(inputs, selection, **options)
@@ -196,7 +201,8 @@ def captured(settings: Settings) -> Iterator[tuple[str, str]]:
                     yield f"{label}/{folder}/tiles.json", json.dumps(rows, indent=1)
         for folder, kept in charts.items():
             yield f"{label}/{folder}/charts.json", json.dumps(kept, indent=1, sort_keys=True)
-    report = quarterly_report(engine, reader, "KON", "2026Q3", TODAY)
+    then = load_inputs(engine, reader.scope, "then", TODAY, keys)
+    report = quarterly_report(engine, reader, "KON", "2026Q3", TODAY, inputs=then)
     for sheet, table in report.sheets:
         yield f"report/{sheet}.csv", _csv(display(table))
     engine.dispose()

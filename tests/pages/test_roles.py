@@ -152,6 +152,23 @@ def test_a_critical_friend_writes_versions_the_stuurgroep_reads_them(open_page: 
     assert set(other.selectbox(key="feedback_regio").options) == {"Konekti"}
 
 
+def test_a_critical_friend_marks_a_version_for_the_report(open_page: PageOpener) -> None:
+    """The checkbox 'Voor het rapport' marks the saved version; the table says which is marked."""
+    at = open_page("feedback", demo_user="friend@demo.1g1p")
+    at.selectbox(key="feedback_regio").set_value("WAD").run()
+    at.text_input(key="feedback_kwartaal").set_value("2025Q3").run()
+    at.text_area[0].set_value("Werkversie.")
+    at.button[0].click().run()
+    at.text_area[0].set_value("Klaar voor de stuurgroep.")
+    at.checkbox(key="feedback_rapport").check()
+    at.button[0].click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["Versie"].tolist() == ["2", "1"]
+    assert table["Voor het rapport"].tolist() == ["ja", "nee"]
+    assert "Voor het rapport" in at.checkbox(key="feedback_rapport").label
+
+
 @pytest.mark.parametrize("email", ["trekker@demo.1g1p", "stuurgroep.kon@demo.1g1p"])
 def test_the_cli_obeys_the_users_scope(
     open_page: PageOpener, demo_settings: Settings, email: str

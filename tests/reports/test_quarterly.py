@@ -7,7 +7,9 @@ import io
 from datetime import date
 
 import openpyxl
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from pypdf import PdfReader
 from sqlalchemy import Engine
 from typer.testing import CliRunner
@@ -76,13 +78,13 @@ def test_pdf_has_the_sections_and_the_indicator_numbers(report_engine: Engine) -
         assert section in text
     assert PROVISIONAL in text
     assert "Konekti" in text
+    # Each cell of a table row is extracted as its own line: region, period, then the count.
+    cells = [line.strip() for line in text.splitlines()]
+    rows = list(zip(cells, cells[1:], cells[2:], strict=False))
     (row,) = _indicator_rows("intakes")
-    rows_with_period = [line for line in text.splitlines() if row["Periode"] in line]
-    assert any(row["Aanmeldingen"] in line.split() for line in rows_with_period), rows_with_period
+    assert ("Konekti", row["Periode"], row["Aanmeldingen"]) in rows
     (timely,) = _indicator_rows("response_time")
-    assert any(
-        timely["Tijdig"] in line.split() for line in text.splitlines() if timely["Periode"] in line
-    )
+    assert ("Konekti", timely["Periode"], timely["Tijdig"]) in rows
 
 
 def test_pdf_charts_are_drawn_with_chromium_or_named_missing(report_engine: Engine) -> None:
@@ -153,6 +155,63 @@ def test_xlsx_sheets_equal_the_indicator_tables(
     assert _sheet_rows(report, sheet) == _sheet_rows(out.read_bytes(), "Tabel")
     cover = openpyxl.load_workbook(io.BytesIO(report))["Rapport"]
     assert PROVISIONAL in str(cover.cell(2, 1).value)
+
+
+def test_the_workbook_cover_holds_the_first_page(report_engine: Engine) -> None:
+    """The cover sheet has the key figures as the PDF's first page shows them, what stands
+    out, and what the figures are (own region exact, disclosure control, symbols)."""
+    report = _report(report_engine)
+    assert report.key_messages is not None
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))["Rapport"].iter_rows(
+            values_only=True
+        )
+    )
+    start = next(i for i, r in enumerate(rows) if r[0] == "Kernboodschappen")
+    assert rows[start + 1][:6] == report.key_messages.header
+    for offset, row in enumerate(report.key_messages.rows(), start=start + 2):
+        assert rows[offset][:6] == row
+    lines = [r[0] for r in rows]
+    for line in (*report.key_messages.messages, *report.about):
+        assert line in lines
+    assert any("De cijfers van Konekti zijn exact" in str(line) for line in lines)
+
+
+def test_a_one_region_chapter_has_no_total_row(report_engine: Engine) -> None:
+    """The key figures of the region alone hold its row once: no 'total' of one region."""
+    report = _report(report_engine)
+    (table,) = [t for t in report.chapters[0].tables() if t.name == "kerncijfers"]
+    assert table.values["region_code"].to_list() == ["KON"]
+    (sheet,) = [t for name, t in report.sheets if name == "Kerncijfers"]
+    assert sheet is table
+
+
+@pytest.mark.parametrize("maker", ["beheerder@demo.1g1p", "friend@demo.1g1p"])
+def test_whoever_makes_a_regions_report_hands_out_the_same_figures(
+    report_engine: Engine, maker: str
+) -> None:
+    """A beheerder, or a critical friend of two regions, makes the report a region's stuurgroep
+    gets: the region exact, every other region (the friend's other one too) under disclosure
+    control, so the handed-out report never shows more than that stuurgroep may see."""
+    region = "KON" if maker.startswith("beheerder") else "GNT"
+    reader = reader_for(report_engine, maker)
+    assert reader is not None
+    made = quarterly_report(report_engine, reader, region, QUARTER, TODAY)
+    trechter = next(t for c in made.chapters for t in c.tables() if t.name == "trechter")
+    assert trechter.perturbed
+    others = trechter.values.filter(pl.col("region_code") != region)
+    assert others.height and made.about[1].startswith("Cijfers van andere regio's")
+    stuurgroep = next(
+        t for c in _report(report_engine).chapters for t in c.tables() if t.name == "trechter"
+    )
+    if region == "KON":
+        assert_frame_equal(trechter.values, stuurgroep.values)
+        assert_frame_equal(trechter.markers, stuurgroep.markers)
+    else:  # Waas-Dender, the friend's other region, as Konekti's stuurgroep sees it
+        wad, counts = pl.col("region_code") == "WAD", ["numerator", "denominator", "proportion"]
+        assert_frame_equal(
+            trechter.values.filter(wad).select(counts), stuurgroep.values.filter(wad).select(counts)
+        )
 
 
 def test_a_stuurgroep_is_refused_another_regions_report(report_engine: Engine) -> None:

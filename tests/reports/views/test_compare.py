@@ -23,7 +23,14 @@ from reports.publish.boundary import SMALL, THIN, WITH_HIDDEN, PublishedView
 from reports.publish.spec import Paragraph
 from reports.publish.text import legend_lines
 from reports.selection import Selection
-from reports.views.compare import compare_view, map_day, map_layout, monthly_series
+from reports.views.compare import (
+    GREY,
+    compare_view,
+    funnel_figure,
+    map_day,
+    map_layout,
+    monthly_series,
+)
 from tests import scopes
 from tests.published import charts, shown, table, text, values
 
@@ -120,6 +127,31 @@ def test_funnel_names_the_regions_outside_the_limits(store: Engine) -> None:
     centre = next(t for t in figure.data if str(t.name).startswith("Vlaamse waarde"))
     assert centre.y[0] == pytest.approx(total)
     assert "exacte binomiale grenzen" in figure.layout.title.text
+
+
+def test_a_highlighted_funnel_names_its_region_alone(store: Engine) -> None:
+    """A region's own funnel (its quarterly report) names and colours that region only, even
+    inside the limits; the others, named on the page when outside, are grey and unnamed."""
+    inputs = _inputs(store, "then")
+    view = shown(compare_view(inputs, _selection("then"), "tijdig", method="exact"))
+    (trechter,) = [t for t in view.tables() if t.name == "trechter"]
+    figure = funnel_figure(
+        trechter,
+        label="Binnen de maand",
+        subtitle="",
+        method="exact",
+        overdispersion=False,
+        failing=set(),
+        highlight="ANT",
+    )
+    assert figure is not None
+    points = [t for t in figure.data if t.mode == "markers+text"]
+    (own,) = [t for t in points if t.marker.color != GREY]
+    assert list(own.text) == ["Regio stad Antwerpen"] and own.name == "Regio stad Antwerpen"
+    others = [t for t in points if t.marker.color == GREY]
+    assert others and sum(len(t.x) for t in others) >= 2  # Konekti and Gent among them
+    assert not any(text for t in others for text in t.text)
+    assert {t.name for t in others} == {"Andere regio's"}
 
 
 def test_normal_and_exact_limits_differ(store: Engine) -> None:

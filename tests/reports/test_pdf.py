@@ -1,0 +1,269 @@
+"""The quarterly report's PDF: key messages first, charts from zero with quarters on their axis,
+tables that break cleanly, and what the figures are said once."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from data_access.access.roles import reader_for
+from data_access.settings import Settings, get_settings
+from data_access.store.engine import make_engine
+from indicators.formatting import MONTH_ABBREVIATIONS
+from indicators.periods import add_months, quarter_of
+from reports.pdf import (
+    CELL_PADDING,
+    _fonts,
+    column_widths,
+    print_figure,
+    report_charts,
+    report_pdf,
+)
+from reports.publish.boundary import Thresholds, publish
+from reports.publish.cells import Count, Text
+from reports.publish.spec import Section, TableSpec, View
+from reports.publish.text import display
+from reports.quarterly import PERTURBED, QuarterlyReport, quarterly_report
+from tests import scopes
+
+TODAY = date.today()
+QUARTER = quarter_of(add_months(TODAY, -3))
+
+
+@pytest.fixture(scope="module")
+def stuurgroep_report(report_settings: Settings) -> Iterator[QuarterlyReport]:
+    """Konekti's report as its stuurgroep gets it (other regions under disclosure control)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MONITOR_DATA_DIR", str(report_settings.data_dir))
+        patch.setenv("DATABASE_URL", report_settings.url)
+        get_settings.cache_clear()
+        engine = make_engine(report_settings)
+        reader = reader_for(engine, "stuurgroep.kon@demo.1g1p")
+        assert reader is not None
+        yield quarterly_report(engine, reader, "KON", QUARTER, TODAY)
+        engine.dispose()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def pages(stuurgroep_report: QuarterlyReport) -> list[str]:
+    """The text of each page of its PDF (charts drawn when a Chromium is present)."""
+    pdf = PdfReader(io.BytesIO(report_pdf(stuurgroep_report)))
+    return [page.extract_text() for page in pdf.pages]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_first_page_holds_the_key_messages(
+    stuurgroep_report: QuarterlyReport, pages: list[str]
+) -> None:
+    """Page 1: title and status, the key figures row by row as the first page's table has
+    them, what stands out, the critical friend's part and the contents with page numbers."""
+    first = _flat(pages[0])
+    messages = stuurgroep_report.key_messages
+    assert messages is not None
+    assert stuurgroep_report.title in first
+    assert "Voorlopig" in first
+    assert "Kernboodschappen" in first
+    assert " ".join(messages.header) in first
+    for row in messages.rows():
+        assert " ".join(row) in first, row
+    assert "Wat opvalt" in first
+    for message in messages.messages:
+        assert _flat(message) in first
+    assert "Feedback van de critical friend" in first
+    assert re.search(r"Aanmeldingen \(p\. \d+\)", first)
+    assert "Over de cijfers (p. " in first
+
+
+def test_the_contents_name_the_page_each_chapter_starts_on(pages: list[str]) -> None:
+    """Each entry of the first page's contents points to the page that holds its heading."""
+    entries = re.findall(r"([^·:]+?) \(p\. (\d+)\)", _flat(pages[0]))
+    assert len(entries) >= 8
+    for title, number in entries:
+        lines = [line.strip() for line in pages[int(number) - 1].splitlines()]
+        assert title.strip() in lines, (title, number)
+
+
+def test_the_disclosure_explanation_and_region_basis_come_once(pages: list[str]) -> None:
+    """What disclosure control does and the region basis are said once, in 'Over de cijfers',
+    not under every table."""
+    text = _flat("\n".join(pages))
+    assert text.count(_flat(PERTURBED)) == 1
+    assert text.count("Regiobasis: zoals toen georganiseerd.") == 1
+    last = _flat(pages[-1])
+    assert "Over de cijfers" in last
+    assert _flat(PERTURBED) in last
+
+
+def test_a_one_region_table_has_no_total_row(
+    stuurgroep_report: QuarterlyReport, pages: list[str]
+) -> None:
+    """The region alone has no 'total' row repeating it, in the report nor in its PDF."""
+    one_region = [
+        c for c in stuurgroep_report.chapters if c.title != "De regio tegenover Vlaanderen"
+    ]
+    for chapter in one_region:
+        for table in chapter.tables():
+            assert set(table.values["region_code"].to_list()) <= {"KON"}, table.name
+    assert "(totaal)" not in "\n".join(pages)
+
+
+def test_no_heading_ends_a_page(stuurgroep_report: QuarterlyReport, pages: list[str]) -> None:
+    """A chapter's or table's heading is never the last line of a page: it moves on with
+    what it heads."""
+    headings = {chapter.title for chapter in stuurgroep_report.chapters} | {
+        table.title for chapter in stuurgroep_report.chapters for table in chapter.tables()
+    }
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not re.search(r"pagina \d+ van \d+", line)]
+        assert body and body[-1] not in headings, (number, body[-3:])
+
+
+def test_region_names_are_never_broken_inside_a_word(
+    stuurgroep_report: QuarterlyReport, pages: list[str]
+) -> None:
+    """Every region name in the funnel's table prints with its words whole (a column is at
+    least as wide as its longest word)."""
+    trechter = next(
+        t
+        for chapter in stuurgroep_report.chapters
+        for t in chapter.tables()
+        if t.name == "trechter"
+    )
+    words = set(re.split(r"\s+", "\n".join(pages)))
+    for name in display(trechter)["Regio"].to_list():
+        for word in name.split():
+            assert word in words, (name, word)
+
+
+def test_every_chart_counts_from_zero_with_quarters_on_its_time_axis(
+    stuurgroep_report: QuarterlyReport,
+) -> None:
+    """On every printed chart each axis of counts or rates starts at zero, and a time axis is
+    labelled with quarters ('2026 K3'), never months."""
+    charts = report_charts(stuurgroep_report)
+    assert charts
+    months = tuple(MONTH_ABBREVIATIONS)
+    timelines = 0
+    for title, figure in charts:
+        for trace in figure.data:
+            values = trace.x if trace.type == "bar" and trace.orientation == "h" else trace.y
+            if not values or not all(isinstance(v, int | float) for v in values if v is not None):
+                continue
+            axis = figure.layout.xaxis if trace.orientation == "h" else figure.layout.yaxis
+            assert axis.rangemode == "tozero" or (axis.range and axis.range[0] <= 0), title
+        ticks = figure.layout.xaxis.ticktext
+        if ticks:
+            timelines += 1
+            assert all(re.fullmatch(r"20\d\d K[1-4]", t) for t in ticks), (title, ticks)
+            assert not any(t.startswith(months) for t in ticks)
+        assert figure.layout.width == 1100
+    assert timelines >= 3  # intakes, timeliness and brede instap over eight quarters
+
+
+def test_a_set_range_keeps_its_top_and_a_ranking_keeps_its_order() -> None:
+    """A chart zoomed to 72–80 % prints from 0 to 80 %; a reversed (rank) axis is left alone;
+    labels above points get room under a set top."""
+    zoomed = go.Figure(go.Scatter(x=[date(2026, 4, 1), date(2026, 7, 1)], y=[0.72, 0.8]))
+    zoomed.update_yaxes(range=[0.7, 0.82])
+    printed = print_figure(zoomed)
+    assert list(printed.layout.yaxis.range) == [0, 0.82]
+    assert list(printed.layout.xaxis.ticktext) == ["2026 K2", "2026 K3"]
+    ranks = go.Figure(go.Scatter(x=["a", "b"], y=[1, 2]))
+    ranks.update_yaxes(range=[2.5, 0.5])
+    assert list(print_figure(ranks).layout.yaxis.range) == [2.5, 0.5]
+    monthly = go.Figure(go.Scatter(x=[date(2026, 5, 1), date(2026, 6, 1)], y=[3, 4]))
+    assert print_figure(monthly).layout.xaxis.ticktext is None  # months are not quarters
+    labelled = go.Figure(go.Scatter(x=[100, 300], y=[0.6, 0.95], mode="markers+text"))
+    labelled.update_yaxes(range=[0.55, 1.0])
+    low, high = print_figure(labelled).layout.yaxis.range
+    assert low == 0 and high > 1.0  # room above the highest point for its label
+
+
+def test_no_column_is_narrower_than_its_longest_word() -> None:
+    """Column widths leave every word whole, and use the whole width."""
+    fonts = _fonts()
+    header = ["Regio", "Teller", "Ligging"]
+    rows = [["RTJ Asse-Meise-Vilvoorde", "361", "boven de 99,8%-grens"], ["Trawant", "1", "—"]]
+    widths = column_widths(header, rows, 300, fonts, 7.5)
+    assert widths is not None
+    assert sum(widths) == pytest.approx(300)
+    assert widths[0] >= stringWidth("Asse-Meise-Vilvoorde", fonts[0], 7.5) + 2 * CELL_PADDING
+    assert column_widths(header, rows, 60, fonts, 7.5) is None
+
+
+def _long_report(base: QuarterlyReport) -> QuarterlyReport:
+    frame = pl.DataFrame(
+        {"region_code": ["KON"] * 90, "week": [f"week {i}" for i in range(90)], "n": range(90)}
+    )
+    spec = TableSpec(
+        frame,
+        (Text("region_code", "Regio", "region"), Text("week", "Week"), Count("n", "Aantal")),
+        title="Een lange tabel",
+        region_names={"KON": "Konekti"},
+        records=True,
+    )
+    chapter = publish(View("Lang", (Section("", (spec,)),)), scopes.everything(), Thresholds())
+    return replace(
+        base,
+        chapters=(chapter,),
+        sheets=(),
+        key_messages=None,
+        generated_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
+def test_a_long_table_repeats_its_header_on_every_page(
+    stuurgroep_report: QuarterlyReport,
+) -> None:
+    """A table over several pages starts each page with its header row; its title comes once."""
+    pdf = PdfReader(io.BytesIO(report_pdf(_long_report(stuurgroep_report))))
+    spanned = [page.extract_text() for page in pdf.pages if "week " in page.extract_text()]
+    assert len(spanned) >= 2
+    for text in spanned:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        header = lines.index("Regio")
+        assert lines[header : header + 4] == ["Regio", "Week", "Aantal", "Konekti"]
+    assert "\n".join(spanned).count("Een lange tabel") == 1
+
+
+def test_the_funnel_singles_out_the_reports_region(stuurgroep_report: QuarterlyReport) -> None:
+    """In the funnel the report's region alone is named and coloured; every other region is a
+    grey, unnamed point (their names and positions are in the table beside it)."""
+    (funnel,) = [
+        f for _, f in report_charts(stuurgroep_report) if "Trechter" in f.layout.title.text
+    ]
+    points = [t for t in funnel.data if t.mode == "markers+text"]
+    own = [t for t in points if t.name == "Konekti"]
+    others = [t for t in points if t.name != "Konekti"]
+    assert len(own) == 1 and list(own[0].text) == ["Konekti"]
+    # (At this store's size most other regions are hidden; test_compare draws many.)
+    assert all(t.marker.color == "#8C8C8C" for t in others)
+    assert all(not any(t.text) for t in others)
+
+
+def test_a_horizontal_stack_lists_its_legend_left_to_right(
+    stuurgroep_report: QuarterlyReport,
+) -> None:
+    """A horizontal stacked bar's legend reads in the order of its parts, not reversed."""
+    stacked = [
+        f
+        for _, f in report_charts(stuurgroep_report)
+        if all(t.type == "bar" and t.orientation == "h" for t in f.data)
+        and f.layout.barmode != "group"
+    ]
+    assert stacked
+    assert all(f.layout.legend.traceorder == "normal" for f in stacked)
