@@ -259,6 +259,7 @@ def _trend(table: PublishedTable, *, threshold: float) -> go.Figure | None:
         subtitle=f"Totaalscore (laagste dimensie) per regio · drempel {fmt_pct(threshold)}",
         y_title="Totaalscore",
         names=table.region_names,
+        highlight=table.highlight,
         percent=True,
     )
     # Scores sit close to 100%: whole percents would repeat the same tick label.
