@@ -25,7 +25,7 @@ from reports.publish.text import legend_lines
 from reports.selection import Selection
 from reports.views.compare import compare_view, map_day, map_layout, monthly_series
 from tests import scopes
-from tests.published import charts, shown, table, text, values
+from tests.published import charts, shown, table, text, title, values
 
 TODAY = date(2023, 6, 1)
 PERIOD = Selection(date(2021, 1, 1), date(2022, 12, 31))
@@ -119,7 +119,7 @@ def test_funnel_names_the_regions_outside_the_limits(store: Engine) -> None:
     total = funnel["numerator"].sum() / funnel["denominator"].sum()
     centre = next(t for t in figure.data if str(t.name).startswith("Vlaamse waarde"))
     assert centre.y[0] == pytest.approx(total)
-    assert "exacte binomiale grenzen" in figure.layout.title.text
+    assert "exacte binomiale grenzen" in title(figure)
 
 
 def test_normal_and_exact_limits_differ(store: Engine) -> None:
@@ -128,7 +128,7 @@ def test_normal_and_exact_limits_differ(store: Engine) -> None:
     exact = values(shown(compare_view(inputs, _selection("then"), "tijdig", method="exact")))
     normal_view = shown(compare_view(inputs, _selection("then"), "tijdig", method="normal"))
     assert exact["lower_95"].to_list() != values(normal_view)["lower_95"].to_list()
-    assert "normale benadering" in charts(normal_view)["Trechter"].layout.title.text
+    assert "normale benadering" in title(charts(normal_view)["Trechter"])
 
 
 def test_the_map_has_one_location_per_elz_and_every_elz_a_region(store: Engine) -> None:
