@@ -115,14 +115,14 @@ def styled(
     return fig
 
 
-def month_ticks(months: Sequence[object]) -> dict[str, Any]:
+def month_ticks(months: Sequence[object], most: int = 12) -> dict[str, Any]:
     """Dutch month labels on a date axis (plotly's own are English), as axis properties: at
-    most 12, horizontal, the year under January and under the first label only, so that they
-    never collide; the hover shows the month as digits."""
+    most `most` (fewer on a small panel), horizontal, the year under January and under the
+    first label only, so that they never collide; the hover shows the month as digits."""
     values = sorted({m for m in months if m is not None})
     if not values:
         return {}
-    step = next(s for s in (1, 2, 3, 6, 12, len(values)) if len(values) / s <= 12)
+    step = next(s for s in (1, 2, 3, 6, 12, len(values)) if len(values) / s <= most)
     shown = values[::step]
     text = [
         MONTH_ABBREVIATIONS[m.month - 1].rstrip(".")  # type: ignore[attr-defined]
@@ -130,6 +130,12 @@ def month_ticks(months: Sequence[object]) -> dict[str, Any]:
         for i, m in enumerate(shown)
     ]
     return {"tickvals": shown, "ticktext": text, "tickangle": 0, "hoverformat": "%m/%Y"}
+
+
+def own_colour(code: str, highlight: Collection[str], other: str = OTHER) -> str:
+    """A region's colour where regions are not told apart otherwise: strong for the reader's
+    own (or for every region when the reader has none), grey for the others."""
+    return HIGHLIGHT[0] if not highlight or code in highlight else other
 
 
 def _line_styles(

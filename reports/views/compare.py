@@ -63,6 +63,9 @@ SENSITIVITY_NOTE: Final = (
 
 NOT_COMPARED: Final = "niet vergeleken (geen regio)"
 FAILING_MARK: Final = " ⚠"
+# Other regions where they must stay readable on their own (a dot with its interval, a panel):
+# darker than the grey of a line among others.
+GREY: Final = "#7F7F7F"
 
 _POSITION_LABELS: Final = {ABOVE: "boven", BELOW: "onder"}
 _LIMITS: Final = ("lower_95", "upper_95", "lower_998", "upper_998")
@@ -636,6 +639,7 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
         "rate", maintain_order=True
     )
     labels = [names.get(c, c) for c in rated["region_code"].to_list()]
+    own = table.highlight
     rate = rated["rate"].to_list()
     fig = go.Figure(
         go.Scatter(
@@ -643,7 +647,10 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
             y=labels,
             mode="markers",
             name="Per 1.000 min-18 per jaar",
-            marker={"size": 9, "color": "#0072B2"},
+            marker={
+                "size": 9,
+                "color": [charts.own_colour(c, own, GREY) for c in rated["region_code"]],
+            },
             error_x={
                 "type": "data",
                 "symmetric": False,
@@ -651,7 +658,7 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
                 "arrayminus": [
                     r - lo for lo, r in zip(rated["lower"].to_list(), rate, strict=True)
                 ],
-                "color": "#0072B2",
+                "color": GREY if own else charts.HIGHLIGHT[0],
             },
             customdata=[
                 [fmt_dec(r, 2), fmt_dec(lo, 2), fmt_dec(u, 2)]
@@ -669,8 +676,14 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
         )
     charts.styled(fig, "Aanmeldingen per 1.000 minderjarigen per jaar", subtitle, "")
     fig.update_layout(hovermode="closest", height=max(420, 28 * len(labels) + 120))
-    fig.update_xaxes(title_text="Per 1.000 inwoners jonger dan 18, per jaar", tickformat=",")
-    fig.update_yaxes(tickformat="")
+    fig.update_xaxes(
+        title_text="Per 1.000 inwoners jonger dan 18, per jaar", tickformat=",", rangemode="tozero"
+    )
+    bold = [
+        f"<b>{n}</b>" if c in own else n
+        for c, n in zip(rated["region_code"].to_list(), labels, strict=True)
+    ]
+    fig.update_yaxes(tickformat="", tickmode="array", tickvals=labels, ticktext=bold)
     return fig
 
 
@@ -685,9 +698,11 @@ def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     rows = math.ceil(len(codes) / columns)
     spec = json.loads(_grid(rows, columns, len(codes)))
     for annotation, code in zip(spec["annotations"], codes, strict=True):
-        annotation["text"] = names.get(code, code)
+        own = code in table.highlight
+        annotation["text"] = f"<b>{names.get(code, code)}</b>" if own else names.get(code, code)
         annotation["font"] = {"size": 11}
-    ticks = charts.month_ticks(series["month"].to_list())
+    # A panel is a quarter of the chart wide: four month labels fit without colliding.
+    ticks = charts.month_ticks(series["month"].to_list(), most=4)
     for name, axis in spec.items():
         if name.startswith("yaxis"):
             axis.update(tickformat=",", rangemode="tozero")
@@ -713,7 +728,10 @@ def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
                 "yaxis": f"y{axis}",
                 "mode": "lines",
                 "name": names.get(code, code),
-                "line": {"color": charts.PALETTE[0], "width": 1.5},
+                "line": {
+                    "color": charts.own_colour(code, table.highlight, GREY),
+                    "width": 2.5 if code in table.highlight else 1.5,
+                },
                 "showlegend": False,
                 "hovertemplate": "%{x|%m/%Y}: %{y}<extra>" + names.get(code, code) + "</extra>",
             }
