@@ -581,8 +581,10 @@ def funnel_figure(
         part = points.filter(pl.col("region_code").is_in(sorted(failing)) == is_failing)
         if part.is_empty():
             continue
+        codes = part["region_code"].to_list()
+        own = table.highlight
         texts = [
-            names.get(code, code) if flag != INSIDE else ""
+            names.get(code, code) if flag != INSIDE or code in own else ""
             for code, flag in part.select("region_code", "position_95").iter_rows()
         ]
         fig.add_trace(
@@ -593,9 +595,13 @@ def funnel_figure(
                 text=texts,
                 textposition="top center",
                 name="Kwaliteitspaspoort niet in orde" if is_failing else "Regio",
+                # The own region in colour and larger, the others grey (a failing
+                # passport keeps its own colour and mark).
                 marker={
-                    "size": 10,
-                    "color": "#D55E00" if is_failing else "#0072B2",
+                    "size": [13 if c in own else 10 for c in codes],
+                    "color": "#D55E00"
+                    if is_failing
+                    else [charts.own_colour(c, own, GREY) for c in codes],
                     "symbol": "x" if is_failing else "circle",
                 },
                 customdata=[
@@ -822,6 +828,18 @@ def map_figure(
     return fig
 
 
+def _rank_line(code: str, index: int, moved: bool, own: frozenset[str]) -> dict[str, object]:
+    """The own region strong and the others grey, a moved one darker; without a region of
+    one's own, each moved region in a colour."""
+    if own:
+        if code in own:
+            return {"color": charts.HIGHLIGHT[0], "width": 3}
+        return {"color": GREY if moved else charts.OTHER, "width": 1.5 if moved else 1.2}
+    if moved:
+        return {"color": charts.PALETTE[index % len(charts.PALETTE)], "width": 2.5}
+    return {"color": charts.OTHER, "width": 1.2}
+
+
 def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     """A slope chart: each region's rank under the calendar-month rule and the 30-day rule."""
     comparison, names = table.values.filter(pl.col("visible")), table.region_names
@@ -838,14 +856,13 @@ def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
                 x=axis,
                 y=[row["rank_calendar_month"], row["rank_30_days"]],
                 mode="lines+markers+text",
-                text=[name, name],
+                text=[f"<b>{name}</b>", f"<b>{name}</b>"]
+                if row["region_code"] in table.highlight
+                else [name, name],
                 textposition=["middle left", "middle right"],
                 name=name,
                 showlegend=False,
-                line={
-                    "color": charts.PALETTE[index % len(charts.PALETTE)] if moved else "#BAB0AC",
-                    "width": 2.5 if moved else 1.2,
-                },
+                line=_rank_line(row["region_code"], index, moved, table.highlight),
                 customdata=[
                     [fmt_pct(row["rate_calendar_month"])],
                     [fmt_pct(row["rate_30_days"])],

@@ -18,12 +18,13 @@ from data_access.ingest.pipeline import import_file
 from data_access.reference import shapes as geo
 from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from data_access.settings import Settings
+from reports import charts as charts_module
 from reports.inputs import Inputs, load_inputs
 from reports.publish.boundary import SMALL, THIN, WITH_HIDDEN, PublishedView
 from reports.publish.spec import Paragraph
 from reports.publish.text import legend_lines
 from reports.selection import Selection
-from reports.views.compare import compare_view, map_day, map_layout, monthly_series
+from reports.views.compare import GREY, compare_view, map_day, map_layout, monthly_series
 from tests import scopes
 from tests.published import charts, shown, table, text, title, values
 
@@ -317,3 +318,31 @@ def test_a_scoped_reader_sees_other_regions_under_disclosure_control(store: Engi
     assert view.perturbed
     assert {SMALL, THIN, WITH_HIDDEN} <= set(view.symbols)
     assert any(line.startswith("'<5'") for line in legend_lines(view.symbols))
+
+
+def test_a_stuurgroep_finds_its_region_in_every_comparison_chart(store: Engine) -> None:
+    """Konekti's reader: Konekti in the strong colour on the funnel, the rates and the ranks,
+    bold, and its panel coloured; the other regions grey; rates drawn from zero."""
+    reader = scopes.regions("KON")
+    inputs = load_inputs(store, reader, "then", TODAY, keys=KEYS)
+    figures = charts(shown(compare_view(inputs, _selection("then"), "tijdig"), reader))
+    rates = figures["Per 1.000"]
+    (dots,) = rates.data
+    colours = dict(zip(dots.y, dots.marker.color, strict=True))
+    assert colours.pop("Konekti") == charts_module.HIGHLIGHT[0]
+    assert colours and set(colours.values()) == {GREY}
+    assert "<b>Konekti</b>" in rates.layout.yaxis.ticktext
+    assert rates.layout.xaxis.rangemode == "tozero"
+    ranks = {t.name: t.line.color for t in figures["Rangorde"].data}
+    assert ranks.pop("Konekti") == charts_module.HIGHLIGHT[0]
+    assert charts_module.HIGHLIGHT[0] not in ranks.values()
+    panels = {t.name: t.line.color for t in figures["Per maand"].data}
+    assert panels.pop("Konekti") == charts_module.HIGHLIGHT[0]
+    assert set(panels.values()) == {GREY}
+    funnel = figures["Trechter"]
+    (regions,) = [t for t in funnel.data if t.name == "Regio"]
+    points = {
+        row[0]: colour for row, colour in zip(regions.customdata, regions.marker.color, strict=True)
+    }
+    assert points.pop("Konekti") == charts_module.HIGHLIGHT[0]
+    assert set(points.values()) == {GREY}
