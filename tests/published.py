@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -51,3 +53,8 @@ def charts(view: PublishedView) -> dict[str, go.Figure]:
         for block in section.blocks
         if isinstance(block, PublishedChart)
     }
+
+
+def title(figure: go.Figure) -> str:
+    """A chart's title and subtitle as one line of words (the chart wraps them in lines)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", figure.layout.title.text or "").split())

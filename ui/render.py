@@ -144,6 +144,9 @@ def downloads(published: PublishedTable, reader: Reader, key: str) -> None:
         )
 
 
+CHART_CONFIG: Final = {"displayModeBar": False, "displaylogo": False}
+
+
 def chart(
     published: PublishedChart,
     reader: Reader,
@@ -153,7 +156,9 @@ def chart(
 ) -> None:
     """A chart drawn from a published table; its table within reach below it."""
     _require(published, PublishedChart)
-    st.plotly_chart(published.figure, key=key, config={"displaylogo": False})
+    # plotly's modebar speaks English only ("Download plot as a png", "Autoscale"): hidden;
+    # the chart's table and its downloads sit below it.
+    st.plotly_chart(published.figure, key=key, config=CHART_CONFIG)
     if not with_table:
         return
     if published.show_table:

@@ -91,6 +91,10 @@ class PublishedTable:
     visible: str | None  # a boolean column: only its true rows are listed (all feed charts)
     inputs: tuple[Cell, ...]  # published but not listed: for charts, tiles and computations
     _token: object = field(repr=False)
+    # The reader's own regions among the table's rows, which charts set apart from the others
+    # (none for the trekkersgroep and the beheerder, who have no region of their own).
+    highlight: frozenset[str] = frozenset()
+    totals: frozenset[str] = frozenset()  # the region codes of the total rows (a Flemish line)
 
     def __post_init__(self) -> None:
         if self._token is not _TOKEN:
@@ -289,7 +293,15 @@ def publish_table(spec: TableSpec, scope: Scope, thresholds: Thresholds) -> Publ
             nulls_last=True,
             maintain_order=True,
         )
-    return _finished(frame, spec)
+    return _finished(frame, spec, _highlight(frame, spec, scope))
+
+
+def _highlight(frame: pl.DataFrame, spec: TableSpec, scope: Scope) -> frozenset[str]:
+    """The reader's detail regions that are rows of the table."""
+    if spec.region not in frame.columns or not scope.detail_regions:
+        return frozenset()
+    present = set(frame[spec.region].drop_nulls().cast(pl.String).unique().to_list())
+    return frozenset(scope.detail_regions & present)
 
 
 def _counts(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds) -> pl.DataFrame:
@@ -529,7 +541,9 @@ def _quantile(histogram: Sequence[int] | None, q: float) -> float | None:
     return lower + (upper - lower) * (position - low)
 
 
-def _finished(frame: pl.DataFrame, spec: TableSpec) -> PublishedTable:
+def _finished(
+    frame: pl.DataFrame, spec: TableSpec, highlight: frozenset[str] = frozenset()
+) -> PublishedTable:
     """Hidden values nulled; the values and markers of the shown cells and of the inputs
     (charts may draw from an input such as a period's first day; it passed the same rules)."""
     kept = [*spec.cells, *(c for c in spec.inputs if c.key in frame.columns)]
@@ -563,6 +577,8 @@ def _finished(frame: pl.DataFrame, spec: TableSpec) -> PublishedTable:
         spec.visible,
         tuple(kept[len(spec.cells) :]),
         _TOKEN,
+        highlight,
+        frozenset({spec.totals.label}) if spec.totals is not None else frozenset(),
     )
 
 

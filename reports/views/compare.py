@@ -63,9 +63,10 @@ SENSITIVITY_NOTE: Final = (
 
 NOT_COMPARED: Final = "niet vergeleken (geen regio)"
 FAILING_MARK: Final = " ⚠"
-# The other regions beside a highlighted one: they recede, yet keep a 3:1 contrast on white
-# (WCAG 2.1, 1.4.11 non-text contrast).
-GREY: Final = "#8C8C8C"
+# The other regions beside a highlighted one, where they must stay readable on their own (a dot
+# with its interval, a panel): they recede, yet keep a 3:1 contrast on white (WCAG 2.1, 1.4.11
+# non-text contrast), darker than the grey of a line among others.
+GREY: Final = "#7F7F7F"
 OTHERS: Final = {"circle": "Andere regio's", "x": "Andere regio, kwaliteitspaspoort niet in orde"}
 
 _POSITION_LABELS: Final = {ABOVE: "boven", BELOW: "onder"}
@@ -582,7 +583,11 @@ def funnel_figure(
         )
     )
     points = result.points
-    others = points.filter(pl.col("region_code") != (highlight or ""))
+    # The regions that stand out: the report's own region alone (named, the others unnamed),
+    # else the reader's own regions on the page (the others named only outside the limits).
+    own = {highlight} if highlight is not None else set(table.highlight)
+    outside = pl.col("position_95").ne_missing(INSIDE)
+    others = points.filter(~pl.col("region_code").is_in(sorted(own)))
     # (points, legend name, colour, symbol, named: which points carry their region's name)
     groups = [
         (
@@ -590,27 +595,29 @@ def funnel_figure(
             "Kwaliteitspaspoort niet in orde" if is_failing else "Regio",
             "#D55E00" if is_failing else "#0072B2",
             "x" if is_failing else "circle",
-            pl.col("position_95").ne_missing(INSIDE),
+            outside,
         )
         for is_failing in (False, True)
     ]
-    if highlight is not None:
+    if own:
+        named_others = pl.lit(False) if highlight is not None else outside
         groups = [
-            (part, OTHERS[symbol], GREY, symbol, pl.lit(False)) for part, _, _, symbol, _ in groups
+            (part, OTHERS[symbol], GREY, symbol, named_others) for part, _, _, symbol, _ in groups
         ]
-        groups.append(
+        groups += [
             (
-                points.filter(pl.col("region_code") == highlight),
-                names.get(highlight, highlight),
+                points.filter(pl.col("region_code") == code),
+                names.get(code, code),
                 "#0072B2",
-                "x" if highlight in failing else "circle",
+                "x" if code in failing else "circle",
                 pl.lit(True),
             )
-        )
+            for code in sorted(own)
+        ]
     for part, name, colour, symbol, named in groups:
         if part.is_empty():
             continue
-        own = highlight is not None and colour != GREY
+        stands_out = bool(own) and colour != GREY
         texts = [
             names.get(code, code) if show else ""
             for code, show in part.select("region_code", named.alias("named")).iter_rows()
@@ -622,9 +629,9 @@ def funnel_figure(
                 mode="markers+text",
                 text=texts,
                 textposition="top center",
-                textfont={"color": "#000000", "size": 14} if own else None,
+                textfont={"color": "#000000", "size": 14} if stands_out else None,
                 name=name,
-                marker={"size": 14 if own else 10, "color": colour, "symbol": symbol},
+                marker={"size": 14 if stands_out else 10, "color": colour, "symbol": symbol},
                 customdata=[
                     [names.get(code, code), fmt_pct(p), fmt_int(n)]
                     for code, p, n in part.select(
@@ -666,6 +673,7 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
         "rate", maintain_order=True
     )
     labels = [names.get(c, c) for c in rated["region_code"].to_list()]
+    own = table.highlight
     rate = rated["rate"].to_list()
     fig = go.Figure(
         go.Scatter(
@@ -673,7 +681,10 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
             y=labels,
             mode="markers",
             name="Per 1.000 min-18 per jaar",
-            marker={"size": 9, "color": "#0072B2"},
+            marker={
+                "size": 9,
+                "color": [charts.own_colour(c, own, GREY) for c in rated["region_code"]],
+            },
             error_x={
                 "type": "data",
                 "symmetric": False,
@@ -681,7 +692,7 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
                 "arrayminus": [
                     r - lo for lo, r in zip(rated["lower"].to_list(), rate, strict=True)
                 ],
-                "color": "#0072B2",
+                "color": GREY if own else charts.HIGHLIGHT[0],
             },
             customdata=[
                 [fmt_dec(r, 2), fmt_dec(lo, 2), fmt_dec(u, 2)]
@@ -699,8 +710,14 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
         )
     charts.styled(fig, "Aanmeldingen per 1.000 minderjarigen per jaar", subtitle, "")
     fig.update_layout(hovermode="closest", height=max(420, 28 * len(labels) + 120))
-    fig.update_xaxes(title_text="Per 1.000 inwoners jonger dan 18, per jaar", tickformat=",")
-    fig.update_yaxes(tickformat="")
+    fig.update_xaxes(
+        title_text="Per 1.000 inwoners jonger dan 18, per jaar", tickformat=",", rangemode="tozero"
+    )
+    bold = [
+        f"<b>{n}</b>" if c in own else n
+        for c, n in zip(rated["region_code"].to_list(), labels, strict=True)
+    ]
+    fig.update_yaxes(tickformat="", tickmode="array", tickvals=labels, ticktext=bold)
     return fig
 
 
@@ -715,9 +732,11 @@ def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     rows = math.ceil(len(codes) / columns)
     spec = json.loads(_grid(rows, columns, len(codes)))
     for annotation, code in zip(spec["annotations"], codes, strict=True):
-        annotation["text"] = names.get(code, code)
+        own = code in table.highlight
+        annotation["text"] = f"<b>{names.get(code, code)}</b>" if own else names.get(code, code)
         annotation["font"] = {"size": 11}
-    ticks = charts.month_ticks(series["month"].to_list())
+    # A panel is a quarter of the chart wide: four month labels fit without colliding.
+    ticks = charts.month_ticks(series["month"].to_list(), most=4)
     for name, axis in spec.items():
         if name.startswith("yaxis"):
             axis.update(tickformat=",", rangemode="tozero")
@@ -743,7 +762,10 @@ def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
                 "yaxis": f"y{axis}",
                 "mode": "lines",
                 "name": names.get(code, code),
-                "line": {"color": charts.PALETTE[0], "width": 1.5},
+                "line": {
+                    "color": charts.own_colour(code, table.highlight, GREY),
+                    "width": 2.5 if code in table.highlight else 1.5,
+                },
                 "showlegend": False,
                 "hovertemplate": "%{x|%m/%Y}: %{y}<extra>" + names.get(code, code) + "</extra>",
             }
@@ -834,6 +856,18 @@ def map_figure(
     return fig
 
 
+def _rank_line(code: str, index: int, moved: bool, own: frozenset[str]) -> dict[str, object]:
+    """The own region strong and the others grey, a moved one darker; without a region of
+    one's own, each moved region in a colour."""
+    if own:
+        if code in own:
+            return {"color": charts.HIGHLIGHT[0], "width": 3}
+        return {"color": GREY if moved else charts.OTHER, "width": 1.5 if moved else 1.2}
+    if moved:
+        return {"color": charts.PALETTE[index % len(charts.PALETTE)], "width": 2.5}
+    return {"color": charts.OTHER, "width": 1.2}
+
+
 def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     """A slope chart: each region's rank under the calendar-month rule and the 30-day rule."""
     comparison, names = table.values.filter(pl.col("visible")), table.region_names
@@ -850,14 +884,13 @@ def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
                 x=axis,
                 y=[row["rank_calendar_month"], row["rank_30_days"]],
                 mode="lines+markers+text",
-                text=[name, name],
+                text=[f"<b>{name}</b>", f"<b>{name}</b>"]
+                if row["region_code"] in table.highlight
+                else [name, name],
                 textposition=["middle left", "middle right"],
                 name=name,
                 showlegend=False,
-                line={
-                    "color": charts.PALETTE[index % len(charts.PALETTE)] if moved else "#BAB0AC",
-                    "width": 2.5 if moved else 1.2,
-                },
+                line=_rank_line(row["region_code"], index, moved, table.highlight),
                 customdata=[
                     [fmt_pct(row["rate_calendar_month"])],
                     [fmt_pct(row["rate_30_days"])],

@@ -432,5 +432,6 @@ def _intakes_vs_last_year(table: PublishedTable, *, now: str, before: str, basis
         subtitle=f"{now} · {basis}",
         y_title="Aanmeldingen",
         names=table.region_names,
+        highlight=table.highlight,
         stacked=False,
     )

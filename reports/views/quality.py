@@ -249,7 +249,7 @@ def trend_table(engine: Engine, scope: Scope, threshold: float, names: dict[str,
 def _trend(table: PublishedTable, *, threshold: float) -> go.Figure | None:
     if table.values.is_empty():
         return None
-    figure = charts.lines(
+    return charts.lines(
         table.values,
         x="run_label",
         y="overall",
@@ -258,10 +258,9 @@ def _trend(table: PublishedTable, *, threshold: float) -> go.Figure | None:
         subtitle=f"Totaalscore (laagste dimensie) per regio · drempel {fmt_pct(threshold)}",
         y_title="Totaalscore",
         names=table.region_names,
+        highlight=table.highlight,
         percent=True,
     )
-    # Scores sit close to 100%: whole percents would repeat the same tick label.
-    return figure.update_yaxes(tickformat=".1%")
 
 
 def reasons_table(engine: Engine, scope: Scope) -> TableSpec:

@@ -251,10 +251,11 @@ def _families(table: PublishedTable, *, subtitle: str) -> go.Figure:
         subtitle=subtitle,
         y_title="Gezinnen",
         names=table.region_names,
+        highlight=table.highlight,
         stacked=False,
     )
-    fig.add_hline(
-        y=FAMILIES_TARGET_PER_YEAR,
+    fig.add_vline(
+        x=FAMILIES_TARGET_PER_YEAR,
         line_dash="dash",
         line_color="#000000",
         annotation_text=f"Doel: {FAMILIES_TARGET_PER_YEAR} gezinnen per jaar",
@@ -280,6 +281,7 @@ def _closure_reasons(table: PublishedTable, *, subtitle: str) -> go.Figure:
         subtitle=subtitle,
         y_title="Aandeel",
         names=table.region_names,
+        highlight=table.highlight,
         labels={**CLOSURE_REASONS, **UNKNOWN},
         percent=True,
         horizontal=True,
@@ -301,26 +303,20 @@ def _trajectory_totals(trajectories: pl.DataFrame, ongoing: pl.DataFrame) -> pl.
 def _trajectory_bars(table: PublishedTable, *, today: str, subtitle: str) -> go.Figure:
     """Grouped bars per region: started and closed in the shown years, ongoing at the end of
     the last whole month."""
-    totals = table.values
-    names = table.region_names
-    regions = [names.get(c, c) for c in totals["region_code"].to_list()]
-    fig = go.Figure(
-        [
-            go.Bar(x=regions, y=totals[column].to_list(), name=label, marker_color=colour)
-            for column, label, colour in (
-                ("started", "Gestart", charts.PALETTE[0]),
-                ("closed", "Afgesloten", charts.PALETTE[1]),
-                ("ongoing", f"Lopend op {today}", charts.PALETTE[2]),
-            )
-        ]
+    columns = {"started": "Gestart", "closed": "Afgesloten", "ongoing": f"Lopend op {today}"}
+    long = table.values.unpivot(
+        list(columns), index="region_code", variable_name="kind", value_name="trajectories"
     )
-    fig.update_layout(
-        barmode="group",
-        title={"text": f"Trajecten per regio<br><sup>{subtitle}</sup>"},
-        separators=",.",  # decimal comma, thousands dot (nl-BE)
-        legend_title_text="",
-        margin={"l": 40, "r": 20, "t": 70, "b": 40},
-        height=420,
+    return charts.bars(
+        long,
+        x="region_code",
+        y="trajectories",
+        color="kind",
+        title="Trajecten per regio",
+        subtitle=subtitle,
+        y_title="Trajecten",
+        names=table.region_names,
+        labels=columns,
+        stacked=False,
+        highlight=table.highlight,
     )
-    fig.update_yaxes(title_text="Trajecten", tickformat=",")
-    return fig

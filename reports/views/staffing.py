@@ -228,6 +228,7 @@ def _by_function(table: PublishedTable, *, quarter: str, basis: str) -> go.Figur
         subtitle=f"{quarter_label(quarter)} · {basis}",
         y_title="VTE",
         names=table.region_names,
+        highlight=table.highlight,
         labels=dict(STAFFING_FUNCTIONS),
         horizontal=True,
     )
@@ -245,6 +246,7 @@ def _total(table: PublishedTable, *, subtitle: str) -> go.Figure:
         subtitle=subtitle,
         y_title="VTE",
         names=table.region_names,
+        highlight=table.highlight,
     )
 
 
@@ -253,7 +255,7 @@ def _quarter_lines(
 ) -> go.Figure:
     """A figure per region over the quarters (hidden values leave gaps)."""
     return charts.lines(
-        _with_quarter_label(table.values.filter(pl.col(y).is_not_null())),
+        _with_quarter_label(table.values),
         x="quarter_label",
         y=y,
         series="region_code",
@@ -261,6 +263,7 @@ def _quarter_lines(
         subtitle=subtitle,
         y_title=y_title,
         names=table.region_names,
+        highlight=table.highlight,
     )
 
 

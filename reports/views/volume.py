@@ -197,41 +197,30 @@ def _agreed_vs_realised(
         "region_code"
     )
     names = table.region_names
-    regions = [names.get(c, c) for c in frame["region_code"].to_list()]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=regions,
-                y=frame["agreed"].to_list(),
-                name="Afgesproken",
-                marker_color=charts.PALETTE[4],
-            ),
-            go.Bar(
-                x=regions,
-                y=frame["realised"].to_list(),
-                name="Gerealiseerd",
-                marker_color=charts.PALETTE[0],
-            ),
-            go.Scatter(
-                x=regions,
-                y=frame["pro_rata_target"].to_list(),
-                name="Pro-rata doel",
-                mode="markers",
-                marker={
-                    "symbol": "line-ew-open",
-                    "size": 28,
-                    "color": "#000000",
-                    "line": {"width": 3},
-                },
-            ),
-        ]
+    long = frame.unpivot(
+        ["agreed", "realised"], index="region_code", variable_name="kind", value_name="count"
     )
-    fig.update_layout(barmode="group")
-    return _layout(
-        fig,
-        f"{party}: afgesproken en gerealiseerd per regio ({VOLUME_PARTIES[party]})",
-        subtitle,
-        "Aanmeldingen",
+    fig = charts.bars(
+        long,
+        x="region_code",
+        y="count",
+        color="kind",
+        title=f"{party}: afgesproken en gerealiseerd per regio ({VOLUME_PARTIES[party]})",
+        subtitle=subtitle,
+        y_title="Aanmeldingen",
+        names=names,
+        labels={"agreed": "Afgesproken", "realised": "Gerealiseerd"},
+        stacked=False,
+        highlight=table.highlight,
+    )
+    return fig.add_trace(
+        go.Scatter(
+            y=[names.get(c, c) for c in frame["region_code"].to_list()],
+            x=frame["pro_rata_target"].to_list(),
+            name="Pro-rata doel",
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 18, "color": "#000000", "line": {"width": 3}},
+        )
     )
 
 
@@ -239,21 +228,19 @@ def _progress_bars(
     table: PublishedTable, *, year: int, fraction: float, subtitle: str
 ) -> go.Figure:
     """Realised / agreed per region and party, with a line at the elapsed part of the year."""
-    frame = table.values.filter(pl.col("year") == year)
-    names = table.region_names
-    fig = go.Figure()
-    for i, party in enumerate(sorted(VOLUME_PARTIES)):
-        part = frame.filter(pl.col("party") == party).sort("region_code", descending=True)
-        fig.add_trace(
-            go.Bar(
-                y=[names.get(c, c) for c in part["region_code"].to_list()],
-                x=part["progress"].to_list(),
-                orientation="h",
-                name=party,
-                marker_color=charts.PALETTE[i],
-            )
-        )
-    fig.update_layout(barmode="group")
+    fig = charts.bars(
+        table.values.filter(pl.col("year") == year).sort("party"),
+        x="region_code",
+        y="progress",
+        color="party",
+        title="Voortgang: gerealiseerd ÷ afgesproken",
+        subtitle=subtitle,
+        y_title="Voortgang",
+        names=table.region_names,
+        percent=True,
+        stacked=False,
+        highlight=table.highlight,
+    )
     fig.add_vline(
         x=fraction,
         line_dash="dash",
@@ -261,20 +248,4 @@ def _progress_bars(
         annotation_text=f"Pro rata {fmt_pct(fraction)}",
         annotation_position="top",
     )
-    _layout(fig, "Voortgang: gerealiseerd ÷ afgesproken", subtitle, "")
-    fig.update_xaxes(tickformat=".0%", title_text="Voortgang")
-    fig.update_layout(height=max(420, 60 + 36 * frame["region_code"].n_unique()))
-    return fig
-
-
-def _layout(fig: go.Figure, title: str, subtitle: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        title={"text": f"{title}<br><sup>{subtitle}</sup>"},
-        separators=",.",  # decimal comma, thousands dot (nl-BE)
-        legend_title_text="",
-        margin={"l": 40, "r": 20, "t": 70, "b": 40},
-        height=420,
-        hovermode="closest",
-    )
-    fig.update_yaxes(title_text=y_title)
     return fig

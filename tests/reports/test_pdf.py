@@ -33,6 +33,7 @@ from reports.publish.cells import Count, Text
 from reports.publish.spec import Section, TableSpec, View
 from reports.publish.text import display
 from reports.quarterly import PERTURBED, QuarterlyReport, quarterly_report
+from reports.views.compare import GREY
 from tests import scopes
 
 TODAY = date.today()
@@ -251,7 +252,7 @@ def test_the_funnel_singles_out_the_reports_region(stuurgroep_report: QuarterlyR
     others = [t for t in points if t.name != "Konekti"]
     assert len(own) == 1 and list(own[0].text) == ["Konekti"]
     # (At this store's size most other regions are hidden; test_compare draws many.)
-    assert all(t.marker.color == "#8C8C8C" for t in others)
+    assert all(t.marker.color == GREY for t in others)
     assert all(not any(t.text) for t in others)
 
 

@@ -18,6 +18,7 @@ from data_access.ingest.pipeline import import_file
 from data_access.reference import shapes as geo
 from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from data_access.settings import Settings
+from reports import charts as charts_module
 from reports.inputs import Inputs, load_inputs
 from reports.publish.boundary import SMALL, THIN, WITH_HIDDEN, PublishedView
 from reports.publish.spec import Paragraph
@@ -32,7 +33,7 @@ from reports.views.compare import (
     monthly_series,
 )
 from tests import scopes
-from tests.published import charts, shown, table, text, values
+from tests.published import charts, shown, table, text, title, values
 
 TODAY = date(2023, 6, 1)
 PERIOD = Selection(date(2021, 1, 1), date(2022, 12, 31))
@@ -126,7 +127,7 @@ def test_funnel_names_the_regions_outside_the_limits(store: Engine) -> None:
     total = funnel["numerator"].sum() / funnel["denominator"].sum()
     centre = next(t for t in figure.data if str(t.name).startswith("Vlaamse waarde"))
     assert centre.y[0] == pytest.approx(total)
-    assert "exacte binomiale grenzen" in figure.layout.title.text
+    assert "exacte binomiale grenzen" in title(figure)
 
 
 def test_a_highlighted_funnel_names_its_region_alone(store: Engine) -> None:
@@ -160,7 +161,7 @@ def test_normal_and_exact_limits_differ(store: Engine) -> None:
     exact = values(shown(compare_view(inputs, _selection("then"), "tijdig", method="exact")))
     normal_view = shown(compare_view(inputs, _selection("then"), "tijdig", method="normal"))
     assert exact["lower_95"].to_list() != values(normal_view)["lower_95"].to_list()
-    assert "normale benadering" in charts(normal_view)["Trechter"].layout.title.text
+    assert "normale benadering" in title(charts(normal_view)["Trechter"])
 
 
 def test_the_map_has_one_location_per_elz_and_every_elz_a_region(store: Engine) -> None:
@@ -349,3 +350,30 @@ def test_a_scoped_reader_sees_other_regions_under_disclosure_control(store: Engi
     assert view.perturbed
     assert {SMALL, THIN, WITH_HIDDEN} <= set(view.symbols)
     assert any(line.startswith("'<5'") for line in legend_lines(view.symbols))
+
+
+def test_a_stuurgroep_finds_its_region_in_every_comparison_chart(store: Engine) -> None:
+    """Konekti's reader: Konekti in the strong colour on the funnel, the rates and the ranks,
+    bold, and its panel coloured; the other regions grey; rates drawn from zero."""
+    reader = scopes.regions("KON")
+    inputs = load_inputs(store, reader, "then", TODAY, keys=KEYS)
+    figures = charts(shown(compare_view(inputs, _selection("then"), "tijdig"), reader))
+    rates = figures["Per 1.000"]
+    (dots,) = rates.data
+    colours = dict(zip(dots.y, dots.marker.color, strict=True))
+    assert colours.pop("Konekti") == charts_module.HIGHLIGHT[0]
+    assert colours and set(colours.values()) == {GREY}
+    assert "<b>Konekti</b>" in rates.layout.yaxis.ticktext
+    assert rates.layout.xaxis.rangemode == "tozero"
+    ranks = {t.name: t.line.color for t in figures["Rangorde"].data}
+    assert ranks.pop("Konekti") == charts_module.HIGHLIGHT[0]
+    assert charts_module.HIGHLIGHT[0] not in ranks.values()
+    panels = {t.name: t.line.color for t in figures["Per maand"].data}
+    assert panels.pop("Konekti") == charts_module.HIGHLIGHT[0]
+    assert set(panels.values()) == {GREY}
+    funnel = figures["Trechter"]
+    points = [t for t in funnel.data if t.mode == "markers+text"]
+    (own,) = [t for t in points if t.name == "Konekti"]
+    assert own.marker.color == charts_module.HIGHLIGHT[0] and list(own.text) == ["Konekti"]
+    others = [t for t in points if t.name != "Konekti"]
+    assert others and {t.marker.color for t in others} == {GREY}

@@ -172,7 +172,8 @@ def test_charts_show_the_running_year_with_the_pro_rata_line() -> None:
     }
     gv = figures["GV: afgesproken en gerealiseerd"]
     assert [t.name for t in gv.data] == ["Afgesproken", "Gerealiseerd", "Pro-rata doel"]
-    assert list(gv.data[2].y) == [3.0, 1.5, 2.5]
+    targets = dict(zip(gv.data[2].y, gv.data[2].x, strict=True))  # horizontal: regions on y
+    assert targets == {"Alfa": 3.0, "Bravo": 1.5, "Charlie": 2.5}
     assert "2024" in gv.layout.title.text
     assert figures["Voortgang"].layout.shapes[0].x0 == 0.5
 
