@@ -30,7 +30,7 @@ from reportlab.platypus import Table as PdfTable
 
 from reports.publish.boundary import PublishedChart, PublishedTable
 from reports.publish.spec import Paragraph as Text
-from reports.publish.text import display, legend_lines
+from reports.publish.text import display, legend_of
 from reports.quarterly import QuarterlyReport
 
 NO_CHROMIUM: Final = "Grafiek niet beschikbaar: Chromium ontbreekt op deze server"
@@ -156,7 +156,7 @@ def _table(
         )
     )
     flow.append(grid)
-    notes = (*table.notes, *legend_lines(table.symbols))
+    notes = (*table.notes, *legend_of(table))
     flow += [_p(note, styles["note"]) for note in notes if note not in shown_notes]
     shown_notes.update(notes)
     return [*flow, Spacer(1, 0.3 * cm)]

@@ -55,6 +55,14 @@ class Text(Cell):
 
 
 @dataclass(frozen=True)
+class Flag(Cell):
+    """A boolean column shown as `symbol` where it is true and empty elsewhere: a mark on a
+    row (e.g. 'voorlopig') that the legend explains. It says what the row is, not a figure."""
+
+    symbol: str = ""
+
+
+@dataclass(frozen=True)
 class Measure(Cell):
     """A public number that needs no disclosure control: FTE, an agreed volume, a population,
     a target, a day count of reference data. `additive`: a total row adds it up."""
