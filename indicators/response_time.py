@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Final, Literal
 
@@ -22,10 +22,10 @@ from indicators._sources import (
     share,
     sum_or_null,
 )
-from indicators.periods import truncate_to_month
+from indicators.periods import add_months, month_end, truncate_to_month
 
 # "calendar_month": received + 1 calendar month, clamped (31 Jan → 28/29 Feb): the norm "within
-# the month" (DESIGN §5). "30_days": received + 30 days, the reading some networks used.
+# the month" (docs/indicators.md). "30_days": received + 30 days, the reading some networks used.
 Rule = Literal["calendar_month", "30_days"]
 
 TIJDIG: Final = "tijdig"
@@ -43,10 +43,30 @@ _COUNT_COLUMNS = ["tijdig", "laat", "vervallen", "lopend"]
 
 def deadline(rule: Rule = "calendar_month") -> pl.Expr:
     """The pick-up deadline of a registration under `rule`, from its received_date."""
-    received = pl.col("received_date")
+    return deadline_of(pl.col("received_date"), rule)
+
+
+def deadline_of(received: pl.Expr, rule: Rule = "calendar_month") -> pl.Expr:
+    """The pick-up deadline of a registration received on `received` under `rule`."""
     if rule == "30_days":
         return received + pl.duration(days=30)
     return received.dt.offset_by("1mo")
+
+
+def final_on(month: date, rule: Rule = "calendar_month") -> date:
+    """The first day on which the figures of `month` are final: the day after the deadline of
+    its last day (31 Oct → 30 Nov: final on 1 Dec)."""
+    last = month_end(month)
+    due = last + timedelta(days=30) if rule == "30_days" else add_months(last, 1)
+    return due + timedelta(days=1)
+
+
+def provisional(month: pl.Expr, today: date, rule: Rule = "calendar_month") -> pl.Expr:
+    """Whether a month's figures are provisional on `today`: the deadline of its last day has
+    not passed, so an aanmelding of it without contact is still lopend, not laat. Only the
+    quick answers are known yet and the rate is biased upwards (right-censoring); a month is
+    final from the day after its last deadline (docs/indicators.md, "Tijdige opname")."""
+    return pl.lit(today) <= deadline_of(month.dt.month_end(), rule)
 
 
 def _days_to_first_contact(registrations: FrameLike) -> pl.LazyFrame:
@@ -57,9 +77,10 @@ def _days_to_first_contact(registrations: FrameLike) -> pl.LazyFrame:
 def _timeliness(registrations: FrameLike, today: date, rule: Rule) -> pl.LazyFrame:
     contact = pl.col("first_contact_date")
     due = pl.col("deadline")
-    # Status in the order of the definition (DESIGN §5). A registration closed without contact
-    # for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not "vervallen":
-    # read literally it is "lopend" until its deadline and "laat" after it, like an open one.
+    # Status in the order of the definition (docs/indicators.md). A registration closed without
+    # contact for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not
+    # "vervallen": read literally it is "lopend" until its deadline and "laat" after it, like an
+    # open one.
     # A dropped one is "vervallen" even when it was closed after its deadline.
     status = (
         pl.when(contact.is_not_null() & (contact <= due))

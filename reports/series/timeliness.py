@@ -16,7 +16,7 @@ from data_access.access.perturbation import (
 )
 from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only
 from indicators.periods import truncate_to_month
-from indicators.response_time import STATUSES, Rule, with_timeliness
+from indicators.response_time import STATUSES, Rule, provisional, with_timeliness
 from reports.inputs import Inputs
 from reports.series import all_aggregates, per_month, unknown_where_unsupported
 
@@ -129,15 +129,19 @@ def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
 @per_month
 def monthly_timeliness(inputs: Inputs, rule: Rule) -> pl.DataFrame:
     """region_code, month, tijdig, laat, vervallen, lopend (each with its perturbation),
-    source under `rule`. The statuses of a month add up to its published intakes. Monthly
-    counts only count under the calendar-month rule (they report by it); months whose source
-    does not record first contacts have unknown (null) counts."""
+    source, provisional under `rule`. The statuses of a month add up to its published intakes.
+    Monthly counts only count under the calendar-month rule (they report by it); months whose
+    source does not record first contacts have unknown (null) counts. `provisional`: the
+    month's one-month window is still open on the inputs' today (its rate is biased upwards;
+    indicators.response_time.provisional)."""
     rows = _row_statuses(inputs, rule).select(*_KEYS, *STATUS_COLUMNS, "source")
     frames = [rows]
     if rule == "calendar_month":
         frames.append(_counted_statuses(inputs))
     monthly = pl.concat(frames).sort(_KEYS)
-    return unknown_where_unsupported(monthly, inputs, "response_time", list(STATUSES))
+    return unknown_where_unsupported(monthly, inputs, "response_time", list(STATUSES)).with_columns(
+        provisional(pl.col("month"), inputs.today, rule).alias("provisional")
+    )
 
 
 @per_month

@@ -204,3 +204,79 @@ def test_an_empty_store_gives_an_empty_view() -> None:
     view = shown(response_time_view(_inputs(_registrations()), FIRST_QUARTER))
     assert view.is_empty
     assert charts(view) == {}
+
+
+def _konekti_like() -> pl.DataFrame:
+    """R1 in a closed October (8 tijdig, 2 laat) and the running November as on 6 December:
+    42 picked up within days, 1 after its deadline, 40 still without contact."""
+    october = [
+        {"received_date": date(2026, 10, 5), "first_contact_date": date(2026, 10, 8)}
+    ] * 8 + [{"received_date": date(2026, 10, 5), "first_contact_date": date(2026, 11, 20)}] * 2
+    november = (
+        [{"received_date": date(2026, 11, 10), "first_contact_date": date(2026, 11, 12)}] * 42
+        + [{"received_date": date(2026, 11, 2), "first_contact_date": date(2026, 12, 4)}]
+        + [{"received_date": date(2026, 11, 20)}] * 40
+    )
+    return _registrations(*october, *november)
+
+
+AUTUMN = Selection(date(2026, 10, 1), date(2026, 11, 30))
+
+
+def test_a_month_whose_window_is_open_is_marked_provisional() -> None:
+    """November's 97,7 % (42 of 43, 40 still lopend) is marked 'voorlopig' with the day it
+    becomes final; the closed October is not; the legend explains the mark."""
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    view = shown(response_time_view(inputs, AUTUMN))
+    rows = text(view).select("Periode", "Lopend", "Binnen de maand (%)", "Status").rows()
+    assert rows == [("okt. 2026", "0", "80,0%", ""), ("nov. 2026", "40", "97,7%", "voorlopig")]
+    assert "voorlopig" in view.symbols
+    assert any(
+        note.startswith("Voorlopig: nov. 2026 (definitief vanaf 31/12/2026)")
+        for note in table(view).notes
+    )
+
+
+def test_a_month_is_final_the_day_after_its_last_deadline() -> None:
+    """October 2026 is provisional up to 30 November (31 Oct + 1 month) and final on
+    1 December; under the 30-day rule as well (31 Oct + 30 days)."""
+    for rule in ("calendar_month", "30_days"):
+        on_deadline = hand_inputs(_konekti_like(), today=date(2026, 11, 30))
+        day_after = hand_inputs(_konekti_like(), today=date(2026, 12, 1))
+        october = Selection(date(2026, 10, 1), date(2026, 10, 31))
+        assert values(shown(response_time_view(on_deadline, october, rule)))[
+            "provisional"
+        ].to_list() == [True]  # type: ignore[arg-type]
+        assert values(shown(response_time_view(day_after, october, rule)))[
+            "provisional"
+        ].to_list() == [False]  # type: ignore[arg-type]
+
+
+def test_a_quarter_with_a_provisional_month_is_provisional() -> None:
+    """2026 K4 holds the running November: the quarter is marked as a whole."""
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    quarter = Selection(date(2026, 10, 1), date(2026, 12, 31), "quarter")
+    view = shown(response_time_view(inputs, quarter))
+    assert text(view).select("Periode", "Status").rows() == [("2026 K4", "voorlopig")]
+    assert any("2026 K4 (definitief vanaf 01/02/2027)" in note for note in table(view).notes)
+
+
+def test_the_chart_rings_the_provisional_points() -> None:
+    """The rate chart draws November's point with an open ring named in its legend, so the
+    line's last jump is read as provisional."""
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    figure = charts(shown(response_time_view(inputs, AUTUMN)))["Tijdige opname"]
+    (ring,) = [t for t in figure.data if str(t.name).startswith("Voorlopig")]
+    assert list(ring.x) == [date(2026, 11, 1)]
+    assert list(ring.y) == [pytest.approx(42 / 43)]
+    assert ring.marker.symbol == "circle-open"
+
+
+def test_the_export_carries_the_mark_and_its_legend() -> None:
+    """The CSV of the table says 'voorlopig' on November's row and explains it."""
+    from reports.publish.text import to_csv
+
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    csv = to_csv(table(shown(response_time_view(inputs, AUTUMN)))).decode("utf-8")
+    assert "nov. 2026;42;1;0;40;97,7%;voorlopig;rijen" in csv
+    assert "# 'voorlopig': de termijn van één maand loopt nog" in csv
