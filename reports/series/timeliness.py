@@ -177,3 +177,17 @@ def monthly_contacts(inputs: Inputs) -> pl.DataFrame:
         .agg(*counted("contacts"))
         .collect()
     )
+
+
+def summed_final(*names: str, final: pl.Expr | None = None) -> list[pl.Expr]:
+    """In an aggregation over months of monthly_timeliness: the sums of counts and of their
+    perturbations over the final months only (`final`, default: not provisional), as
+    `<name>_final`; null when no final month knows them. The headline rate and every
+    comparison use these: a provisional month's rate is biased upwards."""
+    where = final if final is not None else ~pl.col("provisional").fill_null(True)
+    out = []
+    for name in names:
+        for column, alias in ((name, f"{name}_final"), (noise_of(name), noise_of(f"{name}_final"))):
+            kept = pl.col(column).filter(where)
+            out.append(pl.when(kept.count() > 0).then(kept.sum()).alias(alias))
+    return out

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Final
 
 import polars as pl
 from sqlalchemy import Engine
 
-from data_access.access.perturbation import noise_of, summed
+from data_access.access.perturbation import noise_of
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
 from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
 from data_access.reference import tables
 from indicators._sources import MONTHLY_COUNTS, ROWS
-from indicators.formatting import fmt_pct
+from indicators.formatting import fmt_pct, month_label
+from indicators.periods import months_between
+from indicators.response_time import Rule, final_on, provisional
 from reports.choices import RATE_LABELS, RULES
 from reports.inputs import Inputs
 from reports.publish.cells import Count, Difference, Measure, Rank, Rate, Text
 from reports.publish.spec import TableSpec
 from reports.selection import Selection
-from reports.series.timeliness import monthly_timeliness
+from reports.series.timeliness import monthly_timeliness, summed_final
 
 REGION: Final = Text("region_code", "Regio", "region")
 PERIOD: Final = Text("period", "Periode", "period")
@@ -91,23 +94,56 @@ def quality_notes(inputs: Inputs, region_codes: Iterable[str | None]) -> list[st
     return notes
 
 
+def provisional_months(inputs: Inputs, selection: Selection, *rules: Rule) -> list[date]:
+    """The selected months still provisional on the inputs' today under any of `rules`
+    (indicators.response_time.final_on)."""
+    return [
+        month
+        for month in months_between(selection.start, selection.end)
+        if any(final_on(month, rule) > inputs.today for rule in rules)
+    ]
+
+
+def final_months_note(inputs: Inputs, selection: Selection, *rules: Rule) -> list[str]:
+    """Say plainly that a rate within the deadline leaves the provisional months out."""
+    months = provisional_months(inputs, selection, *rules)
+    if not months:
+        return []
+    if len(months) == len(months_between(selection.start, selection.end)):
+        return [
+            "Binnen de termijn: geen enkele maand van de periode is al definitief (de termijn "
+            "loopt nog), dus '–'; zie Tijdige opname voor de voorlopige cijfers."
+        ]
+    listed = ", ".join(month_label(m) for m in months)
+    return [
+        f"Binnen de termijn: alleen de definitieve maanden tellen mee, ook in de vergelijking. "
+        f"Voorlopig en niet meegeteld: {listed} (de termijn loopt nog, het percentage zou te "
+        "hoog liggen)."
+    ]
+
+
 def rule_comparison(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """Per region over the selected period, rows only: tijdig and laat under each rule, and
-    n (tijdig + laat) per rule, all with perturbations."""
+    n (tijdig + laat) per rule, all with perturbations, of the months final under both rules
+    (the same registrations under both; null when no month is final yet)."""
     frames = []
+    final = ~pl.any_horizontal(provisional(pl.col("month"), inputs.today, r) for r in RULES)
     for rule in RULES:
         totals = (
             monthly_timeliness(inputs, selection, rule)
             .filter(pl.col("source") == ROWS)
             .filter(selection.in_regions())
             .group_by("region_code")
-            .agg(*summed("tijdig", "laat"))
+            .agg(*summed_final("tijdig", "laat", final=final))
             .select(
                 "region_code",
-                *(pl.col(c).alias(f"{c}_{rule}") for c in ("tijdig", "laat")),
-                *(pl.col(noise_of(c)).alias(noise_of(f"{c}_{rule}")) for c in ("tijdig", "laat")),
-                (pl.col("tijdig") + pl.col("laat")).alias(f"n_{rule}"),
-                (pl.col(noise_of("tijdig")) + pl.col(noise_of("laat"))).alias(
+                *(pl.col(f"{c}_final").alias(f"{c}_{rule}") for c in ("tijdig", "laat")),
+                *(
+                    pl.col(noise_of(f"{c}_final")).alias(noise_of(f"{c}_{rule}"))
+                    for c in ("tijdig", "laat")
+                ),
+                (pl.col("tijdig_final") + pl.col("laat_final")).alias(f"n_{rule}"),
+                (pl.col(noise_of("tijdig_final")) + pl.col(noise_of("laat_final"))).alias(
                     noise_of(f"n_{rule}")
                 ),
             )
@@ -145,7 +181,7 @@ def comparison_table(inputs: Inputs, selection: Selection, title: str, note: str
         rule_comparison(inputs, selection),
         tuple(cells),
         title=title,
-        notes=(note, basis_note(inputs)),
+        notes=(note, basis_note(inputs), *final_months_note(inputs, selection, *RULES)),
         region_names=inputs.region_names(),
         inputs=tuple(
             Count(f"{status}_{rule}", status) for rule in RULES for status in ("tijdig", "laat")

@@ -32,7 +32,7 @@ from reports.selection import Selection
 from reports.series.intakes import monthly_intakes
 from reports.series.reach import yearly_families
 from reports.series.referrers import monthly_referrer_groups
-from reports.series.timeliness import monthly_timeliness
+from reports.series.timeliness import monthly_timeliness, summed_final
 from reports.views.common import REGION, SOURCE, basis_note, quality_notes
 
 # The region code of the total row ("Vlaanderen" or the selected regions together).
@@ -46,6 +46,9 @@ COUNTS: Final = (
     "consults",
     "tijdig",
     "laat",
+    # Of the final months only: the rate within the month leaves provisional months out.
+    "tijdig_final",
+    "laat_final",
     "brede_instap",
     "referred",
     "gv",
@@ -79,7 +82,7 @@ def key_counts(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         monthly_timeliness(inputs, selection, "calendar_month")
         .filter(in_regions)
         .group_by("region_code")
-        .agg(*summed("tijdig", "laat"))
+        .agg(*summed("tijdig", "laat"), *summed_final("tijdig", "laat"))
     )
     group = pl.col("referrer_group")
     groups = {
@@ -157,7 +160,7 @@ def _cells() -> tuple[
     tuple[Text | Count | Rate | Difference, ...], tuple[Count | Rate | Difference, ...]
 ]:
     """The shown columns of the key-figures table, and the ones computed for the tiles."""
-    timely = {"numerator": ("tijdig",), "denominator": ("tijdig", "laat")}
+    timely = {"numerator": ("tijdig_final",), "denominator": ("tijdig_final", "laat_final")}
     brede = {"numerator": ("brede_instap",), "denominator": ("referred",)}
     shown = (
         REGION,
@@ -211,8 +214,8 @@ def _cells() -> tuple[
             Rate(
                 f"within_month_{suffix}",
                 "",
-                numerator=(f"tijdig_{suffix}",),
-                denominator=(f"tijdig_{suffix}", f"laat_{suffix}"),
+                numerator=(f"tijdig_final_{suffix}",),
+                denominator=(f"tijdig_final_{suffix}", f"laat_final_{suffix}"),
             ),
             Rate(
                 f"brede_instap_share_{suffix}",
@@ -255,7 +258,9 @@ _METRICS: Final = (
         "Binnen de maand opgenomen",
         "within_month",
         "Eerste contact uiterlijk één kalendermaand na de aanmelding (31 jan. → 28/29 feb.), als "
-        "aandeel van tijdig + laat; vervallen en lopende aanmeldingen tellen niet mee.",
+        "aandeel van tijdig + laat; vervallen en lopende aanmeldingen tellen niet mee. Alleen "
+        "maanden waarvan de termijn voor elke aanmelding verstreken is: een voorlopige maand "
+        "(Tijdige opname) ligt nog te hoog en telt hier niet mee.",
         changes=tuple((wording, f"within_month_change_{s}") for s, wording in COMPARISONS),
         higher_is_better=True,
     ),
@@ -390,8 +395,9 @@ def _notes(inputs: Inputs, selection: Selection, figures: pl.DataFrame) -> list[
             "(Excel-registers registreren geen consultvragen, maandtotalen hebben geen dossiers); "
             "het totaal telt de regio's die ze kennen en vergelijkt met dezelfde regio's."
         )
-    from reports.views.common import source_notes
+    from reports.views.common import final_months_note, source_notes
 
+    notes += final_months_note(inputs, selection, "calendar_month")
     notes += source_notes(figures, inputs, "consultvragen en bereikte gezinnen")
     if selection.end >= month_start(inputs.today):
         notes.append(

@@ -95,14 +95,24 @@ def test_switching_the_rule_recounts_every_region(
 def test_the_comparison_puts_both_rules_side_by_side(
     open_page: PageOpener, demo_settings: Settings
 ) -> None:
-    """The comparison table shows, per region, the indicator's counts under both rules."""
+    """The comparison table shows, per region, the indicator's counts under both rules over
+    the months final under both (a provisional month would lift both rates)."""
     at = open_page("response_time")
     start, end = at.select_slider(key="maanden").value
     engine = make_engine(demo_settings)
     inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     engine.dispose()
+    final = [
+        m
+        for m in months_between(start, end)
+        if max(final_on(m, "calendar_month"), final_on(m, "30_days")) <= TODAY
+    ]
     expected = rule_comparison(
-        inputs.registrations.filter(Selection(start, end).in_period()), TODAY
+        inputs.registrations.filter(
+            Selection(start, end).in_period()
+            & pl.col("received_date").dt.truncate("1mo").is_in(final)
+        ),
+        TODAY,
     )
     shown = _shown(at, 1)
     names = inputs.region_names()

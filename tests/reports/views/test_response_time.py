@@ -14,7 +14,7 @@ from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.response_time import response_time_view
 from tests.published import charts, shown, table, text, values
-from tests.reports.views.frames import hand_inputs
+from tests.reports.views.frames import autumn_2026, hand_inputs, registrations
 
 TODAY = date(2024, 4, 10)
 FIRST_QUARTER = Selection(date(2024, 1, 1), date(2024, 3, 31))
@@ -138,13 +138,31 @@ def test_quarters_sum_the_months(inputs: Inputs) -> None:
     assert text(view)["Periode"].to_list() == ["2024 K1"]
 
 
-def test_the_comparison_shows_both_rules_side_by_side(inputs: Inputs) -> None:
-    """The comparison has R1 at 66,7% and 33,3%: 33,3 percentage points lower under 30 days."""
+def test_the_comparison_shows_both_rules_side_by_side() -> None:
+    """Once March is final under both rules (from 1 May) the comparison has R1 at 50,0% and
+    25,0% (the lopend one of 20 March is now laat): 25 percentage points lower under 30 days."""
+    inputs = hand_inputs(_registrations(*_R1_MARCH), today=date(2024, 5, 15))
     view = shown(response_time_view(inputs, FIRST_QUARTER))
     r1 = text(view, "kalendermaand-of-30-dagen").row(0, named=True)
     assert r1["Regio"] == "Regio Een"
-    assert (r1["Binnen de maand (%)"], r1["Binnen 30 dagen (%)"]) == ("66,7%", "33,3%")
-    assert r1["Verschil (procentpunt)"] == "-33,3"
+    assert (r1["Binnen de maand (%)"], r1["Binnen 30 dagen (%)"]) == ("50,0%", "25,0%")
+    assert r1["Verschil (procentpunt)"] == "-25,0"
+
+
+def test_the_comparison_leaves_provisional_months_out_and_says_so(inputs: Inputs) -> None:
+    """On 10 April March is still provisional: the comparison has nothing final to compare
+    ('–' under both rules, no rank) and its note says why, while the main table shows
+    March marked 'voorlopig'."""
+    view = shown(response_time_view(inputs, FIRST_QUARTER))
+    r1 = text(view, "kalendermaand-of-30-dagen").row(0, named=True)
+    assert (r1["Binnen de maand (%)"], r1["Binnen 30 dagen (%)"], r1["Rang (kalendermaand)"]) == (
+        "–",
+        "–",
+        "–",
+    )
+    notes = table(view, "kalendermaand-of-30-dagen").notes
+    assert any("Voorlopig en niet meegeteld: mrt. 2024" in note for note in notes)
+    assert text(view).filter(pl.col("Regio") == "Regio Een")["Status"].to_list() == ["voorlopig"]
 
 
 def test_days_to_first_contact_match_the_indicator(inputs: Inputs) -> None:
@@ -207,17 +225,7 @@ def test_an_empty_store_gives_an_empty_view() -> None:
 
 
 def _konekti_like() -> pl.DataFrame:
-    """R1 in a closed October (8 tijdig, 2 laat) and the running November as on 6 December:
-    42 picked up within days, 1 after its deadline, 40 still without contact."""
-    october = [
-        {"received_date": date(2026, 10, 5), "first_contact_date": date(2026, 10, 8)}
-    ] * 8 + [{"received_date": date(2026, 10, 5), "first_contact_date": date(2026, 11, 20)}] * 2
-    november = (
-        [{"received_date": date(2026, 11, 10), "first_contact_date": date(2026, 11, 12)}] * 42
-        + [{"received_date": date(2026, 11, 2), "first_contact_date": date(2026, 12, 4)}]
-        + [{"received_date": date(2026, 11, 20)}] * 40
-    )
-    return _registrations(*october, *november)
+    return registrations(*autumn_2026())
 
 
 AUTUMN = Selection(date(2026, 10, 1), date(2026, 11, 30))
