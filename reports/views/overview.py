@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from data_access.access.perturbation import noise_of, summed
-from indicators._sources import combined_source
+from indicators._sources import MIXED, combined_source
 from indicators.formatting import month_label
 from indicators.periods import month_start, previous_period, same_period_last_year
 from reports import charts
@@ -113,16 +113,17 @@ def key_counts(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 
 
 def families_of(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """Per region: the families reached in the calendar year the period ends in, as Bereik en
-    trajecten counts them (one definition: distinct families with a trajectory started in
-    the year); null where that year's data cannot show trajectories. A distinct count over
-    any window of months would be a new, separately perturbed cell for every window."""
+    """Per region: the families reached in the calendar year the period ends in, exactly as
+    Bereik en trajecten shows them (one definition: distinct families with a trajectory
+    started in the year, over the months with rows); null where that year's data cannot show
+    trajectories. A distinct count over any window of months would be a new, separately
+    perturbed cell for every window."""
     year = selection.end.year
     whole_year = dataclasses.replace(selection, start=date(year, 1, 1), end=date(year, 12, 31))
     return (
         yearly_families(inputs, whole_year)
-        .filter(selection.in_regions() & (pl.col("source") == "rijen"))
-        .select("region_code", "families", noise_of("families"))
+        .filter(selection.in_regions())
+        .select("region_code", "families", noise_of("families"), families_source="source")
     )
 
 
@@ -399,6 +400,14 @@ def _notes(inputs: Inputs, selection: Selection, figures: pl.DataFrame) -> list[
 
     notes += final_months_note(inputs, selection, "calendar_month")
     notes += source_notes(figures, inputs, "consultvragen en bereikte gezinnen")
+    mixed = figures.filter(pl.col("families_source") == MIXED)["region_code"].sort().to_list()
+    if mixed:
+        names = inputs.region_names()
+        notes.append(
+            f"{', '.join(names.get(c, c) for c in mixed)}: bereikte gezinnen van "
+            f"{selection.end.year} tellen alleen de maanden met dossiers (deels maandtotalen), "
+            "zoals op Bereik en trajecten."
+        )
     if selection.end >= month_start(inputs.today):
         notes.append(
             f"De periode loopt tot in de lopende maand ({month_label(inputs.today)}): die is "

@@ -341,3 +341,38 @@ def test_the_headline_rate_is_the_final_months_rate_of_tijdige_opname() -> None:
     assert _rows(shown(overview_view(inputs, autumn)))["R1"]["within_month"] == pytest.approx(
         expected
     )
+
+
+def test_families_reached_are_the_bereik_pages_figure_in_every_region() -> None:
+    """One definition: 'Gezinnen bereikt' on the overview is the Bereik page's count of the
+    year the period ends in, also for a year partly from monthly counts (it was '–' on the
+    overview and a number on Bereik), with the same note."""
+    from reports.views.reach import reach_view
+    from tests.reports.views.frames import hand_inputs, registrations
+
+    rows = registrations(
+        *(
+            {
+                "family_id": f"F{i}",
+                "received_date": date(2024, 1, 10),
+                "first_contact_date": date(2024, 1, 12),
+                "response_type": "GEZINSPLAN",
+                "region_code": region,
+            }
+            for i, region in enumerate(["R1", "R1", "R2", "R2", "R2"])
+        )
+    )
+    counts = [("R1", date(2024, 2, 1), "intakes", 7)]
+    inputs = hand_inputs(rows, counts, today=date(2024, 6, 1))
+    selection = Selection(date(2024, 1, 1), date(2024, 3, 31))
+    overview = values(shown(overview_view(inputs, selection))).filter(
+        pl.col("region_code") != TOTAL
+    )
+    reach = values(shown(reach_view(inputs, selection)))
+    assert (
+        dict(overview.select("region_code", "families").iter_rows())
+        == dict(reach.select("region_code", "families").iter_rows())
+        == {"R1": 2, "R2": 3}
+    )
+    notes = shown(overview_view(inputs, selection)).notes
+    assert any(n.startswith("Regio Een: bereikte gezinnen van 2024 tellen alleen") for n in notes)
