@@ -326,3 +326,40 @@ def test_exports_say_when_figures_are_perturbed() -> None:
     does; a table of the reader's own regions only does not."""
     assert PERTURBED in to_csv(_published(("OWN",))).decode("utf-8")
     assert PERTURBED not in to_csv(_published(None)).decode("utf-8")
+
+
+def test_no_percentage_of_any_view_reads_as_a_small_count() -> None:
+    """Every indicator's view, published with no region in detail over small counts: no
+    column of percentages, points or per-unit figures shows '<5' (it would read 'under 5
+    %'); every symbol shown is in the legend."""
+    import dataclasses
+    from datetime import date
+
+    from reports.publish.boundary import SMALL, explained
+    from reports.registry import INDICATORS
+    from reports.selection import Selection
+    from tests.reports.views.frames import AUTUMN_TODAY, autumn_2026, hand_inputs, registrations
+
+    small = [row for row in autumn_2026("R2") if row.get("first_contact_date")][:3]
+    inputs = hand_inputs(registrations(*autumn_2026(), *small), today=AUTUMN_TODAY)
+    reference = pl.DataFrame(
+        schema={"network_name": pl.String, "fte_note": pl.String}
+        | dict.fromkeys(
+            ("fte_total", "fte_coordination", "fte_team", "fte_elp", "fte_other"), pl.Float64
+        )
+    )
+    inputs = dataclasses.replace(inputs, network_reference=reference)
+    selection = Selection(date(2026, 10, 1), date(2026, 11, 30))
+    seen_small = False
+    for spec in INDICATORS:
+        view = publish(spec.build(inputs, selection), scopes.regions(), THRESHOLDS)
+        for published in view.tables():
+            for cell in published.cells:
+                marks = set(published.markers[cell.key].drop_nulls().to_list())
+                if isinstance(cell, Count):
+                    seen_small |= SMALL in marks
+                    continue
+                assert SMALL not in marks, (spec.name, published.name, cell.label)
+        for symbol in view.symbols:
+            assert explained(symbol)
+    assert seen_small, "the inputs should hide some count"
