@@ -14,7 +14,7 @@ from data_access.access.perturbation import (
     noise_of,
     perturbation,
 )
-from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only
+from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only, region_months_with_rows
 from indicators.periods import truncate_to_month
 from indicators.response_time import STATUSES, Rule, provisional, with_timeliness
 from reports.inputs import Inputs
@@ -53,11 +53,18 @@ def _wide(parts: pl.DataFrame, categories: tuple[str, ...], column: str) -> pl.D
 
 
 def _row_statuses(inputs: Inputs, rule: Rule) -> pl.DataFrame:
+    """The statuses of every region-month with registration rows: 0 in a month whose rows
+    hold no aanmelding (consults only), as its intakes are 0 there."""
     timed = with_timeliness(inputs.registrations, inputs.today, rule).lazy()
     parts = timed.group_by(*_KEYS, "status").agg(*counted("n"), _cell_key()).collect()
     totals = timed.group_by(_KEYS).agg(*counted("n")).collect()
     adjusted = consistent_with(parts, totals, by=_KEYS, count="n")
-    return _wide(adjusted, STATUSES, "status").with_columns(source=pl.lit(ROWS))
+    with_rows = region_months_with_rows(inputs.registrations.lazy()).collect()
+    return (
+        with_rows.join(_wide(adjusted, STATUSES, "status"), on=_KEYS, how="left")
+        .with_columns(pl.col(STATUS_COLUMNS).fill_null(0))
+        .with_columns(source=pl.lit(ROWS))
+    )
 
 
 def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
@@ -80,15 +87,19 @@ def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
         )
 
     both = measure("within_month").join(measure("intakes"), on=_KEYS, how="inner")
-    if both.is_empty():
-        return pl.DataFrame(
-            schema={
-                "region_code": pl.String,
-                "month": pl.Date,
-                **dict.fromkeys(STATUS_COLUMNS, pl.Int64),
-                "source": pl.String,
-            }
+    # A month whose counts say nothing of the deadline is there with unknown statuses ('–').
+    unknown = (
+        counts.select(_KEYS)
+        .unique()
+        .join(with_rows, on=_KEYS, how="anti")
+        .join(both.select(_KEYS), on=_KEYS, how="anti")
+        .with_columns(
+            *(pl.lit(None, pl.Int64).alias(c) for c in STATUS_COLUMNS),
+            source=pl.lit(MONTHLY_COUNTS),
         )
+    )
+    if both.is_empty():
+        return unknown.select(*_KEYS, *STATUS_COLUMNS, "source")
     parts = pl.concat(
         [
             both.select(
@@ -123,6 +134,7 @@ def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
             source=pl.lit(MONTHLY_COUNTS),
         )
         .select(*_KEYS, *STATUS_COLUMNS, "source")
+        .vstack(unknown.select(*_KEYS, *STATUS_COLUMNS, "source"))
     )
 
 

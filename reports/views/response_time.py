@@ -20,6 +20,7 @@ from indicators.response_time import (
     days_to_first_contact,
     final_on,
     open_past_deadline,
+    provisional,
 )
 from reports import charts
 from reports.choices import RATE_LABELS, RULES
@@ -47,12 +48,15 @@ from reports.views.common import (
     PERIOD,
     REGION,
     SOURCE,
+    absent_note,
     basis_note,
     comparison_table,
     quality_notes,
     source_notes,
     subtitle,
+    undelivered_note,
     unit,
+    with_undelivered,
 )
 
 COMPARISON_NOTE: Final = (
@@ -71,7 +75,13 @@ _STATUS_COLUMNS = [c for s in STATUSES for c in (s, noise_of(s))]
 def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> pl.DataFrame:
     """region_code, period, period_start, tijdig, laat, vervallen, lopend (with
     perturbations), source, provisional per region and selected month or quarter."""
-    monthly = monthly_timeliness(inputs, selection, rule)
+    monthly = with_undelivered(
+        monthly_timeliness(inputs, selection, rule),
+        inputs,
+        selection,
+        STATUSES,
+        {"provisional": provisional(pl.col("month"), inputs.today, rule)},
+    )
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")
@@ -182,6 +192,8 @@ def _notes(inputs: Inputs, selection: Selection, per_period: pl.DataFrame, rule:
         "later of nog geen contact na de termijn. Vervallen (cliënt haakt af, vraag weggevallen) "
         "en lopend (termijn nog niet voorbij) tellen niet mee in het percentage.",
         *source_notes(per_period, inputs, "vervallen en lopend"),
+        *undelivered_note(per_period, inputs),
+        *absent_note(per_period, inputs, selection),
     ]
     if rule == "30_days":
         counted = monthly_timeliness(inputs, selection, "calendar_month").filter(
