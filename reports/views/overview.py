@@ -396,7 +396,9 @@ def _notes(inputs: Inputs, selection: Selection, figures: pl.DataFrame) -> list[
             "(Excel-registers registreren geen consultvragen, maandtotalen hebben geen dossiers); "
             "het totaal telt de regio's die ze kennen en vergelijkt met dezelfde regio's."
         )
-    from reports.views.common import final_months_note, source_notes
+    from reports.views.common import absent_note, final_months_note, source_notes
+
+    notes += absent_note(figures, inputs, selection)
 
     notes += final_months_note(inputs, selection, "calendar_month")
     notes += source_notes(figures, inputs, "consultvragen en bereikte gezinnen")
