@@ -14,7 +14,7 @@ from indicators.periods import truncate_to_month
 # Each network is to reach 200 extra families a year (parliamentary answer on the 1G1P
 # evaluation, domain/003: "de beoogde doelstelling om 200 gezinnen extra te bereiken"). Extra
 # on the reach before 1G1P, a baseline the store does not hold: the families reached are shown
-# beside the target, never as a share of it (docs/indicators.md, "Bereik").
+# beside the target, never as a share of it (docs/design.md §5, "Bereik").
 FAMILIES_TARGET_PER_YEAR: Final = 200
 
 # Short guidance is bounded at 4 months (vision text of Collectief Noord-West-Vlaanderen, §5.1.1).

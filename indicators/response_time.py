@@ -25,7 +25,7 @@ from indicators._sources import (
 from indicators.periods import add_months, month_end, truncate_to_month
 
 # "calendar_month": received + 1 calendar month, clamped (31 Jan → 28/29 Feb): the norm "within
-# the month" (docs/indicators.md). "30_days": received + 30 days, the reading some networks used.
+# the month" (docs/design.md §5). "30_days": received + 30 days, the reading some networks used.
 Rule = Literal["calendar_month", "30_days"]
 
 TIJDIG: Final = "tijdig"
@@ -65,7 +65,7 @@ def provisional(month: pl.Expr, today: date, rule: Rule = "calendar_month") -> p
     """Whether a month's figures are provisional on `today`: the deadline of its last day has
     not passed, so an aanmelding of it without contact is still lopend, not laat. Only the
     quick answers are known yet and the rate is biased upwards (right-censoring); a month is
-    final from the day after its last deadline (docs/indicators.md, "Tijdige opname")."""
+    final from the day after its last deadline (docs/design.md §5, "Tijdige opname")."""
     return pl.lit(today) <= deadline_of(month.dt.month_end(), rule)
 
 
@@ -77,7 +77,7 @@ def _days_to_first_contact(registrations: FrameLike) -> pl.LazyFrame:
 def _timeliness(registrations: FrameLike, today: date, rule: Rule) -> pl.LazyFrame:
     contact = pl.col("first_contact_date")
     due = pl.col("deadline")
-    # Status in the order of the definition (docs/indicators.md). A registration closed without
+    # Status in the order of the definition (docs/design.md §5). A registration closed without
     # contact for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not
     # "vervallen": read literally it is "lopend" until its deadline and "laat" after it, like an
     # open one.

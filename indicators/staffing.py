@@ -75,7 +75,7 @@ def intakes_per_fte(
     them (a running quarter, a month not delivered). They are set against the staff of those
     months only: registrations_per_fte = intakes ÷ fte_covered, fte_covered = fte ×
     months_with_data ÷ 3, so a quarter with two months of data is not divided by a whole
-    quarter's staff (docs/indicators.md, "Personeelsinzet")."""
+    quarter's staff (docs/design.md §5, "Personeelsinzet")."""
     monthly = as_lazy(monthly_intakes)
     if today is not None:
         monthly = monthly.filter(pl.col("month") < month_start(today))
