@@ -135,7 +135,6 @@ def reach(frames: Frames, _today: pd.Timestamp) -> Any:
         .to_frame()
     )
     families["target"] = FAMILIES_TARGET_PER_YEAR
-    families["share_of_target"] = families["families"] / FAMILIES_TARGET_PER_YEAR
     return families
 
 

@@ -77,11 +77,15 @@ def measure_without_rows(
 
 
 def combined_source() -> pl.Expr:
-    """In an aggregation over months: their common `source`, or "gemengd" when they differ."""
+    """In an aggregation over months: their common `source`, or "gemengd" when they differ;
+    months from which nothing came in (null) do not count, and none at all gives null."""
+    known = pl.col("source").drop_nulls()
     return (
-        pl.when(pl.col("source").n_unique() == 1)
-        .then(pl.col("source").first())
-        .otherwise(pl.lit(MIXED))
+        pl.when(known.n_unique() == 1)
+        .then(known.first())
+        .when(known.n_unique() > 1)
+        .then(pl.lit(MIXED))
+        .otherwise(None)
         .alias("source")
     )
 

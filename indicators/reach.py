@@ -12,7 +12,9 @@ from indicators._sources import FrameLike, as_lazy, count_rows, count_true, inta
 from indicators.periods import truncate_to_month
 
 # Each network is to reach 200 extra families a year (parliamentary answer on the 1G1P
-# evaluation, domain/003: "de beoogde doelstelling om 200 gezinnen extra te bereiken").
+# evaluation, domain/003: "de beoogde doelstelling om 200 gezinnen extra te bereiken"). Extra
+# on the reach before 1G1P, a baseline the store does not hold: the families reached are shown
+# beside the target, never as a share of it (docs/design.md §5, "Bereik").
 FAMILIES_TARGET_PER_YEAR: Final = 200
 
 # Short guidance is bounded at 4 months (vision text of Collectief Noord-West-Vlaanderen, §5.1.1).
@@ -45,12 +47,13 @@ def _trajectories(registrations: FrameLike) -> pl.LazyFrame:
 def families_reached(
     registrations: FrameLike, target: int = FAMILIES_TARGET_PER_YEAR
 ) -> pl.DataFrame:
-    """Distinct families with a trajectory started in the year, per region, against the target.
+    """Distinct families with a trajectory started in the year, per region, beside the target.
 
     Columns: region_code, year, families, trajectories_without_family (started trajectories
-    whose family_id is missing: not countable as families, shown rather than dropped), target,
-    share_of_target. The year is the start year (first contact, else receipt); a running year is
-    compared with the full-year target.
+    whose family_id is missing: not countable as families, shown rather than dropped), target
+    (extra families a year). The year is the start year (first contact, else receipt). No share
+    of the target: it counts extra families over a baseline that is not known, all families
+    reached cannot be set against it.
     """
     family = pl.col("family_id")
     return (
@@ -61,7 +64,6 @@ def families_reached(
             count_true(family.is_null()).alias("trajectories_without_family"),
         )
         .with_columns(pl.lit(target, dtype=pl.Int64).alias("target"))
-        .with_columns(share(pl.col("families"), pl.col("target")).alias("share_of_target"))
         .sort("region_code", "year")
         .collect()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Final, Literal
 
@@ -22,7 +22,7 @@ from indicators._sources import (
     share,
     sum_or_null,
 )
-from indicators.periods import truncate_to_month
+from indicators.periods import add_months, month_end, truncate_to_month
 
 # "calendar_month": received + 1 calendar month, clamped (31 Jan → 28/29 Feb): the norm "within
 # the month" (docs/design.md §5). "30_days": received + 30 days, the reading some networks used.
@@ -43,10 +43,30 @@ _COUNT_COLUMNS = ["tijdig", "laat", "vervallen", "lopend"]
 
 def deadline(rule: Rule = "calendar_month") -> pl.Expr:
     """The pick-up deadline of a registration under `rule`, from its received_date."""
-    received = pl.col("received_date")
+    return deadline_of(pl.col("received_date"), rule)
+
+
+def deadline_of(received: pl.Expr, rule: Rule = "calendar_month") -> pl.Expr:
+    """The pick-up deadline of a registration received on `received` under `rule`."""
     if rule == "30_days":
         return received + pl.duration(days=30)
     return received.dt.offset_by("1mo")
+
+
+def final_on(month: date, rule: Rule = "calendar_month") -> date:
+    """The first day on which the figures of `month` are final: the day after the deadline of
+    its last day (31 Oct → 30 Nov: final on 1 Dec)."""
+    last = month_end(month)
+    due = last + timedelta(days=30) if rule == "30_days" else add_months(last, 1)
+    return due + timedelta(days=1)
+
+
+def provisional(month: pl.Expr, today: date, rule: Rule = "calendar_month") -> pl.Expr:
+    """Whether a month's figures are provisional on `today`: the deadline of its last day has
+    not passed, so an aanmelding of it without contact is still lopend, not laat. Only the
+    quick answers are known yet and the rate is biased upwards (right-censoring); a month is
+    final from the day after its last deadline (docs/design.md §5, "Tijdige opname")."""
+    return pl.lit(today) <= deadline_of(month.dt.month_end(), rule)
 
 
 def _days_to_first_contact(registrations: FrameLike) -> pl.LazyFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date
 
 import polars as pl
@@ -22,11 +23,29 @@ def elapsed_fraction(year: int, reference_date: date) -> float:
     return ((reference_date - date(year, 1, 1)).days + 1) / days_in_year
 
 
+def with_every_party(agreements: FrameLike, region_years: FrameLike) -> pl.LazyFrame:
+    """region_code, year, party, agreed: every agreement, and every party (VOLUME_PARTIES)
+    of a region-year in `region_years` without one (agreed null). A region's realised
+    numbers are shown whether or not an agreement exists for that year."""
+    agreed = as_lazy(agreements).select("region_code", "year", "party", "agreed")
+    parties = pl.LazyFrame({"party": sorted(VOLUME_PARTIES)})
+    unagreed = (
+        as_lazy(region_years)
+        .select("region_code", "year")
+        .unique()
+        .join(parties, how="cross")
+        .join(agreed, on=["region_code", "year", "party"], how="anti")
+        .with_columns(pl.lit(None, pl.Int64).alias("agreed"))
+    )
+    return pl.concat([agreed, unagreed], how="vertical_relaxed")
+
+
 def volume_progress(
     registrations: FrameLike,
     aggregates: FrameLike,
     agreements: FrameLike,
     reference_date: date,
+    years: Iterable[int] | None = None,
 ) -> pl.DataFrame:
     """Realised GV and SDJ intakes per agreement, against the agreed and the pro-rata number.
 
@@ -35,7 +54,9 @@ def volume_progress(
     years), progress_vs_pro_rata (realised / pro_rata_target), projected_year_end (realised /
     elapsed fraction; realised itself for past years, null for future ones), source.
     Only intakes received up to `reference_date` count (monthly counts: months starting by
-    then). realised is null when the region reported nothing for the year at all.
+    then). realised is null when the region reported nothing for the year at all. A
+    region-year of `years` (default: the years of `agreements`) with data but no agreement
+    has a row per party, agreed null (with_every_party).
     """
     ref_year = reference_date.year
     reported = (
@@ -60,8 +81,13 @@ def volume_progress(
         .then(pl.lit(0.0))
         .otherwise(pl.lit(elapsed_fraction(ref_year, reference_date)))
     )
+    shown = (
+        as_lazy(agreements).select("year").unique().collect()["year"].to_list()
+        if years is None
+        else list(years)
+    )
     return (
-        as_lazy(agreements)
+        with_every_party(agreements, region_years.filter(pl.col("year").is_in(shown)))
         .join(region_years, on=["region_code", "year"], how="left")
         .join(realised, on=["region_code", "year", "party"], how="left")
         # A region that reported in the year but had no referral by this party realised 0.

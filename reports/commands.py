@@ -85,6 +85,9 @@ def parliament_command(
     except ValueError as exc:
         _fail(str(exc))
         return
+    if last < first:
+        # An answer over no months would be an empty workbook that looks like zero intakes.
+        _fail(f"--from {start} ligt na --to {end}: kies een eerste maand vóór de laatste.")
     engine = make_engine(get_settings())
     db.upgrade(engine)
     # Who exports is a known user (or the operator), never a free text; the audit line is

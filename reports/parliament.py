@@ -18,8 +18,8 @@ from data_access.access.roles import publication_reader
 from data_access.reference.codes import REQUEST_NATURES
 from indicators.periods import month_end
 from reports.inputs import Inputs
-from reports.publish.boundary import PublishedTable, publish
-from reports.publish.cells import Count, Text
+from reports.publish.boundary import PROVISIONAL, PublishedTable, Thresholds, publish
+from reports.publish.cells import Count, Flag, Text
 from reports.publish.spec import Section, TableSpec, Totals, View
 from reports.publish.text import write_sheet
 from reports.quarterly import report_inputs, thresholds
@@ -48,8 +48,9 @@ def parse_month(text: str, end: bool = False) -> date:
 
 
 def intakes_per_month(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """region_code, month, intakes, tijdig (within the month), niet_tijdig (with perturbations),
-    source; rows and monthly counts alike, each network from its first reported month."""
+    """region_code, month, intakes, tijdig (within the month), niet_tijdig (with perturbations;
+    null where the source cannot tell), source; rows and monthly counts alike, each network
+    from its first reported month."""
     intakes = monthly_intakes(inputs, selection).select(
         "region_code", "month", "intakes", noise_of("intakes"), "source"
     )
@@ -60,12 +61,12 @@ def intakes_per_month(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         noise_of("tijdig"),
         pl.col("laat").alias("niet_tijdig"),
         pl.col(noise_of("laat")).alias(noise_of("niet_tijdig")),
+        "provisional",
     )
-    counts = ("tijdig", "niet_tijdig")
-    return (
-        intakes.join(timely, on=["region_code", "month"], how="left")
-        .with_columns(pl.col(c).fill_null(0) for n in counts for c in (n, noise_of(n)))
-        .sort("month", "region_code")
+    # Unknown stays unknown ('–'): a source that does not record first contacts, or monthly
+    # counts without "within the month", never reads as 0 picked up.
+    return intakes.join(timely, on=["region_code", "month"], how="left").sort(
+        "month", "region_code"
     )
 
 
@@ -84,11 +85,22 @@ DEFINITIONS: Final = (
     "zorgcoördinatie of ELP; gestart bij het eerste contact, afgesloten op de afsluitdatum.",
     "Een maand zonder rij: de regio leverde voor die maand geen gegevens of bestond nog niet; er "
     "wordt geen nul ingevuld.",
-    "Disclosure control voor publicatie (cell-key-methode, zie docs/disclosure.md): elk aantal "
-    "is licht verstoord, telkens op dezelfde manier voor dezelfde registraties; aantallen van 1 "
-    "tot 4 staan als '<5'. De rij 'Vlaanderen (totaal)' is de som van de gepubliceerde cellen, "
-    "ook van die met '<5', zodat elke tabel sluit.",
+    "Voorlopig: een maand waarvan de termijn van één maand nog niet voor elke aanmelding "
+    "verstreken is; wie nog geen contact had, telt dan nog niet als 'niet binnen de maand'.",
 )
+
+
+def disclosure_definition(thresholds: Thresholds) -> str:
+    """The disclosure paragraph of the answer, with the configured threshold's symbol."""
+    small = thresholds.small
+    return (
+        "Disclosure control voor publicatie (cell-key-methode, zie docs/disclosure.md): elk "
+        "aantal is licht verstoord, telkens op dezelfde manier voor dezelfde registraties; "
+        f"aantallen van 1 tot {thresholds.min_count - 1} staan als '{small}'. De rij "
+        "'Vlaanderen (totaal)' is de som van de gepubliceerde cellen, ook van die met "
+        f"'{small}', zodat elke tabel sluit."
+    )
+
 
 SOURCE_LIMITS: Final = (
     "Bronnen met enkel maandtotalen (maandtotalen, zonder dossiers) leveren het aantal "
@@ -114,6 +126,7 @@ def parliament_view(inputs: Inputs, start: date, end: date) -> View:
             Count("intakes", "Aanmeldingen"),
             Count("tijdig", "Binnen de maand opgepakt"),
             Count("niet_tijdig", "Niet binnen de maand"),
+            Flag("provisional", "Status", symbol=PROVISIONAL),
             Text("source", "Bron"),
         ),
         title=f"Aanmeldingen per regio en maand, {period}",
@@ -186,9 +199,10 @@ def parliament_xlsx(engine: Engine, start: date, end: date, today: date) -> byte
     sheet = book.add_worksheet("Definities en bronnen")
     bold = book.add_format({"bold": True})
     sheet.write_string(0, 0, "Definities", bold)
-    for i, line in enumerate(DEFINITIONS, start=1):
+    definitions = (*DEFINITIONS, disclosure_definition(thresholds()))
+    for i, line in enumerate(definitions, start=1):
         sheet.write_string(i, 0, line)
-    top = len(DEFINITIONS) + 2
+    top = len(definitions) + 2
     sheet.write_string(top, 0, "Wat sommige bronnen niet kunnen leveren", bold)
     for i, line in enumerate(SOURCE_LIMITS, start=top + 1):
         sheet.write_string(i, 0, line)

@@ -151,8 +151,10 @@ def exact_key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         "brede_instap",
         "referred",
     )
+    # The rate of the final months only, as the overview shows it (a provisional month's rate
+    # is biased upwards); tijdig and laat count every month of the quarter so far.
     return counts.with_columns(
-        within_month=share(pl.col("tijdig"), pl.col("tijdig") + pl.col("laat")),
+        within_month=share(pl.col("tijdig_final"), pl.col("tijdig_final") + pl.col("laat_final")),
         brede_instap_share=share(pl.col("brede_instap"), pl.col("referred")),
     )
 

@@ -29,11 +29,6 @@ if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
 EMPTY: Final = "Geen gegevens voor deze selectie."
-PERTURBED: Final = (
-    "Cijfers van regio's buiten je eigen regio('s) zijn licht verstoord (cell-key-methode): "
-    "elk aantal wijkt een klein beetje af, telkens op dezelfde manier, zodat geen kleine "
-    "aantallen of personen herkenbaar worden. Je eigen regio's zijn exact."
-)
 MIME: Final = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -75,10 +70,8 @@ def view(published: PublishedView, reader: Reader, key: str) -> None:
 
 
 def legend(published: PublishedView) -> None:
-    """Once per view: what the disclosure symbols mean and that other regions are perturbed."""
-    lines = legend_lines(published.symbols)
-    if published.perturbed:
-        lines = [PERTURBED, *lines]
+    """Once per view: what its symbols mean and that other regions are perturbed."""
+    lines = legend_lines(published.symbols, perturbed=published.perturbed)
     if lines:
         st.caption("  \n".join(lines))
 

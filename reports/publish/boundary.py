@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -21,11 +22,13 @@ import polars as pl
 
 from data_access.access.perturbation import noise_of
 from data_access.access.scope import Scope
+from indicators.formatting import MISSING as FORMATTED_MISSING
 from reports.publish.cells import (
     Cell,
     Computed,
     Count,
     Difference,
+    Flag,
     Histogram,
     Measure,
     PerUnit,
@@ -49,15 +52,53 @@ from reports.publish.spec import (
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-# The symbols a published cell can carry instead of its value, with their Dutch legend.
+# The symbols a published cell can carry instead of its value, with their Dutch legend. The
+# first two follow the configured thresholds (Thresholds.small, .thin): these are the defaults.
 SMALL: Final = "<5"
 THIN: Final = "n<10"
 WITH_HIDDEN: Final = "x"
+# A cell without a value: never a hidden figure and never a zero.
+MISSING: Final = FORMATTED_MISSING
+# A mark on a row whose figures are not final yet (Flag cells declare where).
+PROVISIONAL: Final = "voorlopig"
 LEGEND: Final = {
     SMALL: "een aantal van 1 tot 4 buiten je eigen regio('s): niet getoond",
-    THIN: "een percentage of gemiddelde op minder dan 10: niet getoond",
-    WITH_HIDDEN: "afgeleid van een niet getoond aantal: niet getoond",
+    THIN: "een percentage of gemiddelde op minder dan 10 buiten je eigen regio('s): niet getoond",
+    WITH_HIDDEN: "afgeleid van een niet getoond aantal: niet getoond (ook een percentage)",
+    MISSING: "geen cijfer: de bron leverde het niet aan of kent het niet, of er valt niets te "
+    "berekenen (zoals een percentage zonder noemer); nooit 0 en nooit een verborgen cijfer",
+    PROVISIONAL: "de termijn van één maand loopt nog voor een deel van de aanmeldingen van die "
+    "periode: wie nog geen contact had telt als lopend, niet als laat, dus het percentage "
+    "ligt nog te hoog; het telt niet mee in kerncijfers en vergelijkingen",
 }
+_SMALL_PATTERN: Final = re.compile(r"<(\d+)")
+_THIN_PATTERN: Final = re.compile(r"n<(\d+)")
+
+
+def explained(symbol: str) -> str:
+    """The Dutch legend of a symbol, also of '<n' and 'n<n' under other thresholds."""
+    if symbol in LEGEND:
+        return LEGEND[symbol]
+    if thin := _THIN_PATTERN.fullmatch(symbol):
+        return LEGEND[THIN].replace("10", thin.group(1), 1)
+    if small := _SMALL_PATTERN.fullmatch(symbol):
+        return LEGEND[SMALL].replace("4", str(int(small.group(1)) - 1), 1)
+    raise KeyError(symbol)
+
+
+def _legend_order(symbol: str) -> int:
+    """Where a symbol stands in a legend: small counts, thin bases, derived, missing, marks."""
+    if _THIN_PATTERN.fullmatch(symbol):
+        return 1
+    if _SMALL_PATTERN.fullmatch(symbol):
+        return 0
+    return {WITH_HIDDEN: 2, MISSING: 3, PROVISIONAL: 4}.get(symbol, 5)
+
+
+def in_legend_order(symbols: set[str]) -> tuple[str, ...]:
+    """The symbols in the order a legend lists them."""
+    return tuple(sorted(symbols, key=lambda s: (_legend_order(s), s)))
+
 
 _TOKEN: Final = object()
 
@@ -72,6 +113,16 @@ class Thresholds:
 
     min_count: int = 5
     min_denominator: int = 10
+
+    @property
+    def small(self) -> str:
+        """The symbol of a count from 1 to min_count − 1 not shown ('<5')."""
+        return f"<{self.min_count}"
+
+    @property
+    def thin(self) -> str:
+        """The symbol of a rate on fewer than min_denominator not shown ('n<10')."""
+        return f"n<{self.min_denominator}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,14 +173,17 @@ class PublishedTable:
 
     @property
     def symbols(self) -> tuple[str, ...]:
-        """The disclosure symbols this table shows (for its legend)."""
+        """The symbols this table shows instead of values (for its legend): disclosure
+        symbols, '–' where a cell has no value, and the marks of its Flag cells."""
         rows = self.listed()["_row"]
-        used = {
-            s
-            for cell in self.cells
-            for s in self.markers[cell.key].gather(rows).drop_nulls().unique().to_list()
-        }
-        return tuple(s for s in LEGEND if s in used)
+        used: set[str] = set()
+        for cell in self.cells:
+            markers = self.markers[cell.key].gather(rows)
+            used.update(markers.drop_nulls().unique().to_list())
+            values = self.values[cell.key].gather(rows)
+            if not isinstance(cell, Flag) and (values.is_null() & markers.is_null()).any():
+                used.add(MISSING)
+        return in_legend_order(used)
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,8 +268,7 @@ class PublishedView:
     @property
     def symbols(self) -> tuple[str, ...]:
         """The disclosure symbols used anywhere in the view."""
-        used = {s for table in self.tables() for s in table.symbols}
-        return tuple(s for s in LEGEND if s in used)
+        return in_legend_order({s for table in self.tables() for s in table.symbols})
 
     @property
     def perturbed(self) -> bool:
@@ -286,6 +339,7 @@ def publish_table(spec: TableSpec, scope: Scope, thresholds: Thresholds) -> Publ
     if spec.totals is not None and frame.height:
         frame = _with_totals(frame, cells, spec.totals, thresholds)
     frame = _derived(frame, cells, thresholds)
+    frame = _flagged(frame, cells)
     if spec.order:
         frame = frame.sort(
             [pl.when(_hidden(frame, c)).then(None).otherwise(pl.col(c)) for c, _ in spec.order],
@@ -333,7 +387,7 @@ def _counts(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds) 
         small = protected & published.is_between(1, thresholds.min_count - 1)
         changes += [
             published.alias(cell.key),
-            pl.when(small).then(pl.lit(SMALL)).otherwise(None).alias(_marker(cell.key)),
+            pl.when(small).then(pl.lit(thresholds.small)).otherwise(None).alias(_marker(cell.key)),
         ]
     return frame.with_columns(changes) if changes else frame
 
@@ -360,6 +414,8 @@ def _with_totals(
             for k in summed
         ),
         pl.col("_protected").any().alias("_protected"),
+        # A total is marked (e.g. provisional) when any of its rows is.
+        *(pl.col(c.key).any().alias(c.key) for c in cells if isinstance(c, Flag)),
         *(
             pl.when(pl.col(c).n_unique() == 1)
             .then(pl.col(c).first())
@@ -377,7 +433,7 @@ def _with_totals(
         pl.when(pl.col("_total"))
         .then(
             pl.when(pl.col("_protected") & pl.col(c.key).is_between(1, thresholds.min_count - 1))
-            .then(pl.lit(SMALL))
+            .then(pl.lit(thresholds.small))
             .otherwise(None)
         )
         .otherwise(pl.col(_marker(c.key)) if _marker(c.key) in combined.columns else None)
@@ -419,14 +475,19 @@ def _derived(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds)
                 _hidden(frame, c) for c in (*cell.numerator, *cell.denominator)
             )
             frame = _set(
-                frame, cell.key, pl.when(unknown).then(None).otherwise(value), thin, hidden
+                thresholds,
+                frame,
+                cell.key,
+                pl.when(unknown).then(None).otherwise(value),
+                thin,
+                hidden,
             )
         elif isinstance(cell, Share):
             within = list(cell.within) or ["_protected"]
             total = pl.col(cell.count).sum().over(within)
             value = pl.when(total > 0).then(pl.col(cell.count).cast(pl.Float64) / total)
             thin = protected & (total < thresholds.min_denominator)
-            frame = _set(frame, cell.key, value, thin, _hidden(frame, cell.count))
+            frame = _set(thresholds, frame, cell.key, value, thin, _hidden(frame, cell.count))
         elif isinstance(cell, Difference):
             of, against = pl.col(cell.of), pl.col(cell.against)
             if cell.relative:
@@ -440,11 +501,13 @@ def _derived(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds)
                 value = (of - against).cast(pl.Float64) * cell.scale
                 thin = pl.lit(False)
             hidden = _hidden(frame, cell.of) | _hidden(frame, cell.against)
-            frame = _set(frame, cell.key, value, thin, hidden)
+            frame = _set(thresholds, frame, cell.key, value, thin, hidden)
         elif isinstance(cell, PerUnit):
             unit = pl.col(cell.unit)
             value = pl.when(unit > 0).then(pl.col(cell.count).cast(pl.Float64) / unit * cell.per)
-            frame = _set(frame, cell.key, value, pl.lit(False), _hidden(frame, cell.count))
+            frame = _set(
+                thresholds, frame, cell.key, value, pl.lit(False), _hidden(frame, cell.count)
+            )
         elif isinstance(cell, Rank):
             # Only shown figures of regions are ranked: a total row or a hidden figure is not.
             shown = pl.col(cell.of).is_not_null() & ~_hidden(frame, cell.of) & ~pl.col("_total")
@@ -455,7 +518,9 @@ def _derived(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds)
                 .rank("min", descending=cell.descending)
             )
             value = (ranked.over(list(cell.within)) if cell.within else ranked).cast(pl.Int64)
-            frame = _set(frame, cell.key, value, pl.lit(False), _hidden(frame, cell.of), cell.of)
+            frame = _set(
+                thresholds, frame, cell.key, value, pl.lit(False), _hidden(frame, cell.of), cell.of
+            )
         elif isinstance(cell, Quantile):
             from_histogram = pl.col(cell.histogram).map_elements(
                 functools.partial(_quantile, q=cell.q), return_dtype=pl.Float64
@@ -463,15 +528,28 @@ def _derived(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds)
             n = pl.col(cell.histogram).list.sum()
             value = pl.when(protected).then(from_histogram).otherwise(pl.col(cell.key))
             thin = protected & (n < thresholds.min_denominator)
-            frame = _set(frame, cell.key, value, thin, pl.lit(False))
+            frame = _set(thresholds, frame, cell.key, value, thin, pl.lit(False))
         elif isinstance(cell, Computed) and cell.compute is not None:
             hidden = pl.any_horizontal(_hidden(frame, c) for c in cell.from_columns)
             visible = frame.with_columns(
                 pl.when(_hidden(frame, c)).then(None).otherwise(pl.col(c)).alias(c)
                 for c in cell.from_columns
             )
-            frame = _set(frame, cell.key, pl.lit(cell.compute(visible)), pl.lit(False), hidden)
+            frame = _set(
+                thresholds, frame, cell.key, pl.lit(cell.compute(visible)), pl.lit(False), hidden
+            )
     return frame
+
+
+def _flagged(frame: pl.DataFrame, cells: Sequence[Cell]) -> pl.DataFrame:
+    """The mark of each Flag cell where its column is true (its value stays, for charts)."""
+    flags = [c for c in cells if isinstance(c, Flag)]
+    if not flags:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c.key).fill_null(False)).then(pl.lit(c.symbol)).alias(_marker(c.key))
+        for c in flags
+    )
 
 
 def _in_dependency_order(cells: Sequence[Cell]) -> list[Cell]:
@@ -495,6 +573,7 @@ def _in_dependency_order(cells: Sequence[Cell]) -> list[Cell]:
 
 
 def _set(
+    thresholds: Thresholds,
     frame: pl.DataFrame,
     key: str,
     value: pl.Expr,
@@ -511,7 +590,7 @@ def _set(
         pl.when(hidden.fill_null(False) & known)
         .then(pl.lit(WITH_HIDDEN))
         .when(thin.fill_null(False) & known)
-        .then(pl.lit(THIN))
+        .then(pl.lit(thresholds.thin))
         .otherwise(None)
     )
     return frame.with_columns(marker.alias(_marker(key)))
@@ -550,7 +629,9 @@ def _finished(
     if spec.visible is not None and all(c.key != spec.visible for c in kept):
         kept.append(Text(spec.visible, "Getoond", "bool"))
     values = frame.select(
-        pl.when(_hidden(frame, c.key)).then(None).otherwise(pl.col(c.key)).alias(c.key)
+        pl.col(c.key)
+        if isinstance(c, Flag)
+        else pl.when(_hidden(frame, c.key)).then(None).otherwise(pl.col(c.key)).alias(c.key)
         for c in kept
     )
     # With a real column among them, the literal (marker-less) columns take the frame's length.

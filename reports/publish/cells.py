@@ -67,6 +67,14 @@ class Text(Cell):
 
 
 @dataclass(frozen=True)
+class Flag(Cell):
+    """A boolean column shown as `symbol` where it is true and empty elsewhere: a mark on a
+    row (e.g. 'voorlopig') that the legend explains. It says what the row is, not a figure."""
+
+    symbol: str = ""
+
+
+@dataclass(frozen=True)
 class Measure(Cell):
     """A public number that needs no disclosure control: FTE, an agreed volume, a population,
     a target, a day count of reference data. `additive`: a total row adds it up."""
@@ -206,6 +214,8 @@ SIGNED: Final = {"int", "year", "dec1", "dec2", "pct", "points"}
 
 def value_text(value: object, cell: Cell, names: dict[str, str], *, signed: bool = False) -> str:
     """One value as shown (nl-BE)."""
+    if isinstance(cell, Flag):
+        return cell.symbol if value else ""
     if value is None:
         return MISSING
     if isinstance(cell, Text) and cell.codes is not None:

@@ -7,8 +7,8 @@ from typing import Final
 
 import polars as pl
 
-from reports.publish.boundary import LEGEND, PublishedTable
-from reports.publish.cells import Text, value_text
+from reports.publish.boundary import PublishedTable, explained
+from reports.publish.cells import Flag, Text, value_text
 from reports.safe_files import csv_cell, csv_comment, workbook
 
 NUMBER_FORMATS: Final = {
@@ -34,9 +34,24 @@ def display(table: PublishedTable) -> pl.DataFrame:
     return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
 
 
-def legend_lines(symbols: tuple[str, ...]) -> list[str]:
-    """The legend of the disclosure symbols used, one line each."""
-    return [f"'{symbol}': {LEGEND[symbol]}" for symbol in symbols]
+# Said once wherever figures of regions outside the reader's detail are published.
+PERTURBED: Final = (
+    "Cijfers van regio's buiten je eigen regio('s) zijn licht verstoord (cell-key-methode): "
+    "elk aantal wijkt een klein beetje af, telkens op dezelfde manier, zodat geen kleine "
+    "aantallen of personen herkenbaar worden. Je eigen regio's zijn exact."
+)
+
+
+def legend_lines(symbols: tuple[str, ...], *, perturbed: bool = False) -> list[str]:
+    """The legend of the symbols used, one line each, after the perturbation statement when
+    some figures are perturbed."""
+    lines = [f"'{symbol}': {explained(symbol)}" for symbol in symbols]
+    return [PERTURBED, *lines] if perturbed else lines
+
+
+def legend_of(table: PublishedTable) -> list[str]:
+    """The legend a published table carries in every export."""
+    return legend_lines(table.symbols, perturbed=table.perturbed)
 
 
 def to_csv(table: PublishedTable) -> bytes:
@@ -48,9 +63,7 @@ def to_csv(table: PublishedTable) -> bytes:
     )
     buffer = io.StringIO()
     safe.write_csv(buffer, separator=";")
-    lines = [
-        csv_comment(note) for note in (table.title, *table.notes, *legend_lines(table.symbols))
-    ]
+    lines = [csv_comment(note) for note in (table.title, *table.notes, *legend_of(table))]
     return ("\ufeff" + "\n".join(lines) + "\n" + buffer.getvalue()).encode("utf-8")
 
 
@@ -69,7 +82,7 @@ def write_sheet(book: object, table: PublishedTable, name: str) -> None:
     sheet = book.add_worksheet(name[:31])  # type: ignore[attr-defined]
     bold = book.add_format({"bold": True})  # type: ignore[attr-defined]
     formats = {k: book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}  # type: ignore[attr-defined]
-    lines = [*table.notes, *legend_lines(table.symbols)]
+    lines = [*table.notes, *legend_of(table)]
     sheet.write_string(0, 0, table.title, bold)
     for i, note in enumerate(lines, start=1):
         sheet.write_string(i, 0, note)
@@ -83,7 +96,7 @@ def write_sheet(book: object, table: PublishedTable, name: str) -> None:
         for row, (value, marker) in enumerate(zip(values, markers, strict=True), start=top + 1):
             if marker is not None:
                 sheet.write_string(row, col, str(marker))
-            elif value is None:
+            elif value is None or isinstance(cell, Flag):
                 sheet.write_blank(row, col, None)
             elif cell.format in NUMBER_FORMATS and not isinstance(cell, Text):
                 sheet.write_number(row, col, float(value), formats[cell.format])

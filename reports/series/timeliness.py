@@ -8,9 +8,9 @@ from typing import Final, get_args
 import polars as pl
 
 from data_access.access.perturbation import consistent_with, counted, noise_of, perturbed
-from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only
+from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only, region_months_with_rows
 from indicators.periods import truncate_to_month
-from indicators.response_time import STATUSES, Rule, with_timeliness
+from indicators.response_time import STATUSES, Rule, provisional, with_timeliness
 from reports.inputs import Inputs
 from reports.series import all_aggregates, per_month, unknown_where_unsupported
 
@@ -89,12 +89,19 @@ def timing_cells(inputs: Inputs) -> pl.DataFrame:
 
 
 def _row_statuses(inputs: Inputs, rule: Rule) -> pl.DataFrame:
+    """The statuses of every region-month with registration rows: 0 in a month whose rows
+    hold no aanmelding (consults only), as its intakes are 0 there."""
     parts = (
         timing_cells(inputs)
         .group_by(*_KEYS, pl.col(f"status_{rule}").alias("status"))
         .agg(pl.col("n").sum(), pl.col(noise_of("n")).sum())
     )
-    return _wide(parts, STATUSES, "status").with_columns(source=pl.lit(ROWS))
+    with_rows = region_months_with_rows(inputs.registrations.lazy()).collect()
+    return (
+        with_rows.join(_wide(parts, STATUSES, "status"), on=_KEYS, how="left")
+        .with_columns(pl.col(STATUS_COLUMNS).fill_null(0))
+        .with_columns(source=pl.lit(ROWS))
+    )
 
 
 def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
@@ -116,15 +123,19 @@ def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
         )
 
     both = measure("within_month").join(measure("intakes"), on=_KEYS, how="inner")
-    if both.is_empty():
-        return pl.DataFrame(
-            schema={
-                "region_code": pl.String,
-                "month": pl.Date,
-                **dict.fromkeys(STATUS_COLUMNS, pl.Int64),
-                "source": pl.String,
-            }
+    # A month whose counts say nothing of the deadline is there with unknown statuses ('–').
+    unknown = (
+        counts.select(_KEYS)
+        .unique()
+        .join(with_rows, on=_KEYS, how="anti")
+        .join(both.select(_KEYS), on=_KEYS, how="anti")
+        .with_columns(
+            *(pl.lit(None, pl.Int64).alias(c) for c in STATUS_COLUMNS),
+            source=pl.lit(MONTHLY_COUNTS),
         )
+    )
+    if both.is_empty():
+        return unknown.select(*_KEYS, *STATUS_COLUMNS, "source")
     at = [*_KEYS, "counted_status"]
     parts = perturbed(
         pl.concat(
@@ -159,21 +170,26 @@ def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
             source=pl.lit(MONTHLY_COUNTS),
         )
         .select(*_KEYS, *STATUS_COLUMNS, "source")
+        .vstack(unknown.select(*_KEYS, *STATUS_COLUMNS, "source"))
     )
 
 
 @per_month
 def monthly_timeliness(inputs: Inputs, rule: Rule) -> pl.DataFrame:
     """region_code, month, tijdig, laat, vervallen, lopend (each with its perturbation),
-    source under `rule`. The statuses of a month add up to its published intakes. Monthly
-    counts only count under the calendar-month rule (they report by it); months whose source
-    does not record first contacts have unknown (null) counts."""
+    source, provisional under `rule`. The statuses of a month add up to its published intakes.
+    Monthly counts only count under the calendar-month rule (they report by it); months whose
+    source does not record first contacts have unknown (null) counts. `provisional`: the
+    month's one-month window is still open on the inputs' today (its rate is biased upwards;
+    indicators.response_time.provisional)."""
     rows = _row_statuses(inputs, rule).select(*_KEYS, *STATUS_COLUMNS, "source")
     frames = [rows]
     if rule == "calendar_month":
         frames.append(_counted_statuses(inputs))
     monthly = pl.concat(frames).sort(_KEYS)
-    return unknown_where_unsupported(monthly, inputs, "response_time", list(STATUSES))
+    return unknown_where_unsupported(monthly, inputs, "response_time", list(STATUSES)).with_columns(
+        provisional(pl.col("month"), inputs.today, rule).alias("provisional")
+    )
 
 
 def _contact_days(inputs: Inputs) -> pl.DataFrame:
@@ -228,3 +244,17 @@ def monthly_contacts(inputs: Inputs) -> pl.DataFrame:
         )
         .sort(_KEYS)
     )
+
+
+def summed_final(*names: str, final: pl.Expr | None = None) -> list[pl.Expr]:
+    """In an aggregation over months of monthly_timeliness: the sums of counts and of their
+    perturbations over the final months only (`final`, default: not provisional), as
+    `<name>_final`; null when no final month knows them. The headline rate and every
+    comparison use these: a provisional month's rate is biased upwards."""
+    where = final if final is not None else ~pl.col("provisional").fill_null(True)
+    out = []
+    for name in names:
+        for column, alias in ((name, f"{name}_final"), (noise_of(name), noise_of(f"{name}_final"))):
+            kept = pl.col(column).filter(where)
+            out.append(pl.when(kept.count() > 0).then(kept.sum()).alias(alias))
+    return out

@@ -46,8 +46,14 @@ from reports.publish.spec import ChartSpec, Paragraph, Remark, Section, TableSpe
 from reports.selection import Selection
 from reports.series.intakes import monthly_intakes
 from reports.series.referrers import monthly_referrer_groups
-from reports.series.timeliness import monthly_timeliness
-from reports.views.common import REGION, basis_note, comparison_table, subtitle
+from reports.series.timeliness import monthly_timeliness, summed_final
+from reports.views.common import (
+    REGION,
+    basis_note,
+    comparison_table,
+    final_months_note,
+    subtitle,
+)
 
 INDICATORS: Final = FUNNEL_INDICATORS
 
@@ -93,23 +99,24 @@ def _all_regions(selection: Selection) -> Selection:
 
 def proportions(inputs: Inputs, selection: Selection, indicator: str, rule: Rule) -> pl.DataFrame:
     """region_code, numerator, denominator (with perturbations), source over the selected
-    period, every region. tijdig: tijdig / (tijdig + laat) under `rule`; a referrer group: its
-    intakes / all intakes with a known group."""
+    period, every region. tijdig: tijdig / (tijdig + laat) under `rule` over the final months
+    (null when none is final yet); a referrer group: its intakes / all intakes."""
     every = _all_regions(selection)
     if indicator == TIMELY:
+        # The final months only: a provisional month's rate is biased upwards.
         monthly = monthly_timeliness(inputs, every, rule)
         counts = (
             monthly.group_by("region_code")
             .agg(
-                *summed("tijdig", "laat"),
+                *summed_final("tijdig", "laat"),
                 pl.col("source").unique().sort().str.join("+").alias("source"),
             )
             .select(
                 "region_code",
-                pl.col("tijdig").alias("numerator"),
-                pl.col(noise_of("tijdig")).alias(noise_of("numerator")),
-                (pl.col("tijdig") + pl.col("laat")).alias("denominator"),
-                (pl.col(noise_of("tijdig")) + pl.col(noise_of("laat"))).alias(
+                pl.col("tijdig_final").alias("numerator"),
+                pl.col(noise_of("tijdig_final")).alias(noise_of("numerator")),
+                (pl.col("tijdig_final") + pl.col("laat_final")).alias("denominator"),
+                (pl.col(noise_of("tijdig_final")) + pl.col(noise_of("laat_final"))).alias(
                     noise_of("denominator")
                 ),
                 "source",
@@ -337,6 +344,7 @@ def compare_view(
     notes = [basis_note(inputs), *_counts_note(counts, names)]
     if indicator == TIMELY:
         notes.append(f"Regel: {RULES[rule].lower()}.")
+        notes += final_months_note(inputs, selection, rule)
     if failing:
         listed = ", ".join(names.get(c, c) for c in sorted(failing))
         notes.append(

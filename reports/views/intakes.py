@@ -20,11 +20,14 @@ from reports.views.common import (
     PERIOD,
     REGION,
     SOURCE,
+    absent_note,
     basis_note,
     quality_notes,
     source_notes,
     subtitle,
+    undelivered_note,
     unit,
+    with_undelivered,
 )
 
 CONSULTS_NOTE = (
@@ -39,8 +42,11 @@ BRUSSELS_NOTE = (
 
 def intakes_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """region_code, period, period_start, intakes, consults (with perturbations),
-    population_0_17, source per region and selected month or quarter."""
-    monthly = monthly_intakes(inputs, selection)
+    population_0_17, source per region and selected month or quarter in which the region
+    existed: '–' where it delivered nothing (common.with_undelivered)."""
+    monthly = with_undelivered(
+        monthly_intakes(inputs, selection), inputs, selection, ("intakes", "consults")
+    )
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")
@@ -55,7 +61,7 @@ def intakes_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
                 pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()).alias(c)
                 for c in ("consults", noise_of("consults"))
             ),
-            pl.col("population_0_17").last(),
+            pl.col("population_0_17").drop_nulls().last(),
             combined_source(),
         )
         .sort("region_code", "period")
@@ -82,6 +88,8 @@ def intakes_view(inputs: Inputs, selection: Selection) -> View:
         basis_note(inputs),
         CONSULTS_NOTE,
         *source_notes(per_period, inputs, "consultvragen en aard van de vraag"),
+        *undelivered_note(per_period, inputs),
+        *absent_note(per_period, inputs, selection),
     ]
     if per_period.filter(pl.col("population_0_17").is_null()).height:
         notes.append(BRUSSELS_NOTE)

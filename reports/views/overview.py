@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from data_access.access.perturbation import noise_of, summed
-from indicators._sources import combined_source
+from indicators._sources import MIXED, combined_source
 from indicators.formatting import month_label
 from indicators.periods import month_start, previous_period, same_period_last_year
 from reports import charts
@@ -32,7 +32,7 @@ from reports.selection import Selection
 from reports.series.intakes import monthly_intakes
 from reports.series.reach import yearly_families
 from reports.series.referrers import monthly_referrer_groups
-from reports.series.timeliness import monthly_timeliness
+from reports.series.timeliness import monthly_timeliness, summed_final
 from reports.views.common import REGION, SOURCE, basis_note, quality_notes
 
 # The region code of the total row ("Vlaanderen" or the selected regions together).
@@ -46,6 +46,9 @@ COUNTS: Final = (
     "consults",
     "tijdig",
     "laat",
+    # Of the final months only: the rate within the month leaves provisional months out.
+    "tijdig_final",
+    "laat_final",
     "brede_instap",
     "referred",
     "gv",
@@ -79,7 +82,7 @@ def key_counts(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         monthly_timeliness(inputs, selection, "calendar_month")
         .filter(in_regions)
         .group_by("region_code")
-        .agg(*summed("tijdig", "laat"))
+        .agg(*summed("tijdig", "laat"), *summed_final("tijdig", "laat"))
     )
     group = pl.col("referrer_group")
     groups = {
@@ -110,16 +113,17 @@ def key_counts(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 
 
 def families_of(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """Per region: the families reached in the calendar year the period ends in, as Bereik en
-    trajecten counts them (one definition: distinct families with a trajectory started in
-    the year); null where that year's data cannot show trajectories. A distinct count over
-    any window of months would be a new, separately perturbed cell for every window."""
+    """Per region: the families reached in the calendar year the period ends in, exactly as
+    Bereik en trajecten shows them (one definition: distinct families with a trajectory
+    started in the year, over the months with rows); null where that year's data cannot show
+    trajectories. A distinct count over any window of months would be a new, separately
+    perturbed cell for every window."""
     year = selection.end.year
     whole_year = dataclasses.replace(selection, start=date(year, 1, 1), end=date(year, 12, 31))
     return (
         yearly_families(inputs, whole_year)
-        .filter(selection.in_regions() & (pl.col("source") == "rijen"))
-        .select("region_code", "families", noise_of("families"))
+        .filter(selection.in_regions())
+        .select("region_code", "families", noise_of("families"), families_source="source")
     )
 
 
@@ -157,7 +161,7 @@ def _cells() -> tuple[
     tuple[Text | Count | Rate | Difference, ...], tuple[Count | Rate | Difference, ...]
 ]:
     """The shown columns of the key-figures table, and the ones computed for the tiles."""
-    timely = {"numerator": ("tijdig",), "denominator": ("tijdig", "laat")}
+    timely = {"numerator": ("tijdig_final",), "denominator": ("tijdig_final", "laat_final")}
     brede = {"numerator": ("brede_instap",), "denominator": ("referred",)}
     shown = (
         REGION,
@@ -211,8 +215,8 @@ def _cells() -> tuple[
             Rate(
                 f"within_month_{suffix}",
                 "",
-                numerator=(f"tijdig_{suffix}",),
-                denominator=(f"tijdig_{suffix}", f"laat_{suffix}"),
+                numerator=(f"tijdig_final_{suffix}",),
+                denominator=(f"tijdig_final_{suffix}", f"laat_final_{suffix}"),
             ),
             Rate(
                 f"brede_instap_share_{suffix}",
@@ -255,7 +259,9 @@ _METRICS: Final = (
         "Binnen de maand opgenomen",
         "within_month",
         "Eerste contact uiterlijk één kalendermaand na de aanmelding (31 jan. → 28/29 feb.), als "
-        "aandeel van tijdig + laat; vervallen en lopende aanmeldingen tellen niet mee.",
+        "aandeel van tijdig + laat; vervallen en lopende aanmeldingen tellen niet mee. Alleen "
+        "maanden waarvan de termijn voor elke aanmelding verstreken is: een voorlopige maand "
+        "(Tijdige opname) ligt nog te hoog en telt hier niet mee.",
         changes=tuple((wording, f"within_month_change_{s}") for s, wording in COMPARISONS),
         higher_is_better=True,
     ),
@@ -390,9 +396,20 @@ def _notes(inputs: Inputs, selection: Selection, figures: pl.DataFrame) -> list[
             "(Excel-registers registreren geen consultvragen, maandtotalen hebben geen dossiers); "
             "het totaal telt de regio's die ze kennen en vergelijkt met dezelfde regio's."
         )
-    from reports.views.common import source_notes
+    from reports.views.common import absent_note, final_months_note, source_notes
 
+    notes += absent_note(figures, inputs, selection)
+
+    notes += final_months_note(inputs, selection, "calendar_month")
     notes += source_notes(figures, inputs, "consultvragen en bereikte gezinnen")
+    mixed = figures.filter(pl.col("families_source") == MIXED)["region_code"].sort().to_list()
+    if mixed:
+        names = inputs.region_names()
+        notes.append(
+            f"{', '.join(names.get(c, c) for c in mixed)}: bereikte gezinnen van "
+            f"{selection.end.year} tellen alleen de maanden met dossiers (deels maandtotalen), "
+            "zoals op Bereik en trajecten."
+        )
     if selection.end >= month_start(inputs.today):
         notes.append(
             f"De periode loopt tot in de lopende maand ({month_label(inputs.today)}): die is "

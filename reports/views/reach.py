@@ -1,8 +1,9 @@
-"""Bereik en trajecten: families reached against the target, trajectories and their outflow."""
+"""Bereik en trajecten: families reached beside the target, trajectories and their outflow."""
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Final
 
 import plotly.graph_objects as go
 import polars as pl
@@ -27,14 +28,22 @@ from reports.series.reach import (
 )
 from reports.views.common import REGION, basis_note, quality_notes
 
+TARGET_NOTE: Final = (
+    f"Het doel is {FAMILIES_TARGET_PER_YEAR} extra gezinnen per netwerk per jaar: bovenop de "
+    "gezinnen die vóór 1 Gezin 1 Plan al bereikt werden. Dat vroegere bereik (de basislijn) zit "
+    "niet in de gegevens, dus het aantal bereikte gezinnen staat naast het doel en niet als "
+    "aandeel ervan: het zegt niet hoeveel gezinnen er extra bereikt werden."
+)
+
 # Labels of codes that are not in a code list but stand for a missing value.
 UNKNOWN = {"ONBEKEND": "Onbekend"}
 YEAR = Text("year_label", "Jaar")
 
 
 def reach_view(inputs: Inputs, selection: Selection) -> View:
-    """Families reached per region and year against the target of 200, trajectories started,
-    closed and ongoing, duration, closure reasons and further care."""
+    """Families reached per region and year beside the target of 200 extra (not as a share of
+    it: there is no baseline), trajectories started, closed and ongoing, duration, closure
+    reasons and further care."""
     names = inputs.region_names()
     years = selection.years
     shown_years = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
@@ -43,11 +52,11 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
     families = yearly_families(inputs, selection).filter(selection.in_regions())
     notes = [
         basis_note(inputs),
-        f"Het doel is per kalenderjaar: deze pagina toont de hele jaren {shown_years} die de "
-        "gekozen periode overlappen; een lopend jaar wordt met het volledige jaardoel vergeleken.",
-        f"Bereikt gezin: een gezin met een gestart traject in het jaar (start = eerste contact, "
-        f"anders aanmelding). Doel: {FAMILIES_TARGET_PER_YEAR} extra gezinnen per netwerk per "
-        "jaar.",
+        f"Bereik telt per kalenderjaar: deze pagina toont de hele jaren {shown_years} die de "
+        "gekozen periode overlappen; een lopend jaar is nog niet af.",
+        "Bereikt gezin: een gezin met een gestart traject in het jaar (start = eerste contact, "
+        "anders aanmelding). 'Gezinnen bereikt' telt alle bereikte gezinnen.",
+        TARGET_NOTE,
         *_not_available_notes(families, names),
     ]
     without_family = families["trajectories_without_family"].sum()
@@ -65,13 +74,7 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
             REGION,
             YEAR,
             Count("families", "Gezinnen bereikt"),
-            Measure("target", "Doel", "int"),
-            Rate(
-                "share_of_target",
-                "Aandeel van doel",
-                numerator=("families",),
-                denominator=("target",),
-            ),
+            Measure("target", "Doel: extra gezinnen per jaar", "int"),
         ),
         title="Bereikte gezinnen per regio en jaar",
         notes=tuple(notes),
@@ -241,7 +244,7 @@ def _not_available_notes(families: pl.DataFrame, names: dict[str, str]) -> list[
 
 
 def _families(table: PublishedTable, *, subtitle: str) -> go.Figure:
-    """Families reached per region and year, with a dashed line at the yearly target."""
+    """Families reached per region and year."""
     fig = charts.bars(
         table.values.filter(pl.col("families").is_not_null()).sort("region_code", "year_label"),
         x="region_code",
@@ -254,13 +257,7 @@ def _families(table: PublishedTable, *, subtitle: str) -> go.Figure:
         highlight=table.highlight,
         stacked=False,
     )
-    fig.add_vline(
-        x=FAMILIES_TARGET_PER_YEAR,
-        line_dash="dash",
-        line_color="#000000",
-        annotation_text=f"Doel: {FAMILIES_TARGET_PER_YEAR} gezinnen per jaar",
-        annotation_position="top left",
-    )
+    # No line at the target: it counts extra families, the bars all of them (TARGET_NOTE).
     return fig
 
 

@@ -9,7 +9,7 @@ import polars as pl
 
 from data_access.access.perturbation import noise_of, summed
 from data_access.reference.codes import REFERRER_GROUPS, REFERRERS
-from indicators._sources import MIXED, MONTHLY_COUNTS, source_over
+from indicators._sources import MIXED, MONTHLY_COUNTS, combined_source, source_over
 from indicators.periods import Granularity, period_columns
 from reports import charts
 from reports.inputs import Inputs
@@ -26,6 +26,7 @@ from reports.views.common import (
     source_notes,
     subtitle,
     unit,
+    with_undelivered,
 )
 
 # Shown in the referrer detail for regions whose whole period comes from monthly counts.
@@ -68,11 +69,12 @@ def group_counts(inputs: Inputs, selection: Selection, granularity: Granularity)
 
 def brede_instap(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """region_code, period, period_start, brede_instap, intakes (with perturbations), source:
-    the brede instap against all intakes with a known group, per region and period."""
-    counts = group_counts(inputs, selection, selection.granularity)
+    the brede instap against all intakes, per region and period in which the region existed
+    ('–' where it delivered nothing, 0 where its rows held no aanmelding)."""
     is_brede_instap = pl.col("referrer_group") == "BREDE_INSTAP"
-    return (
-        counts.group_by(*_PERIOD_KEYS, "source")
+    monthly = (
+        monthly_referrer_groups(inputs, selection)
+        .group_by("region_code", "month", "source")
         .agg(
             pl.col("intakes").filter(is_brede_instap).sum().alias("brede_instap"),
             pl.col(noise_of("intakes"))
@@ -81,6 +83,12 @@ def brede_instap(inputs: Inputs, selection: Selection) -> pl.DataFrame:
             .alias(noise_of("brede_instap")),
             *summed("intakes"),
         )
+    )
+    return (
+        with_undelivered(monthly, inputs, selection, ("brede_instap", "intakes"))
+        .with_columns(*period_columns("month", selection.granularity))
+        .group_by(_PERIOD_KEYS)
+        .agg(*summed("brede_instap", "intakes"), combined_source())
         .sort("region_code", "period")
     )
 

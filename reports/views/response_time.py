@@ -6,23 +6,29 @@ from functools import partial
 from itertools import pairwise
 from typing import Final
 
+import plotly.graph_objects as go
 import polars as pl
 
 from data_access.access.perturbation import noise_of, summed
 from indicators._sources import MONTHLY_COUNTS, combined_source
+from indicators.formatting import period_label
 from indicators.periods import quarter_code, truncate_to_quarter
 from indicators.response_time import (
     DAY_BIN_EDGES,
     STATUSES,
     Rule,
     days_to_first_contact,
+    final_on,
     open_past_deadline,
+    provisional,
 )
 from reports import charts
 from reports.choices import RATE_LABELS, RULES
 from reports.inputs import Inputs
+from reports.publish.boundary import PROVISIONAL, PublishedTable
 from reports.publish.cells import (
     Count,
+    Flag,
     Histogram,
     Measure,
     Quantile,
@@ -42,12 +48,15 @@ from reports.views.common import (
     PERIOD,
     REGION,
     SOURCE,
+    absent_note,
     basis_note,
     comparison_table,
     quality_notes,
     source_notes,
     subtitle,
+    undelivered_note,
     unit,
+    with_undelivered,
 )
 
 COMPARISON_NOTE: Final = (
@@ -65,8 +74,14 @@ _STATUS_COLUMNS = [c for s in STATUSES for c in (s, noise_of(s))]
 
 def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> pl.DataFrame:
     """region_code, period, period_start, tijdig, laat, vervallen, lopend (with
-    perturbations), source per region and selected month or quarter."""
-    monthly = monthly_timeliness(inputs, selection, rule)
+    perturbations), source, provisional per region and selected month or quarter."""
+    monthly = with_undelivered(
+        monthly_timeliness(inputs, selection, rule),
+        inputs,
+        selection,
+        STATUSES,
+        {"provisional": provisional(pl.col("month"), inputs.today, rule)},
+    )
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")
@@ -77,6 +92,8 @@ def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> p
             truncate_to_quarter(pl.col("month").min()).alias("period_start"),
             *summed(*STATUSES),
             combined_source(),
+            # A quarter with one provisional month is provisional.
+            pl.col("provisional").any(),
         )
         .sort("region_code", "period")
     )
@@ -175,6 +192,8 @@ def _notes(inputs: Inputs, selection: Selection, per_period: pl.DataFrame, rule:
         "later of nog geen contact na de termijn. Vervallen (cliënt haakt af, vraag weggevallen) "
         "en lopend (termijn nog niet voorbij) tellen niet mee in het percentage.",
         *source_notes(per_period, inputs, "vervallen en lopend"),
+        *undelivered_note(per_period, inputs),
+        *absent_note(per_period, inputs, selection),
     ]
     if rule == "30_days":
         counted = monthly_timeliness(inputs, selection, "calendar_month").filter(
@@ -190,7 +209,56 @@ def _notes(inputs: Inputs, selection: Selection, per_period: pl.DataFrame, rule:
         notes.append(
             "Gemengde periodes: vervallen en lopend tellen alleen de maanden met dossiers."
         )
+    notes += provisional_notes(per_period, rule)
     return notes
+
+
+def provisional_notes(per_period: pl.DataFrame, rule: Rule) -> list[str]:
+    """Which periods are provisional and from when they are final, so that a high rate is read
+    for what it is."""
+    marked = per_period.filter(pl.col("provisional").fill_null(False))
+    if marked.is_empty():
+        return []
+    listed = ", ".join(
+        f"{period_label(period)} (definitief vanaf {final_on(last, rule):%d/%m/%Y})"
+        for period, last in marked.group_by("period")
+        .agg(pl.col("period_start").max())
+        .with_columns(
+            # The period's last month: a quarter ends two months after its first.
+            pl.when(pl.col("period").str.contains("Q"))
+            .then(pl.col("period_start").dt.offset_by("2mo"))
+            .otherwise(pl.col("period_start"))
+        )
+        .sort("period")
+        .iter_rows()
+    )
+    return [
+        f"{PROVISIONAL.capitalize()}: {listed}. De termijn van één maand loopt nog voor een "
+        "deel van die aanmeldingen: wie nog geen contact had, telt als lopend en niet als laat, "
+        "dus het percentage ligt nog te hoog. Kerncijfers en vergelijkingen laten die maanden "
+        "weg."
+    ]
+
+
+def rate_over_time(table: PublishedTable, **line: object) -> go.Figure | None:
+    """The rate per region and period (charts.line_chart), each provisional period's point
+    marked with an open ring that the chart's legend names; none when no rate is shown."""
+    fig = charts.line_chart(table, **line)  # type: ignore[arg-type]
+    if fig is None:
+        return None
+    marked = table.values.filter(pl.col("provisional") & pl.col("rate").is_not_null())
+    if not marked.is_empty():
+        fig.add_trace(
+            go.Scatter(
+                x=marked["period_start"].to_list(),
+                y=marked["rate"].to_list(),
+                mode="markers",
+                name=f"{PROVISIONAL.capitalize()}: termijn loopt nog, percentage te hoog",
+                marker={"symbol": "circle-open", "size": 16, "color": "#000000"},
+                hoverinfo="skip",
+            )
+        )
+    return fig
 
 
 def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calendar_month") -> View:
@@ -211,6 +279,7 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
             Count("vervallen", "Vervallen"),
             Count("lopend", "Lopend"),
             Rate("rate", RATE_LABELS[rule], numerator=("tijdig",), denominator=("tijdig", "laat")),
+            Flag("provisional", "Status", symbol=PROVISIONAL),
             SOURCE,
         ),
         title=f"Tijdige opname per regio en {per} ({RULES[rule].lower()})",
@@ -232,6 +301,15 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
             basis_note(inputs),
             "Dagen van aanmelding tot eerste contact, los van de regel; alleen bronnen met "
             "dossiers.",
+            *(
+                [
+                    f"De periode telt {PROVISIONAL}e maanden: daarvan zijn alleen de contacten "
+                    "tot nu gekend, vooral de snelle, dus mediaan en 90e percentiel liggen lager "
+                    "dan ze zullen uitkomen."
+                ]
+                if per_period["provisional"].any()
+                else []
+            ),
         ),
         region_names=names,
         inputs=(Histogram("days", "Dagen"),),
@@ -276,7 +354,7 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
                     ChartSpec(
                         table,
                         partial(
-                            charts.line_chart,
+                            rate_over_time,
                             x="period_start",
                             y="rate",
                             series="region_code",

@@ -14,8 +14,8 @@ from data_access.access.perturbation import summed
 from data_access.reference.codes import STAFFING_FUNCTIONS
 from indicators._sources import combined_source, count_rows
 from indicators.formatting import fmt_dec, quarter_label
-from indicators.periods import quarter_bounds, quarter_code, quarter_of
-from indicators.staffing import fte_by_function, fte_per_inhabitants
+from indicators.periods import month_start, quarter_bounds, quarter_code, quarter_of
+from indicators.staffing import fte_by_function, fte_covered, fte_per_inhabitants
 from reports import charts
 from reports.inputs import Inputs
 from reports.publish.boundary import PublishedTable
@@ -62,9 +62,13 @@ def fte_per_100k(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 
 def intakes_per_fte(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """Per region and whole selected quarter with staff: fte, intakes (with perturbation;
-    null when the region reported nothing in the quarter), months_with_data (0–3), source."""
+    null when the region reported nothing in the quarter) of the months that ended before
+    today, months_with_data (0–3) among them, fte_covered (the FTE of those months:
+    indicators.staffing.intakes_per_fte), source."""
     first, last = selected_quarters(selection)
-    monthly = monthly_intakes(inputs, dataclasses.replace(selection, start=first, end=last))
+    monthly = monthly_intakes(inputs, dataclasses.replace(selection, start=first, end=last)).filter(
+        pl.col("month") < month_start(inputs.today)
+    )
     intakes = monthly.group_by("region_code", quarter_code("month").alias("quarter")).agg(
         *summed("intakes"), count_rows().alias("months_with_data"), combined_source()
     )
@@ -74,6 +78,7 @@ def intakes_per_fte(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         .agg(pl.col("fte").sum())
         .join(intakes, on=["region_code", "quarter"], how="left")
         .with_columns(pl.col("months_with_data").fill_null(0))
+        .with_columns(fte_covered(pl.col("fte"), pl.col("months_with_data")).alias("fte_covered"))
         .sort("region_code", "quarter")
     )
 
@@ -138,17 +143,24 @@ def staffing_view(inputs: Inputs, selection: Selection) -> View:
             Count("intakes", "Aanmeldingen"),
             Measure("months_with_data", "Maanden met gegevens", "int"),
             PerUnit(
-                "registrations_per_fte", "Aanmeldingen per VTE", "dec1", count="intakes", unit="fte"
+                "registrations_per_fte",
+                "Aanmeldingen per VTE (per kwartaal)",
+                "dec1",
+                count="intakes",
+                unit="fte_covered",
             ),
             SOURCE,
         ),
         title="Aanmeldingen per VTE",
         notes=(
             basis_note(inputs),
-            "Aanmeldingen van het kwartaal gedeeld door de VTE van het kwartaal. Een kwartaal met "
-            "minder dan 3 maanden gegevens (lopend kwartaal, of een regio die niet elke maand "
-            "aanleverde) telt te weinig aanmeldingen: zie 'Maanden met gegevens'.",
+            "Aanmeldingen per VTE = aanmeldingen ÷ (VTE × maanden met gegevens ÷ 3): de "
+            "aanmeldingen staan tegenover het personeel van de maanden waarvoor ze gekend zijn. "
+            "Een kwartaal met 2 maanden gegevens (een lopend kwartaal, een maand niet "
+            "aangeleverd) wordt dus niet door het personeel van een heel kwartaal gedeeld. De "
+            "lopende maand telt nog niet mee.",
         ),
+        inputs=(Measure("fte_covered", "VTE van de maanden met gegevens", "dec2"),),
         region_names=names,
         name="aanmeldingen-per-vte",
     )

@@ -13,7 +13,7 @@ from data_access.access.perturbation import noise_of, summed
 from data_access.reference.codes import VOLUME_PARTIES
 from indicators._sources import MONTHLY_COUNTS, source_over
 from indicators.formatting import fmt_pct
-from indicators.volume import elapsed_fraction
+from indicators.volume import elapsed_fraction, with_every_party
 from reports import charts
 from reports.inputs import Inputs
 from reports.publish.boundary import PublishedTable
@@ -30,9 +30,10 @@ def focus_year(inputs: Inputs, selection: Selection) -> int:
 
 
 def volume_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """Per agreement of the selected regions and whole selected years: agreed, realised (GV or
-    SDJ intakes received up to today, with perturbation; null when the region reported nothing
-    that year), elapsed_fraction, pro_rata_target, source."""
+    """Per agreement of the selected regions and whole selected years, and per party of a
+    region-year with data but no agreement (agreed null): agreed, realised (GV or SDJ intakes
+    received up to today, with perturbation; null when the region reported nothing that
+    year), elapsed_fraction, pro_rata_target, source."""
     years = selection.years
     today = inputs.today
     whole_years = replace(selection, start=date(years[0], 1, 1), end=date(years[-1], 12, 31))
@@ -60,7 +61,9 @@ def volume_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
     )
     agreements = inputs.agreements.filter(pl.col("year").is_in(years) & selection.in_regions())
     return (
-        agreements.join(region_years, on=["region_code", "year"], how="left")
+        with_every_party(agreements, region_years)
+        .collect()
+        .join(region_years, on=["region_code", "year"], how="left")
         .join(realised, on=["region_code", "year", "party"], how="left")
         # A region that reported in the year but had no referral by this party realised 0.
         .with_columns(
@@ -104,6 +107,16 @@ def volume_view(inputs: Inputs, selection: Selection) -> View:
         "(GV: OCJ, VK) of de sociale dienst jeugdrechtbank (SDJ). '–': de regio leverde voor "
         "dat jaar geen gegevens aan.",
     ]
+    unagreed = progress.filter(pl.col("agreed").is_null())
+    if unagreed.height:
+        listed = ", ".join(
+            f"{names.get(c, c)} {y} {p}"
+            for c, y, p in unagreed.select("region_code", "year", "party").rows()
+        )
+        notes.append(
+            f"Geen volumeafspraak voor {listed}: het gerealiseerde aantal staat er wel, "
+            "afgesproken, voortgang en pro-rata doel staan als '–'."
+        )
     from_counts = progress.filter(pl.col("source").is_in([MONTHLY_COUNTS, "gemengd"]))
     if from_counts.height:
         listed = ", ".join(

@@ -7,10 +7,14 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from indicators.periods import months_between
 from indicators.response_time import (
+    Rule,
     days_distribution,
     days_to_first_contact,
+    final_on,
     open_past_deadline,
+    provisional,
     rule_comparison,
     timeliness_by_region,
     timeliness_by_region_month,
@@ -306,3 +310,43 @@ def test_days_distribution_has_every_bin(frames: Frames) -> None:
     assert result["label"].to_list() == ["0–7", "8–14", "15–21", "22–31", "32–60", "61–90", "91+"]
     assert result["registrations"].to_list() == [2, 1, 0, 1, 1, 0, 1]
     assert result["days_to"].to_list() == [7, 14, 21, 31, 60, 90, None]
+
+
+@pytest.mark.parametrize("rule", ["calendar_month", "30_days"])
+def test_a_month_is_provisional_until_its_last_deadline_has_passed(rule: Rule) -> None:
+    """Every month of 2023–2027 (leap February included) is provisional up to the deadline
+    of its last day and final from the day after, as final_on says; on that day no
+    aanmelding of the month can still be lopend."""
+    months = pl.DataFrame({"month": months_between(date(2023, 1, 1), date(2027, 12, 1))})
+    for month in months["month"].to_list():
+        final = final_on(month, rule)
+        before, on = (
+            months.filter(pl.col("month") == month)
+            .select(provisional(pl.col("month"), day, rule))
+            .item()
+            for day in (final - timedelta(days=1), final)
+        )
+        assert (before, on) == (True, False), (month, final)
+    assert final_on(date(2024, 1, 1)) == date(2024, 3, 1)  # 31 Jan → 29 Feb (leap year)
+    assert final_on(date(2024, 1, 1), "30_days") == date(2024, 3, 2)  # 31 Jan + 30 days
+    last_day = with_timeliness(
+        pl.DataFrame(
+            {
+                "id": [1],
+                "kind": ["aanmelding"],
+                "region_code": ["R1"],
+                "received_date": [date(2024, 1, 31)],
+                "first_contact_date": [None],
+                "closed_date": [None],
+                "closure_reason": [None],
+            },
+            schema_overrides={
+                "first_contact_date": pl.Date,
+                "closed_date": pl.Date,
+                "closure_reason": pl.String,
+            },
+        ),
+        final_on(date(2024, 1, 1), rule),
+        rule,
+    )
+    assert last_day["status"].to_list() == ["laat"]

@@ -76,8 +76,9 @@ def test_fte_per_100k_inhabitants(staffing: pl.DataFrame, frames: Frames) -> Non
 
 
 def test_registrations_per_fte(staffing: pl.DataFrame, frames: Frames) -> None:
-    """It divides the quarter's intakes (rows and monthly counts) by its FTE, and shows no
-    intakes for a quarter without data rather than zero."""
+    """It divides the quarter's intakes (rows and monthly counts) by the FTE of the months
+    they cover (two of three: 15 ÷ (10 × 2/3)), and shows no intakes for a quarter without
+    data rather than zero."""
     registrations = frames.registrations(
         *({"received_date": date(2021, 1, 10)} for _ in range(3)),
         {"received_date": date(2021, 1, 11), "kind": "consult"},
@@ -93,7 +94,8 @@ def test_registrations_per_fte(staffing: pl.DataFrame, frames: Frames) -> None:
             "fte": [10.0, 10.0],
             "intakes": [15, None],
             "months_with_data": [2, 0],
-            "registrations_per_fte": [1.5, None],
+            "fte_covered": [10.0 * 2 / 3, 0.0],
+            "registrations_per_fte": [2.25, None],
             "source": ["gemengd", None],
         },
         schema={
@@ -103,8 +105,25 @@ def test_registrations_per_fte(staffing: pl.DataFrame, frames: Frames) -> None:
             "fte": pl.Float64,
             "intakes": pl.Int64,
             "months_with_data": pl.Int64,
+            "fte_covered": pl.Float64,
             "registrations_per_fte": pl.Float64,
             "source": pl.String,
         },
     )
     assert_frame_equal(registrations_per_fte(registrations, aggregates, staffing), expected)
+
+
+def test_the_running_month_does_not_count_towards_a_quarter(
+    staffing: pl.DataFrame, frames: Frames
+) -> None:
+    """On 15 February the quarter covers January only: its intakes over a third of its FTE."""
+    registrations = frames.registrations(
+        *({"received_date": date(2021, 1, 10)} for _ in range(3)),
+        {"received_date": date(2021, 2, 3)},
+    )
+    aggregates = frames.aggregates()
+    first = registrations_per_fte(registrations, aggregates, staffing, date(2021, 2, 15)).row(
+        0, named=True
+    )
+    assert (first["intakes"], first["months_with_data"]) == (3, 1)
+    assert first["registrations_per_fte"] == pytest.approx(3 / (10 / 3))

@@ -33,7 +33,8 @@ def test_elapsed_fraction(year: int, reference_date: date, expected: float) -> N
 
 
 def test_volume_progress_pro_rata_at_mid_year(frames: Frames) -> None:
-    """It compares realised GV/SDJ intakes with the agreed and the pro-rata number at mid-year."""
+    """It compares realised GV/SDJ intakes with the agreed and the pro-rata number at mid-year;
+    R1's 2023 SDJ has no agreement, and its realised 0 is shown all the same."""
     registrations = frames.registrations(
         *({"received_date": date(2024, 3, 1), "referrer": "GV"} for _ in range(10)),
         # After the reference date, a consult and another referrer: none of them count.
@@ -50,17 +51,17 @@ def test_volume_progress_pro_rata_at_mid_year(frames: Frames) -> None:
     )
     expected = pl.DataFrame(
         {
-            "region_code": ["R1", "R1", "R1", "R2"],
-            "year": [2023, 2024, 2024, 2024],
-            "party": ["GV", "GV", "SDJ", "GV"],
-            "agreed": [50, 40, 10, 20],
-            "realised": [2, 10, 0, None],
-            "progress": [0.04, 0.25, 0.0, None],
-            "elapsed_fraction": [1.0, 0.5, 0.5, 0.5],
-            "pro_rata_target": [50.0, 20.0, 5.0, 10.0],
-            "progress_vs_pro_rata": [0.04, 0.5, 0.0, None],
-            "projected_year_end": [2.0, 20.0, 0.0, None],
-            "source": ["rijen", "rijen", "rijen", None],
+            "region_code": ["R1", "R1", "R1", "R1", "R2"],
+            "year": [2023, 2023, 2024, 2024, 2024],
+            "party": ["GV", "SDJ", "GV", "SDJ", "GV"],
+            "agreed": [50, None, 40, 10, 20],
+            "realised": [2, 0, 10, 0, None],
+            "progress": [0.04, None, 0.25, 0.0, None],
+            "elapsed_fraction": [1.0, 1.0, 0.5, 0.5, 0.5],
+            "pro_rata_target": [50.0, None, 20.0, 5.0, 10.0],
+            "progress_vs_pro_rata": [0.04, None, 0.5, 0.0, None],
+            "projected_year_end": [2.0, 0.0, 20.0, 0.0, None],
+            "source": ["rijen", "rijen", "rijen", "rijen", None],
         },
         schema={
             "region_code": pl.String,

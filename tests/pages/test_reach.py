@@ -38,10 +38,9 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
         "Regio",
         "Jaar",
         "Gezinnen bereikt",
-        "Doel",
-        "Aandeel van doel",
+        "Doel: extra gezinnen per jaar",
     ]
-    assert set(_shown(at)["Doel"]) == {"200"}
+    assert set(_shown(at)["Doel: extra gezinnen per jaar"]) == {"200"}
     assert len(at.get("download_button")) == 12
 
 

@@ -7,7 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
-from indicators.response_time import Rule, rule_comparison, timeliness_by_region_month
+from indicators.formatting import month_label
+from indicators.periods import months_between
+from indicators.response_time import (
+    Rule,
+    final_on,
+    rule_comparison,
+    timeliness_by_region_month,
+)
 from reports.inputs import load_inputs
 from reports.selection import Selection
 from tests import scopes
@@ -64,6 +71,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
         "Vervallen",
         "Lopend",
         "Binnen de maand (%)",
+        "Status",
         "Bron",
     ]
     assert any("in detail mag zien" in c.value for c in at.caption)
@@ -87,14 +95,24 @@ def test_switching_the_rule_recounts_every_region(
 def test_the_comparison_puts_both_rules_side_by_side(
     open_page: PageOpener, demo_settings: Settings
 ) -> None:
-    """The comparison table shows, per region, the indicator's counts under both rules."""
+    """The comparison table shows, per region, the indicator's counts under both rules over
+    the months final under both (a provisional month would lift both rates)."""
     at = open_page("response_time")
     start, end = at.select_slider(key="maanden").value
     engine = make_engine(demo_settings)
     inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     engine.dispose()
+    final = [
+        m
+        for m in months_between(start, end)
+        if max(final_on(m, "calendar_month"), final_on(m, "30_days")) <= TODAY
+    ]
     expected = rule_comparison(
-        inputs.registrations.filter(Selection(start, end).in_period()), TODAY
+        inputs.registrations.filter(
+            Selection(start, end).in_period()
+            & pl.col("received_date").dt.truncate("1mo").is_in(final)
+        ),
+        TODAY,
     )
     shown = _shown(at, 1)
     names = inputs.region_names()
@@ -129,3 +147,23 @@ def test_empty_store_shows_the_empty_state(open_empty_page: PageOpener) -> None:
     at = open_empty_page("response_time")
     assert not at.exception
     assert any("Geen gegevens" in i.value for i in at.info)
+
+
+def test_the_last_month_is_marked_provisional_while_its_window_is_open(
+    open_page: PageOpener,
+) -> None:
+    """A stuurgroep member sees 'voorlopig' exactly on the months whose one-month window has
+    not closed today, and the legend under the page says what it means."""
+    at = open_page("response_time")
+    shown = _shown(at)
+    start, end = at.select_slider(key="maanden").value
+    open_months = {
+        month_label(m)
+        for m in months_between(start, end)
+        if final_on(m) > TODAY  # the window of month m closes on final_on(m) − 1 day
+    }
+    marked = set(shown.filter(pl.col("Status") == "voorlopig")["Periode"])
+    assert marked == open_months
+    assert set(shown.filter(pl.col("Status") == "")["Periode"]).isdisjoint(open_months)
+    if open_months:
+        assert any("'voorlopig': de termijn van één maand loopt nog" in c.value for c in at.caption)

@@ -209,3 +209,27 @@ def test_workbook_has_a_sheet_per_measure_and_the_definitions(report_engine: Eng
     # The sheet with small cells explains the symbol it uses.
     intakes = " ".join(str(c.value) for row in book["Aanmeldingen"].iter_rows() for c in row)
     assert "'<5': een aantal van 1 tot 4" in intakes
+
+
+def test_a_source_that_cannot_tell_is_a_dash_and_the_running_month_provisional() -> None:
+    """Monthly counts without 'within the month' give '–' picked up, not 0; a month whose
+    window is still open is marked 'voorlopig', with its legend line in the sheet."""
+    from tests.reports.views.frames import AUTUMN_TODAY, autumn_2026, hand_inputs, registrations
+
+    inputs = hand_inputs(
+        registrations(*autumn_2026()),
+        [("R2", date(2026, 10, 1), "intakes", 30)],
+        today=AUTUMN_TODAY,
+    )
+    view = parliament_view(inputs, date(2026, 10, 1), date(2026, 11, 30))
+    intakes = publish(view, scopes.everything(), Thresholds()).tables()[0]
+    rows = {(r["Regio"], r["Maand"]): r for r in display(intakes).to_dicts()}
+    r2 = rows[("Regio Twee", "okt. 2026")]
+    assert (r2["Aanmeldingen"], r2["Binnen de maand opgepakt"], r2["Niet binnen de maand"]) == (
+        "30",
+        "–",
+        "–",
+    )
+    assert rows[("Regio Een", "nov. 2026")]["Status"] == "voorlopig"
+    assert rows[("Regio Een", "okt. 2026")]["Status"] == ""
+    assert "voorlopig" in intakes.symbols

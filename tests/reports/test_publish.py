@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import polars as pl
 import pytest
 
 from reports.publish.boundary import (
+    MISSING,
+    PROVISIONAL,
     DisclosureError,
     PublishedTable,
     Thresholds,
@@ -15,6 +20,7 @@ from reports.publish.boundary import (
 from reports.publish.cells import (
     Count,
     Difference,
+    Flag,
     Histogram,
     Measure,
     PerUnit,
@@ -25,7 +31,7 @@ from reports.publish.cells import (
     Text,
 )
 from reports.publish.spec import ChartSpec, Section, TableSpec, Totals, View
-from reports.publish.text import display, to_csv
+from reports.publish.text import PERTURBED, display, legend_of, to_csv, to_xlsx
 from tests import scopes
 
 REGION = Text("region_code", "Regio", "region")
@@ -242,3 +248,118 @@ def test_csv_says_what_the_symbols_mean() -> None:
     text = to_csv(_published(("OWN",))).decode("utf-8")
     assert "'<5': een aantal van 1 tot 4" in text
     assert "'x': afgeleid van een niet getoond aantal" in text
+
+
+def test_the_symbols_follow_the_configured_thresholds() -> None:
+    """With MONITOR_MIN_COUNT 10 a published 7 is '<10', never '<5' (which would say it is
+    below five), and the legend says 1 to 9; with MONITOR_MIN_DENOMINATOR 60 a rate on 49
+    is 'n<60'."""
+    strict = Thresholds(min_count=10, min_denominator=60)
+    table = publish_table(TableSpec(FRAME, CELLS, "Tabel"), scopes.regions("OWN"), strict)
+    assert _row(table, "AAA")["Tijdig"] == "<10"
+    assert _row(table, "BBB")["Tijdig (%)"] == "n<60"  # 38 + 11 published
+    lines = legend_of(table)
+    assert "'<10': een aantal van 1 tot 9 buiten je eigen regio('s): niet getoond" in lines
+    assert any(
+        line.startswith("'n<60': een percentage of gemiddelde op minder dan 60") for line in lines
+    )
+    assert not any(line.startswith("'<5'") for line in lines)
+
+
+def test_a_share_or_rate_never_shows_the_small_count_symbol() -> None:
+    """A percentage column hides with its own symbol ('x' or 'n<10'): '<5' there would read
+    as 'under 5 %'."""
+    frame = pl.DataFrame(
+        {
+            "region_code": ["AAA", "AAA", "BBB", "BBB"],
+            "group": ["a", "b", "a", "b"],
+            "n": [3, 40, 2, 3],
+            "n__noise": [0, 0, 0, 0],
+            "total": [43, 43, 5, 5],
+            "total__noise": [0, 0, 0, 0],
+        }
+    )
+    cells = (
+        REGION,
+        Text("group", "Groep"),
+        Count("n", "Aantal"),
+        Share("share", "Aandeel", count="n", within=("region_code",)),
+        Rate("rate", "Percentage", numerator=("n",), denominator=("total",)),
+        Difference("points", "Verschil", "points", of="share", against="rate"),
+    )
+    shown = display(publish_table(TableSpec(frame, cells, "T"), scopes.regions(), THRESHOLDS))
+    for column in ("Aandeel", "Percentage", "Verschil"):
+        assert "<5" not in shown[column].to_list(), column
+    assert shown["Aandeel"].to_list() == ["x", "93,0%", "x", "x"]
+    assert shown["Percentage"].to_list() == ["x", "93,0%", "x", "x"]
+
+
+def test_a_cell_without_value_is_explained_as_missing_never_zero() -> None:
+    """'–' where a figure is unknown, with its legend line; a table without one has none."""
+    unknown = FRAME.with_columns(laat=pl.Series([2, None, 10]), laat__noise=pl.Series([0, None, 1]))
+    table = publish_table(TableSpec(unknown, CELLS, "T"), scopes.everything(), THRESHOLDS)
+    assert _row(table, "AAA")["Laat"] == MISSING
+    assert MISSING in table.symbols
+    assert any(line.startswith(f"'{MISSING}': geen cijfer") for line in legend_of(table))
+    assert MISSING not in _published(None).symbols
+
+
+def test_a_flag_marks_its_rows_and_keeps_its_value_for_charts() -> None:
+    """A Flag shows its symbol where true and nothing elsewhere; the legend explains it, the
+    CSV and the workbook carry it, a total row is marked when one of its rows is."""
+    flagged = FRAME.with_columns(provisional=pl.Series([False, True, False]))
+    cells = (*CELLS, Flag("provisional", "Status", symbol=PROVISIONAL))
+    spec = TableSpec(flagged, cells, "T", totals=Totals("Totaal"))
+    table = publish_table(spec, scopes.everything(), THRESHOLDS)
+    assert display(table)["Status"].to_list() == [PROVISIONAL, "", PROVISIONAL, ""]
+    assert table.values["provisional"].to_list() == [True, False, True, False]
+    assert table.symbols == (MISSING, PROVISIONAL)  # a total row has no rank: "–"
+    assert f"'{PROVISIONAL}': de termijn van één maand loopt nog" in to_csv(table).decode()
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    cells_text = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert cells_text.count(PROVISIONAL) == 2
+    assert any(t.startswith(f"'{PROVISIONAL}': de termijn") for t in cells_text)
+
+
+def test_exports_say_when_figures_are_perturbed() -> None:
+    """A download of a table with other regions' perturbed figures says so, as the page
+    does; a table of the reader's own regions only does not."""
+    assert PERTURBED in to_csv(_published(("OWN",))).decode("utf-8")
+    assert PERTURBED not in to_csv(_published(None)).decode("utf-8")
+
+
+def test_no_percentage_of_any_view_reads_as_a_small_count() -> None:
+    """Every indicator's view, published with no region in detail over small counts: no
+    column of percentages, points or per-unit figures shows '<5' (it would read 'under 5
+    %'); every symbol shown is in the legend."""
+    import dataclasses
+    from datetime import date
+
+    from reports.publish.boundary import SMALL, explained
+    from reports.registry import INDICATORS
+    from reports.selection import Selection
+    from tests.reports.views.frames import AUTUMN_TODAY, autumn_2026, hand_inputs, registrations
+
+    small = [row for row in autumn_2026("R2") if row.get("first_contact_date")][:3]
+    inputs = hand_inputs(registrations(*autumn_2026(), *small), today=AUTUMN_TODAY)
+    reference = pl.DataFrame(
+        schema={"network_name": pl.String, "fte_note": pl.String}
+        | dict.fromkeys(
+            ("fte_total", "fte_coordination", "fte_team", "fte_elp", "fte_other"), pl.Float64
+        )
+    )
+    inputs = dataclasses.replace(inputs, network_reference=reference)
+    selection = Selection(date(2026, 10, 1), date(2026, 11, 30))
+    seen_small = False
+    for spec in INDICATORS:
+        view = publish(spec.build(inputs, selection), scopes.regions(), THRESHOLDS)
+        for published in view.tables():
+            for cell in published.cells:
+                marks = set(published.markers[cell.key].drop_nulls().to_list())
+                if isinstance(cell, Count):
+                    seen_small |= SMALL in marks
+                    continue
+                assert SMALL not in marks, (spec.name, published.name, cell.label)
+        for symbol in view.symbols:
+            assert explained(symbol)
+    assert seen_small, "the inputs should hide some count"

@@ -16,12 +16,15 @@ from data_access.store.models import Registration
 from indicators.periods import add_months, quarter_bounds, quarter_of
 from reports.publish.text import display
 from reports.quarterly import (
+    exact_key_figures,
     freeze_quarter,
     frozen_differences,
+    quarter_selection,
     quarterly_report,
     report_inputs,
 )
 from tests import scopes
+from tests.reports.views.frames import AUTUMN_TODAY, autumn_2026, hand_inputs, registrations
 
 TODAY = date.today()
 # A quarter the other report tests do not use: freezing it leaves their "Voorlopig" alone,
@@ -89,3 +92,13 @@ def test_a_correction_after_freezing_shows_as_a_difference(report_engine: Engine
                 update(Registration).where(Registration.id == target).values(kind="aanmelding")
             )
         columnar.invalidate(report_engine)
+
+
+def test_a_frozen_rate_leaves_the_provisional_month_out() -> None:
+    """The frozen key figures keep every month's counts so far, but their 'Binnen de maand'
+    is the rate of the final months: October's 80 %, not one lifted by a November still
+    full of lopende aanmeldingen."""
+    inputs = hand_inputs(registrations(*autumn_2026()), today=AUTUMN_TODAY)
+    row = exact_key_figures(inputs, quarter_selection("2026Q4", ())).row(0, named=True)
+    assert (row["tijdig"], row["laat"]) == (8 + 42, 2 + 1)
+    assert row["within_month"] == pytest.approx(0.8)

@@ -377,3 +377,17 @@ def test_a_stuurgroep_finds_its_region_in_every_comparison_chart(store: Engine) 
     assert own.marker.color == charts_module.HIGHLIGHT[0] and list(own.text) == ["Konekti"]
     others = [t for t in points if t.name != "Konekti"]
     assert others and {t.marker.color for t in others} == {GREY}
+
+
+def test_the_funnel_and_the_ranking_use_final_months_only() -> None:
+    """On 6 December the funnel's tijdig for R1 counts October only (8 of 10), and says
+    November is left out; the rule ranking does the same."""
+    from tests.reports.views.frames import AUTUMN_TODAY, autumn_2026, hand_inputs, registrations
+
+    inputs = hand_inputs(registrations(*autumn_2026()), today=AUTUMN_TODAY)
+    view = shown(compare_view(inputs, Selection(date(2026, 10, 1), date(2026, 11, 30)), "tijdig"))
+    r1 = values(view).filter(pl.col("region_code") == "R1").row(0, named=True)
+    assert (r1["numerator"], r1["denominator"]) == (8, 10)
+    assert any("Voorlopig en niet meegeteld: nov. 2026" in note for note in view.notes)
+    ranking = values(view, "kalendermaand-of-30-dagen").filter(pl.col("region_code") == "R1")
+    assert ranking["n_calendar_month"].to_list() == [10]

@@ -309,3 +309,71 @@ def test_a_period_into_the_running_month_is_flagged() -> None:
     published = shown(overview_view(_inputs(), running))
     assert any("lopende maand (jun. 2024)" in n for n in published.notes)
     assert any("lopende maand (jun. 2024)" in n for n in table(published).notes)
+
+
+def test_the_headline_rate_leaves_provisional_months_out_and_says_so() -> None:
+    """October–November 2026 seen on 6 December: the tile and the table show October's final
+    80,0 %, not the 97,7 % of a November still full of lopende aanmeldingen, and a note
+    says November is left out; November alone shows '–' and says why."""
+    from tests.reports.views.frames import AUTUMN_TODAY, autumn_2026, hand_inputs, registrations
+
+    inputs = hand_inputs(registrations(*autumn_2026()), today=AUTUMN_TODAY)
+    autumn = Selection(date(2026, 10, 1), date(2026, 11, 30))
+    view = shown(overview_view(inputs, autumn))
+    assert _tiles(view)["Binnen de maand opgenomen"].value == "80,0%"
+    assert _rows(view)["R1"]["within_month"] == pytest.approx(8 / 10)
+    assert any("Voorlopig en niet meegeteld: nov. 2026" in note for note in view.notes)
+    assert "voorlopige maand" in _tiles(view)["Binnen de maand opgenomen"].help
+    november = shown(overview_view(inputs, Selection(date(2026, 11, 1), date(2026, 11, 30))))
+    assert _tiles(november)["Binnen de maand opgenomen"].value == "–"
+    assert any("geen enkele maand van de periode is al definitief" in n for n in november.notes)
+
+
+def test_the_headline_rate_is_the_final_months_rate_of_tijdige_opname() -> None:
+    """One definition: the overview's rate is tijdig / (tijdig + laat) over exactly the rows
+    Tijdige opname shows without 'voorlopig'."""
+    from reports.views.response_time import response_time_view
+    from tests.reports.views.frames import AUTUMN_TODAY, autumn_2026, hand_inputs, registrations
+
+    inputs = hand_inputs(registrations(*autumn_2026()), today=AUTUMN_TODAY)
+    autumn = Selection(date(2026, 9, 1), date(2026, 11, 30))
+    final = values(shown(response_time_view(inputs, autumn))).filter(~pl.col("provisional"))
+    expected = final["tijdig"].sum() / (final["tijdig"].sum() + final["laat"].sum())
+    assert _rows(shown(overview_view(inputs, autumn)))["R1"]["within_month"] == pytest.approx(
+        expected
+    )
+
+
+def test_families_reached_are_the_bereik_pages_figure_in_every_region() -> None:
+    """One definition: 'Gezinnen bereikt' on the overview is the Bereik page's count of the
+    year the period ends in, also for a year partly from monthly counts (it was '–' on the
+    overview and a number on Bereik), with the same note."""
+    from reports.views.reach import reach_view
+    from tests.reports.views.frames import hand_inputs, registrations
+
+    rows = registrations(
+        *(
+            {
+                "family_id": f"F{i}",
+                "received_date": date(2024, 1, 10),
+                "first_contact_date": date(2024, 1, 12),
+                "response_type": "GEZINSPLAN",
+                "region_code": region,
+            }
+            for i, region in enumerate(["R1", "R1", "R2", "R2", "R2"])
+        )
+    )
+    counts = [("R1", date(2024, 2, 1), "intakes", 7)]
+    inputs = hand_inputs(rows, counts, today=date(2024, 6, 1))
+    selection = Selection(date(2024, 1, 1), date(2024, 3, 31))
+    overview = values(shown(overview_view(inputs, selection))).filter(
+        pl.col("region_code") != TOTAL
+    )
+    reach = values(shown(reach_view(inputs, selection)))
+    assert (
+        dict(overview.select("region_code", "families").iter_rows())
+        == dict(reach.select("region_code", "families").iter_rows())
+        == {"R1": 2, "R2": 3}
+    )
+    notes = shown(overview_view(inputs, selection)).notes
+    assert any(n.startswith("Regio Een: bereikte gezinnen van 2024 tellen alleen") for n in notes)

@@ -161,9 +161,9 @@ def test_families_reached_are_distinct_families_with_a_trajectory_started_in_the
     indicators.reach computes; Bravo had rows but no trajectory: 0; Charlie only counts: '–'."""
     view = shown(reach_view(_inputs(), PERIOD))
     assert text(view, "bereikte-gezinnen").rows() == [
-        ("Alfa", "2024", "3", "200", "1,5%"),
-        ("Bravo", "2024", "0", "200", "0,0%"),
-        ("Charlie", "2024", "–", "200", "–"),
+        ("Alfa", "2024", "3", "200"),
+        ("Bravo", "2024", "0", "200"),
+        ("Charlie", "2024", "–", "200"),
     ]
     expected = families_reached(REGISTRATIONS).filter(
         (pl.col("region_code") == "AAA") & (pl.col("year") == 2024)
@@ -230,17 +230,35 @@ def test_closure_reasons_and_further_care() -> None:
     }
 
 
-def test_the_families_chart_has_the_target_line() -> None:
-    """The families chart draws a line at 200 families and leaves out unavailable regions."""
+def test_the_families_chart_sets_no_count_against_the_target() -> None:
+    """The families chart shows the families reached and leaves out unavailable regions; it
+    draws no line at 200: the bars count all families, the target extra ones."""
     figures = charts(shown(reach_view(_inputs(), PERIOD)))
     fig = figures["Bereikte gezinnen per regio en jaar"]
-    assert fig.layout.shapes[0].x0 == 200  # regions are compared in horizontal bars
-    assert sorted(fig.data[0].y) == ["Alfa", "Bravo"]
+    assert not fig.layout.shapes  # no target line: the target counts extra families
+    assert sorted(fig.data[0].y) == ["Alfa", "Bravo"]  # regions in horizontal bars
     assert set(figures) == {
         "Bereikte gezinnen per regio en jaar",
         "Trajecten per regio",
         "Redenen van afsluiting",
     }
+
+
+def test_families_stand_beside_the_target_never_as_a_share_of_it() -> None:
+    """The table shows the plain count and the target of 200 extra families, labelled as
+    such, and no percentage of the target (374–948 % said nothing: there is no baseline);
+    a note says why."""
+    view = shown(reach_view(_inputs(), PERIOD))
+    shown_text = text(view)
+    assert list(shown_text.columns) == [
+        "Regio",
+        "Jaar",
+        "Gezinnen bereikt",
+        "Doel: extra gezinnen per jaar",
+    ]
+    assert set(shown_text["Doel: extra gezinnen per jaar"]) == {"200"}
+    assert not any("%" in value for value in shown_text.to_series(2).to_list())
+    assert any("basislijn" in note and "niet als aandeel" in note for note in view.notes)
 
 
 def test_no_data_is_empty_but_for_what_runs_today() -> None:

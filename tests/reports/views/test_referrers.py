@@ -116,10 +116,11 @@ def test_a_mixed_period_names_the_region_whose_detail_is_partial() -> None:
 
 
 def test_brede_instap_share_over_time(inputs: Inputs) -> None:
-    """The brede instap chart draws one line per region at 75% in March."""
+    """The brede instap chart draws one line per region at 75% in March; January and February,
+    without a share ('–'), are gaps in the line, not points."""
     figure = charts(shown(referrers_view(inputs, FIRST_QUARTER)))["Aandeel brede instap"]
     assert [trace.name for trace in figure.data] == ["Regio Een", "Regio Twee"]
-    assert [list(trace.y) for trace in figure.data] == [[0.75], [0.75]]
+    assert [list(trace.y) for trace in figure.data] == [[None, None, 0.75]] * 2
 
 
 def test_quarters_and_one_region(inputs: Inputs) -> None:
@@ -144,3 +145,21 @@ def test_an_empty_store_gives_an_empty_view() -> None:
     view = shown(referrers_view(_inputs(_registrations([])), FIRST_QUARTER))
     assert view.is_empty
     assert charts(view) == {}
+
+
+def test_brede_instap_is_zero_in_a_delivered_month_and_a_dash_in_an_undelivered_one() -> None:
+    """R1 delivered rows in February without any aanmelding (0 of 0: '–' share but 0 counts)
+    and nothing in January ('–' throughout)."""
+    consult = _registrations([("CLB", 4)], date(2024, 2, 1)).with_columns(
+        kind=pl.lit("consult"), id=pl.lit(99, pl.Int64), source_record_id=pl.lit("DOS-099")
+    )
+    inputs = _inputs(pl.concat([_registrations(_R1), consult]))
+    view = shown(referrers_view(inputs, FIRST_QUARTER))
+    brede = text(view, "brede-instap").filter(pl.col("Regio") == "Regio Een")
+    assert brede.select(
+        "Periode", "Brede instap", "Aanmeldingen", "Aandeel brede instap"
+    ).rows() == [
+        ("jan. 2024", "–", "–", "–"),
+        ("feb. 2024", "0", "0", "–"),
+        ("mrt. 2024", "3", "4", "75,0%"),
+    ]

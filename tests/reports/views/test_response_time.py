@@ -14,7 +14,7 @@ from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.response_time import response_time_view
 from tests.published import charts, shown, table, text, values
-from tests.reports.views.frames import hand_inputs
+from tests.reports.views.frames import autumn_2026, hand_inputs, registrations
 
 TODAY = date(2024, 4, 10)
 FIRST_QUARTER = Selection(date(2024, 1, 1), date(2024, 3, 31))
@@ -70,8 +70,20 @@ def inputs() -> Inputs:
     )
 
 
-def _row(view_table: pl.DataFrame, region: str) -> dict[str, Any]:
-    return view_table.filter(pl.col("region_code") == region).row(0, named=True)
+def _row(view_table: pl.DataFrame, region: str, period: str = "2024-03") -> dict[str, Any]:
+    """The row of `region` in `period` (March 2024 by default: January and February show as
+    '–' rows, the regions delivered nothing then)."""
+    rows = view_table.filter(pl.col("region_code") == region)
+    if "period" in rows.columns and rows.height > 1:
+        rows = rows.filter(pl.col("period") == period)
+    return rows.row(0, named=True)
+
+
+def _march(shown_text: pl.DataFrame, region: str = "Regio Een") -> dict[str, Any]:
+    """The row a reader sees for `region` in March 2024."""
+    return shown_text.filter((pl.col("Regio") == region) & (pl.col("Periode") == "mrt. 2024")).row(
+        0, named=True
+    )
 
 
 def test_the_calendar_month_rule_counts_every_status(inputs: Inputs) -> None:
@@ -82,9 +94,7 @@ def test_the_calendar_month_rule_counts_every_status(inputs: Inputs) -> None:
     assert r1["rate"] == pytest.approx(2 / 3)
     indicator = timeliness_by_region_month(inputs.registrations, inputs.aggregates, TODAY)
     assert r1["rate"] == _row(indicator, "R1")["rate"]
-    first = text(view).row(0, named=True)
-    assert first["Regio"] == "Regio Een"
-    assert first["Periode"] == "mrt. 2024"
+    first = _march(text(view))
     assert first["Binnen de maand (%)"] == "66,7%"
 
 
@@ -95,7 +105,7 @@ def test_the_30_day_rule_changes_the_rate_and_its_label(inputs: Inputs) -> None:
     assert (r1["tijdig"], r1["laat"]) == (1, 2)
     main = text(view)
     assert "Binnen de maand (%)" not in main.columns
-    assert main.row(0, named=True)["Binnen 30 dagen (%)"] == "33,3%"
+    assert _march(main)["Binnen 30 dagen (%)"] == "33,3%"
     assert "30 dagen" in table(view).title
 
 
@@ -105,7 +115,7 @@ def test_monthly_counts_show_unknown_statuses_under_the_calendar_rule(inputs: In
     r2 = _row(values(view), "R2")
     assert (r2["tijdig"], r2["laat"], r2["vervallen"], r2["lopend"]) == (7, 3, None, None)
     assert r2["source"] == "maandtotalen"
-    r2_text = text(view).filter(pl.col("Regio") == "Regio Twee").row(0, named=True)
+    r2_text = _march(text(view), "Regio Twee")
     assert (r2_text["Vervallen"], r2_text["Lopend"], r2_text["Binnen de maand (%)"]) == (
         "–",
         "–",
@@ -117,7 +127,7 @@ def test_monthly_counts_show_unknown_statuses_under_the_calendar_rule(inputs: In
 def test_monthly_counts_are_left_out_under_the_30_day_rule_and_it_says_so(inputs: Inputs) -> None:
     """Monthly counts know only the calendar month: R2 disappears and a note names it."""
     view = shown(response_time_view(inputs, FIRST_QUARTER, "30_days"))
-    assert values(view)["region_code"].to_list() == ["R1"]
+    assert values(view)["region_code"].unique().to_list() == ["R1"]
     assert any("Regio Twee" in note and "30-dagenregel" in note for note in view.notes)
 
 
@@ -138,13 +148,31 @@ def test_quarters_sum_the_months(inputs: Inputs) -> None:
     assert text(view)["Periode"].to_list() == ["2024 K1"]
 
 
-def test_the_comparison_shows_both_rules_side_by_side(inputs: Inputs) -> None:
-    """The comparison has R1 at 66,7% and 33,3%: 33,3 percentage points lower under 30 days."""
+def test_the_comparison_shows_both_rules_side_by_side() -> None:
+    """Once March is final under both rules (from 1 May) the comparison has R1 at 50,0% and
+    25,0% (the lopend one of 20 March is now laat): 25 percentage points lower under 30 days."""
+    inputs = hand_inputs(_registrations(*_R1_MARCH), today=date(2024, 5, 15))
     view = shown(response_time_view(inputs, FIRST_QUARTER))
     r1 = text(view, "kalendermaand-of-30-dagen").row(0, named=True)
     assert r1["Regio"] == "Regio Een"
-    assert (r1["Binnen de maand (%)"], r1["Binnen 30 dagen (%)"]) == ("66,7%", "33,3%")
-    assert r1["Verschil (procentpunt)"] == "-33,3"
+    assert (r1["Binnen de maand (%)"], r1["Binnen 30 dagen (%)"]) == ("50,0%", "25,0%")
+    assert r1["Verschil (procentpunt)"] == "-25,0"
+
+
+def test_the_comparison_leaves_provisional_months_out_and_says_so(inputs: Inputs) -> None:
+    """On 10 April March is still provisional: the comparison has nothing final to compare
+    ('–' under both rules, no rank) and its note says why, while the main table shows
+    March marked 'voorlopig'."""
+    view = shown(response_time_view(inputs, FIRST_QUARTER))
+    r1 = text(view, "kalendermaand-of-30-dagen").row(0, named=True)
+    assert (r1["Binnen de maand (%)"], r1["Binnen 30 dagen (%)"], r1["Rang (kalendermaand)"]) == (
+        "–",
+        "–",
+        "–",
+    )
+    notes = table(view, "kalendermaand-of-30-dagen").notes
+    assert any("Voorlopig en niet meegeteld: mrt. 2024" in note for note in notes)
+    assert _march(text(view))["Status"] == "voorlopig"
 
 
 def test_days_to_first_contact_match_the_indicator(inputs: Inputs) -> None:
@@ -204,3 +232,86 @@ def test_an_empty_store_gives_an_empty_view() -> None:
     view = shown(response_time_view(_inputs(_registrations()), FIRST_QUARTER))
     assert view.is_empty
     assert charts(view) == {}
+
+
+def _konekti_like() -> pl.DataFrame:
+    return registrations(*autumn_2026())
+
+
+AUTUMN = Selection(date(2026, 10, 1), date(2026, 11, 30))
+
+
+def test_a_month_whose_window_is_open_is_marked_provisional() -> None:
+    """November's 97,7 % (42 of 43, 40 still lopend) is marked 'voorlopig' with the day it
+    becomes final; the closed October is not; the legend explains the mark."""
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    view = shown(response_time_view(inputs, AUTUMN))
+    rows = text(view).select("Periode", "Lopend", "Binnen de maand (%)", "Status").rows()
+    assert rows == [("okt. 2026", "0", "80,0%", ""), ("nov. 2026", "40", "97,7%", "voorlopig")]
+    assert "voorlopig" in view.symbols
+    assert any(
+        note.startswith("Voorlopig: nov. 2026 (definitief vanaf 31/12/2026)")
+        for note in table(view).notes
+    )
+
+
+def test_a_month_is_final_the_day_after_its_last_deadline() -> None:
+    """October 2026 is provisional up to 30 November (31 Oct + 1 month) and final on
+    1 December; under the 30-day rule as well (31 Oct + 30 days)."""
+    for rule in ("calendar_month", "30_days"):
+        on_deadline = hand_inputs(_konekti_like(), today=date(2026, 11, 30))
+        day_after = hand_inputs(_konekti_like(), today=date(2026, 12, 1))
+        october = Selection(date(2026, 10, 1), date(2026, 10, 31))
+        assert values(shown(response_time_view(on_deadline, october, rule)))[
+            "provisional"
+        ].to_list() == [True]  # type: ignore[arg-type]
+        assert values(shown(response_time_view(day_after, october, rule)))[
+            "provisional"
+        ].to_list() == [False]  # type: ignore[arg-type]
+
+
+def test_a_quarter_with_a_provisional_month_is_provisional() -> None:
+    """2026 K4 holds the running November: the quarter is marked as a whole."""
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    quarter = Selection(date(2026, 10, 1), date(2026, 12, 31), "quarter")
+    view = shown(response_time_view(inputs, quarter))
+    assert text(view).select("Periode", "Status").rows() == [("2026 K4", "voorlopig")]
+    assert any("2026 K4 (definitief vanaf 01/02/2027)" in note for note in table(view).notes)
+
+
+def test_the_chart_rings_the_provisional_points() -> None:
+    """The rate chart draws November's point with an open ring named in its legend, so the
+    line's last jump is read as provisional."""
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    figure = charts(shown(response_time_view(inputs, AUTUMN)))["Tijdige opname"]
+    (ring,) = [t for t in figure.data if str(t.name).startswith("Voorlopig")]
+    assert list(ring.x) == [date(2026, 11, 1)]
+    assert list(ring.y) == [pytest.approx(42 / 43)]
+    assert ring.marker.symbol == "circle-open"
+
+
+def test_the_export_carries_the_mark_and_its_legend() -> None:
+    """The CSV of the table says 'voorlopig' on November's row and explains it."""
+    from reports.publish.text import to_csv
+
+    inputs = hand_inputs(_konekti_like(), today=date(2026, 12, 6))
+    csv = to_csv(table(shown(response_time_view(inputs, AUTUMN)))).decode("utf-8")
+    assert "nov. 2026;42;1;0;40;97,7%;voorlopig;rijen" in csv
+    assert "# 'voorlopig': de termijn van één maand loopt nog" in csv
+
+
+def test_months_without_delivery_show_a_dash_and_months_without_intakes_a_zero(
+    inputs: Inputs,
+) -> None:
+    """R1 delivered nothing in January ('–', no source) and only a consult question in
+    February (rows came in, none an aanmelding: 0 tijdig, 0 laat, rate '–'); a note says
+    '–' is not 0."""
+    consult = {"received_date": date(2024, 2, 7), "kind": "consult"}
+    view = shown(response_time_view(_inputs(_registrations(*_R1_MARCH, consult)), FIRST_QUARTER))
+    r1 = text(view).filter(pl.col("Regio") == "Regio Een")
+    assert r1.select("Periode", "Tijdig", "Laat", "Binnen de maand (%)", "Bron").rows() == [
+        ("jan. 2024", "–", "–", "–", "–"),
+        ("feb. 2024", "0", "0", "–", "rijen"),
+        ("mrt. 2024", "2", "1", "66,7%", "rijen"),
+    ]
+    assert any(n.startswith("Regio Een: '–' in een periode waarin") for n in table(view).notes)

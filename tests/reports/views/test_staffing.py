@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from data_access.store import schemas
@@ -138,18 +140,49 @@ def test_fte_per_100k_uses_the_layout_of_each_quarter() -> None:
     ]
 
 
-def test_intakes_per_fte_counts_whole_quarters() -> None:
-    """Alfa's four intakes of April–June over 10 FTE, and three of July–September over 10 FTE,
-    as indicators.staffing computes them."""
+def test_intakes_per_fte_counts_the_months_covered() -> None:
+    """Alfa's four intakes of April–June over 10 FTE; July and August (September is still
+    running on 30/9) give two intakes over the 10 FTE of two months of three: 0,3, not 0,2.
+    As indicators.staffing computes them."""
     frame = values(shown(staffing_view(_inputs(), PERIOD)), "aanmeldingen-per-vte")
     alfa = frame.filter(pl.col("region_code") == "AAA")
-    assert alfa.select("intakes", "registrations_per_fte").rows() == [(4, 0.4), (3, 0.3)]
+    assert alfa.select("intakes", "months_with_data").rows() == [(4, 3), (2, 2)]
+    assert alfa["registrations_per_fte"].to_list() == [0.4, pytest.approx(0.3)]
     expected = registrations_per_fte(
         REGISTRATIONS.filter(pl.col("received_date") >= date(2021, 4, 1)),
         pl.DataFrame(schema=schemas.AGGREGATE_REPORT),
         STAFFING.filter(pl.col("quarter") != "2021Q1"),
+        date(2021, 9, 30),
     )
     assert_frame_equal(frame, expected.select(frame.columns))
+    shown_text = text(shown(staffing_view(_inputs(), PERIOD)), "aanmeldingen-per-vte")
+    assert shown_text["Aanmeldingen per VTE (per kwartaal)"].to_list()[:2] == ["0,4", "0,3"]
+
+
+def test_a_quarter_with_two_months_is_not_divided_by_a_whole_quarters_staff() -> None:
+    """Every month alike (one intake a month, 10 FTE): the running quarter with two months
+    of data has the same figure per FTE as the whole quarter before it, where dividing by
+    the whole quarter's staff made every region drop."""
+    steady = REGISTRATIONS.clear().vstack(
+        pl.DataFrame(
+            [
+                {
+                    "id": i,
+                    "region_code": "AAA",
+                    "kind": "aanmelding",
+                    "received_date": date(2021, month, 10),
+                    "source_system": "uniform:AAA",
+                }
+                for i, month in enumerate(range(4, 10), start=1)
+            ],
+            schema=schemas.REGISTRATION,
+        )
+    )
+    inputs = keyed(replace(_inputs(), registrations=steady, today=date(2021, 9, 5)))
+    frame = values(shown(staffing_view(inputs, PERIOD)), "aanmeldingen-per-vte")
+    alfa = frame.filter(pl.col("region_code") == "AAA")
+    assert alfa["months_with_data"].to_list() == [3, 2]
+    assert alfa["registrations_per_fte"].to_list() == [0.3, pytest.approx(0.3)]
 
 
 def test_choosing_one_region_narrows_but_not_the_reference() -> None:

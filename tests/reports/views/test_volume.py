@@ -80,7 +80,7 @@ COUNTS = pl.DataFrame(
 )
 
 
-def _inputs(basis: str = "then") -> Inputs:
+def _inputs(basis: str = "then", registrations: pl.DataFrame = REGISTRATIONS) -> Inputs:
     regions = pl.DataFrame(
         {
             "region_code": ["AAA", "BBB", "CCC"],
@@ -93,7 +93,7 @@ def _inputs(basis: str = "then") -> Inputs:
     )
     return keyed(
         Inputs(
-            registrations=REGISTRATIONS,
+            registrations=registrations,
             aggregates=COUNTS,
             partners=pl.DataFrame(schema=schemas.REGISTRATION_PARTNER),
             staffing=pl.DataFrame(schema=schemas.STAFFING),
@@ -183,3 +183,30 @@ def test_no_agreements_is_empty() -> None:
     view = shown(volume_view(_inputs(), Selection(date(2020, 1, 1), date(2020, 12, 31))))
     assert view.is_empty
     assert charts(view) == {}
+
+
+def test_realised_numbers_show_without_an_agreement() -> None:
+    """Bravo has no agreement for 2023 but a GV-referred aanmelding: its realised 1 GV and 0
+    SDJ are shown, with '–' for what needs an agreement, a note naming them, and the same
+    figures as the indicator's."""
+    registrations = pl.concat(
+        [
+            REGISTRATIONS,
+            pl.DataFrame(
+                [_registration(10, "BBB", date(2023, 12, 4), "GV")], schema=schemas.REGISTRATION
+            ),
+        ]
+    )
+    view = shown(volume_view(_inputs(registrations=registrations), PERIOD))
+    bravo = text(view).filter((pl.col("Regio") == "Bravo") & (pl.col("Jaar") == "2023"))
+    assert bravo.select(
+        "Partij", "Afgesproken", "Gerealiseerd", "Voortgang (%)", "Pro-rata doel"
+    ).rows() == [("GV", "–", "1", "–", "–"), ("SDJ", "–", "0", "–", "–")]
+    assert any(
+        note.startswith("Geen volumeafspraak voor Bravo 2023 GV, Bravo 2023 SDJ")
+        for note in view.notes
+    )
+    expected = volume_progress(
+        registrations, COUNTS, AGREEMENTS.filter(pl.col("year").is_in([2023, 2024])), TODAY
+    )
+    assert_frame_equal(values(view).select(expected.columns), expected)
