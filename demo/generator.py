@@ -17,7 +17,7 @@ import polars as pl
 
 from data_access.ingest.profiles import BUILTIN_DIR
 from data_access.reference.loader import ELZ_LAYOUT_FROM
-from demo.areas import load_geography
+from demo.areas import Geography, load_geography
 from demo.defects import plant_defects
 from demo.registrations import (
     Segment,
@@ -98,10 +98,20 @@ def _postcodes() -> dict[str, list[str]]:
     }
 
 
-def generate_demo(
-    out_dir: Path, *, seed: int = 42, scale: float = 1.0, today: date
-) -> DemoManifest:
-    """Write the demo source files for every network from its start to the last full month."""
+@dataclass(frozen=True)
+class DemoRows:
+    """The simulated registrations of every segment with the defects planted, before any file
+    is written, and what writing the files needs besides."""
+
+    rows: pl.DataFrame
+    documented_defects: dict[str, int]
+    segments: list[Segment]
+    geography: Geography
+    streams: dict[str, np.random.Generator]
+
+
+def demo_rows(*, seed: int = 42, scale: float = 1.0, today: date) -> DemoRows:
+    """Simulate every network from its start to the last full month; plant the defects."""
     end = last_full_month_end(today)
     geography = load_geography()
     regions = geography.regions
@@ -121,6 +131,18 @@ def generate_demo(
         record=pl.int_range(1, pl.len() + 1).over("segment", pl.col("received_date").dt.year())
     )
     rows, defects = plant_defects(rows, streams["defects"])
+    return DemoRows(rows, defects, segments, geography, streams)
+
+
+def generate_demo(
+    out_dir: Path, *, seed: int = 42, scale: float = 1.0, today: date
+) -> DemoManifest:
+    """Write the demo source files for every network from its start to the last full month."""
+    end = last_full_month_end(today)
+    simulated = demo_rows(seed=seed, scale=scale, today=today)
+    rows, defects, segments = simulated.rows, simulated.documented_defects, simulated.segments
+    geography, streams = simulated.geography, simulated.streams
+    regions = geography.regions
 
     manifest = DemoManifest(documented_defects=defects)
     legacy_dir, uniform_dir = out_dir / "legacy", out_dir / "uniform"
