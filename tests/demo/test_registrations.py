@@ -15,16 +15,14 @@ TODAY = date(2026, 11, 22)
 SAME_DAY = ["region_code", "family", "received_date", "kind"]
 
 
-@pytest.mark.parametrize(
-    ("seed", "scale"), [(42, 0.02), (42, 0.3), (42, 1.0), (7, 1.0), (42, 3.0)]
-)
+@pytest.mark.parametrize(("seed", "scale"), [(42, 0.02), (42, 0.3), (42, 1.0), (7, 1.0), (42, 3.0)])
 def test_no_accidental_same_day_twins(seed: int, scale: float) -> None:
     """It writes no two registrations of one family, region, day and kind except the
     documented copies, at small and large scales (at scale 1 the check found 9 for 6)."""
     simulated = demo_rows(seed=seed, scale=scale, today=TODAY)
     twins = simulated.rows.filter(pl.struct(SAME_DAY).is_duplicated())
     copies = twins.filter(pl.col("record") >= COPY_RECORD_FROM)
-    region, source, year, planted = DUPLICATES
+    region, _source, year, planted = DUPLICATES
     assert simulated.documented_defects["suspected_duplicates"] == planted
     assert copies.height == planted
     assert twins.height == 2 * planted
