@@ -98,11 +98,12 @@ def import_command(
         _fail(f"Import mislukt: {exc}")
         return
     typer.echo(result.summary())
-    if result.batch_id is not None:
-        from checks.run import run_checks
+    from checks.pending import check_imports
 
-        checked = run_checks(engine, get_settings(), batch_id=result.batch_id, trigger="import")
-        typer.echo(checked.summary())
+    # The new batch, and any batch an import killed before its checks left unchecked.
+    checked = check_imports(engine, get_settings(), batch_id=result.batch_id)
+    if checked is not None:
+        typer.echo(checked.message())
 
 
 @app.command("rebuild")

@@ -70,7 +70,8 @@ if result is not None:
             column.metric(label, value)
     if result.rows_rejected and result.batch_id is not None:
         components.table(quarantine_table(engine, scope, result.batch_id), "import-quarantine")
-    checked = check_outcome(engine, result.batch_id) if result.batch_id is not None else None
+    batch = result.batch_id or result.already_imported_as
+    checked = check_outcome(engine, batch) if batch is not None else None
     if checked is not None:
         {"success": st.success, "warning": st.warning, "error": st.error}[checked[0]](
             "\n\n".join(checked[1]), icon=":material/fact_check:"

@@ -65,7 +65,8 @@ def import_upload(
     The bytes go to a private temporary directory that is removed afterwards; the store keeps
     its own copy of every imported file. Raises FatalImportError or ProfileError (Dutch).
     After a file that changed the store, the quality suites run on the new batch and on the
-    whole store; `check_outcome` shows what they found.
+    whole store (with any batch an interrupted import left unchecked); `check_outcome` shows
+    what they found.
     """
     require_beheerder(reader, "bestanden inlezen")
     safe_name = Path(file_name).name or "upload.csv"
@@ -84,12 +85,13 @@ def import_upload(
             # What a demo user imports into the demo store stays demo data.
             is_demo=reader.is_demo,
         )
-    if run_checks and result.batch_id is not None:
-        from checks.run import run_checks as run_quality_checks
+    if run_checks:
+        from checks.pending import check_imports
 
         if progress is not None:
             progress(1.0, "Kwaliteitscontroles uitvoeren")
-        run_quality_checks(engine, settings, batch_id=result.batch_id, trigger="import")
+        # The new batch, and any batch an import killed before its checks left unchecked.
+        check_imports(engine, settings, batch_id=result.batch_id)
     return result
 
 
@@ -176,7 +178,11 @@ def batches_table(engine: Engine, scope: Scope, limit: int = RECENT_BATCHES) -> 
     frame = batches.with_columns(
         imported_at_local=pl.col("imported_at")
         .dt.convert_time_zone(LOCAL_TIME_ZONE)
-        .dt.strftime("%d/%m/%Y %H:%M")
+        .dt.strftime("%d/%m/%Y %H:%M"),
+        # An import killed after its commit left its checks undone (checks.pending).
+        status=pl.when(pl.col("checked_at").is_null())
+        .then(pl.concat_str(pl.col("status"), pl.lit(", nog niet gecontroleerd")))
+        .otherwise(pl.col("status")),
     )
     return Table(
         frame,
