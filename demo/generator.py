@@ -8,6 +8,7 @@ month one network forgot to deliver, and a set of rows entered twice. Their exac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -55,6 +56,7 @@ class DemoFile:
     path: Path
     source: str
     region_code: str | None
+    rows: int = 0  # data rows written (what an import of it costs, roughly)
 
 
 @dataclass
@@ -135,9 +137,15 @@ def demo_rows(*, seed: int = 42, scale: float = 1.0, today: date) -> DemoRows:
 
 
 def generate_demo(
-    out_dir: Path, *, seed: int = 42, scale: float = 1.0, today: date
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    scale: float = 1.0,
+    today: date,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DemoManifest:
-    """Write the demo source files for every network from its start to the last full month."""
+    """Write the demo source files for every network from its start to the last full month;
+    `progress` hears the registrations written so far and their total after each segment."""
     end = last_full_month_end(today)
     simulated = demo_rows(seed=seed, scale=scale, today=today)
     rows, defects, segments = simulated.rows, simulated.documented_defects, simulated.segments
@@ -151,9 +159,13 @@ def generate_demo(
     rng = streams["files"]
     postcodes = _postcodes()
     uniform_files: list[DemoFile] = []
+    written = 0
     for index, segment in enumerate(segments):
         part = rows.filter(pl.col("segment") == index)
         code = segment.region_code
+        written += part.height
+        if progress is not None and index:
+            progress(written - part.height, rows.height)
         if segment.source == "spreadsheet":
             path = legacy_dir / f"spreadsheet_{code}.xlsx"
             write_spreadsheet(part, path, geography.names, rng)
@@ -164,7 +176,7 @@ def generate_demo(
             path = legacy_dir / f"monthly_counts_{code}.csv"
             write_monthly_counts(part, path, months_between(segment.start, segment.end))
             manifest.aggregated_intakes += part.filter(pl.col("kind") == "aanmelding").height
-            manifest.files.append(DemoFile(path, segment.source, code))
+            manifest.files.append(DemoFile(path, segment.source, code, part.height))
             continue
         else:
             for year in range(segment.start.year, segment.end.year + 1):
@@ -175,27 +187,29 @@ def generate_demo(
                 else:
                     path = uniform_dir / f"{code}_{year}.csv"
                     write_uniform_csv(yearly, path)
-                uniform_files.append(DemoFile(path, "uniform", code))
+                uniform_files.append(DemoFile(path, "uniform", code, yearly.height))
             manifest.registrations["uniform"] = (
                 manifest.registrations.get("uniform", 0) + part.height
             )
             continue
-        manifest.files.append(DemoFile(path, segment.source, code))
+        manifest.files.append(DemoFile(path, segment.source, code, part.height))
         manifest.registrations[segment.source] = (
             manifest.registrations.get(segment.source, 0) + part.height
         )
     # Oldest deliveries first, as they arrived: the legacy files, then the uniform years.
     manifest.files += sorted(uniform_files, key=lambda f: (f.path.stem[-4:], f.path.stem))
 
+    if progress is not None:
+        progress(rows.height, rows.height)
     staffing_path = out_dir / "staffing.csv"
-    staffing_frame(regions, geography.networks_2020, end, streams["staffing"]).write_csv(
-        staffing_path
-    )
-    manifest.files.append(DemoFile(staffing_path, "staffing", None))
+    staffing = staffing_frame(regions, geography.networks_2020, end, streams["staffing"])
+    staffing.write_csv(staffing_path)
+    manifest.files.append(DemoFile(staffing_path, "staffing", None, staffing.height))
     volume_path = out_dir / "volume_agreements.csv"
     intakes = rows.filter(pl.col("kind") == "aanmelding").select(
         "region_code", "received_date", "referrer"
     )
-    volume_agreements_frame(intakes, regions, end, streams["volume"]).write_csv(volume_path)
-    manifest.files.append(DemoFile(volume_path, "volume_agreements", None))
+    volumes = volume_agreements_frame(intakes, regions, end, streams["volume"])
+    volumes.write_csv(volume_path)
+    manifest.files.append(DemoFile(volume_path, "volume_agreements", None, volumes.height))
     return manifest

@@ -15,9 +15,10 @@ from data_access.access import reads
 from data_access.access.disclosure import Disclosure
 from data_access.access.reads import Basis
 from data_access.access.scope import Scope
-from data_access.bootstrap import has_imports, prepare_store
+from data_access.bootstrap import prepare_store
 from data_access.settings import get_settings
 from reports.inputs import Inputs, load_inputs
+from ui import startup
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -34,25 +35,9 @@ def engine() -> Engine:
 
 
 def ensure_data() -> None:
-    """On an empty embedded store, build the synthetic demo once, with a progress bar."""
-    settings = get_settings()
-    if has_imports(engine()) or not settings.auto_demo:
-        return
-    from demo.build import build_demo
-
-    st.info(
-        "De opslag is leeg. De monitor maakt eenmalig **synthetische demogegevens** aan "
-        "(ongeveer 150.000 registraties); dit duurt ongeveer een halve minuut."
-    )
-    bar = st.progress(0.0, text="Demo opbouwen…")
-    build_demo(
-        engine(),
-        settings,
-        scale=settings.demo_scale,
-        progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
-    )
-    bar.empty()
-    st.rerun()
+    """Wait for the store `./run app` prepares beside the server (demo.startup: the demo on an
+    empty store), showing its progress; start that preparation when nothing did."""
+    startup.wait_for_data(engine)
 
 
 def data_version() -> int:
