@@ -38,6 +38,9 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
+XSRF_COOKIE = "_streamlit_xsrf"
+# Widgets whose "value" is what the server drew (a download's file), never what the tab set.
+SERVER_VALUES = frozenset({"button", "download_button"})
 # Widget kinds this session can change, by the Element field that carries them.
 CHANGEABLE = ("radio", "selectbox", "button_group", "slider", "multiselect", "checkbox")
 
@@ -158,9 +161,13 @@ def _widget(element: Any, fragment_id: str) -> Widget | None:
     if kind == "file_uploader":
         proto = element.file_uploader
         return Widget(proto.id, kind, proto.label, [], None, fragment_id, proto.form_id)
-    if kind in {"button", "download_button"}:
-        proto = getattr(element, kind)
+    if kind == "button":
+        proto = element.button
         return Widget(proto.id, kind, proto.label, [], None, fragment_id, proto.form_id)
+    if kind == "download_button":  # its value: the deferred file's id, or the file's URL
+        proto = element.download_button
+        value = proto.deferred_file_id if proto.HasField("deferred_file_id") else proto.url
+        return Widget(proto.id, kind, proto.label, [], value, fragment_id, proto.form_id)
     return None
 
 
@@ -223,15 +230,17 @@ class Session:
 
     # --- connection -------------------------------------------------------------------------
 
-    def fetch_cookies(self) -> None:
+    def fetch_cookies(self) -> dict[str, str]:
         """Ask the server once over HTTP, as a page load does, and keep the cookies it sets (a
-        load balancer's route cookie among them)."""
+        load balancer's route cookie and Streamlit's XSRF cookie); the response's headers."""
         request = urllib.request.Request(f"{self.base_url}/_stcore/health")
         self._add_cookies(request)
         with urllib.request.urlopen(request, timeout=30) as answer:
+            headers = dict(answer.headers.items())
             for header in answer.headers.get_all("Set-Cookie") or []:
                 name, _, rest = header.partition("=")
                 self.cookies[name.strip()] = rest.split(";", 1)[0].strip()
+        return headers
 
     def _add_cookies(self, request: urllib.request.Request) -> None:
         if self.cookies:
@@ -282,9 +291,13 @@ class Session:
         trigger = WidgetState(id=widget.id, trigger_value=True)
         return await self._rerun(fragment_id=widget.fragment_id, timeout=timeout, extra=[trigger])
 
-    def widget(self, label: str, kind: str | None = None) -> Widget:
-        """The widget with this label (and kind) on the current page."""
-        found = [w for w in self.widgets.values() if w.label == label and kind in (None, w.kind)]
+    def widget(self, label: str, kind: str | None = None, key: str = "") -> Widget:
+        """The widget with this label (and kind, and user key) on the current page."""
+        found = [
+            w
+            for w in self.widgets.values()
+            if w.label == label and kind in (None, w.kind) and w.id.endswith(key)
+        ]
         if not found:
             raise ProtocolError(f"no widget {label!r} on the page: {self.labels()}")
         return found[0]
@@ -379,6 +392,8 @@ class Session:
         target = url if url.startswith("http") else self.base_url + "/" + url.lstrip("/")
         request = urllib.request.Request(target, data=body, method="PUT")
         request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        if XSRF_COOKIE in self.cookies:  # what the frontend copies from its cookie
+            request.add_header("X-Xsrftoken", self.cookies[XSRF_COOKIE])
         self._add_cookies(request)
         with urllib.request.urlopen(request, timeout=60) as answer:
             if answer.status not in (200, 204):
@@ -391,13 +406,15 @@ class Session:
 
         if self.connection is None:
             raise ProtocolError("not connected")
+        if str(widget.value).startswith("/"):  # not deferred: the file is already at its URL
+            return await asyncio.to_thread(self.get, str(widget.value))
         request_id = str(uuid.uuid4())
         waiting: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._operations[request_id] = waiting
         operation = BackendOperationRequest(
             request_id=request_id,
             session_id=self.session_id,
-            deferred_file=DeferredFileRequestPayload(file_id=widget.id),
+            deferred_file=DeferredFileRequestPayload(file_id=str(widget.value)),
         )
         await self.connection.send(BackMsg(backend_operation_request=operation).SerializeToString())
         response = await asyncio.wait_for(waiting, 120)
@@ -509,7 +526,12 @@ class Session:
         # A tab keeps the values it set; a value the server sets (set_value) replaces them.
         for drawn in self._drawn.values():
             kept = self.widgets.get(drawn.id)
-            if kept is not None and not drawn.forced and kept.kind == drawn.kind:
+            if (
+                kept is not None
+                and not drawn.forced
+                and kept.kind == drawn.kind
+                and drawn.kind not in SERVER_VALUES
+            ):
                 drawn.value = kept.value
         if fragment:
             self.widgets.update(self._drawn)
