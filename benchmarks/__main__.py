@@ -42,12 +42,28 @@ def main() -> None:
     load.add_argument("--url", help="Measure this running server (e.g. nginx) instead.")
     load.add_argument("--server-pid", type=int, action="append", default=[])
     load.add_argument("--out", type=Path, help="Write the results as JSON here.")
+    first = commands.add_parser(
+        "first-start", help="./run app on a fresh data directory until the first chart."
+    )
+    first.add_argument("--scale", type=float, default=1.0, help="Demo scale (1 ≈ 150.000).")
+    first.add_argument("--repeat", type=int, default=3)
+    first.add_argument("--out", type=Path, help="Write the results as JSON here.")
     section = commands.add_parser("section", help="(internal) one section, JSON on stdout.")
     section.add_argument("name", choices=sorted(SECTIONS))
     section.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if args.command == "section":
         print(json.dumps(run_section(args.name, args.repeat)))
+        return
+    if args.command == "first-start":
+        from benchmarks.first_start import first_start
+        from benchmarks.first_start import markdown as first_markdown
+
+        starts = [first_start(args.scale) for _ in range(args.repeat)]
+        if args.out:
+            args.out.write_text(json.dumps(starts, indent=2), encoding="utf-8")
+        print(json.dumps(starts, indent=2))
+        print(first_markdown(starts))
         return
     if args.command == "load":
         from benchmarks.load import load_command
