@@ -68,7 +68,7 @@ def test_imports_compare_with_another_revision(tmp_path: Path) -> None:
         assert figures["this_median"] > 0 and figures["HEAD_median"] > 0
         assert figures["ratio_median"] > 0
     (tree,) = tmp_path.glob("tree-*")
-    assert (tree / "data_access" / "ingest.py").is_file()
+    assert (tree / "data_access" / "ingest" / "pipeline.py").is_file()
     assert "| uniform:csv |" in comparison_markdown(compared, "HEAD")
 
 
