@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -96,15 +97,28 @@ def wait_startup_done(settings: Settings, timeout: float = 900) -> None:
     raise RuntimeError("the app's startup did not finish")
 
 
+def _end_with_parent() -> None:
+    """In the child before exec: SIGTERM when the thread that started it ends (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
 def _process(
     command: list[str], env: dict[str, str], log: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        # Its own process group: stopping it stops the startup child it may have started.
+        # Its own process group: stopping it stops the startup child it may have started. It
+        # also ends with this process, even one killed before its clean-up could run.
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_end_with_parent,
         )
         try:
             yield process
