@@ -157,15 +157,18 @@ def app_server(
 
 
 @contextlib.contextmanager
-def floor_server(port: int | None = None, *, log: Path) -> Iterator[Server]:
-    """The floor app (benchmarks/floor/app.py): a bare Streamlit app to measure against."""
+def floor_server(
+    port: int | None = None, *, log: Path, script: Path = FLOOR_APP
+) -> Iterator[Server]:
+    """The floor app (benchmarks/floor/app.py), a bare Streamlit app to measure against, or
+    another plain Streamlit script."""
     port = port or free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(FLOOR_APP),
+        str(script),
         *STREAMLIT_FLAGS,
         "--server.port",
         str(port),

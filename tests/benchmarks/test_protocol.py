@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.protocol import Session
-from benchmarks.servers import Server, app_server
+from benchmarks.servers import Server, app_server, floor_server
 from data_access.settings import Settings
 from tests.browser import harness
 
@@ -124,3 +124,27 @@ def test_cached_messages_come_back_as_references(server: Server) -> None:
     first, again, references = asyncio.run(scenario())
     assert references > 0
     assert again < first / 2
+
+
+def test_a_widget_in_a_fragment_reruns_only_its_fragment(tmp_path: Path) -> None:
+    """The widget's delta carries its fragment's id; changing it asks for that fragment's run
+    (which ends as a fragment run), a widget outside asks for a whole run."""
+    script = Path(__file__).with_name("fragment_app.py")
+
+    async def scenario(base_url: str) -> tuple[str, str, str, str]:
+        session = Session(base_url)
+        await session.connect()
+        try:
+            await session.open()
+            inside, outside = session.widget("Binnen"), session.widget("Buiten")
+            fragment = (await session.change(inside, "b")).status
+            whole = (await session.change(outside, "y")).status
+            return inside.fragment_id, outside.fragment_id, fragment, whole
+        finally:
+            await session.close()
+
+    with floor_server(log=tmp_path / "fragment.log", script=script) as server:
+        inside, outside, fragment, whole = asyncio.run(scenario(server.base_url))
+    assert inside and not outside
+    assert fragment == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
+    assert whole == "FINISHED_SUCCESSFULLY"
