@@ -39,6 +39,7 @@ class Sample:
     seconds: float
     received_bytes: int
     errors: list[str] = field(default_factory=list)
+    server_cpu_s: float | None = None  # the server's CPU time for this step (one session only)
 
 
 async def _session(
@@ -49,12 +50,18 @@ async def _session(
     think: float,
     samples: list[Sample],
     seed: int,
+    cpu: Any = None,
 ) -> None:
     rng = random.Random(seed * 1000 + index)
     await asyncio.sleep(rng.uniform(0, think))  # arrivals spread over the first think time
     session = Session(base_url)
+    cpu_before = [cpu() if cpu else 0.0]
 
     def note(kind: str, what: str, run: Any) -> None:
+        used = None
+        if cpu is not None:  # alone on the server: its CPU time since the last step is ours
+            now = cpu()
+            used, cpu_before[0] = round(now - cpu_before[0], 3), now
         samples.append(
             Sample(
                 index,
@@ -64,6 +71,7 @@ async def _session(
                 run.seconds,
                 run.received_bytes,
                 list(run.errors),
+                used,
             )
         )
 
@@ -79,6 +87,8 @@ async def _session(
             await asyncio.sleep(rng.expovariate(1 / think))
             if time.monotonic() >= until:
                 break
+            if cpu is not None:
+                cpu_before[0] = cpu()
             step += 1
             current = session.page_hash
             others = [p for p in session.pages if p.script_hash != current]
@@ -130,10 +140,21 @@ def run_load(
     own_before = time.process_time()
     started = time.monotonic()
 
+    # With one session and one server process, each step's server CPU time is measured too.
+    probe = None
+    if sessions == 1 and len(server_pids) == 1:
+        pid = server_pids[0]
+
+        def probe() -> float:
+            return cpu_seconds(pid)
+
     async def everyone() -> None:
         until = time.monotonic() + seconds
         await asyncio.gather(
-            *(_session(base_url, i, started, until, think, samples, seed) for i in range(sessions))
+            *(
+                _session(base_url, i, started, until, think, samples, seed, probe)
+                for i in range(sessions)
+            )
         )
 
     asyncio.run(everyone())
@@ -160,6 +181,19 @@ def run_load(
         "error_examples": [f"{s.kind} {s.what}: {s.errors[0]}" for s in failed[:5]],
         "server_cpu_s": server_cpu,
         "server_cores": round(sum(server_cpu.values()) / wall, 2),
+        "server_cpu_per_step_s": round(sum(server_cpu.values()) / len(steps), 3) if steps else None,
+        "per_step": [
+            {
+                "kind": s.kind,
+                "what": s.what,
+                "s": round(s.seconds, 3),
+                "cpu_s": s.server_cpu_s,
+                "kb": round(s.received_bytes / 1024, 1),
+            }
+            for s in steps
+        ]
+        if sessions == 1
+        else [],
         "generator_cores": round((time.process_time() - own_before) / wall, 2),
         "load_before": [round(v, 2) for v in load_before],
         "load_after": [round(v, 2) for v in os.getloadavg()],
@@ -174,8 +208,8 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     """Sessions against latency, as pasted into BENCHMARKS.md."""
     header = (
         "| sessions | steps | steps/s | p50 | p95 | max | pages p50 / p95 | filters p50 / p95 "
-        "| errors | server cores | generator cores | load before |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| errors | server CPU / step | server cores | generator cores | load before |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     lines = [header]
     for r in runs:
@@ -185,7 +219,8 @@ def markdown(runs: list[dict[str, Any]]) -> str:
             f"| {a.get('p95_s', '–')} s | {a.get('max_s', '–')} s "
             f"| {p.get('p50_s', '–')} / {p.get('p95_s', '–')} s "
             f"| {f.get('p50_s', '–')} / {f.get('p95_s', '–')} s | {r['errors']} "
-            f"| {r['server_cores']} | {r['generator_cores']} | {r['load_before'][0]} |"
+            f"| {r['server_cpu_per_step_s']} s | {r['server_cores']} | {r['generator_cores']} "
+            f"| {r['load_before'][0]} |"
         )
     return "\n".join(lines)
 
