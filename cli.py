@@ -85,25 +85,91 @@ def import_command(
         None, "--region", help="Regiocode, voor bronnen zonder regiokolom."
     ),
     user: str = typer.Option("cli", "--as", help="Wie importeert (voor de herkomst)."),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Proefimport: toon toewijzing, voorbeeldrijen, onbekende waarden en quarantaine; "
+        "schrijf niets.",
+    ),
 ) -> None:
     """Lees een bronbestand in: controleren, pseudonimiseren, quarantaine, laden."""
-    from data_access.ingest.pipeline import FatalImportError, ProfileError, import_file
+    from checks.importing import import_and_check
+    from data_access.ingest.pipeline import FatalImportError, ProfileError
 
+    if dry_run:
+        _dry_run(file, source, region)
+        return
     engine = _engine()
     db.upgrade(engine)
     _ensure_reference(engine)
     try:
-        result = import_file(engine, get_settings(), file, source, region=region, user=user)
+        checked = import_and_check(
+            engine,
+            get_settings(),
+            file,
+            source,
+            region=region,
+            user=user,
+            # The import's summary as soon as it is committed, while the checks still run.
+            imported=lambda result: typer.echo(result.summary()),
+        )
     except (FatalImportError, ProfileError) as exc:
         _fail(f"Import mislukt: {exc}")
         return
-    typer.echo(result.summary())
-    from checks.pending import check_imports
-
     # The new batch, and any batch an import killed before its checks left unchecked.
-    checked = check_imports(engine, get_settings(), batch_id=result.batch_id)
-    if checked is not None:
-        typer.echo(checked.message())
+    message = checked.checks_message()
+    if message is not None:
+        typer.echo(message)
+
+
+def _dry_run(file: Path, source: str, region: str | None) -> None:
+    """`import --dry-run`: on the store as it is, which it neither creates nor changes."""
+    from data_access.bootstrap import store_exists, store_ready
+    from data_access.ingest.dry_run import dry_run
+    from data_access.ingest.pipeline import FatalImportError, ProfileError
+    from data_access.ingest.profiles import get_profile
+
+    settings = get_settings()
+    not_ready = (
+        "Proefimport mislukt: de opslag is nog niet klaar (schema of referentiegegevens "
+        "ontbreken). Voer eerst '1g1p db upgrade' en '1g1p reference load' uit; een proefimport "
+        "schrijft zelf niets."
+    )
+    if not store_exists(settings):
+        _fail(not_ready)
+        return
+    engine = _engine()
+    if not store_ready(engine):
+        _fail(not_ready)
+        return
+    try:
+        profile = get_profile(source, settings.profile_directory)
+        outcome = dry_run(engine, settings, file, profile, region=region)
+    except (FatalImportError, ProfileError) as exc:
+        _fail(f"Proefimport mislukt: {exc}")
+        return
+    typer.echo(outcome.summary())
+
+
+@app.command("trace")
+def trace_command(
+    record: str = typer.Argument(..., help="Het dossiernummer zoals de bron het kent."),
+    system: str | None = typer.Option(
+        None,
+        "--system",
+        help="Het bronsysteem (bv. kompas:KON), als meer bronnen het nummer hebben.",
+    ),
+) -> None:
+    """Toon van een registratie het bestand, de regel, de kolommen en de profielregels."""
+    from data_access.ingest.pipeline import FatalImportError, ProfileError
+    from data_access.ingest.trace import trace
+
+    try:
+        found = trace(_engine(), get_settings(), record, system)
+    except (FatalImportError, ProfileError) as exc:
+        _fail(f"Herkomst niet gevonden: {exc}")
+        return
+    typer.echo(found.summary())
 
 
 @app.command("rebuild")
@@ -149,16 +215,6 @@ def demo_command(
         typer.echo(build.checks.summary())
 
 
-INDICATORS = {
-    "intakes": "reports.views.intakes:intakes_view",
-    "response_time": "reports.views.response_time:response_time_view",
-    "referrers": "reports.views.referrers:referrers_view",
-    "volume": "reports.views.volume:volume_view",
-    "staffing": "reports.views.staffing:staffing_view",
-    "reach": "reports.views.reach:reach_view",
-}
-
-
 def _month(value: str, end: bool = False) -> date:
     try:
         year, month = (int(part) for part in value.split("-"))
@@ -170,11 +226,25 @@ def _month(value: str, end: bool = False) -> date:
     return month_end(first) if end else first
 
 
+def _selection(start: str, end: str, granularity: str, regions: list[str], basis: str):  # type: ignore[no-untyped-def]
+    """The selection of `1g1p indicator`, refused in Dutch when it cannot be shown truly."""
+    from reports.selection import Selection
+
+    first, last = _month(start), _month(end, end=True)
+    if last < first:
+        _fail(f"--from {start} ligt na --to {end}: kies een eerste maand vóór de laatste.")
+    if granularity == "quarter" and (first.month % 3 != 1 or last.month % 3 != 0):
+        _fail(
+            "--per quarter toont hele kwartalen: laat --from op de eerste maand van een "
+            "kwartaal beginnen (01, 04, 07, 10) en --to op de laatste (03, 06, 09, 12), "
+            f"niet {start} tot {end}."
+        )
+    return Selection(first, last, granularity, tuple(regions), basis)  # type: ignore[arg-type]
+
+
 @app.command("indicator")
 def indicator_command(
-    name: str = typer.Argument(
-        ..., help="intakes, response_time, referrers, volume, staffing of reach."
-    ),
+    name: str = typer.Argument(..., help="De indicator, bv. intakes of response_time."),
     start: str = typer.Option(..., "--from", help="Eerste maand, JJJJ-MM."),
     end: str = typer.Option(..., "--to", help="Laatste maand, JJJJ-MM."),
     region: list[str] = typer.Option(
@@ -192,50 +262,44 @@ def indicator_command(
     publication: bool = typer.Option(
         False,
         "--publicatie",
-        help="Voor extern gebruik: kleine aantallen voor elke regio verborgen.",
+        help="Voor extern gebruik: elke regio onder disclosure control.",
     ),
 ) -> None:
     """Schrijf de tabel die een pagina toont, voor een periode en selectie."""
-    import importlib
-
-    from data_access.access.disclosure import Disclosure
-    from data_access.access.scope import Scope
+    from data_access.access.audit import audit
+    from data_access.access.roles import operator_reader, publication_reader
     from reports.inputs import load_inputs
-    from reports.selection import Selection
+    from reports.publish.boundary import publish
+    from reports.publish.text import to_csv, to_xlsx
+    from reports.quarterly import thresholds
+    from reports.registry import indicator
 
-    if name not in INDICATORS:
-        _fail(f"Onbekende indicator '{name}'. Kies uit: {', '.join(INDICATORS)}.")
+    try:
+        spec = indicator(name)
+    except ValueError as exc:
+        _fail(str(exc))
+        return
     if basis not in {"then", "today"} or granularity not in {"month", "quarter"}:
         _fail("--basis is then of today; --per is month of quarter.")
     if output not in {"csv", "xlsx"} or (output == "xlsx" and out is None):
         _fail("--format is csv of xlsx; xlsx vraagt --out BESTAND.")
-    module, function = INDICATORS[name].split(":")
-    view_function = getattr(importlib.import_module(module), function)
+    selection = _selection(start, end, granularity, region, basis)
     engine = _engine()
     db.upgrade(engine)
-    selection = Selection(
-        _month(start),
-        _month(end, end=True),
-        granularity,
-        tuple(region),
-        basis,  # type: ignore[arg-type]
-    )
-    scope = Scope.everything() if as_user is None else _reader(engine, as_user).scope
+    reader = operator_reader() if as_user is None else _reader(engine, as_user)
     if publication:
-        scope = Scope(frozenset())  # every region under disclosure control
-    settings = get_settings()
-    disclosure = Disclosure(settings.min_count, settings.min_denominator)
-    inputs = load_inputs(engine, scope, selection.basis, date.today(), disclosure)
-    table = view_function(inputs, selection).table
-    from data_access.access.audit import audit
-
+        reader = publication_reader()  # every region under disclosure control
+    inputs = load_inputs(engine, reader.scope, selection.basis, date.today())
+    published = publish(spec.build(inputs, selection), reader.scope, thresholds())
+    table = published.main
+    assert table is not None
     audit(engine, as_user or "cli", "export", {"indicator": name, "publicatie": publication})
-    data = table.to_xlsx() if output == "xlsx" else table.to_csv()
+    data = to_xlsx(table) if output == "xlsx" else to_csv(table)
     if out is None:
         sys.stdout.buffer.write(data)
     else:
         out.write_bytes(data)
-        typer.echo(f"{table.title}: {table.frame.height} rijen geschreven naar {out}.")
+        typer.echo(f"{table.title}: {table.listed().height} rijen geschreven naar {out}.")
 
 
 def _reader(engine: Engine, email: str):  # type: ignore[no-untyped-def]

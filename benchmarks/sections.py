@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from benchmarks.timing import median_seconds, peak_rss_mb, reset_peak, timed
-from data_access.access.scope import Scope
+from data_access.access.roles import operator_reader
 from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
 
@@ -52,7 +52,6 @@ def first_read(settings: Settings, repeat: int) -> dict[str, Any]:
     """The one-off cost of building the columnar parts of a whole store (after an upgrade or a
     deleted cache), against a read from parts after an import."""
     from data_access.access import reads
-    from data_access.access.scope import Scope
     from data_access.store import columnar
 
     engine = make_engine(settings)
@@ -60,9 +59,9 @@ def first_read(settings: Settings, repeat: int) -> dict[str, Any]:
     def no_parts() -> None:
         columnar.invalidate(engine)
 
-    build = median_seconds(lambda: reads.registrations(engine, Scope.everything()), 1, no_parts)
+    build = median_seconds(lambda: reads.registrations(engine, None), 1, no_parts)
     after = median_seconds(
-        lambda: reads.registrations(engine, Scope.everything()),
+        lambda: reads.registrations(engine, None),
         repeat,
         lambda: after_an_import(settings),
     )
@@ -121,37 +120,37 @@ def pages(settings: Settings, repeat: int) -> dict[str, Any]:
     return {"pages": results, "pages_peak_rss_mb": peak_rss_mb()}
 
 
-INDICATOR_VIEWS = {
-    "intakes": "reports.views.intakes:intakes_view",
-    "response_time": "reports.views.response_time:response_time_view",
-    "referrers": "reports.views.referrers:referrers_view",
-    "volume": "reports.views.volume:volume_view",
-    "staffing": "reports.views.staffing:staffing_view",
-    "reach": "reports.views.reach:reach_view",
-}
+# The indicators the pandas baseline also computes (benchmarks.baseline), by registry name.
+BASELINED = ("intakes", "response_time", "referrers", "volume", "staffing", "reach")
+
+
+def _published_main(name: str, inputs: Any, selection: Any) -> Any:
+    """An indicator's view published for the operator (whole store in detail): its main table."""
+    from reports.publish.boundary import Thresholds, publish
+    from reports.registry import indicator
+
+    view = indicator(name).build(inputs, selection)
+    return publish(view, inputs.scope, Thresholds()).main
 
 
 def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
     """`1g1p indicator NAME` over the whole history: cold = the command in-process (reads the
     store, computes, writes CSV); warm = the view and its CSV on inputs already loaded."""
-    import importlib
-
     from typer.testing import CliRunner
 
     from cli import app
-    from data_access.access.disclosure import Disclosure
-    from data_access.access.scope import Scope
     from reports.inputs import load_inputs
+    from reports.publish.text import to_csv
     from reports.selection import Selection
 
     today = date.today()
     last = _last_full_month(today)
     runner = CliRunner()
     engine = make_engine(settings)
-    inputs = load_inputs(engine, Scope.everything(), "then", today, Disclosure())
+    inputs = load_inputs(engine, operator_reader().scope, "then", today)
     selection = Selection(date(2018, 9, 1), last, "month", (), "then")
     results: dict[str, Any] = {}
-    for name, target in INDICATOR_VIEWS.items():
+    for name in BASELINED:
         args = ["indicator", name, "--from", FIRST_MONTH, "--to", last.strftime("%Y-%m")]
         outcome: dict[str, Any] = {}
 
@@ -161,9 +160,9 @@ def indicators(settings: Settings, repeat: int) -> dict[str, Any]:
             outcome["csv_bytes"] = len(result.stdout_bytes)
 
         cold = median_seconds(command, repeat, lambda: after_an_import(settings))
-        module, function = target.split(":")
-        view = getattr(importlib.import_module(module), function)
-        warm = median_seconds(lambda view=view: view(inputs, selection).table.to_csv(), repeat)
+        warm = median_seconds(
+            lambda name=name: to_csv(_published_main(name, inputs, selection)), repeat
+        )
         results[name] = {"cold_s": cold, "warm_s": warm, **outcome}
     engine.dispose()
     return {"indicators": results, "indicators_peak_rss_mb": peak_rss_mb()}
@@ -225,14 +224,10 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
     """The straightforward pandas implementation of every indicator table (benchmarks.baseline:
     a read_sql per page view, then groupbys) against our views over the same history: cold =
     the inputs loaded after an import plus the view, warm = the view on loaded inputs."""
-    import importlib
-
     import pandas as pd
     from sqlalchemy import create_engine
 
     from benchmarks.baseline import BASELINES, read
-    from data_access.access.disclosure import Disclosure
-    from data_access.access.scope import Scope
     from reports.inputs import load_inputs
     from reports.selection import Selection
 
@@ -244,9 +239,7 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
     loaded: dict[str, Any] = {}
 
     def load() -> None:
-        loaded["inputs"] = load_inputs(
-            ours_engine, Scope.everything(), "then", date.today(), Disclosure()
-        )
+        loaded["inputs"] = load_inputs(ours_engine, operator_reader().scope, "then", date.today())
 
     results: dict[str, Any] = {}
     for name, analyst in BASELINES.items():
@@ -257,15 +250,13 @@ def baseline(settings: Settings, repeat: int) -> dict[str, Any]:
         page_view_s = median_seconds(
             lambda analyst=analyst: analyst.compute(read(engine, analyst), today), repeat
         )
-        module, function = INDICATOR_VIEWS[name].split(":")
-        view = getattr(importlib.import_module(module), function)
         ours_cold = median_seconds(
-            lambda view=view: view(_load_and(load, loaded), selection).table,
+            lambda name=name: _published_main(name, _load_and(load, loaded), selection),
             repeat,
             lambda: after_an_import(settings),
         )
         ours_warm = median_seconds(
-            lambda view=view: view(loaded["inputs"], selection).table, repeat
+            lambda name=name: _published_main(name, loaded["inputs"], selection), repeat
         )
         results[name] = {
             "baseline_read_s": round(read_s, 3),
@@ -297,12 +288,12 @@ def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:
 
     engine = make_engine(settings)
     ours = median_seconds(
-        lambda: reads.registrations(engine, Scope.everything()),
+        lambda: reads.registrations(engine, None),
         repeat,
         lambda: after_an_import(settings),
     )
     theirs = median_seconds(lambda: pd.read_sql("SELECT * FROM registration", engine), repeat)
-    frame: pl.DataFrame = reads.registrations(engine, Scope.everything())
+    frame: pl.DataFrame = reads.registrations(engine, None)
     engine.dispose()
     return {
         "reads": {"registrations_rows": frame.height, "ours_s": ours, "pandas_read_sql_s": theirs}

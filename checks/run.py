@@ -25,7 +25,6 @@ from sqlalchemy import Engine
 from checks import frames
 from checks.suites import ASSETS, BY_KEY, CHECKS, ROW_ASSETS, Check, Params
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest import recovery
 from data_access.quality import results as quality
 from data_access.quality.results import ResultRecord
@@ -145,19 +144,18 @@ def run_checks(
     del settings
     started_at, clock = datetime.now(UTC), time.perf_counter()
     today = today or date.today()
-    everything = Scope.everything()
     covered = recovery.newest_batch(engine)
     # Read once from the store itself (not from a cache of it): every check and derived frame
     # starts from these rows.
     registrations = stored_registrations(engine)
-    aggregates = reads.aggregate_reports(engine, everything)
+    aggregates = reads.aggregate_reports(engine)
     regions = tables.regions(engine)
     params = Params(today, tuple(regions["region_code"].to_list()))
     derived = {
         "region_months": frames.region_months(registrations, aggregates, regions, today),
         "monthly_counts": frames.monthly_counts(registrations, aggregates, today),
         "reconciliation": frames.reconciliation(registrations, aggregates),
-        "team_totals": frames.team_totals(reads.staffing(engine, everything)),
+        "team_totals": frames.team_totals(reads.staffing(engine)),
         "reference_fte": frames.reference_fte(tables.network_reference_2020(engine)),
     }
     rows = {

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from data_access.private_files import create_private
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,7 +39,8 @@ class Settings(BaseSettings):
     )
     profile_dir: Path | None = Field(
         default=None,
-        description="Extra directory with source profiles (TOML) besides the built-in ones.",
+        description="Directory with the source profiles (TOML) besides the built-in ones, where "
+        "the mapping screen saves new ones; default `profiles/` in data_dir.",
     )
     auth_mode: Literal["demo", "oidc"] = Field(
         default="demo",
@@ -78,6 +81,11 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir.resolve() / 'monitor.db'}"
 
     @property
+    def profile_directory(self) -> Path:
+        """Where profiles besides the built-in ones live (and the mapping screen saves)."""
+        return self.profile_dir if self.profile_dir is not None else self.data_dir / "profiles"
+
+    @property
     def raw_dir(self) -> Path:
         """Content-addressed copies of every imported file, to rebuild the store from."""
         return self.data_dir / "raw"
@@ -88,9 +96,8 @@ class Settings(BaseSettings):
             return self.pseudonym_key.encode()
         key_file = self.data_dir / "pseudonym.key"
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
+            # Owner-only from its first byte; of two processes starting at once, one key wins.
+            create_private(key_file, secrets.token_hex(32).encode())
         return key_file.read_text().strip().encode()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from data_access.bootstrap import prepare_store
 from data_access.ingest.pipeline import ImportResult, import_file
+from data_access.private_files import private_dir
 from data_access.settings import Settings
 from demo.generator import DemoFile, DemoManifest, generate_demo
 
@@ -58,6 +59,8 @@ def build_demo(
     prepare_store(engine)
     out_dir = settings.data_dir / "demo-files"
     shutil.rmtree(out_dir, ignore_errors=True)
+    # Like real sources, the demo's files carry (synthetic) names: kept owner-only all the same.
+    private_dir(out_dir)
     report(0.0, "Synthetische bronbestanden aanmaken")
     manifest = generate_demo(out_dir, seed=seed, scale=scale, today=today)
     total = len(manifest.files)

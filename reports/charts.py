@@ -10,6 +10,7 @@ import plotly.io as pio
 import polars as pl
 
 from indicators.formatting import MONTH_ABBREVIATIONS
+from reports.publish.boundary import PublishedTable
 
 # Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau) for up to 18 regions.
 PALETTE = (
@@ -167,3 +168,59 @@ def bars(
     if frame.height and frame.schema[x] == pl.Date:
         spec["xaxis"].update(month_ticks(frame[x].to_list()))
     return go.Figure(data=traces, layout=spec)
+
+
+def line_chart(
+    table: PublishedTable,
+    *,
+    x: str,
+    y: str,
+    series: str | None,
+    title: str,
+    subtitle: str,
+    y_title: str,
+    percent: bool = False,
+) -> go.Figure:
+    """`lines` of a published table's shown values (a hidden value leaves a gap)."""
+    return lines(
+        table.values.filter(pl.col(y).is_not_null()),
+        x=x,
+        y=y,
+        series=series,
+        title=title,
+        subtitle=subtitle,
+        y_title=y_title,
+        names=table.region_names,
+        percent=percent,
+    )
+
+
+def bar_chart(
+    table: PublishedTable,
+    *,
+    x: str,
+    y: str,
+    color: str | None,
+    title: str,
+    subtitle: str,
+    y_title: str,
+    labels: dict[str, str] | None = None,
+    percent: bool = False,
+    stacked: bool = True,
+    horizontal: bool = False,
+) -> go.Figure:
+    """`bars` of a published table's shown values."""
+    return bars(
+        table.values.filter(pl.col(y).is_not_null()),
+        x=x,
+        y=y,
+        color=color,
+        title=title,
+        subtitle=subtitle,
+        y_title=y_title,
+        names=table.region_names,
+        labels=labels,
+        percent=percent,
+        stacked=stacked,
+        horizontal=horizontal,
+    )

@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.disclosure import Disclosure
+from data_access.access.perturbation import RecordKeys
 from data_access.access.reads import Basis
 from data_access.access.scope import Scope
 from data_access.quality.results import PASSPORT, passports
@@ -43,11 +43,12 @@ class Inputs:
     basis: Basis
     today: date
     data_version: int
-    scope: Scope = field(default_factory=Scope.everything)
-    disclosure: Disclosure = field(default_factory=Disclosure)
+    scope: Scope
     # The data-quality passport per region (quality.results.PASSPORT): caveats for regions
     # below the threshold travel with every view's notes.
     passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
+    # The secret of the cell keys (data_access.access.perturbation); never shown.
+    keys: RecordKeys | None = field(default=None, repr=False)
     # Results computed from these frames alone (report chapters), kept as long as the inputs.
     # init=False: dataclasses.replace gives the new inputs an empty memo of their own.
     memo: dict[Hashable, Any] = field(
@@ -68,6 +69,13 @@ class Inputs:
             if key not in self.memo:
                 self.memo[key] = compute()
             return cast(T, self.memo[key])
+
+    @property
+    def cell_keys(self) -> RecordKeys:
+        """The secret the perturbations are drawn with (set by load_inputs)."""
+        if self.keys is None:
+            raise RuntimeError("Inputs without keys cannot perturb counts (use load_inputs).")
+        return self.keys
 
     def protected(self, region: str = "region_code") -> pl.Expr:
         """Rows of regions outside the reader's detail scope: shown only under disclosure
@@ -103,23 +111,27 @@ def load_inputs(
     scope: Scope,
     basis: Basis,
     today: date,
-    disclosure: Disclosure | None = None,
+    keys: RecordKeys | None = None,
 ) -> Inputs:
     """Read every frame the views need (the expensive part; the UI caches it per data version).
 
     Registrations of regions outside the scope arrive without identifiers (data_access), so
     views can show every region's figures while lists of registrations stay within the scope.
+    Registrations and partner links carry the secret unit keys of the cell-key method, and the
+    inputs its secret (`keys`, default from the configured pseudonym key).
     """
+    keys = keys or RecordKeys.from_secret(get_settings().key_bytes())
     # Read before the frames: they are then at least this version, never older than their label
     # (an import in between costs one extra load, never a stale page).
     version = reads.data_version(engine)
-    registrations, partners = reads.for_statistics(engine, scope, basis=basis, today=today)
+    registrations, partners = reads.for_statistics(engine, scope, keys, basis=basis, today=today)
+    aggregates = reads.aggregate_reports(engine)
     return Inputs(
         registrations=registrations,
-        aggregates=reads.aggregate_reports(engine, Scope.everything()),
+        aggregates=aggregates,
         partners=partners,
-        staffing=reads.staffing(engine, Scope.everything()),
-        agreements=reads.volume_agreements(engine, Scope.everything()),
+        staffing=reads.staffing(engine),
+        agreements=reads.volume_agreements(engine),
         regions=tables.regions(engine),
         populations=_population_layouts(engine, basis, today),
         network_reference=tables.network_reference_2020(engine),
@@ -127,8 +139,8 @@ def load_inputs(
         today=today,
         data_version=version,
         scope=scope,
-        disclosure=disclosure or Disclosure(),
         passports=passports(engine, get_settings().quality_threshold),
+        keys=keys,
     )
 
 

@@ -1,4 +1,8 @@
-"""The parliamentary answer: per region and month since each network's start, for publication."""
+"""The parliamentary answer: per region and month since each network's start, for publication.
+
+Every region is under disclosure control (the publication audience sees no region in detail),
+and the Flemish totals are sums of the published cells.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,30 @@ from datetime import date
 from typing import Final
 
 import polars as pl
-import xlsxwriter
 from sqlalchemy import Engine
 
-from data_access.access.disclosure import Disclosure, marker
-from data_access.access.scope import Scope
-from data_access.reference.codes import REQUEST_NATURES, TRAJECTORY_TYPES
-from indicators._sources import intakes_only
-from indicators.intakes import intake_counts, intakes_by_nature
-from indicators.partners import partners_involved
-from indicators.periods import month_end, truncate_to_month
-from indicators.response_time import timeliness_by_region_month
+from data_access.access.perturbation import noise_of
+from data_access.access.roles import publication_reader
+from data_access.reference.codes import REQUEST_NATURES
+from indicators.periods import month_end
 from reports.inputs import Inputs
-from reports.quarterly import report_inputs
-from reports.tables import Column, Table, write_sheet
+from reports.publish.boundary import PublishedTable, publish
+from reports.publish.cells import Count, Text
+from reports.publish.spec import Section, TableSpec, Totals, View
+from reports.publish.text import write_sheet
+from reports.quarterly import report_inputs, thresholds
+from reports.safe_files import workbook
+from reports.selection import Selection
+from reports.series.intakes import monthly_intakes, monthly_natures
+from reports.series.organisations import distinct_organisations
+from reports.series.reach import monthly_trajectories
+from reports.series.timeliness import monthly_timeliness
 
-# The published total rows: every region together, and what the hidden cells hold together.
+# The published total row: every region together.
 TOTAL: Final = "_VLAANDEREN"
-HIDDEN: Final = "_VERBORGEN"
-TOTAL_LABELS: Final = {
-    TOTAL: "Vlaanderen (totaal)",
-    HIDDEN: "Waarvan in verborgen cellen",
-}
+TOTAL_LABEL: Final = "Vlaanderen (totaal)"
+REGION: Final = Text("region_code", "Regio", "region")
+MONTH: Final = Text("month", "Maand", "month")
 
 
 def parse_month(text: str, end: bool = False) -> date:
@@ -41,79 +47,25 @@ def parse_month(text: str, end: bool = False) -> date:
     return month_end(first) if end else first
 
 
-def _period(frame: pl.DataFrame, column: str, start: date, end: date) -> pl.DataFrame:
-    return frame.filter(pl.col(column).is_between(start, end))
-
-
-def intakes_per_month(inputs: Inputs, start: date, end: date) -> pl.DataFrame:
-    """region_code, month, intakes, tijdig (within the month), niet_tijdig, source; rows and
-    monthly counts alike, each network from its first reported month."""
-    registrations = _period(inputs.registrations, "received_date", start, end)
-    aggregates = _period(inputs.aggregates, "month", start, end)
-    counts = intake_counts(registrations, aggregates).collect().drop("consults")
-    timely = timeliness_by_region_month(registrations, aggregates, inputs.today).select(
-        "region_code", "month", "tijdig", pl.col("laat").alias("niet_tijdig")
+def intakes_per_month(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """region_code, month, intakes, tijdig (within the month), niet_tijdig (with perturbations),
+    source; rows and monthly counts alike, each network from its first reported month."""
+    intakes = monthly_intakes(inputs, selection).select(
+        "region_code", "month", "intakes", noise_of("intakes"), "source"
     )
+    timely = monthly_timeliness(inputs, selection, "calendar_month").select(
+        "region_code",
+        "month",
+        "tijdig",
+        noise_of("tijdig"),
+        pl.col("laat").alias("niet_tijdig"),
+        pl.col(noise_of("laat")).alias(noise_of("niet_tijdig")),
+    )
+    counts = ("tijdig", "niet_tijdig")
     return (
-        counts.join(timely, on=["region_code", "month"], how="left")
-        .with_columns(pl.col("tijdig", "niet_tijdig").fill_null(0))
-        .select("region_code", "month", "intakes", "tijdig", "niet_tijdig", "source")
-        .sort("region_code", "month")
-    )
-
-
-def with_totals(
-    frame: pl.DataFrame,
-    counts: list[str],
-    disclosure: Disclosure,
-    keys: tuple[str, ...] = ("month",),
-) -> pl.DataFrame:
-    """Disclosure control for every region, then per `key` the published total and the sum of
-    the hidden cells (total − shown), so the sheet reconciles with the store."""
-    controlled = disclosure.apply(
-        frame, pl.lit(True), counts=counts, complement_by=(keys, ("region_code",))
-    )
-    totals = frame.group_by(keys).agg(pl.col(c).sum() for c in counts)
-    shown = controlled.group_by(keys).agg(pl.col(c).fill_null(0).sum() for c in counts)
-    hidden = totals.join(shown, on=keys, suffix="_shown").select(
-        *keys, *((pl.col(c) - pl.col(f"{c}_shown")).alias(c) for c in counts)
-    )
-    extra = pl.concat(
-        [
-            totals.with_columns(region_code=pl.lit(TOTAL)),
-            hidden.with_columns(region_code=pl.lit(HIDDEN)),
-        ],
-        how="diagonal_relaxed",
-    ).with_columns(pl.lit(None, pl.String).alias(marker(c)) for c in counts)
-    return pl.concat([controlled, extra], how="diagonal_relaxed").sort(
-        *keys, pl.col("region_code").str.starts_with("_"), "region_code"
-    )
-
-
-def trajectories_per_month(inputs: Inputs, start: date, end: date) -> pl.DataFrame:
-    """region_code, month, started, closed: trajectories by month of start and of closure."""
-    trajectories = intakes_only(inputs.registrations.lazy()).filter(
-        pl.col("response_type").is_in(sorted(TRAJECTORY_TYPES))
-    )
-    started = (
-        trajectories.with_columns(
-            month=truncate_to_month(pl.coalesce("first_contact_date", "received_date"))
-        )
-        .group_by("region_code", "month")
-        .agg(pl.len().cast(pl.Int64).alias("started"))
-    )
-    closed = (
-        trajectories.filter(pl.col("closed_date").is_not_null())
-        .with_columns(month=truncate_to_month("closed_date"))
-        .group_by("region_code", "month")
-        .agg(pl.len().cast(pl.Int64).alias("closed"))
-    )
-    return (
-        started.join(closed, on=["region_code", "month"], how="full", coalesce=True)
-        .with_columns(pl.col("started", "closed").fill_null(0))
-        .filter(pl.col("month").is_between(start, end))
-        .sort("region_code", "month")
-        .collect()
+        intakes.join(timely, on=["region_code", "month"], how="left")
+        .with_columns(pl.col(c).fill_null(0) for n in counts for c in (n, noise_of(n)))
+        .sort("month", "region_code")
     )
 
 
@@ -132,10 +84,10 @@ DEFINITIONS: Final = (
     "zorgcoördinatie of ELP; gestart bij het eerste contact, afgesloten op de afsluitdatum.",
     "Een maand zonder rij: de regio leverde voor die maand geen gegevens of bestond nog niet; er "
     "wordt geen nul ingevuld.",
-    "Disclosure control voor publicatie: aantallen 1 tot 4 staan als '<5'; waar één cel "
-    "verborgen is, wordt een tweede verborgen ('x'). De rij 'Vlaanderen (totaal)' is het "
-    "volledige totaal; de rij 'Waarvan in verborgen cellen' is wat de verborgen cellen samen "
-    "bevatten, zodat de tabel sluit met de opslag.",
+    "Disclosure control voor publicatie (cell-key-methode, zie docs/disclosure.md): elk aantal "
+    "is licht verstoord, telkens op dezelfde manier voor dezelfde registraties; aantallen van 1 "
+    "tot 4 staan als '<5'. De rij 'Vlaanderen (totaal)' is de som van de gepubliceerde cellen, "
+    "ook van die met '<5', zodat elke tabel sluit.",
 )
 
 SOURCE_LIMITS: Final = (
@@ -148,108 +100,98 @@ SOURCE_LIMITS: Final = (
 )
 
 
-def parliament_tables(engine: Engine, start: date, end: date, today: date) -> list[Table]:
-    """The answer's tables, every region under disclosure control (Scope with no detail)."""
-    inputs = report_inputs(engine, Scope(frozenset()), today)
-    names = {**inputs.region_names(), **TOTAL_LABELS}
-    region = Column("region_code", "Regio", "region")
-    month = Column("month", "Maand", "month")
-    intakes = with_totals(
-        intakes_per_month(inputs, start, end),
-        ["intakes", "tijdig", "niet_tijdig"],
-        inputs.disclosure,
-    )
-    registrations = _period(inputs.registrations, "received_date", start, end)
-    nature = intakes_by_nature(registrations, granularity="month").rename({"period_start": "month"})
-    nature = with_totals(
-        nature.drop("period", "share"),
-        ["intakes"],
-        inputs.disclosure,
-        keys=("month", "request_nature"),
-    )
-    partners = _period(inputs.partners, "received_date", start, end)
-    involved = inputs.disclosure.apply(
-        partners_involved(partners, granularity="month").rename({"period_start": "month"}),
-        pl.lit(True),
-        counts=["registrations"],
-    )
-    trajectories = with_totals(
-        trajectories_per_month(inputs, start, end), ["started", "closed"], inputs.disclosure
-    )
+def parliament_view(inputs: Inputs, start: date, end: date) -> View:
+    """The answer's tables, per region and month, with the Flemish total of every month."""
+    selection = Selection(start, end, "month", (), "then")
+    names = {**inputs.region_names(), TOTAL: TOTAL_LABEL}
     period = f"{start.strftime('%m/%Y')} – {end.strftime('%m/%Y')}"
-    return [
-        Table(
-            intakes,
-            (
-                region,
-                month,
-                Column("intakes", "Aanmeldingen", "int"),
-                Column("tijdig", "Binnen de maand opgepakt", "int"),
-                Column("niet_tijdig", "Niet binnen de maand", "int"),
-                Column("source", "Bron"),
-            ),
-            title=f"Aanmeldingen per regio en maand, {period}",
-            region_names=names,
+    per_month = Totals(TOTAL, by=("month",), first=False)
+    intakes = TableSpec(
+        intakes_per_month(inputs, selection),
+        (
+            REGION,
+            MONTH,
+            Count("intakes", "Aanmeldingen"),
+            Count("tijdig", "Binnen de maand opgepakt"),
+            Count("niet_tijdig", "Niet binnen de maand"),
+            Text("source", "Bron"),
         ),
-        Table(
-            nature,
-            (
-                region,
-                month,
-                Column("request_nature", "Aard van de vraag", codes=dict(REQUEST_NATURES)),
-                Column("intakes", "Aanmeldingen", "int"),
-            ),
-            title=f"Aard van de vraag per regio en maand, {period}",
-            region_names=names,
+        title=f"Aanmeldingen per regio en maand, {period}",
+        region_names=names,
+        totals=Totals(TOTAL, by=("month",), first=False, common=("source",)),
+        name="Aanmeldingen",
+    )
+    nature = TableSpec(
+        monthly_natures(inputs, selection).sort("month", "request_nature", "region_code"),
+        (
+            REGION,
+            MONTH,
+            Text("request_nature", "Aard van de vraag", codes=dict(REQUEST_NATURES)),
+            Count("intakes", "Aanmeldingen"),
         ),
-        Table(
-            involved.drop("period"),
-            (
-                region,
-                month,
-                Column("partners", "Betrokken organisaties", "int"),
-                Column("sectors", "Sectoren", "int"),
-                Column("registrations", "Aanmeldingen met partners", "int"),
-            ),
-            title=f"Betrokken organisaties per regio en maand, {period}",
-            notes=(
-                "Aantallen verschillende organisaties en sectoren; het aantal aanmeldingen staat "
-                "onder disclosure control.",
-            ),
-            region_names=names,
+        title=f"Aard van de vraag per regio en maand, {period}",
+        region_names=names,
+        totals=Totals(TOTAL, by=("month", "request_nature"), first=False),
+        name="Aard van de vraag",
+    )
+    involved = TableSpec(
+        distinct_organisations(inputs, selection.in_period("received_date"), "month")
+        .rename({"period_start": "month"})
+        .sort("month", "region_code"),
+        (
+            REGION,
+            MONTH,
+            Count("organisations", "Betrokken organisaties"),
+            Count("sectors", "Sectoren"),
+            Count("registrations", "Aanmeldingen met partners"),
         ),
-        Table(
-            trajectories,
-            (
-                region,
-                month,
-                Column("started", "Trajecten gestart", "int"),
-                Column("closed", "Trajecten afgesloten", "int"),
-            ),
-            title=f"Trajecten per regio en maand, {period}",
-            region_names=names,
+        title=f"Betrokken organisaties per regio en maand, {period}",
+        notes=(
+            "Aantallen verschillende organisaties en sectoren per regio en maand; die tellen "
+            "niet op over regio's of maanden, dus zonder Vlaams totaal.",
         ),
-    ]
+        region_names=names,
+        name="Organisaties",
+    )
+    trajectories = TableSpec(
+        monthly_trajectories(inputs, selection).sort("month", "region_code"),
+        (
+            REGION,
+            MONTH,
+            Count("started", "Trajecten gestart"),
+            Count("closed", "Trajecten afgesloten"),
+        ),
+        title=f"Trajecten per regio en maand, {period}",
+        region_names=names,
+        totals=per_month,
+        name="Trajecten",
+    )
+    tables = (intakes, nature, involved, trajectories)
+    return View("Parlementair antwoord", (Section("", tables),), main=intakes)
 
 
-SHEETS: Final = ("Aanmeldingen", "Aard van de vraag", "Organisaties", "Trajecten")
+def parliament_tables(engine: Engine, start: date, end: date, today: date) -> list[PublishedTable]:
+    """The answer's tables as published: every region under disclosure control."""
+    audience = publication_reader().scope
+    inputs = report_inputs(engine, audience, today)
+    return publish(parliament_view(inputs, start, end), audience, thresholds()).tables()
 
 
 def parliament_xlsx(engine: Engine, start: date, end: date, today: date) -> bytes:
     """The workbook: one sheet per measure, then the definitions and the sources' limits."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    for name, table in zip(SHEETS, parliament_tables(engine, start, end, today), strict=True):
-        write_sheet(book, table, name)
+    book = workbook(buffer)
+    for table in parliament_tables(engine, start, end, today):
+        write_sheet(book, table, table.name)
     sheet = book.add_worksheet("Definities en bronnen")
     bold = book.add_format({"bold": True})
-    sheet.write(0, 0, "Definities", bold)
+    sheet.write_string(0, 0, "Definities", bold)
     for i, line in enumerate(DEFINITIONS, start=1):
-        sheet.write(i, 0, line)
+        sheet.write_string(i, 0, line)
     top = len(DEFINITIONS) + 2
-    sheet.write(top, 0, "Wat sommige bronnen niet kunnen leveren", bold)
+    sheet.write_string(top, 0, "Wat sommige bronnen niet kunnen leveren", bold)
     for i, line in enumerate(SOURCE_LIMITS, start=top + 1):
-        sheet.write(i, 0, line)
+        sheet.write_string(i, 0, line)
     sheet.set_column(0, 0, 140)
     book.close()
     return buffer.getvalue()

@@ -28,11 +28,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
+from reports.publish.boundary import PublishedChart, PublishedTable
+from reports.publish.spec import Paragraph as Text
+from reports.publish.text import display, legend_lines
 from reports.quarterly import QuarterlyReport
-from reports.tables import Table
 
 NO_CHROMIUM: Final = "Grafiek niet beschikbaar: Chromium ontbreekt op deze server"
-# Debian's package and the usual names elsewhere; never downloaded (DESIGN §8).
+# Debian's package and the usual names elsewhere; never downloaded (docs/design.md §8).
 BROWSERS: Final = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PAGE: Final = landscape(A4)
 CHART_SIZE: Final = (900, 520)  # pixels; drawn 12,5 cm wide, two side by side
@@ -131,9 +133,11 @@ def _chart(image: bytes | None, styles: dict[str, ParagraphStyle]) -> object:
     return Image(io.BytesIO(image), width=12.5 * cm, height=12.5 * cm * height / width)
 
 
-def _table(table: Table, styles: dict[str, ParagraphStyle], shown_notes: set[str]) -> list[object]:
+def _table(
+    table: PublishedTable, styles: dict[str, ParagraphStyle], shown_notes: set[str]
+) -> list[object]:
     """The table as the page shows it; a caveat already printed in the chapter is not repeated."""
-    shown = table.display()
+    shown = display(table)
     flow: list[object] = [_p(table.title, styles["h2"])]
     if table.is_empty:
         return [*flow, _p("Geen gegevens voor deze selectie.", styles["body"])]
@@ -152,39 +156,49 @@ def _table(table: Table, styles: dict[str, ParagraphStyle], shown_notes: set[str
         )
     )
     flow.append(grid)
-    flow += [_p(note, styles["note"]) for note in table.notes if note not in shown_notes]
-    shown_notes.update(table.notes)
+    notes = (*table.notes, *legend_lines(table.symbols))
+    flow += [_p(note, styles["note"]) for note in notes if note not in shown_notes]
+    shown_notes.update(notes)
     return [*flow, Spacer(1, 0.3 * cm)]
 
 
 def report_pdf(report: QuarterlyReport) -> bytes:
     """The report as PDF bytes: cover, one chapter per section, status on every page."""
     styles = _styles()
-    figures = [fig for section in report.sections for _, fig in section.figures]
+    figures = [
+        block.figure
+        for chapter in report.chapters
+        for section in chapter.sections
+        for block in section.blocks
+        if isinstance(block, PublishedChart)
+    ]
     images = iter(chart_images(figures))
     story: list[object] = [
         _p(report.title, styles["title"]),
         _p(f"Status: {report.status}", styles["status"]),
         *(_p(line, styles["body"]) for line in report.colophon()),
         _p(
-            "Inhoud: " + " · ".join(section.title for section in report.sections),
+            "Inhoud: " + " · ".join(chapter.title for chapter in report.chapters),
             styles["body"],
         ),
     ]
-    for section in report.sections:
-        story += [PageBreak(), _p(section.title, styles["h1"])]
-        story += [_p(paragraph, styles["body"]) for paragraph in section.paragraphs]
-        charts = [_chart(next(images), styles) for _ in section.figures]
-        if charts:
-            pairs = [
-                charts[i : i + 2] + [""] * (2 - len(charts[i : i + 2]))
-                for i in range(0, len(charts), 2)
-            ]
-            story.append(PdfTable(pairs, colWidths=[13 * cm, 13 * cm]))
+    for chapter in report.chapters:
+        story += [PageBreak(), _p(chapter.title, styles["h1"])]
         shown_notes: set[str] = set()
-        for _, table in section.tables:
-            story += _table(table, styles, shown_notes)
-        story += [_p(n, styles["note"]) for n in section.notes if n not in shown_notes]
+        for section in chapter.sections:
+            blocks = section.blocks
+            story += [_p(b.text, styles["body"]) for b in blocks if isinstance(b, Text)]
+            charts = [_chart(next(images), styles) for b in blocks if isinstance(b, PublishedChart)]
+            if charts:
+                pairs = [
+                    charts[i : i + 2] + [""] * (2 - len(charts[i : i + 2]))
+                    for i in range(0, len(charts), 2)
+                ]
+                story.append(PdfTable(pairs, colWidths=[13 * cm, 13 * cm]))
+            for block in blocks:
+                if isinstance(block, PublishedTable):
+                    story += _table(block, styles, shown_notes)
+        story += [_p(n, styles["note"]) for n in chapter.notes if n not in shown_notes]
 
     footer_font = _fonts()[0]
 

@@ -1,5 +1,6 @@
-"""The quarterly stuurgroep report: one region and quarter, the pages' tables and charts, the
-quality passport, the critical friend's notes, and the quarter's frozen figures."""
+"""The quarterly stuurgroep report: one region and quarter, the indicators' chapters (from the
+registry), the quality passport, the critical friend's notes, and the quarter's frozen
+figures. Every chapter is published for the reader like a page."""
 
 from __future__ import annotations
 
@@ -8,38 +9,40 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Final
 
-import plotly.graph_objects as go
 import polars as pl
-import xlsxwriter
 from sqlalchemy import Engine
 
 from data_access.access import snapshots
-from data_access.access.disclosure import Disclosure
 from data_access.access.notes import notes
 from data_access.access.roles import Reader, require_beheerder
 from data_access.access.scope import AccessError, Scope
 from data_access.access.snapshots import Snapshot
 from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
 from data_access.settings import get_settings
+from indicators._sources import share
 from indicators.formatting import fmt_int, fmt_pct, quarter_label
 from indicators.periods import add_months, quarter_bounds
 from reports.inputs import Inputs, load_inputs
+from reports.publish.boundary import (
+    PublishedTable,
+    PublishedView,
+    Thresholds,
+    publish,
+)
+from reports.publish.cells import Measure, Text
+from reports.publish.spec import ChartSpec, Paragraph, Section, TableSpec, View
+from reports.publish.text import write_sheet
+from reports.registry import INDICATORS, Indicator
+from reports.safe_files import workbook
 from reports.selection import Selection
-from reports.tables import Column, Table, write_sheet
-from reports.views import quality_notes
-from reports.views.compare import compare_view
-from reports.views.intakes import intakes_view
-from reports.views.overview import key_figures, overview_view
-from reports.views.referrers import referrers_view
-from reports.views.response_time import response_time_view
-from reports.views.staffing import staffing_view
-from reports.views.volume import volume_view
+from reports.views.common import quality_notes
+from reports.views.overview import COUNTS, key_counts
 
 PROVISIONAL: Final = "Voorlopig"
 # Quarters of context in the trend charts (the report's quarter is the last one).
 TREND_QUARTERS: Final = 8
 
-# The frozen key figures: column of overview.key_figures → Dutch label, shown as a percentage?
+# The frozen key figures: column of exact_key_figures → Dutch label, shown as a percentage?
 FROZEN_FIGURES: Final = (
     ("intakes", "Aanmeldingen", False),
     ("consults", "Consultvragen", False),
@@ -54,19 +57,8 @@ FROZEN_FIGURES: Final = (
 
 
 @dataclass(frozen=True)
-class Section:
-    """One chapter of the report: its tables (with their sheet names), charts and caveats."""
-
-    title: str
-    tables: tuple[tuple[str, Table], ...] = ()
-    figures: tuple[tuple[str, go.Figure], ...] = ()
-    notes: tuple[str, ...] = ()
-    paragraphs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class QuarterlyReport:
-    """Everything the PDF and the XLSX show, computed once."""
+    """Everything the PDF and the XLSX show, published for the reader, computed once."""
 
     region_code: str
     region_name: str
@@ -76,7 +68,8 @@ class QuarterlyReport:
     data_version: int
     generated_at: datetime
     reader: str
-    sections: tuple[Section, ...] = field(default_factory=tuple)
+    chapters: tuple[PublishedView, ...] = field(default_factory=tuple)
+    sheets: tuple[tuple[str, PublishedTable], ...] = field(default_factory=tuple)
 
     @property
     def provisional(self) -> bool:
@@ -85,19 +78,6 @@ class QuarterlyReport:
     @property
     def title(self) -> str:
         return f"Kwartaalrapport {self.region_name} — {quarter_label(self.quarter)}"
-
-    def sheets(self) -> list[tuple[str, Table]]:
-        """Every table with a unique sheet name (at most 31 characters), in report order."""
-        out: list[tuple[str, Table]] = []
-        used: set[str] = set()
-        for section in self.sections:
-            for name, table in section.tables:
-                sheet, n = name[:31], 2
-                while sheet in used:
-                    sheet, n = f"{name[:28]} {n}", n + 1
-                used.add(sheet)
-                out.append((sheet, table))
-        return out
 
     def colophon(self) -> list[str]:
         """Status, data version and generation date: on the cover and in the workbook."""
@@ -125,18 +105,37 @@ def require_report_access(reader: Reader, region_code: str) -> None:
 
 
 def report_inputs(engine: Engine, scope: Scope, today: date) -> Inputs:
-    """The inputs of a report or a snapshot, under the configured disclosure thresholds."""
+    """The inputs of a report or a snapshot."""
+    return load_inputs(engine, scope, "then", today)
+
+
+def thresholds() -> Thresholds:
+    """The configured disclosure thresholds."""
     settings = get_settings()
-    disclosure = Disclosure(settings.min_count, settings.min_denominator)
-    return load_inputs(engine, scope, "then", today, disclosure)
+    return Thresholds(settings.min_count, settings.min_denominator)
 
 
 # --- frozen quarters --------------------------------------------------------------------------
 
 
+def exact_key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """Every region's key figures as they are in the store (the frozen record, below the
+    boundary): the overview's counts and its two rates."""
+    counts = key_counts(inputs, selection).select(
+        "region_code",
+        *(c for c in COUNTS if c not in {"brede_instap", "referred"}),
+        "brede_instap",
+        "referred",
+    )
+    return counts.with_columns(
+        within_month=share(pl.col("tijdig"), pl.col("tijdig") + pl.col("laat")),
+        brede_instap_share=share(pl.col("brede_instap"), pl.col("referred")),
+    )
+
+
 def snapshot_figures(inputs: Inputs, quarter: str) -> dict[str, Any]:
     """The figures frozen for a quarter: every region's key figures, unrounded."""
-    figures = key_figures(inputs, quarter_selection(quarter, ()))
+    figures = exact_key_figures(inputs, quarter_selection(quarter, ()))
     return {"key_figures": figures.to_dicts()}
 
 
@@ -144,7 +143,7 @@ def freeze_quarter(engine: Engine, reader: Reader, quarter: str, today: date) ->
     """Freeze the quarter's figures for every region (beheerder only)."""
     require_beheerder(reader, "een kwartaal bevriezen")
     quarter = snapshots.parse_quarter(quarter)
-    inputs = report_inputs(engine, Scope.everything(), today)
+    inputs = report_inputs(engine, reader.scope, today)
     return snapshots.freeze(
         engine,
         reader,
@@ -163,7 +162,7 @@ def frozen_differences(
     Columns: region_code, figure, label, frozen, current, changed. Nothing is hidden: a value
     corrected after freezing shows here, next to the value that was published.
     """
-    current = key_figures(inputs, quarter_selection(snapshot.quarter, ()))
+    current = exact_key_figures(inputs, quarter_selection(snapshot.quarter, ()))
     frozen = pl.DataFrame(snapshot.figures.get("key_figures", []), infer_schema_length=None)
     rows = []
     now = {r["region_code"]: r for r in current.to_dicts()}
@@ -205,7 +204,7 @@ def _shown(value: float | None, percent: bool) -> str:
     return fmt_pct(value) if percent else fmt_int(round(value))
 
 
-def frozen_table(differences: pl.DataFrame, snapshot: Snapshot, names: dict[str, str]) -> Table:
+def frozen_table(differences: pl.DataFrame, snapshot: Snapshot, names: dict[str, str]) -> TableSpec:
     """The frozen key figures next to today's, with 'Gewijzigd sinds bevriezing'."""
     percent = {column: pct for column, _, pct in FROZEN_FIGURES}
     rows = []
@@ -245,14 +244,14 @@ def frozen_table(differences: pl.DataFrame, snapshot: Snapshot, names: dict[str,
         if changed
         else "Geen wijzigingen sinds de bevriezing."
     )
-    return Table(
+    return TableSpec(
         frame,
         (
-            Column("region_code", "Regio", "region"),
-            Column("label", "Kengetal"),
-            Column("frozen", f"Bevroren ({when})"),
-            Column("current", "Nu"),
-            Column("change", "Gewijzigd sinds bevriezing"),
+            Text("region_code", "Regio", "region"),
+            Text("label", "Kengetal"),
+            Text("frozen", f"Bevroren ({when})"),
+            Text("current", "Nu"),
+            Text("change", "Gewijzigd sinds bevriezing"),
         ),
         title=f"Bevroren kerncijfers {quarter_label(snapshot.quarter)}",
         notes=(
@@ -260,6 +259,9 @@ def frozen_table(differences: pl.DataFrame, snapshot: Snapshot, names: dict[str,
             summary,
         ),
         region_names=names,
+        # The report's own region, exact: only ever for a reader who sees it in detail.
+        records=True,
+        name="bevroren-kerncijfers",
     )
 
 
@@ -296,40 +298,23 @@ def quarterly_report(
     if region_code not in set(inputs.regions["region_code"]):
         raise AccessError(f"Onbekende regio '{region_code}'.")
     snapshot = snapshots.frozen(engine, quarter, region_code)
-    selection = quarter_selection(quarter, (region_code,))
-    trend = Selection(
-        add_months(selection.start, -3 * (TREND_QUARTERS - 1)),
-        selection.end,
-        "quarter",
-        (region_code,),
-        "then",
-    )
-    # The chapters computed from the inputs alone are kept with them (a rerun of the page
-    # rebuilds only what depends on the store's other state: snapshot and feedback).
     chapters = inputs.remembered(
         ("quarterly_report", region_code, quarter),
-        lambda: (
-            _intakes(inputs, selection, trend),
-            _response_time(inputs, selection, trend),
-            _referrers(inputs, selection, trend),
-            _volume(inputs, selection),
-            _staffing(inputs, selection, trend),
-            _compare(inputs, quarter, region_code),
-            _quality(inputs, region_code, names),
-        ),
+        lambda: tuple(_chapter(inputs, spec, region_code, quarter) for spec in _chaptered()),
     )
-    sections = [
-        _key_figures(inputs, selection, snapshot, region_code, names),
-        *chapters,
-        _feedback(engine, reader, region_code, quarter),
+    live = (
+        f"Actuele cijfers (dataversie {inputs.data_version}), niet bevroren; de bevroren "
+        "kerncijfers en hun verschillen staan in het eerste hoofdstuk."
+    )
+    views = [
+        _with_frozen(chapter, inputs, snapshot, region_code, names) if i == 0 else chapter
+        for i, chapter in enumerate(chapters)
     ]
     if snapshot is not None:
         # Only the key figures are frozen: say so on every other chapter, never change silently.
-        live = (
-            f"Actuele cijfers (dataversie {inputs.data_version}), niet bevroren; de bevroren "
-            "kerncijfers en hun verschillen staan in het eerste hoofdstuk."
-        )
-        sections[1:] = [replace(s, notes=(live, *s.notes)) for s in sections[1:]]
+        views[1:] = [replace(v, notes=(live, *v.notes)) for v in views[1:]]
+    views += [_quality(inputs, region_code, names), _feedback(engine, reader, region_code, quarter)]
+    published = tuple(publish(view, reader.scope, thresholds()) for view in views)
     return QuarterlyReport(
         region_code=region_code,
         region_name=names.get(region_code, region_code),
@@ -339,131 +324,125 @@ def quarterly_report(
         data_version=inputs.data_version,
         generated_at=datetime.now(),
         reader=reader.email,
-        sections=tuple(sections),
+        chapters=published,
+        sheets=_sheets(published),
     )
 
 
-def _figures(figures: dict[str, go.Figure], *keys: str) -> tuple[tuple[str, go.Figure], ...]:
-    return tuple((k, figures[k]) for k in keys if k in figures)
+def _chaptered() -> list[Indicator]:
+    return [spec for spec in INDICATORS if spec.chapter is not None]
 
 
-def _key_figures(
+def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) -> View:
+    """An indicator's chapter: its view for the quarter (the region alone, or among every
+    region) with the chapter's tables and charts, and its charts over the last quarters."""
+    chapter = spec.chapter
+    assert chapter is not None
+    selection = quarter_selection(quarter, () if chapter.all_regions else (region_code,))
+    view = spec.build(inputs, selection)
+    blocks: list[TableSpec | ChartSpec] = []
+    if chapter.trend_charts:
+        trend = replace(
+            selection,
+            start=add_months(selection.start, -3 * (TREND_QUARTERS - 1)),
+            regions=(region_code,),
+        )
+        blocks += _charts(spec.build(inputs, trend), chapter.trend_charts)
+    blocks += _charts(view, chapter.charts)
+    tables = {table.name: table for table in view.tables()}
+    blocks += [tables[name] for name, _ in chapter.tables if name in tables]
+    notes = view.notes
+    if chapter.all_regions:
+        notes = (
+            f"Alle regio's van het kwartaal; {inputs.region_names().get(region_code)} is een "
+            "van de punten in de trechtergrafiek.",
+            *notes,
+        )
+    return View(chapter.title, (Section(chapter.title, tuple(blocks)),), notes)
+
+
+def _charts(view: View, titles: tuple[str, ...]) -> list[ChartSpec]:
+    charts = {
+        block.title: block
+        for section in view.sections
+        for block in section.blocks
+        if isinstance(block, ChartSpec)
+    }
+    return [charts[title] for title in titles if title in charts]
+
+
+def _with_frozen(
+    chapter: View,
     inputs: Inputs,
-    selection: Selection,
     snapshot: Snapshot | None,
     region_code: str,
     names: dict[str, str],
-) -> Section:
-    view = overview_view(inputs, selection)
-    tables: list[tuple[str, Table]] = []
-    if snapshot is not None:
-        differences = frozen_differences(inputs, snapshot, region_code)
-        tables.append(("Bevroren kerncijfers", frozen_table(differences, snapshot, names)))
-    tables.append(("Kerncijfers", view.table))
-    return Section(
-        "Kerncijfers en hun verandering",
-        tuple(tables),
-        _figures(view.figures, "intakes"),
-        view.notes,
-    )
+) -> View:
+    """The key figures' chapter, with the frozen figures first when the quarter is frozen."""
+    if snapshot is None:
+        return chapter
+    differences = frozen_differences(inputs, snapshot, region_code)
+    (section,) = chapter.sections
+    frozen = frozen_table(differences, snapshot, names)
+    return replace(chapter, sections=(replace(section, blocks=(frozen, *section.blocks)),))
 
 
-def _intakes(inputs: Inputs, selection: Selection, trend: Selection) -> Section:
-    view = intakes_view(inputs, selection)
-    over_time = intakes_view(inputs, trend)
-    return Section(
-        "Aanmeldingen",
-        (("Aanmeldingen", view.table), ("Aard van de vraag", view.tables["nature"])),
-        _figures(over_time.figures, "intakes") + _figures(view.figures, "nature"),
-        view.notes,
-    )
+def _sheets(published: tuple[PublishedView, ...]) -> tuple[tuple[str, PublishedTable], ...]:
+    """Every table of the report with its sheet name (unique, at most 31 characters)."""
+    sheet_names = {
+        name: sheet
+        for spec in _chaptered()
+        for name, sheet in (spec.chapter.tables if spec.chapter else ())
+    }
+    sheet_names |= {
+        "bevroren-kerncijfers": "Bevroren kerncijfers",
+        "kwaliteitspaspoort": "Kwaliteitspaspoort",
+    }
+    out: list[tuple[str, PublishedTable]] = []
+    used: set[str] = set()
+    for view in published:
+        shown = [b for section in view.sections for b in section.blocks]
+        for table in (b for b in shown if isinstance(b, PublishedTable)):
+            name = sheet_names.get(table.name, table.title)
+            sheet, n = name[:31], 2
+            while sheet in used:
+                sheet, n = f"{name[:28]} {n}", n + 1
+            used.add(sheet)
+            out.append((sheet, table))
+    return tuple(out)
 
 
-def _response_time(inputs: Inputs, selection: Selection, trend: Selection) -> Section:
-    view = response_time_view(inputs, selection)
-    over_time = response_time_view(inputs, trend)
-    return Section(
-        "Tijdige opname",
-        (("Tijdige opname", view.table), ("Dagen tot eerste contact", view.tables["days"])),
-        _figures(over_time.figures, "rate") + _figures(view.figures, "days"),
-        view.notes,
-    )
-
-
-def _referrers(inputs: Inputs, selection: Selection, trend: Selection) -> Section:
-    view = referrers_view(inputs, selection)
-    over_time = referrers_view(inputs, trend)
-    return Section(
-        "Aanmeldersmix",
-        (("Aanmeldersmix", view.table),),
-        _figures(view.figures, "groups") + _figures(over_time.figures, "brede_instap"),
-        view.notes,
-    )
-
-
-def _volume(inputs: Inputs, selection: Selection) -> Section:
-    view = volume_view(inputs, selection)
-    return Section(
-        "Volumeafspraken GV en SDJ",
-        (("Volumeafspraken", view.table),),
-        _figures(view.figures, "progress", "GV", "SDJ"),
-        view.notes,
-    )
-
-
-def _staffing(inputs: Inputs, selection: Selection, trend: Selection) -> Section:
-    view = staffing_view(inputs, selection)
-    over_time = staffing_view(inputs, trend)
-    return Section(
-        "Personeelsinzet",
-        (("Personeelsinzet", view.table),),
-        _figures(view.figures, "by_function") + _figures(over_time.figures, "total"),
-        view.notes,
-    )
-
-
-def _compare(inputs: Inputs, quarter: str, region_code: str) -> Section:
-    view = compare_view(inputs, quarter_selection(quarter, ()))
-    return Section(
-        "De regio tegenover Vlaanderen",
-        (("Regio t.o.v. Vlaanderen", view.table),),
-        _figures(view.figures, "funnel"),
-        (
-            f"Alle regio's van het kwartaal; {inputs.region_names().get(region_code)} is een "
-            "van de punten in de trechtergrafiek.",
-            *view.notes,
-        ),
-    )
-
-
-def _quality(inputs: Inputs, region_code: str, names: dict[str, str]) -> Section:
+def _quality(inputs: Inputs, region_code: str, names: dict[str, str]) -> View:
     passport = inputs.passports.filter(pl.col("region_code") == region_code)
-    table = Table(
+    table = TableSpec(
         passport,
         (
-            Column("region_code", "Regio", "region"),
-            *(Column(d, DIMENSION_LABELS[d], "pct") for d in DIMENSIONS),
-            Column("overall", "Geheel (laagste)", "pct"),
-            Column("threshold", "Drempel", "pct"),
+            Text("region_code", "Regio", "region"),
+            *(Measure(d, DIMENSION_LABELS[d], "pct") for d in DIMENSIONS),
+            Measure("overall", "Geheel (laagste)", "pct"),
+            Measure("threshold", "Drempel", "pct"),
         ),
         title="Kwaliteitspaspoort",
         notes=("Uit de laatste kwaliteitscontrole van de opslag.",),
         region_names=names,
+        records=True,
+        name="kwaliteitspaspoort",
     )
     caveats = tuple(quality_notes(inputs, [region_code])) or (
         "De gegevenskwaliteit van de regio haalt de drempel."
         if passport.height
         else "Nog geen kwaliteitscontrole voor deze regio.",
     )
-    return Section(
-        "Gegevenskwaliteit en kanttekeningen", (("Kwaliteitspaspoort", table),), (), caveats
-    )
+    title = "Gegevenskwaliteit en kanttekeningen"
+    return View(title, (Section(title, (table,)),), caveats)
 
 
-def _feedback(engine: Engine, reader: Reader, region_code: str, quarter: str) -> Section:
+def _feedback(engine: Engine, reader: Reader, region_code: str, quarter: str) -> View:
     frame = notes(engine, reader, region_code, quarter)
     if frame.is_empty():
-        text = (f"Geen feedback van de critical friend voor {quarter_label(quarter)}.",)
+        text: tuple[str, ...] = (
+            f"Geen feedback van de critical friend voor {quarter_label(quarter)}.",
+        )
     else:
         latest = frame.row(0, named=True)
         text = (
@@ -471,7 +450,8 @@ def _feedback(engine: Engine, reader: Reader, region_code: str, quarter: str) ->
             f"{latest['created_at'].strftime('%d/%m/%Y')}:",
             str(latest["body"]),
         )
-    return Section("Feedback van de critical friend", (), (), (), text)
+    title = "Feedback van de critical friend"
+    return View(title, (Section(title, tuple(Paragraph(t, "text") for t in text)),))
 
 
 # --- the workbook -----------------------------------------------------------------------------
@@ -480,30 +460,21 @@ def _feedback(engine: Engine, reader: Reader, region_code: str, quarter: str) ->
 def report_xlsx(report: QuarterlyReport) -> bytes:
     """Every table of the report on its own sheet, after a cover sheet with the status."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     cover = book.add_worksheet("Rapport")
     bold = book.add_format({"bold": True})
-    cover.write(0, 0, report.title, bold)
+    cover.write_string(0, 0, report.title, bold)
     for i, line in enumerate(report.colophon(), start=1):
-        cover.write(i, 0, line)
+        cover.write_string(i, 0, line)
     row = len(report.colophon()) + 2
-    for section in report.sections:
-        for paragraph in section.paragraphs:
-            cover.write(row, 0, f"{section.title}: {paragraph}")
-            row += 1
+    for chapter in report.chapters:
+        for section in chapter.sections:
+            for block in section.blocks:
+                if isinstance(block, Paragraph):
+                    cover.write_string(row, 0, f"{chapter.title}: {block.text}")
+                    row += 1
     cover.set_column(0, 0, 120)
-    for name, table in report.sheets():
-        write_sheet(book, _labelled(table, report), name)
+    for name, table in report.sheets:
+        write_sheet(book, replace(table, notes=(f"Status: {report.status}.", *table.notes)), name)
     book.close()
     return buffer.getvalue()
-
-
-def _labelled(table: Table, report: QuarterlyReport) -> Table:
-    """Provisional figures say so in every table's notes; frozen ones state their snapshot."""
-    return Table(
-        table.frame,
-        table.columns,
-        table.title,
-        (f"Status: {report.status}.", *table.notes),
-        table.region_names,
-    )

@@ -9,7 +9,7 @@ from typing import Literal
 import polars as pl
 
 from data_access.access.reads import Basis
-from indicators.periods import Granularity, month_end, month_start
+from indicators.periods import Granularity, add_months, month_end, month_start, quarter_of
 
 BASIS_LABELS: dict[str, str] = {
     "then": "zoals toen georganiseerd",
@@ -30,6 +30,12 @@ class Selection:
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", month_start(self.start))
         object.__setattr__(self, "end", month_end(self.end))
+        if self.granularity == "quarter" and (self.start.month % 3 != 1 or self.end.month % 3 != 0):
+            # A part of a quarter is never labelled as the quarter (docs/disclosure.md).
+            raise ValueError(
+                "Per kwartaal kies je hele kwartalen: van de eerste maand van een kwartaal tot "
+                "de laatste maand van een kwartaal."
+            )
 
     @property
     def period_granularity(self) -> Granularity:
@@ -55,8 +61,18 @@ class Selection:
             return pl.lit(True)
         return pl.col(column).is_in(list(self.regions))
 
+    @property
+    def last_quarter(self) -> str:
+        """The quarter code of the selection's last month."""
+        return quarter_of(self.end)
+
     def period_label(self) -> str:
         """The period in Dutch, e.g. 'jan. 2024 – dec. 2024'."""
         from indicators.formatting import month_label
 
         return f"{month_label(self.start)} – {month_label(self.end)}"
+
+
+def last_closed_quarter(today: date | None = None) -> str:
+    """The quarter code of the last quarter that has ended (a report's default)."""
+    return quarter_of(add_months(month_start(today or date.today()), -3))

@@ -17,8 +17,9 @@ FORBIDDEN = {
     "checks": {"reports", "ui", "pages", "demo", "streamlit", "cli"},
     "reports": {"ui", "pages", "streamlit", "cli"},
     "demo": {"ui", "pages", "streamlit", "reports", "cli"},
-    "ui": {"pages", "sqlalchemy", "cli"},
-    "pages": {"sqlalchemy", "sqlite3", "psycopg", "cli"},
+    "ui": {"pages", "sqlalchemy", "cli", "checks"},
+    # A page uses ui/ and the service's choices, never a layer further down.
+    "pages": {"sqlalchemy", "sqlite3", "psycopg", "cli", "indicators", "checks", "demo"},
     # The benchmark drives every layer from outside, like a test, but pages only through AppTest.
     "benchmarks": {"pages"},
 }
@@ -113,3 +114,101 @@ def test_data_access_subsystems_import_only_downwards(subsystem: str) -> None:
         for path in (ROOT / "data_access" / subsystem).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def _modules(path: Path) -> set[str]:
+    """Every module a file imports, in full (data_access.access.reads, not data_access)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+# Modules that hold or hand out registrations (of every region, below the boundary).
+ROWS = (
+    "data_access.access.reads",
+    "data_access.store.models",
+    "data_access.store.frames",
+    "data_access.store.columnar",
+    "data_access.store.db",
+    "data_access.ingest.lineage",
+    "data_access.quality",
+    "reports.inputs",
+    "reports.series",
+    "reports.views",
+    "reports.registry",
+)
+
+
+def _ui_files() -> list[Path]:
+    return [ROOT / "app.py", *(ROOT / "pages").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+
+
+def test_rows_never_reach_pages_or_ui() -> None:
+    """Pages and ui/ get figures only from reports.service, after the publishing boundary:
+    they import nothing that holds registrations."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            m for m in _modules(path) if any(m == r or m.startswith(f"{r}.") for r in ROWS)
+        )
+        for path in _ui_files()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+DRAWING = {"dataframe", "data_editor", "table", "plotly_chart", "metric", "download_button"}
+
+
+def test_only_the_render_module_draws_figures() -> None:
+    """st.dataframe, st.plotly_chart, st.metric and st.download_button (on st or any
+    container) are called in ui/render.py only, which accepts only published objects."""
+    calls = {
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in _ui_files()
+        if path != ROOT / "ui" / "render.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in DRAWING
+        and getattr(node.func.value, "id", "") not in {"render", "service"}
+    }
+    assert calls == set()
+
+
+def test_no_view_imports_another_view() -> None:
+    """A view builds on series and indicators, never on another view (only the shared
+    wording of reports.views.common)."""
+    offenders = {}
+    for path in (ROOT / "reports" / "views").glob("*.py"):
+        own = f"reports.views.{path.stem}"
+        others = {
+            m
+            for m in _modules(path)
+            if m.startswith("reports.views.")
+            and not m.startswith((own, "reports.views.common"))
+            and m.count(".") == 2
+        }
+        if others:
+            offenders[path.name] = sorted(others)
+    assert offenders == {}
+
+
+def test_the_published_types_are_made_only_at_the_boundary() -> None:
+    """Whoever builds a PublishedTable (or chart, key figures, view) outside the boundary gets
+    an error: the render module can trust what it is given."""
+    import polars as pl
+
+    from reports.publish.boundary import PublishedTable
+
+    with pytest.raises(TypeError):
+        PublishedTable(
+            pl.DataFrame(), pl.DataFrame(), (), "t", (), {}, "t", None, False, None, (), object()
+        )

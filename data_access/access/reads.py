@@ -9,7 +9,8 @@ from typing import Any, Literal
 import polars as pl
 from sqlalchemy import ColumnElement, Engine, select
 
-from data_access.access.scope import Scope
+from data_access.access.perturbation import RecordKeys
+from data_access.access.scope import Scope, _issue
 from data_access.reference.areas import reassign_to_today
 from data_access.reference.tables import area_tables
 from data_access.store import columnar, schemas
@@ -44,15 +45,21 @@ def data_version(engine: Engine) -> int:
 
 def registrations(
     engine: Engine,
-    scope: Scope,
+    scope: Scope | None,
     *,
     start: date | None = None,
     end: date | None = None,
     basis: Basis = "then",
     today: date | None = None,
 ) -> pl.DataFrame:
-    """Registrations received between start and end (inclusive), on the chosen region basis."""
-    return _registrations(engine, columnar.frames(engine), scope, start, end, basis, today)
+    """Registrations received between start and end (inclusive), on the chosen region basis;
+    scope None: every region (for computations below the publishing boundary)."""
+    return _registrations(engine, columnar.frames(engine), _whole(scope), start, end, basis, today)
+
+
+def _whole(scope: Scope | None) -> Scope:
+    """The scope asked for; None stands for the whole store."""
+    return scope if scope is not None else _issue(None)
 
 
 def _registrations(
@@ -136,50 +143,39 @@ def _deidentified(frame: pl.LazyFrame, scope: Scope, region: str = "region_code"
     return frame.with_columns([hidden(c, e) for c, e in substitutes.items() if c in names])
 
 
-def registrations_for_statistics(
+def for_statistics(
     engine: Engine,
     scope: Scope,
+    keys: RecordKeys,
     *,
-    start: date | None = None,
-    end: date | None = None,
     basis: Basis = "then",
     today: date | None = None,
-) -> pl.DataFrame:
-    """Every region's registrations for computing figures: full rows for the reader's detail
-    regions, identifier-free rows for the others (pages show only disclosure-controlled
-    aggregates of those)."""
-    everything = registrations(
-        engine, Scope.everything(), start=start, end=end, basis=basis, today=today
-    )
-    return _deidentified(everything.lazy(), scope).collect()
-
-
-def partners_for_statistics(
-    engine: Engine, scope: Scope, *, basis: Basis = "then", today: date | None = None
-) -> pl.DataFrame:
-    """Organisations involved, per registration, with identifier-free keys outside the detail
-    scope; on the 'today' basis placed under today's regions."""
-    return for_statistics(engine, scope, basis=basis, today=today)[1]
-
-
-def for_statistics(
-    engine: Engine, scope: Scope, *, basis: Basis = "then", today: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """registrations_for_statistics and partners_for_statistics of the whole period in one
-    pass, placing the registrations on the basis once for both. From the columnar parts both
-    come from one snapshot of the store."""
+    """Every region's registrations and partner links, for computing figures below the
+    publishing boundary: full rows for the reader's detail regions, identifier-free rows for
+    the others. Both carry the secret record key (the registrations also the family key, the
+    links the partner and sector keys) that the cell-key method draws perturbations from; they never
+    leave the process. From the columnar parts both come from one snapshot of the store; on
+    the 'today' basis the links follow their registration to today's region."""
     cached = columnar.frames(engine)
-    everything = _registrations(engine, cached, Scope.everything(), None, None, basis, today)
-    partners = _registration_partners(engine, cached, Scope.everything(), None, None)
-    if basis == "today":
-        placed = everything.select(
-            pl.col("id").alias("registration_id"), pl.col("region_code").alias("_today")
+    everything = _registrations(engine, cached, _issue(None), None, None, basis, today)
+    everything = everything.with_columns(
+        record_key=keys.of("source_system", "source_record_id"),
+        family_key=keys.of(pl.lit("family"), "family_id"),
+    )
+    partners = _registration_partners(engine, cached, _issue(None), None, None)
+    placed = everything.select(
+        pl.col("id").alias("registration_id"), pl.col("region_code").alias("_placed"), "record_key"
+    )
+    partners = (
+        partners.join(placed, on="registration_id", how="inner")
+        .with_columns(
+            region_code=pl.col("_placed"),
+            partner_key=keys.of(pl.lit("partner"), "partner_name"),
+            sector_key=keys.of(pl.lit("sector"), pl.col("sector").fill_null("ONBEKEND")),
         )
-        partners = (
-            partners.join(placed, on="registration_id", how="inner")
-            .with_columns(region_code=pl.col("_today"))
-            .drop("_today")
-        )
+        .drop("_placed")
+    )
     return (
         _deidentified(everything.lazy(), scope).collect(),
         _deidentified(partners.lazy(), scope).collect(),
@@ -187,10 +183,14 @@ def for_statistics(
 
 
 def registration_partners(
-    engine: Engine, scope: Scope, *, start: date | None = None, end: date | None = None
+    engine: Engine,
+    scope: Scope | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
 ) -> pl.DataFrame:
     """Organisations involved in registrations received between start and end."""
-    return _registration_partners(engine, columnar.frames(engine), scope, start, end)
+    return _registration_partners(engine, columnar.frames(engine), _whole(scope), start, end)
 
 
 def _registration_partners(
@@ -224,9 +224,14 @@ def _registration_partners(
 
 
 def aggregate_reports(
-    engine: Engine, scope: Scope, *, start: date | None = None, end: date | None = None
+    engine: Engine,
+    scope: Scope | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
 ) -> pl.DataFrame:
     """Monthly counts of sources that deliver no rows."""
+    scope = _whole(scope)
     a = AggregateReport
     stmt = select(a.region_code, a.month, a.measure, a.value, a.source_system).where(
         *_between(a.month, start, end)
@@ -236,8 +241,9 @@ def aggregate_reports(
     return _frame(engine, stmt, schemas.AGGREGATE_REPORT)
 
 
-def staffing(engine: Engine, scope: Scope) -> pl.DataFrame:
+def staffing(engine: Engine, scope: Scope | None = None) -> pl.DataFrame:
     """FTE per region, quarter, function and employer sector."""
+    scope = _whole(scope)
     s = Staffing
     stmt = select(s.region_code, s.quarter, s.function, s.sector, s.fte)
     raw = pl.Schema({k: v for k, v in schemas.STAFFING.items() if k != "quarter_start"})
@@ -251,8 +257,9 @@ def staffing(engine: Engine, scope: Scope) -> pl.DataFrame:
     return scope.filter(frame.lazy()).select(schemas.STAFFING.names()).collect()
 
 
-def volume_agreements(engine: Engine, scope: Scope) -> pl.DataFrame:
+def volume_agreements(engine: Engine, scope: Scope | None = None) -> pl.DataFrame:
     """Agreed yearly GV and SDJ volumes per region."""
+    scope = _whole(scope)
     v = VolumeAgreement
     stmt = select(v.region_code, v.year, v.party, v.agreed)
     return scope.filter(_frame(engine, stmt, schemas.VOLUME_AGREEMENT).lazy()).collect()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from datetime import UTC, datetime
 from typing import Final, Literal
 
@@ -10,7 +10,7 @@ import polars as pl
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from data_access.access.audit import record
-from data_access.access.scope import AccessError, Scope
+from data_access.access.scope import AccessError, Scope, _issue
 from data_access.store.models import AuditEvent, Region, RoleAssignment, UserAccount
 
 Role = Literal["beheerder", "trekkersgroep", "stuurgroep", "critical_friend"]
@@ -21,16 +21,27 @@ ROLES: Final[dict[str, str]] = {
     "critical_friend": "Critical friend",
 }
 REGIONAL_ROLES: Final = frozenset({"stuurgroep", "critical_friend"})
+# Not a role a user can have: the audience of figures for use outside the networks.
+PUBLICATION: Final = "publicatie"
+_LABELS: Final = {**ROLES, PUBLICATION: "Publicatie"}
+
+_MAKER: Final = object()
 
 
 @dataclass(frozen=True)
 class Reader:
-    """A logged-in person: what they may see in detail and what they may do."""
+    """A logged-in person: what they may see in detail and what they may do. Made only here,
+    from a stored user (reader_for, demo_readers), for the CLI's operator or for publication."""
 
     email: str
     name: str
     roles: frozenset[tuple[str, str | None]]  # (role, region or None)
     is_demo: bool = False  # a demo user: what they import is demo data
+    maker: InitVar[object] = None
+
+    def __post_init__(self, maker: object) -> None:
+        if maker is not _MAKER:
+            raise TypeError("A Reader is made only by data_access.access.roles.")
 
     @property
     def is_beheerder(self) -> bool:
@@ -43,8 +54,8 @@ class Reader:
         The trekkersgroep sees all regions, but only aggregated: its detail scope is empty.
         """
         if self.is_beheerder:
-            return Scope.everything()
-        return Scope(frozenset(r for role, r in self.roles if role in REGIONAL_ROLES and r))
+            return _issue(None)
+        return _issue(frozenset(r for role, r in self.roles if role in REGIONAL_ROLES and r))
 
     def may_write_notes(self, region_code: str) -> bool:
         """Critical friends write feedback for their assigned regions."""
@@ -53,7 +64,7 @@ class Reader:
     def role_label(self) -> str:
         """The roles in Dutch, e.g. 'Stuurgroep (KON)'."""
         return ", ".join(
-            f"{ROLES[role]} ({region})" if region else ROLES[role]
+            f"{_LABELS[role]} ({region})" if region else _LABELS[role]
             for role, region in sorted(self.roles, key=lambda pair: (pair[0], pair[1] or ""))
         )
 
@@ -81,7 +92,20 @@ def reader_for(engine: Engine, email: str) -> Reader | None:
         user.display_name,
         frozenset((r.role, r.region_code) for r in roles),
         bool(user.is_demo),
+        _MAKER,
     )
+
+
+def operator_reader() -> Reader:
+    """Who runs the command line without --as: the server's operator, who can read the store
+    itself, sees every region in detail (README, "Command line")."""
+    return Reader("cli", "Opdrachtregel", frozenset({("beheerder", None)}), False, _MAKER)
+
+
+def publication_reader() -> Reader:
+    """The audience of figures for use outside the networks (the parliamentary answer,
+    `--publicatie`): no region in detail, every region under disclosure control."""
+    return Reader(PUBLICATION, "Publicatie", frozenset({(PUBLICATION, None)}), False, _MAKER)
 
 
 def require_beheerder(reader: Reader, what: str) -> None:
@@ -216,7 +240,8 @@ def users(engine: Engine) -> pl.DataFrame:
     )
 
 
-# Demo users, one per role, created with the demo store (DESIGN §6: "a picker of demo users").
+# Demo users, one per role, created with the demo store (docs/design.md §6: "a picker of demo
+# users").
 DEMO_USERS: Final = (
     ("beheerder@demo.1g1p", "Beheerder (demo)", "beheerder", None),
     ("trekker@demo.1g1p", "Trekkersgroep (demo)", "trekkersgroep", None),

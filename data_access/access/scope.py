@@ -1,25 +1,30 @@
-"""Which regions a reader sees in detail, and the refusal when a reader asks for more."""
+"""Which regions a reader sees in detail, and the refusal when a reader asks for more.
+
+A Scope cannot be made by anyone: data_access.access.roles issues it for a Reader it made
+from a stored user (an OIDC e-mail, a demo user, or the CLI's --as), for the CLI's operator,
+or for publication (no detail at all).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
+from typing import Final
 
 import polars as pl
+
+_ISSUER: Final = object()
 
 
 @dataclass(frozen=True)
 class Scope:
     """Which regions a reader may see in detail; None means every region."""
 
-    detail_regions: frozenset[str] | None = None
+    detail_regions: frozenset[str] | None
+    issuer: InitVar[object] = None
 
-    @classmethod
-    def everything(cls) -> Scope:
-        return cls(None)
-
-    @classmethod
-    def regions(cls, *codes: str) -> Scope:
-        return cls(frozenset(codes))
+    def __post_init__(self, issuer: object) -> None:
+        if issuer is not _ISSUER:
+            raise TypeError("A Scope is issued only by data_access.access.roles for a reader.")
 
     def allows(self, region_code: str | None) -> bool:
         return self.detail_regions is None or region_code in self.detail_regions
@@ -29,6 +34,11 @@ class Scope:
         if self.detail_regions is None:
             return frame
         return frame.filter(pl.col(column).is_in(sorted(self.detail_regions)))
+
+
+def _issue(detail_regions: frozenset[str] | None) -> Scope:
+    """A scope, for data_access.access only (and the tests that stand in for it)."""
+    return Scope(detail_regions, _ISSUER)
 
 
 class AccessError(ValueError):

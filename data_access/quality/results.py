@@ -10,7 +10,7 @@ from typing import Any, Final, Literal
 import polars as pl
 from sqlalchemy import Engine, func, insert, select
 
-from data_access.access.scope import Scope
+from data_access.access.scope import Scope, _issue
 from data_access.store.db import bump_data_version, data_version
 from data_access.store.models import CheckResult, CheckRun, Registration, Staffing
 
@@ -180,12 +180,14 @@ _RESULT_TYPES: dict[str, Any] = {
 RESULTS = pl.Schema(_RESULT_TYPES)
 
 
-def check_results(engine: Engine, scope: Scope, run_id: int) -> pl.DataFrame:
+def check_results(engine: Engine, scope: Scope | None, run_id: int) -> pl.DataFrame:
     """Every result of a run; offending record ids only for regions in the reader's detail scope.
 
     Counts are aggregate information and shown for every region; the record ids (the sources'
     own record numbers, never internal ids) identify registrations, so they follow the scope.
+    scope None: every region (the quality suites and passports, below the boundary).
     """
+    scope = scope if scope is not None else _issue(None)
     c = CheckResult
     stmt = (
         select(
@@ -289,7 +291,7 @@ def passports(engine: Engine, threshold: float, run_id: int | None = None) -> pl
     run = run_id if run_id is not None else latest_run_id(engine)
     if run is None:
         return pl.DataFrame(schema=PASSPORT)
-    return passport_scores(check_results(engine, Scope.everything(), run), threshold)
+    return passport_scores(check_results(engine, None, run), threshold)
 
 
 def passport_history(engine: Engine, threshold: float, limit: int = 30) -> pl.DataFrame:
@@ -299,7 +301,7 @@ def passport_history(engine: Engine, threshold: float, limit: int = 30) -> pl.Da
     """
     runs = check_runs(engine, store_wide=True, limit=limit).sort("run_id")
     frames = [
-        passport_scores(check_results(engine, Scope.everything(), run_id), threshold).with_columns(
+        passport_scores(check_results(engine, None, run_id), threshold).with_columns(
             run_id=pl.lit(run_id, pl.Int64), finished_at=pl.lit(finished, RUNS["finished_at"])
         )
         for run_id, finished in runs.select("run_id", "finished_at").iter_rows()

@@ -32,6 +32,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Engine, func, literal_column, select
 
+from data_access.private_files import open_private, private_dir
 from data_access.store import schemas
 from data_access.store.db import data_version
 from data_access.store.frames import read_frame
@@ -130,7 +131,7 @@ def _assemble(engine: Engine, folder: Path) -> Frames | None:
         )
         if data_version(conn) != version:
             return None
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # the parts hold registrations
     for path, frame in fresh:
         _write(path, frame)
     try:
@@ -203,7 +204,8 @@ def _literal(batch: int) -> Any:
 def _write(path: Path, frame: pl.DataFrame) -> None:
     """Write atomically: a reader sees the whole part or none."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    frame.write_ipc(partial, compression="uncompressed")
+    with open_private(partial) as handle:
+        frame.write_ipc(handle, compression="uncompressed")
     os.replace(partial, path)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine, event
 
+from data_access.private_files import create_empty_private, private_dir
 from data_access.settings import Settings
 from data_access.store import columnar
 
@@ -12,8 +15,13 @@ def make_engine(settings: Settings) -> Engine:
     """An engine for the configured store; SQLite gets WAL and enforced foreign keys."""
     url = settings.url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
         engine = create_engine(url, connect_args={"timeout": 60})
+        if engine.url.database not in (None, "", ":memory:"):
+            # SQLite makes a new store world-readable (0644 less the umask) and gives its -wal
+            # and -shm files the store's mode: an owner-only empty file first keeps all three
+            # owner-only.
+            create_empty_private(Path(str(engine.url.database)))
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)

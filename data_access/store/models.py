@@ -1,4 +1,7 @@
-"""SQLAlchemy 2 typed models of the harmonised store (DESIGN §3); changed only via migrations."""
+"""SQLAlchemy 2 typed models of the harmonised store (docs/design.md §3).
+
+Changed only via migrations.
+"""
 
 from __future__ import annotations
 
@@ -164,6 +167,10 @@ class ImportBatch(Base):
     # Empty until a run of the quality suites over the whole store has read this batch: an
     # import killed after its commit leaves it empty (data_access.ingest.recovery).
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The profile text that imported the batch (its file is kept under raw/profiles/) and how
+    # often each of its mapping rules fired: counts only, never values.
+    profile_sha256: Mapped[str | None] = mapped_column(String(64))
+    rule_counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Quarantine(Base):

@@ -3,19 +3,7 @@
 import streamlit as st
 
 from data_access.ingest.pipeline import FatalImportError, ProfileError
-from data_access.settings import get_settings
-from reports.views.imports import (
-    batch_choices,
-    batches_table,
-    check_outcome,
-    import_upload,
-    needs_region,
-    outcome,
-    profile_labels,
-    quarantine_table,
-    region_choices,
-)
-from ui import components, session, store
+from ui import render, session, store
 
 store.ensure_data()
 reader = session.reader()
@@ -23,17 +11,20 @@ session.demo_banner()
 st.title("Importeren")
 st.caption(
     "Lees een bronbestand in (uniform formaat of een export uit een eigen systeem). Geweigerde "
-    "rijen gaan in quarantaine met de reden; hetzelfde bestand twee keer inlezen verandert niets."
+    "rijen gaan in quarantaine met de reden; hetzelfde bestand twee keer inlezen verandert niets. "
+    "Een proefimport toont wat er zou gebeuren, zonder iets op te slaan."
 )
-settings, engine, scope = get_settings(), store.engine(), reader.scope
 if not reader.is_beheerder:
     st.error("Alleen een beheerder kan bestanden inlezen.")
     st.stop()
-labels, regions = profile_labels(settings), region_choices(engine)
+service = store.service()
+labels, regions = service.sources(), service.region_choices()
+for problem in service.unusable_profiles():
+    st.warning(f"Dit profiel kan niet gebruikt worden: {problem}")
 
 uploaded = st.file_uploader("Bronbestand", type=["csv", "xlsx", "txt"], key="bestand")
 source = st.selectbox("Bron", list(labels), format_func=labels.get, key="bron")
-required = needs_region(settings, source)
+required = service.needs_region(source)
 region = st.selectbox(
     "Regio" + (" (verplicht: dit bestand heeft geen regiokolom)" if required else " (optioneel)"),
     list(regions),
@@ -43,18 +34,27 @@ region = st.selectbox(
     key="regio",
 )
 ready = uploaded is not None and not (required and region is None)
-if st.button("Importeren", key="importeer", type="primary", disabled=not ready) and uploaded:
+left, right, _ = st.columns([1, 1, 4])
+if right.button("Proefimport", key="proefimport", disabled=not ready) and uploaded:
+    st.session_state["laatste_import"] = None
+    try:
+        st.session_state["laatste_proefimport"] = service.dry_run(
+            reader, uploaded.getvalue(), uploaded.name, source, region
+        )
+    except (FatalImportError, ProfileError) as exc:
+        st.session_state["laatste_proefimport"] = None
+        st.error(f"Proefimport mislukt: {exc}")
+if left.button("Importeren", key="importeer", type="primary", disabled=not ready) and uploaded:
+    st.session_state["laatste_proefimport"] = None
     bar = st.progress(0.0, text="Importeren…")
     try:
-        st.session_state["laatste_import"] = import_upload(
-            engine,
-            settings,
+        st.session_state["laatste_import"] = service.upload(
+            reader,
             uploaded.getvalue(),
             uploaded.name,
             source,
-            reader=reader,
-            region=region,
-            progress=components.progress_to(bar),
+            region,
+            progress=render.progress_to(bar),
         )
     except (FatalImportError, ProfileError) as exc:
         st.session_state["laatste_import"] = None
@@ -63,31 +63,38 @@ if st.button("Importeren", key="importeer", type="primary", disabled=not ready) 
 
 result = st.session_state.get("laatste_import")
 if result is not None:
-    kind, counts = outcome(result)
-    {"info": st.info, "warning": st.warning, "success": st.success}[kind](result.summary())
-    if counts:
-        for column, (label, value) in zip(st.columns(len(counts)), counts, strict=True):
-            column.metric(label, value)
+    kind, counts = service.import_outcome(reader, result)
+    {"info": st.info, "warning": st.warning, "success": st.success}[kind](
+        service.import_summary(result)
+    )
+    if counts is not None:
+        render.view(counts, reader, "import-tellingen")
     if result.rows_rejected and result.batch_id is not None:
-        components.table(quarantine_table(engine, scope, result.batch_id), "import-quarantine")
+        render.table(service.quarantine(reader, result.batch_id), reader, "import-quarantine")
+    # A file imported before shows its batch's checks (run now if an interrupted import had
+    # left them undone).
     batch = result.batch_id or result.already_imported_as
-    checked = check_outcome(engine, batch) if batch is not None else None
+    checked = service.check_outcome(batch) if batch is not None else None
     if checked is not None:
         {"success": st.success, "warning": st.warning, "error": st.error}[checked[0]](
             "\n\n".join(checked[1]), icon=":material/fact_check:"
         )
 
+trial = st.session_state.get("laatste_proefimport")
+if trial is not None:
+    render.view(trial, reader, "proefimport")
+
 st.subheader("Recente importbatches")
-batches = batches_table(engine, scope)
+batches = service.batches(reader)
 if batches.is_empty:
     st.info("Er werden nog geen bestanden ingelezen.")
     st.stop()
-components.table(batches, "batches")
-choices = batch_choices(batches)
+render.table(batches, reader, "batches")
+choices = service.batch_choices(reader)
 if not choices:
     st.caption("Geen van deze batches heeft geweigerde rijen.")
     st.stop()
 chosen = st.selectbox(
     "Quarantaine van batch", list(choices), format_func=choices.get, key="quarantaine"
 )
-components.table(quarantine_table(engine, scope, chosen), "quarantine")
+render.table(service.quarantine(reader, chosen), reader, "quarantine")

@@ -1,31 +1,25 @@
 """Kwartaalrapport: the quarterly report of one region (PDF/XLSX), frozen quarters, parliament."""
 
-from datetime import date
 from functools import partial
 
 import streamlit as st
 
 from data_access.access.scope import AccessError
-from indicators.periods import add_months, month_start, quarter_of
-from reports.quarterly import freeze_quarter, quarterly_report
-from reports.views.report import parliament_file, report_pdf_file, report_xlsx_file
-from ui import page, session, store
+from reports.selection import last_closed_quarter
+from ui import page, render, store
 
-selection, inputs = page.setup(
+reader, selection = page.setup(
     "Kwartaalrapport",
     "Het rapport voor de stuurgroep: kerncijfers, grafieken, kwaliteit en feedback van één "
     "regio en één kwartaal. Een bevroren kwartaal verandert niet meer stil.",
 )
-reader = session.reader_quietly()
-assert reader is not None  # page.setup stopped the page otherwise
-names = inputs.region_names()
-own = [
-    r for r in sorted(names) if reader.scope.allows(r) and r in set(inputs.regions["region_code"])
-]
+service = store.service()
+names = dict(service.regions().select("region_code", "region_name").iter_rows())
+own = [r for r in sorted(names) if reader.scope.allows(r)]
 if not own:
     st.info("Je rol geeft geen inzage in het rapport van één regio.")
     st.stop()
-last_quarter = quarter_of(add_months(month_start(date.today()), -3))
+last_quarter = last_closed_quarter()
 # The link to a report is stable: ?regio=KON&kwartaal=2025Q3 (codes, not display names).
 linked = st.query_params.get("regio", own[0])
 region = st.selectbox(
@@ -34,49 +28,45 @@ region = st.selectbox(
 st.query_params["regio"] = region or own[0]
 quarter = st.text_input("Kwartaal (JJJJQn)", last_quarter, key="kwartaal", bind="query-params")
 try:
-    report = quarterly_report(
-        store.engine(),
-        reader,
-        region or own[0],
-        quarter,
-        date.today(),
-        store.inputs(reader.scope, "then"),
-    )
+    report = service.report(reader, region or own[0], quarter)
 except (AccessError, ValueError) as exc:
     st.error(str(exc))
     st.stop()
 st.subheader(report.title)
 (st.success if report.snapshot else st.warning)(report.status)
-left, right, _ = st.columns([1, 1, 3])
 name = f"kwartaalrapport-{report.region_code}-{report.quarter}"
-left.download_button(
-    "PDF downloaden",
-    partial(report_pdf_file, store.engine(), reader, report),
-    f"{name}.pdf",
-    "application/pdf",
-    on_click="ignore",
-)
-right.download_button(
-    "XLSX downloaden",
-    partial(report_xlsx_file, store.engine(), reader, report),
-    f"{name}.xlsx",
-    on_click="ignore",
-)
-for _sheet, table in report.sections[0].tables:
-    st.dataframe(table.display(), hide_index=True, width="stretch")
+left, right, _ = st.columns([1, 1, 3])
+with left:
+    render.download_file(
+        "PDF downloaden",
+        partial(service.report_file, reader, report, "pdf"),
+        f"{name}.pdf",
+        "pdf",
+        "pdf",
+    )
+with right:
+    render.download_file(
+        "XLSX downloaden",
+        partial(service.report_file, reader, report, "xlsx"),
+        f"{name}.xlsx",
+        "xlsx",
+        "xlsx",
+    )
+render.view(report.chapters[0], reader, "rapport")
 if reader.is_beheerder:
     st.divider()
     st.subheader("Beheer")
     if st.button(f"Kwartaal {report.quarter} bevriezen", key="bevries"):
         try:
-            freeze_quarter(store.engine(), reader, report.quarter, date.today())
+            service.freeze(reader, report.quarter)
             st.rerun()
         except (AccessError, ValueError) as exc:
             st.error(str(exc))
     first, last = selection.start, selection.end
-    st.download_button(
+    render.download_file(
         f"Parlementair antwoord {first:%m/%Y}–{last:%m/%Y} (XLSX)",
-        partial(parliament_file, store.engine(), reader, first, last, date.today()),
+        partial(service.parliament_file, reader, first, last),
         f"parlement-{first:%Y%m}-{last:%Y%m}.xlsx",
-        on_click="ignore",
+        "xlsx",
+        "parlement",
     )

@@ -1,5 +1,10 @@
 """Regio's vergelijken: funnel plots, rates per 1,000 minors with intervals, small multiples,
-a map by ELZ and the sensitivity of the response-time ranking to its definition."""
+a map by ELZ and the sensitivity of the response-time ranking to its definition.
+
+The funnel's limits, the Flemish value, the rates' intervals and the outliers named are all
+computed at the boundary from the published counts (reports.publish), so they say no more
+than the counts do.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import json
 import math
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Final
 
 import plotly.graph_objects as go
@@ -15,7 +21,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 from sqlalchemy import Engine
 
-from data_access.access.disclosure import marker
+from data_access.access.perturbation import noise_of, summed
 from data_access.reference import shapes as geo
 from data_access.reference.codes import REFERRER_GROUPS, UNASSIGNED_REGION
 from indicators._sources import MONTHLY_COUNTS
@@ -30,56 +36,25 @@ from indicators.compare import (
     rates_with_intervals,
 )
 from indicators.formatting import fmt_dec, fmt_int, fmt_pct
-from indicators.referrers import referrer_group_shares
-from indicators.response_time import Rule, rule_comparison
+from indicators.response_time import Rule
 from reports import charts
+from reports.choices import FUNNEL_INDICATORS, RATE_LABELS, RULES, TIMELY
 from reports.inputs import Inputs
+from reports.publish.boundary import PublishedTable
+from reports.publish.cells import Computed, Count, Measure, Rate, Text
+from reports.publish.spec import ChartSpec, Paragraph, Remark, Section, TableSpec, View
 from reports.selection import Selection
-from reports.tables import Column, Table
-from reports.views import (
-    View,
-    basis_note,
-    disclosed,
-    disclosure_notes,
-    selected,
-    selected_aggregates,
-)
-from reports.views.intakes import intakes_per_period
-from reports.views.response_time import (
-    RATE_LABELS,
-    RULE_COMPARISON_COLUMNS,
-    RULES,
-    timeliness_per_period,
-)
+from reports.series.intakes import monthly_intakes
+from reports.series.referrers import monthly_referrer_groups
+from reports.series.timeliness import monthly_timeliness
+from reports.views.common import REGION, basis_note, comparison_table, subtitle
 
-TIMELY: Final = "tijdig"
-
-# What the funnel can show: the within-one-month rate and the share of every referrer group.
-INDICATORS: Final[dict[str, str]] = {
-    TIMELY: "Tijdige opname (binnen de termijn)",
-    **{code: f"Aandeel aanmelder: {label.lower()}" for code, label in REFERRER_GROUPS.items()},
-}
-
-METHODS: Final[dict[Method, str]] = {
-    "exact": "Exact (binomiaal)",
-    "normal": "Normale benadering",
-}
+INDICATORS: Final = FUNNEL_INDICATORS
 
 METHOD_NOTES: Final[dict[Method, str]] = {
     "exact": "exacte binomiale grenzen (Spiegelhalter 2005)",
     "normal": "normale benadering p ± z·√(p(1−p)/n) (Spiegelhalter 2005)",
 }
-
-FUNNEL_HELP: Final = (
-    "Elke regio is een punt: het percentage tegen het aantal waarop het berekend is. Binnen de "
-    "trechter verschilt een regio niet meer van de Vlaamse waarde dan toeval bij die omvang "
-    "verklaart; kleine regio's krijgen zo ruimere grenzen dan grote."
-)
-
-OVERDISPERSION_HELP: Final = (
-    "Verschillen de regio's samen meer dan toeval verklaart (overdispersie, φ > 1), dan worden "
-    "de grenzen verbreed met √φ; φ komt uit de gewinsoriseerde z-scores (10%)."
-)
 
 SENSITIVITY_NOTE: Final = (
     "Dezelfde aanmeldingen onder de kalendermaandregel en de 30-dagenregel: percentage en "
@@ -90,6 +65,7 @@ NOT_COMPARED: Final = "niet vergeleken (geen regio)"
 FAILING_MARK: Final = " ⚠"
 
 _POSITION_LABELS: Final = {ABOVE: "boven", BELOW: "onder"}
+_LIMITS: Final = ("lower_95", "upper_95", "lower_998", "upper_998")
 
 
 def map_day(inputs: Inputs, selection: Selection) -> date:
@@ -105,70 +81,80 @@ def map_layout(engine: Engine, inputs: Inputs, selection: Selection) -> pl.DataF
     return geo.elz_regions(engine, map_day(inputs, selection))
 
 
-# Figures computed from the inputs ------------------------------------------------------------
-
-
 def _all_regions(selection: Selection) -> Selection:
     """The same period over every region: the Flemish value never depends on the region filter."""
     return replace(selection, regions=(), granularity="month")
 
 
 def proportions(inputs: Inputs, selection: Selection, indicator: str, rule: Rule) -> pl.DataFrame:
-    """region_code, numerator, denominator, source over the selected period, every region.
-
-    tijdig: tijdig / (tijdig + laat) under `rule`; a referrer group: its intakes / all intakes
-    with a known group count (rows, else the monthly counts per group).
-    """
+    """region_code, numerator, denominator (with perturbations), source over the selected
+    period, every region. tijdig: tijdig / (tijdig + laat) under `rule`; a referrer group: its
+    intakes / all intakes with a known group."""
     every = _all_regions(selection)
     if indicator == TIMELY:
-        per_month = timeliness_per_period(inputs, every, rule)
-        counts = per_month.group_by("region_code").agg(
-            pl.col("tijdig").sum().alias("numerator"),
-            (pl.col("tijdig") + pl.col("laat")).sum().alias("denominator"),
-            pl.col("source").unique().sort().str.join("+").alias("source"),
+        monthly = monthly_timeliness(inputs, every, rule)
+        counts = (
+            monthly.group_by("region_code")
+            .agg(
+                *summed("tijdig", "laat"),
+                pl.col("source").unique().sort().str.join("+").alias("source"),
+            )
+            .select(
+                "region_code",
+                pl.col("tijdig").alias("numerator"),
+                pl.col(noise_of("tijdig")).alias(noise_of("numerator")),
+                (pl.col("tijdig") + pl.col("laat")).alias("denominator"),
+                (pl.col(noise_of("tijdig")) + pl.col(noise_of("laat"))).alias(
+                    noise_of("denominator")
+                ),
+                "source",
+            )
         )
     elif indicator in REFERRER_GROUPS:
-        shares = referrer_group_shares(
-            selected(inputs.registrations, every), selected_aggregates(inputs, every), "all"
-        )
-        counts = shares.group_by("region_code").agg(
-            pl.col("intakes")
-            .filter(pl.col("referrer_group") == indicator)
-            .sum()
-            .alias("numerator"),
+        groups = monthly_referrer_groups(inputs, every)
+        chosen = pl.col("referrer_group") == indicator
+        counts = groups.group_by("region_code").agg(
+            pl.col("intakes").filter(chosen).sum().alias("numerator"),
+            pl.col(noise_of("intakes")).filter(chosen).sum().alias(noise_of("numerator")),
             pl.col("intakes").sum().alias("denominator"),
+            pl.col(noise_of("intakes")).sum().alias(noise_of("denominator")),
             pl.col("source").first(),
         )
     else:
         raise ValueError(f"Onbekende indicator: {indicator}")
-    return counts.with_columns(pl.col("numerator", "denominator").cast(pl.Int64)).sort(
-        "region_code"
-    )
+    return counts.with_columns(
+        pl.col("numerator", "denominator", noise_of("numerator"), noise_of("denominator")).cast(
+            pl.Int64
+        )
+    ).sort("region_code")
 
 
-def minor_rates(inputs: Inputs, selection: Selection) -> tuple[pl.DataFrame, float | None]:
-    """Intakes per 1,000 minors per year per region with Garwood's 95% interval, and the
-    Flemish value. Exposure: the region's minors × the months with data / 12."""
-    monthly = intakes_per_period(inputs, _all_regions(selection))
-    per_region = monthly.group_by("region_code").agg(
-        pl.col("intakes").sum().alias("events"),
-        pl.len().alias("months"),
-        pl.when(pl.col("population_0_17").null_count() == 0)
-        .then((pl.col("population_0_17").cast(pl.Float64) / 12).sum())
-        .alias("exposure"),
+def minor_rates(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """Per region over the selected period, every region: events (intakes, with perturbation),
+    months with data and exposure (minors × months with data / 12)."""
+    monthly = monthly_intakes(inputs, _all_regions(selection))
+    return (
+        monthly.group_by("region_code")
+        .agg(
+            *summed("intakes"),
+            pl.len().alias("months"),
+            pl.when(pl.col("population_0_17").null_count() == 0)
+            .then((pl.col("population_0_17").cast(pl.Float64) / 12).sum())
+            .alias("exposure"),
+        )
+        .rename({"intakes": "events", noise_of("intakes"): noise_of("events")})
+        .sort("region_code")
     )
-    rates = rates_with_intervals(per_region, per=1000.0).join(
-        per_region.select("region_code", "months"), on="region_code", how="left"
-    )
-    return rates, pooled_rate(per_region, per=1000.0)
 
 
 def monthly_series(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """region_code, month, intakes: every selected region's intakes per month. Under the basis
+    """region_code, month, intakes (with perturbation) of every selected region. Under the basis
     'zoals toen' a region is shown only within its active period (a network that ended stops
     at its end date); under 'huidige regio's' the unplaceable rows form their own series."""
-    monthly = intakes_per_period(inputs, replace(selection, granularity="month")).select(
-        "region_code", pl.col("period_start").alias("month"), "intakes"
+    monthly = (
+        monthly_intakes(inputs, replace(selection, granularity="month"))
+        .filter(selection.in_regions())
+        .select("region_code", "month", "intakes", noise_of("intakes"))
     )
     if inputs.basis == "today":
         return monthly.sort("region_code", "month")
@@ -193,12 +179,44 @@ def failing_regions(inputs: Inputs) -> set[str]:
     return set(failing["region_code"].to_list())
 
 
-# The view ------------------------------------------------------------------------------------
+# At the boundary: the funnel of the published counts ------------------------------------------
 
 
-def _position_label(row: dict[str, object]) -> str:
-    if row["position_998"] is None:
-        return NOT_COMPARED
+def published_funnel(frame: pl.DataFrame, method: Method, overdispersion: bool) -> Funnel:
+    """The funnel of a published proportions frame: the Flemish value over every shown count
+    (unassigned included), limits for the visible regions."""
+    known = frame.filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
+    total = int(known["denominator"].sum()) if known.height else 0
+    target = int(known["numerator"].sum()) / total if total else None
+    shown = known.filter(pl.col("visible") & (pl.col("region_code") != UNASSIGNED_REGION))
+    return funnel(
+        shown.select("region_code", "numerator", "denominator"),
+        target=target,
+        method=method,
+        overdispersion=overdispersion,
+    )
+
+
+def _limit(frame: pl.DataFrame, *, column: str, method: Method, overdispersion: bool) -> pl.Series:
+    result = published_funnel(frame, method, overdispersion)
+    points = result.points.select("region_code", column)
+    return frame.select("region_code").join(points, on="region_code", how="left")[column]
+
+
+def _position(frame: pl.DataFrame, *, method: Method, overdispersion: bool) -> pl.Series:
+    result = published_funnel(frame, method, overdispersion)
+    points = result.points.select("region_code", "position_95", "position_998")
+    joined = frame.select("region_code", "numerator").join(points, on="region_code", how="left")
+    return pl.Series(
+        "position",
+        [_position_label(row) for row in joined.iter_rows(named=True)],
+        pl.String,
+    )
+
+
+def _position_label(row: dict[str, object]) -> str | None:
+    if row.get("position_998") is None:
+        return NOT_COMPARED if row.get("region_code") == UNASSIGNED_REGION else None
     for level, label in (("998", "99,8%"), ("95", "95%")):
         position = row[f"position_{level}"]
         if position != INSIDE:
@@ -206,45 +224,30 @@ def _position_label(row: dict[str, object]) -> str:
     return "binnen de grenzen"
 
 
-def _funnel_frame(result: Funnel, counts: pl.DataFrame) -> pl.DataFrame:
-    unassigned = counts.filter(pl.col("region_code") == UNASSIGNED_REGION).select(
-        "region_code",
-        "numerator",
-        "denominator",
-        (pl.col("numerator") / pl.col("denominator")).alias("proportion"),
+def _funnel_notes(
+    table: PublishedTable, *, method: Method, overdispersion: bool, names: dict[str, str]
+) -> list[str]:
+    result = published_funnel(table.values, method, overdispersion)
+    known = table.values.filter(
+        pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
     )
-    frame = pl.concat([result.points, unassigned], how="diagonal_relaxed")
-    return frame.with_columns(
-        position=pl.struct("position_95", "position_998").map_elements(
-            _position_label, return_dtype=pl.String
-        )
-    )
-
-
-def _disclosed_proportions(frame: pl.DataFrame, inputs: Inputs) -> pl.DataFrame:
-    """Disclosure control on numerator, denominator and proportion (and the limits, which
-    reveal the denominator) for regions outside the reader's detail scope. A proportion is also
-    hidden where its numerator is: with the denominator it would give the count back."""
-    limits = [c for c in frame.columns if c.startswith(("lower_", "upper_"))]
-    out = disclosed(
-        frame,
-        inputs,
-        counts=["numerator", "denominator"],
-        rates={"proportion": "denominator"},
-        derived=dict.fromkeys(limits, "denominator"),
-        complement_by=((),),
-    )
-    markers = [m for m in (marker("proportion"), marker("numerator")) if m in out.columns]
-    if not markers:  # nothing is protected for this reader
-        return out
-    hidden = pl.coalesce(markers)
-    return out.with_columns(
-        pl.when(hidden.is_not_null())
-        .then(None)
-        .otherwise(pl.col("proportion"))
-        .alias("proportion"),
-        hidden.alias(marker("proportion")),
-    )
+    numerator = int(known["numerator"].sum()) if known.height else None
+    total = int(known["denominator"].sum()) if known.height else 0
+    notes = [
+        f"Vlaamse waarde (middenlijn): {fmt_pct(result.target)} ({fmt_int(numerator)} van "
+        f"{fmt_int(total)}), over alle regio's samen, ook 'Niet toe te wijzen'.",
+        _method_text(result, overdispersion),
+        # Only regions whose rate is shown are named: a position says where the rate lies.
+        *_outlier_notes(
+            result.points.filter(
+                pl.col("region_code").is_in(
+                    table.values.filter(pl.col("proportion").is_not_null())["region_code"].to_list()
+                )
+            ),
+            names,
+        ),
+    ]
+    return notes
 
 
 def _outlier_notes(points: pl.DataFrame, names: dict[str, str]) -> list[str]:
@@ -282,6 +285,24 @@ def _method_text(result: Funnel, overdispersion: bool) -> str:
     return text + "."
 
 
+def _rates(frame: pl.DataFrame, *, column: str) -> pl.Series:
+    """rate, lower or upper of each row: Garwood's interval of its published events."""
+    rated = rates_with_intervals(frame.select("region_code", "events", "exposure"), per=1000.0)
+    return frame.select("region_code").join(
+        rated.select("region_code", column), on="region_code", how="left"
+    )[column]
+
+
+def _rates_note(table: PublishedTable) -> list[str]:
+    known = table.values.filter(pl.col("events").is_not_null())
+    flemish = pooled_rate(known, per=1000.0)
+    return [
+        "Aanmeldingen per 1.000 inwoners jonger dan 18, per jaar, over de maanden waarin de regio "
+        f"gegevens aanleverde; 95%-betrouwbaarheidsinterval exact (Poisson, Garwood). Vlaamse "
+        f"waarde: {fmt_dec(flemish, 2)}."
+    ]
+
+
 def compare_view(
     inputs: Inputs,
     selection: Selection,
@@ -297,107 +318,107 @@ def compare_view(
     names = inputs.region_names()
     failing = failing_regions(inputs)
     label = INDICATORS[indicator] if indicator != TIMELY else RATE_LABELS[rule].removesuffix(" (%)")
-    counts = proportions(inputs, selection, indicator, rule)
-    total_n = int(counts["denominator"].sum()) if counts.height else 0
-    target = int(counts["numerator"].sum()) / total_n if total_n else None
-    shown = counts.filter(selection.in_regions() & (pl.col("region_code") != UNASSIGNED_REGION))
-    result = funnel(shown, target=target, method=method, overdispersion=overdispersion)
     marked = {
         code: names.get(code, code) + (FAILING_MARK if code in failing else "") for code in names
     }
-    notes = [
-        basis_note(inputs),
-        f"Vlaamse waarde (middenlijn): {fmt_pct(target)} "
-        f"({fmt_int(int(counts['numerator'].sum()) if counts.height else None)} van "
-        f"{fmt_int(total_n)}), over alle regio's samen, ook 'Niet toe te wijzen'.",
-        _method_text(result, overdispersion),
-        *_outlier_notes(result.points, names),
-        *_counts_note(counts, names),
-    ]
+    counts = proportions(inputs, selection, indicator, rule).with_columns(
+        visible=selection.in_regions() | (pl.col("region_code") == UNASSIGNED_REGION),
+        quality=pl.when(pl.col("region_code").is_in(sorted(failing)))
+        .then(pl.lit("niet in orde"))
+        .otherwise(pl.lit("")),
+    )
+    # The unassigned row is listed after the regions, as a point without a funnel position.
+    counts = counts.sort(pl.col("region_code") == UNASSIGNED_REGION, "region_code")
+    notes = [basis_note(inputs), *_counts_note(counts, names)]
     if indicator == TIMELY:
         notes.append(f"Regel: {RULES[rule].lower()}.")
-    notes += disclosure_notes(inputs)
     if failing:
         listed = ", ".join(names.get(c, c) for c in sorted(failing))
         notes.append(
             f"⚠ Kwaliteitspaspoort niet in orde: {listed}. Hun cijfers staan er gemarkeerd bij; "
             "vergelijk ze met voorzichtigheid."
         )
-    funnel_frame = _disclosed_proportions(
-        _funnel_frame(result, counts).with_columns(
-            quality=pl.when(pl.col("region_code").is_in(sorted(failing)))
-            .then(pl.lit("niet in orde"))
-            .otherwise(pl.lit(""))
-        ),
-        inputs,
-    )
-    table = Table(
-        funnel_frame,
+    limit_of = partial(_limit, method=method, overdispersion=overdispersion)
+    limit_labels = {
+        "lower_95": "Ondergrens 95%",
+        "upper_95": "Bovengrens 95%",
+        "lower_998": "Ondergrens 99,8%",
+        "upper_998": "Bovengrens 99,8%",
+    }
+    table = TableSpec(
+        counts,
         (
-            Column("region_code", "Regio", "region"),
-            Column("numerator", "Teller", "int"),
-            Column("denominator", "Noemer", "int"),
-            Column("proportion", label, "pct"),
-            Column("lower_95", "Ondergrens 95%", "pct"),
-            Column("upper_95", "Bovengrens 95%", "pct"),
-            Column("lower_998", "Ondergrens 99,8%", "pct"),
-            Column("upper_998", "Bovengrens 99,8%", "pct"),
-            Column("position", "Ligging"),
-            Column("quality", "Kwaliteitspaspoort"),
+            REGION,
+            Count("numerator", "Teller"),
+            Count("denominator", "Noemer"),
+            Rate("proportion", label, numerator=("numerator",), denominator=("denominator",)),
+            *(
+                Computed(
+                    key,
+                    text,
+                    "pct",
+                    # Hidden with the rate: a limit and a position say where a hidden rate lies.
+                    from_columns=("numerator", "denominator", "proportion"),
+                    compute=partial(limit_of, column=key),
+                )
+                for key, text in limit_labels.items()
+            ),
+            Computed(
+                "position",
+                "Ligging",
+                from_columns=("numerator", "denominator", "proportion"),
+                compute=partial(_position, method=method, overdispersion=overdispersion),
+            ),
+            Text("quality", "Kwaliteitspaspoort"),
         ),
         title=f"Trechter: {label}",
         notes=tuple(notes),
         region_names=marked,
+        inputs=(Text("visible", "Getoond", "bool"),),
+        visible="visible",
+        name="trechter",
     )
-    subtitle = f"{selection.period_label()} · {selection.basis_label}"
-    rates, flemish_rate = minor_rates(inputs, selection)
-    rates = disclosed(
-        rates.filter(selection.in_regions()),
-        inputs,
-        counts=["events"],
-        derived={"rate": "events", "lower": "events", "upper": "events"},
-        complement_by=((),),
-    )
-    rate_notes = (
-        basis_note(inputs),
-        "Aanmeldingen per 1.000 inwoners jonger dan 18, per jaar, over de maanden waarin de regio "
-        f"gegevens aanleverde; 95%-betrouwbaarheidsinterval exact (Poisson, Garwood). Vlaamse "
-        f"waarde: {fmt_dec(flemish_rate, 2)}.",
-        "Brussel: geen leeftijdsopdeling van de bevolking, dus geen cijfer per 1.000 "
-        "minderjarigen.",
-        *(
-            [
-                "Onder de huidige regio's tellen gebieden die vóór juli 2021 nog geen netwerk "
-                "hadden mee in de bevolking, wat het cijfer van hun huidige regio drukt."
-            ]
-            if inputs.basis == "today"
-            else []
-        ),
-    )
-    rates_table = Table(
-        rates,
+    over_time = subtitle(selection)
+    rates = TableSpec(
+        minor_rates(inputs, selection).with_columns(visible=selection.in_regions()),
         (
-            Column("region_code", "Regio", "region"),
-            Column("events", "Aanmeldingen", "int"),
-            Column("months", "Maanden", "int"),
-            Column("rate", "Per 1.000 min-18 per jaar", "dec2"),
-            Column("lower", "Ondergrens 95%", "dec2"),
-            Column("upper", "Bovengrens 95%", "dec2"),
+            REGION,
+            Count("events", "Aanmeldingen"),
+            Measure("months", "Maanden", "int"),
+            *(
+                Computed(
+                    key, text, "dec2", from_columns=("events",), compute=partial(_rates, column=key)
+                )
+                for key, text in (
+                    ("rate", "Per 1.000 min-18 per jaar"),
+                    ("lower", "Ondergrens 95%"),
+                    ("upper", "Bovengrens 95%"),
+                )
+            ),
         ),
         title="Aanmeldingen per 1.000 minderjarigen",
-        notes=rate_notes,
-        region_names=marked,
-    )
-    series = disclosed(
-        monthly_series(inputs, selection), inputs, counts=["intakes"], complement_by=(("month",),)
-    )
-    series_table = Table(
-        series,
-        (
-            Column("region_code", "Regio", "region"),
-            Column("month", "Maand", "month"),
-            Column("intakes", "Aanmeldingen", "int"),
+        notes=(
+            basis_note(inputs),
+            "Brussel: geen leeftijdsopdeling van de bevolking, dus geen cijfer per 1.000 "
+            "minderjarigen.",
+            *(
+                [
+                    "Onder de huidige regio's tellen gebieden die vóór juli 2021 nog geen netwerk "
+                    "hadden mee in de bevolking, wat het cijfer van hun huidige regio drukt."
+                ]
+                if inputs.basis == "today"
+                else []
+            ),
         ),
+        region_names=marked,
+        inputs=(Measure("exposure", "Blootstelling"), Text("visible", "Getoond", "bool")),
+        visible="visible",
+        order=(("rate", True), ("region_code", False)),
+        name="per-1000-minderjarigen",
+    )
+    series = TableSpec(
+        monthly_series(inputs, selection),
+        (REGION, Text("month", "Maand", "month"), Count("intakes", "Aanmeldingen")),
         title="Aanmeldingen per regio en maand",
         notes=(
             basis_note(inputs),
@@ -405,76 +426,126 @@ def compare_view(
             "West-Vlaanderen op 30/06/2021) staat er tot zijn einddatum.",
         ),
         region_names=marked,
+        name="aanmeldingen-per-maand",
     )
-    registrations = selected(inputs.registrations, _all_regions(selection))
-    comparison = disclosed(
-        rule_comparison(registrations, inputs.today)
-        .filter(selection.in_regions() & (pl.col("region_code") != UNASSIGNED_REGION))
-        .with_columns(difference=pl.col("difference") * 100),
-        inputs,
-        counts=[],
-        rates={
-            "rate_calendar_month": "n_calendar_month",
-            "rate_30_days": "n_30_days",
-            "difference": "n_30_days",
-        },
+    every = _all_regions(selection)
+    comparison = comparison_table(
+        inputs, every, "Definitiegevoeligheid: kalendermaand of 30 dagen", SENSITIVITY_NOTE
     )
-    for rule_key in RULES:  # a rank next to a hidden rate would give its place away
-        if marker(f"rate_{rule_key}") in comparison.columns:
-            comparison = comparison.with_columns(
-                pl.when(pl.col(marker(f"rate_{rule_key}")).is_not_null())
-                .then(None)
-                .otherwise(pl.col(f"rank_{rule_key}"))
-                .alias(f"rank_{rule_key}")
-            )
-    comparison_table = Table(
+    # Ranked among every region; listed for the selected ones.
+    comparison = replace(
         comparison,
-        RULE_COMPARISON_COLUMNS,
-        title="Definitiegevoeligheid: kalendermaand of 30 dagen",
-        notes=(SENSITIVITY_NOTE, basis_note(inputs)),
+        frame=comparison.frame.filter(pl.col("region_code") != UNASSIGNED_REGION).with_columns(
+            visible=selection.in_regions()
+        ),
         region_names=marked,
+        inputs=(*comparison.inputs, Text("visible", "Getoond", "bool")),
+        visible="visible",
     )
-    figures: dict[str, go.Figure] = {}
-    if target is not None and not result.points.is_empty():
-        visible = funnel_frame.filter(pl.col("proportion").is_not_null())["region_code"]
-        shown_points = replace(
-            result, points=result.points.filter(pl.col("region_code").is_in(visible.to_list()))
-        )
-        figures["funnel"] = funnel_figure(
-            shown_points,
-            label,
-            f"{subtitle} · {_method_text(result, overdispersion)}",
-            marked,
-            failing,
-        )
-    if not rates.filter(pl.col("rate").is_not_null()).is_empty():
-        figures["rates"] = rates_figure(rates, flemish_rate, subtitle, marked)
-    if not series.is_empty():
-        figures["multiples"] = multiples_figure(series, subtitle, marked)
-    if elz_layout is not None and target is not None:
-        figures["map"] = map_figure(
-            elz_layout,
-            _disclosed_proportions(
-                counts.with_columns(proportion=pl.col("numerator") / pl.col("denominator")), inputs
+    method_note = partial(_funnel_notes, method=method, overdispersion=overdispersion, names=names)
+    funnel_blocks = (
+        Remark(table, method_note),
+        ChartSpec(
+            table,
+            partial(
+                funnel_figure,
+                label=label,
+                subtitle=over_time,
+                method=method,
+                overdispersion=overdispersion,
+                failing=failing,
             ),
-            label,
-            f"{subtitle} · indeling op {map_day(inputs, selection):%d/%m/%Y}",
-            names,
+            "Trechter",
+            show_table=False,
+        ),
+        table,
+    )
+    map_blocks = (
+        (
+            ChartSpec(
+                table,
+                partial(
+                    map_figure,
+                    layout=elz_layout,
+                    label=label,
+                    subtitle=f"{over_time} · indeling op {map_day(inputs, selection):%d/%m/%Y}",
+                ),
+                "Kaart",
+                show_table=False,
+            ),
         )
-    if not comparison.filter(pl.col("rank_calendar_month").is_not_null()).is_empty():
-        figures["ranks"] = ranks_figure(comparison, subtitle, marked)
-    tables = {"rates": rates_table, "multiples": series_table, "comparison": comparison_table}
-    return View(table, figures, tables, tuple(notes))
+        if elz_layout is not None
+        else ()
+    )
+    return View(
+        "Regio's vergelijken",
+        (
+            Section("Trechter", funnel_blocks),
+            Section("Kaart per eerstelijnszone", map_blocks),
+            Section(
+                "Aanmeldingen per 1.000 minderjarigen",
+                (
+                    Remark(rates, _rates_note),
+                    ChartSpec(
+                        rates,
+                        partial(rates_figure, subtitle=over_time),
+                        "Per 1.000",
+                        show_table=False,
+                    ),
+                    rates,
+                ),
+            ),
+            Section(
+                "Aanmeldingen per maand, per regio",
+                (
+                    ChartSpec(
+                        series,
+                        partial(multiples_figure, subtitle=over_time),
+                        "Per maand",
+                        show_table=False,
+                    ),
+                    series,
+                ),
+            ),
+            Section(
+                "Definitiegevoeligheid: kalendermaand of 30 dagen",
+                (
+                    Paragraph(SENSITIVITY_NOTE),
+                    ChartSpec(
+                        comparison,
+                        partial(ranks_figure, subtitle=over_time),
+                        "Rangorde",
+                        show_table=False,
+                    ),
+                    comparison,
+                ),
+            ),
+        ),
+        notes=tuple(notes),
+        main=table,
+    )
 
 
-# Figures --------------------------------------------------------------------------------------
+# Figures (drawn from published tables) ---------------------------------------------------------
 
 
 def funnel_figure(
-    result: Funnel, label: str, subtitle: str, names: dict[str, str], failing: set[str]
-) -> go.Figure:
+    table: PublishedTable,
+    *,
+    label: str,
+    subtitle: str,
+    method: Method,
+    overdispersion: bool,
+    failing: set[str],
+) -> go.Figure | None:
     """The funnel: regions as points against their denominator, the Flemish value as centre
     line, the 95% and 99.8% limits as curves; regions outside a limit labelled."""
+    names = table.region_names
+    full = published_funnel(table.values, method, overdispersion)
+    if full.target is None or full.points.is_empty():
+        return None
+    shown = table.values.filter(pl.col("proportion").is_not_null())["region_code"].to_list()
+    result = replace(full, points=full.points.filter(pl.col("region_code").is_in(shown)))
     fig = go.Figure()
     curves = result.curves
     xs = curves["denominator"].to_list()
@@ -534,7 +605,13 @@ def funnel_figure(
                 "<extra></extra>",
             )
         )
-    charts.styled(fig, f"Trechter: {label}", subtitle, label, percent=True)
+    charts.styled(
+        fig,
+        f"Trechter: {label}",
+        f"{subtitle} · {_method_text(full, overdispersion)}",
+        label,
+        percent=True,
+    )
     fig.update_layout(hovermode="closest")
     fig.update_xaxes(title_text="Noemer (aantal)", tickformat=",")
     # Zoom to the regions and their limits: the curves' extremes at tiny denominators would
@@ -551,11 +628,13 @@ def funnel_figure(
     return fig
 
 
-def rates_figure(
-    rates: pl.DataFrame, flemish: float | None, subtitle: str, names: dict[str, str]
-) -> go.Figure:
+def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     """Rates per 1,000 minors with their intervals as horizontal error bars, highest on top."""
-    rated = rates.filter(pl.col("rate").is_not_null()).sort("rate")
+    names = table.region_names
+    flemish = pooled_rate(table.values.filter(pl.col("events").is_not_null()), per=1000.0)
+    rated = table.values.filter(pl.col("visible") & pl.col("rate").is_not_null()).sort(
+        "rate", maintain_order=True
+    )
     labels = [names.get(c, c) for c in rated["region_code"].to_list()]
     rate = rated["rate"].to_list()
     fig = go.Figure(
@@ -595,8 +674,9 @@ def rates_figure(
     return fig
 
 
-def multiples_figure(series: pl.DataFrame, subtitle: str, names: dict[str, str]) -> go.Figure:
+def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     """One small panel per region with its monthly intakes, all on one shared time axis."""
+    series, names = table.values, table.region_names
     codes = sorted(
         series["region_code"].unique().to_list(),
         key=lambda c: (c == UNASSIGNED_REGION, names.get(c, c)),
@@ -659,15 +739,12 @@ def _grid(rows: int, columns: int, panels: int) -> str:
 
 
 def map_figure(
-    layout: pl.DataFrame,
-    proportions: pl.DataFrame,
-    label: str,
-    subtitle: str,
-    names: dict[str, str],
+    table: PublishedTable, *, layout: pl.DataFrame, label: str, subtitle: str
 ) -> go.Figure:
-    """Flanders and Brussels by ELZ, each zone coloured by its region's proportion (null:
-    hidden or no data, in grey). Every one of the 57 ELZ is one location."""
-    values = proportions.select("region_code", pl.col("proportion").alias("value"))
+    """Flanders and Brussels by ELZ, each zone coloured by its region's published proportion
+    (null: hidden or no data, in grey). Every one of the 57 ELZ is one location."""
+    names = {code: name.removesuffix(FAILING_MARK) for code, name in table.region_names.items()}
+    values = table.values.select("region_code", pl.col("proportion").alias("value"))
     zones = layout.join(values, on="region_code", how="left")
     fig = go.Figure()
     valued = zones.filter(pl.col("value").is_not_null())
@@ -727,8 +804,9 @@ def map_figure(
     return fig
 
 
-def ranks_figure(comparison: pl.DataFrame, subtitle: str, names: dict[str, str]) -> go.Figure:
+def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     """A slope chart: each region's rank under the calendar-month rule and the 30-day rule."""
+    comparison, names = table.values.filter(pl.col("visible")), table.region_names
     fig = go.Figure()
     axis = [RULES["calendar_month"], RULES["30_days"]]
     ranked = comparison.filter(

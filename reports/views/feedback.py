@@ -6,25 +6,27 @@ from sqlalchemy import Engine
 
 from data_access.access.notes import notes
 from data_access.access.roles import Reader
-from reports.tables import Column, Table
+from reports.publish.cells import Text
+from reports.publish.spec import TableSpec
 
 
 def notes_table(
     engine: Engine, reader: Reader, region_code: str, region_name: str, quarter: str | None
-) -> Table:
+) -> TableSpec:
     """The notes the reader may read for a region (all versions; empty outside their scope)."""
     frame = notes(engine, reader, region_code, quarter)
-    return Table(
+    return TableSpec(
         frame,
         (
-            Column("quarter", "Kwartaal", "quarter"),
-            Column("version", "Versie", "int"),
-            Column("author", "Auteur"),
-            Column("created_at", "Bewaard op"),
-            Column("body", "Feedback"),
+            Text("quarter", "Kwartaal", "quarter"),
+            Text("version", "Versie"),
+            Text("author", "Auteur"),
+            Text("created_at", "Bewaard op", "datetime"),
+            Text("body", "Feedback"),
         ),
         title=f"Feedback van de critical friend — {region_name}",
         notes=("Elke wijziging is een nieuwe versie; vorige versies blijven zichtbaar.",),
+        name="feedback",
     )
 
 

@@ -12,40 +12,35 @@ from sqlalchemy import Engine
 from data_access.access.roles import Reader, require_beheerder
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
-from data_access.ingest.pipeline import ImportResult, Progress, import_file
-from data_access.ingest.profiles import available_profiles
-from data_access.reference import tables
+from data_access.ingest.dry_run import dry_run
+from data_access.ingest.pipeline import ImportResult, Progress
+from data_access.ingest.profiles import available_profiles, get_profile, profile_problems
 from data_access.settings import Settings
 from indicators.formatting import fmt_int
-from reports.tables import Column, Table
+from reports.publish.cells import Measure, Text
+from reports.publish.spec import Metric, MetricsSpec, Section, TableSpec, View
+from reports.views.common import RECENT_BATCHES, dry_run_view
 
-# Batch times are stored in UTC and shown as the beheerder's wall-clock time.
-LOCAL_TIME_ZONE: Final = "Europe/Brussels"
-
-# The common registration format every network moves to (DESIGN §4): offered first.
+# The common registration format every network moves to (docs/design.md §4): offered first.
 UNIFORM: Final = "uniform"
-
-# How many batches the page lists (the newest first).
-RECENT_BATCHES: Final = 50
 
 
 def profile_labels(settings: Settings) -> dict[str, str]:
     """Source profile name → its Dutch label; the uniform format (the normal path) first."""
-    profiles = available_profiles(settings.profile_dir)
+    profiles = available_profiles(settings.profile_directory)
     order = sorted(profiles, key=lambda name: (name != UNIFORM, profiles[name].label))
     return {name: profiles[name].label for name in order}
 
 
+def unusable_profiles(settings: Settings) -> list[str]:
+    """Why each profile file in the profile directory cannot be used (Dutch, file and key)."""
+    return profile_problems(settings.profile_directory)
+
+
 def needs_region(settings: Settings, source: str) -> bool:
     """Whether files of this source carry no region column, so the region must be chosen."""
-    profile = available_profiles(settings.profile_dir).get(source)
+    profile = available_profiles(settings.profile_directory).get(source)
     return profile is not None and profile.requires_region
-
-
-def region_choices(engine: Engine) -> dict[str, str]:
-    """Region code → name of every region, past ones included (old files name old networks)."""
-    regions = tables.regions(engine).sort("region_name")
-    return dict(regions.select("region_code", "region_name").iter_rows())
 
 
 def import_upload(
@@ -58,22 +53,19 @@ def import_upload(
     reader: Reader,
     region: str | None = None,
     progress: Progress | None = None,
-    run_checks: bool = True,
 ) -> ImportResult:
-    """Import uploaded bytes as a file named `file_name` (its extension picks CSV or XLSX).
+    """Import uploaded bytes as a file named `file_name` (its extension picks CSV or XLSX),
+    then check it (checks.importing). The bytes go to a private temporary directory that is
+    removed afterwards; the store keeps its own copy of every imported file. Raises
+    FatalImportError or ProfileError (Dutch); `check_outcome` shows what the checks found."""
+    from checks.importing import import_and_check
 
-    The bytes go to a private temporary directory that is removed afterwards; the store keeps
-    its own copy of every imported file. Raises FatalImportError or ProfileError (Dutch).
-    After a file that changed the store, the quality suites run on the new batch and on the
-    whole store (with any batch an interrupted import left unchecked); `check_outcome` shows
-    what they found.
-    """
     require_beheerder(reader, "bestanden inlezen")
     safe_name = Path(file_name).name or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="1g1p-upload-") as directory:
         path = Path(directory) / safe_name
         path.write_bytes(data)
-        result = import_file(
+        checked = import_and_check(
             engine,
             settings,
             path,
@@ -85,14 +77,37 @@ def import_upload(
             # What a demo user imports into the demo store stays demo data.
             is_demo=reader.is_demo,
         )
-    if run_checks:
-        from checks.pending import check_imports
+    return checked.result
 
-        if progress is not None:
-            progress(1.0, "Kwaliteitscontroles uitvoeren")
-        # The new batch, and any batch an import killed before its checks left unchecked.
-        check_imports(engine, settings, batch_id=result.batch_id)
-    return result
+
+def dry_run_upload(
+    engine: Engine,
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    source: str,
+    *,
+    reader: Reader,
+    region: str | None = None,
+) -> View:
+    """Proefimport: the uploaded bytes read, mapped and checked in memory; nothing is written.
+    Raises FatalImportError or ProfileError (Dutch)."""
+    require_beheerder(reader, "een proefimport doen")
+    profile = get_profile(source, settings.profile_directory)
+    run = dry_run(engine, settings, data, profile, region=region, name=Path(file_name).name)
+    return dry_run_view(run)
+
+
+def summary_text(result: ImportResult) -> str:
+    """The import's summary as Markdown: its sentences as paragraphs, its lists as lists (the
+    command line prints the same text)."""
+    out: list[str] = []
+    for line in result.summary().splitlines():
+        if line.startswith("  - "):
+            out.append("- " + line.removeprefix("  - "))
+        else:
+            out.append(("\n" if out else "") + line)
+    return "\n".join(out)
 
 
 def check_outcome(
@@ -105,8 +120,7 @@ def check_outcome(
     batch_run = quality.latest_run_id(engine, batch_id=batch_id)
     if batch_run is None:
         return None
-    everything = Scope.everything()
-    in_batch = quality.check_results(engine, everything, batch_run).filter(~pl.col("success"))
+    in_batch = quality.check_results(engine, None, batch_run).filter(~pl.col("success"))
     lines = [
         f"{'Blokkerend: ' if blocking else ''}{title} ({fmt_int(n)}×)"
         for title, blocking, n in in_batch.group_by("title", "blocking", maintain_order=True)
@@ -116,7 +130,7 @@ def check_outcome(
     ]
     store_run = quality.latest_run_id(engine)
     failing_in_store = (
-        quality.check_results(engine, everything, store_run)
+        quality.check_results(engine, None, store_run)
         .filter(~pl.col("success"))["expectation"]
         .n_unique()
         if store_run is not None
@@ -139,66 +153,45 @@ def check_outcome(
     return kind, [head, *lines, tail]
 
 
-def outcome(
-    result: ImportResult,
-) -> tuple[Literal["info", "warning", "success"], list[tuple[str, str]]]:
-    """How to show an import's result: the kind of message, and its counts as (label, nl-BE
-    number); no counts for a file that was already imported."""
-    if result.already_imported_as is not None:
-        return "info", []
-    counts = [
-        ("Gelezen", result.rows_read),
-        ("Aanvaard", result.rows_accepted),
-        ("Geweigerd", result.rows_rejected),
-        ("Dubbel", result.rows_duplicate),
-    ]
-    kind: Literal["warning", "success"] = "warning" if result.rows_rejected else "success"
-    return kind, [(label, fmt_int(value)) for label, value in counts]
-
-
-_BATCH_COLUMNS: Final = (
-    Column("batch_id", "Batch", "text"),
-    Column("file_name", "Bestand"),
-    Column("source_profile", "Bron"),
-    Column("region_code", "Regio", "region"),
-    Column("imported_at_local", "Ingelezen op"),
-    Column("imported_by", "Door"),
-    Column("rows_read", "Gelezen", "int"),
-    Column("rows_accepted", "Aanvaard", "int"),
-    Column("rows_updated", "Waarvan bijgewerkt", "int"),
-    Column("rows_rejected", "Geweigerd", "int"),
-    Column("rows_duplicate", "Dubbel", "int"),
-    Column("status", "Status"),
+_OUTCOME: Final = (
+    ("rows_read", "Gelezen"),
+    ("rows_accepted", "Aanvaard"),
+    ("rows_rejected", "Geweigerd"),
+    ("rows_duplicate", "Dubbel"),
 )
 
 
-def batches_table(engine: Engine, scope: Scope, limit: int = RECENT_BATCHES) -> Table:
-    """The most recent import batches, newest first, with their row counts and who imported."""
-    batches = lineage.import_batches(engine, scope).head(limit)
-    frame = batches.with_columns(
-        imported_at_local=pl.col("imported_at")
-        .dt.convert_time_zone(LOCAL_TIME_ZONE)
-        .dt.strftime("%d/%m/%Y %H:%M"),
-        # An import killed after its commit left its checks undone (checks.pending).
-        status=pl.when(pl.col("checked_at").is_null())
-        .then(pl.concat_str(pl.col("status"), pl.lit(", nog niet gecontroleerd")))
-        .otherwise(pl.col("status")),
+def outcome(result: ImportResult) -> tuple[Literal["info", "warning", "success"], View | None]:
+    """How to show an import's result: the kind of message, and its counts as key figures (the
+    beheerder's own file, shown in full); none for a file that was already imported."""
+    if result.already_imported_as is not None:
+        return "info", None
+    frame = pl.DataFrame(
+        {"batch": ["import"], **{key: [getattr(result, key)] for key, _ in _OUTCOME}}
     )
-    return Table(
+    table = TableSpec(
         frame,
-        _BATCH_COLUMNS,
-        title="Recente importbatches",
-        notes=(
-            "Per batch geldt: gelezen = aanvaard + geweigerd + dubbel. Geweigerde rijen staan in "
-            "quarantaine met regel, kolom en reden.",
+        (
+            Text("batch", "Import"),
+            *(Measure(key, label, "int") for key, label in _OUTCOME),
         ),
-        region_names=region_choices(engine),
+        title=f"Import van {result.file_name}",
+        name="import",
     )
+    metrics = MetricsSpec(
+        table,
+        tuple(Metric(label, key) for key, label in _OUTCOME),
+        row_column="batch",
+        row_value="import",
+    )
+    kind: Literal["warning", "success"] = "warning" if result.rows_rejected else "success"
+    return kind, View("Import", (Section("", (metrics,)),))
 
 
-def batch_choices(batches: Table) -> dict[int, str]:
+def batch_choices(engine: Engine, scope: Scope) -> dict[int, str]:
     """Batches with rejected rows as selectbox labels: id → "Batch 12 · a.csv (3 geweigerd)"."""
-    with_rejects = batches.frame.filter(pl.col("rows_rejected") > 0)
+    batches = lineage.import_batches(engine, scope).head(RECENT_BATCHES)
+    with_rejects = batches.filter(pl.col("rows_rejected") > 0)
     return {
         row[
             "batch_id"
@@ -207,20 +200,26 @@ def batch_choices(batches: Table) -> dict[int, str]:
     }
 
 
-def quarantine_table(engine: Engine, scope: Scope, batch_id: int) -> Table:
+def quarantine_table(engine: Engine, scope: Scope, batch_id: int) -> TableSpec:
     """The rejected rows of one batch: line in the file, column, reason and the raw values."""
-    rows = lineage.quarantined_rows(engine, scope, batch_id)
-    return Table(
+    batches = lineage.import_batches(engine, scope).filter(pl.col("batch_id") == batch_id)
+    region = batches["region_code"][0] if batches.height else None
+    rows = lineage.quarantined_rows(engine, scope, batch_id).with_columns(
+        region_code=pl.lit(region, pl.String)
+    )
+    return TableSpec(
         rows,
         (
-            Column("line_number", "Regel", "text"),
-            Column("column_name", "Kolom"),
-            Column("reason", "Reden"),
-            Column("raw_row", "Oorspronkelijke rij"),
+            Text("line_number", "Regel"),
+            Text("column_name", "Kolom"),
+            Text("reason", "Reden"),
+            Text("raw_row", "Oorspronkelijke rij"),
         ),
         title=f"Quarantaine batch {batch_id}",
         notes=(
             "Geweigerde rijen zoals ze in het bestand stonden, zonder namen; de gezinssleutel is "
             "gepseudonimiseerd. Verbeter ze in de bron en lees het bestand opnieuw in.",
         ),
+        records=True,
+        name=f"quarantaine-batch-{batch_id}",
     )

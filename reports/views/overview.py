@@ -4,33 +4,36 @@ and the same period last year."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal, NamedTuple
+from functools import partial
+from typing import Final
 
 import plotly.graph_objects as go
 import polars as pl
 
-from indicators._sources import combined_source, share, sum_or_null
-from indicators.formatting import MISSING, fmt_dec, fmt_int, fmt_pct, month_label
+from data_access.access.perturbation import noise_of, summed
+from indicators._sources import combined_source
+from indicators.formatting import month_label
 from indicators.periods import month_start, previous_period, same_period_last_year
-from indicators.reach import families_in, family_months
 from reports import charts
 from reports.inputs import Inputs
-from reports.selection import Selection
-from reports.tables import Column, Table
-from reports.views import (
+from reports.publish.boundary import PublishedTable
+from reports.publish.cells import Count, Difference, Rate, Text
+from reports.publish.spec import (
+    ChartSpec,
+    Metric,
+    MetricsSpec,
+    Section,
+    TableSpec,
+    Totals,
     View,
-    basis_note,
-    disclosure_notes,
-    months_without,
-    per_month,
-    quality_notes,
-    source_notes,
 )
-from reports.views.intakes import monthly_intake_rates
-from reports.views.referrers import monthly_referrer_groups
-from reports.views.response_time import monthly_timeliness
+from reports.selection import Selection
+from reports.series.intakes import monthly_intakes
+from reports.series.reach import yearly_families
+from reports.series.referrers import monthly_referrer_groups
+from reports.series.timeliness import monthly_timeliness
+from reports.views.common import REGION, SOURCE, basis_note, quality_notes
 
 # The region code of the total row ("Vlaanderen" or the selected regions together).
 TOTAL: Final = "_TOTAAL"
@@ -38,427 +41,332 @@ TOTAL: Final = "_TOTAAL"
 # The comparisons, in the order they are shown: column suffix and Dutch wording.
 COMPARISONS: Final = (("prev", "vorige periode"), ("last_year", "zelfde periode vorig jaar"))
 
-_COUNTS = ("intakes", "consults", "gv", "sdj", "families")
-_KEY_COLUMNS = [
-    "region_code",
+COUNTS: Final = (
     "intakes",
     "consults",
     "tijdig",
     "laat",
-    "within_month",
     "brede_instap",
     "referred",
-    "brede_instap_share",
     "gv",
     "sdj",
     "families",
-    "source",
-]
+)
+# Known for some regions only: a total compares like with like (the regions known now).
+PARTLY_KNOWN: Final = ("consults", "families")
 
 
-@dataclass(frozen=True)
-class Tile:
-    """One key figure as a metric tile: the value and its changes as Dutch text."""
-
-    label: str
-    value: str
-    delta: str | None  # against the previous period, e.g. "+12,3% t.o.v. vorige periode"
-    delta_last_year: str | None  # e.g. "-3,1 ptn t.o.v. zelfde periode vorig jaar"
-    help: str
-    higher_is_better: bool
-    trend: tuple[int, ...] = ()  # monthly values of the period, oldest first
-
-    @property
-    def delta_color(self) -> Literal["normal", "off"]:
-        """Coloured only where a rise is good news (timeliness, brede instap, reach)."""
-        return "normal" if self.higher_is_better else "off"
-
-    @property
-    def delta_arrow(self) -> Literal["auto", "off"]:
-        """No arrow for "no change" or for a missing comparison."""
-        return "off" if self.delta is None or self.delta.startswith("+0,0") else "auto"
-
-
-@dataclass(frozen=True)
-class Overview(View):
-    """The overview's view, plus the total's key figures as metric tiles."""
-
-    tiles: tuple[Tile, ...] = ()
-    total_label: str = "Vlaanderen"
-
-
-@per_month
-def months_without_reach(inputs: Inputs) -> pl.DataFrame:
-    """region_code, month whose sources cannot show trajectories (views.months_without)."""
-    return months_without(inputs.registrations, "reach")
-
-
-@per_month
-def trajectory_families(inputs: Inputs) -> pl.DataFrame:
-    """indicators.reach.family_months: one row per trajectory with its region, start year,
-    month received and family."""
-    return family_months(inputs.registrations)
-
-
-def key_figures(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """Per region in the selection's period and regions: the overview's key figures.
-
-    Columns: region_code, intakes, consults (null where a source does not register consults),
-    tijdig, laat, within_month (rate, calendar-month rule), brede_instap, referred,
-    brede_instap_share, gv, sdj, families (distinct families with a trajectory; null for
-    regions without rows or whose source cannot show it), source. A region is present when it
-    reported anything in the period; nothing is invented for a region that did not report.
-    """
+def key_counts(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """Per region in the selection's period and regions: the overview's counts with their
+    perturbations (consults and families null where a source does not know them), source. A
+    region is present when it reported intakes in the period."""
+    in_regions = selection.in_regions()
     intakes = (
-        monthly_intake_rates(inputs, selection)
+        monthly_intakes(inputs, selection)
+        .filter(in_regions)
         .group_by("region_code")
         .agg(
-            pl.col("intakes").sum(),
+            *summed("intakes"),
             # A partial consult count would read as a fall: unknown for one month → unknown.
-            pl.when(pl.col("consults").null_count() == 0)
-            .then(pl.col("consults").sum())
-            .alias("consults"),
+            *(
+                pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()).alias(c)
+                for c in ("consults", noise_of("consults"))
+            ),
             combined_source(),
         )
     )
     timely = (
         monthly_timeliness(inputs, selection, "calendar_month")
+        .filter(in_regions)
         .group_by("region_code")
-        .agg(sum_or_null("tijdig"), sum_or_null("laat"))
-        .with_columns(within_month=share(pl.col("tijdig"), pl.col("tijdig") + pl.col("laat")))
+        .agg(*summed("tijdig", "laat"))
     )
     group = pl.col("referrer_group")
+    groups = {
+        "brede_instap": group == "BREDE_INSTAP",
+        "referred": pl.lit(True),
+        "gv": group == "GV",
+        "sdj": group == "SDJ",
+    }
     referred = (
         monthly_referrer_groups(inputs, selection)
+        .filter(in_regions)
         .group_by("region_code")
         .agg(
-            pl.col("intakes").filter(group == "BREDE_INSTAP").sum().alias("brede_instap"),
-            pl.col("intakes").sum().alias("referred"),
-            pl.col("intakes").filter(group == "GV").sum().alias("gv"),
-            pl.col("intakes").filter(group == "SDJ").sum().alias("sdj"),
+            expr
+            for name, where in groups.items()
+            for expr in (
+                pl.col("intakes").filter(where).sum().alias(name),
+                pl.col(noise_of("intakes")).filter(where).sum().alias(noise_of(name)),
+            )
         )
-        .with_columns(brede_instap_share=share(pl.col("brede_instap"), pl.col("referred")))
-    )
-    no_reach = months_without_reach(inputs, selection)["region_code"].unique().implode()
-    families = (
-        # Counted per start year, as on the reach page; a period spanning two years adds them up.
-        families_in(trajectory_families(inputs, selection))
-        .group_by("region_code")
-        .agg(pl.col("families").sum())
-        .filter(~pl.col("region_code").is_in(no_reach))
     )
     return (
         intakes.join(timely, on="region_code", how="left")
         .join(referred, on="region_code", how="left")
-        .join(families, on="region_code", how="left")
-        .select(_KEY_COLUMNS)
+        .join(families_of(inputs, selection), on="region_code", how="left")
         .sort("region_code")
     )
 
 
-def total_of(figures: pl.DataFrame) -> pl.DataFrame:
-    """The key figures of all regions together (one row, region_code TOTAL).
-
-    Rates are recomputed from the summed counts; consults and families add up the regions
-    that know them (null when none does).
-    """
+def families_of(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """Per region: the families reached in the calendar year the period ends in, as Bereik en
+    trajecten counts them (one definition: distinct families with a trajectory started in
+    the year); null where that year's data cannot show trajectories. A distinct count over
+    any window of months would be a new, separately perturbed cell for every window."""
+    year = selection.end.year
+    whole_year = dataclasses.replace(selection, start=date(year, 1, 1), end=date(year, 12, 31))
     return (
-        figures.select(
-            pl.lit(TOTAL).alias("region_code"),
-            pl.col("intakes").sum(),
-            sum_or_null("consults"),
-            pl.col("tijdig").sum(),
-            pl.col("laat").sum(),
-            pl.col("brede_instap").sum(),
-            pl.col("referred").sum(),
-            pl.col("gv").sum(),
-            pl.col("sdj").sum(),
-            sum_or_null("families"),
-            combined_source(),
-        )
-        .with_columns(
-            within_month=share(pl.col("tijdig"), pl.col("tijdig") + pl.col("laat")),
-            brede_instap_share=share(pl.col("brede_instap"), pl.col("referred")),
-        )
-        .select(_KEY_COLUMNS)
+        yearly_families(inputs, whole_year)
+        .filter(selection.in_regions() & (pl.col("source") == "rijen"))
+        .select("region_code", "families", noise_of("families"))
     )
-
-
-def _with_total(figures: pl.DataFrame) -> pl.DataFrame:
-    if figures.is_empty():
-        return figures
-    return pl.concat([total_of(figures), figures], how="vertical_relaxed")
 
 
 def compared(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """The key figures with their values in the previous period and last year, and the changes.
-
-    Per key figure x: x_prev, x_last_year (the other period's value, null when the region did
-    not report then), and the change: for counts the relative change (x − before) / before,
-    for rates the difference in points (share units: 0.021 = 2,1 percentage points). The first
-    row is the total (region_code TOTAL); for the total of consults and families the earlier
-    period counts only the regions counted now, and no change is given when one of them is
-    unknown then.
-    """
-    current = key_figures(inputs, selection)
-    out = _with_total(current)
-    known_now = {
-        column: current.filter(pl.col(column).is_not_null())["region_code"].to_list()
-        for column in ("consults", "families")
+    """key_counts of the period beside those of the previous period and of the same period last
+    year (columns `<count>_prev`, `<count>_last_year` with their perturbations; null where the
+    region did not report then). For consults and families the earlier periods only count the
+    regions counted now, so their total compares like with like."""
+    current = key_counts(inputs, selection)
+    out = current
+    windows = {
+        "prev": previous_period(selection.start, selection.end),
+        "last_year": same_period_last_year(selection.start, selection.end),
     }
-    for suffix, window in zip(
-        ("prev", "last_year"),
-        (
-            previous_period(selection.start, selection.end),
-            same_period_last_year(selection.start, selection.end),
-        ),
-        strict=True,
-    ):
-        start, end = window
-        before_regions = key_figures(inputs, dataclasses.replace(selection, start=start, end=end))
-        before = _with_total(before_regions)
-        for column, regions in known_now.items():
-            # The total of a partly known figure compares like with like: the same regions.
-            same = before_regions.filter(pl.col("region_code").is_in(regions))
-            complete = same.height == len(regions) and same[column].null_count() == 0
-            value = same[column].sum() if complete and regions else None
-            before = before.with_columns(
-                pl.when(pl.col("region_code") == TOTAL)
-                .then(pl.lit(value))
-                .otherwise(pl.col(column))
-                .alias(column)
-            )
+    for suffix, (start, end) in windows.items():
+        before = key_counts(inputs, dataclasses.replace(selection, start=start, end=end))
         before = before.select(
             "region_code",
-            *(
-                pl.col(c).alias(f"{c}_{suffix}")
-                for c in (*_COUNTS, "within_month", "brede_instap_share")
-            ),
+            *(pl.col(c).alias(f"{c}_{suffix}") for c in COUNTS),
+            *(pl.col(noise_of(c)).alias(noise_of(f"{c}_{suffix}")) for c in COUNTS),
         )
-        out = out.join(before, on="region_code", how="left").with_columns(
-            *(_relative(c, suffix) for c in _COUNTS),
-            *(
-                (pl.col(c) - pl.col(f"{c}_{suffix}")).alias(f"{c}_change_{suffix}")
-                for c in ("within_month", "brede_instap_share")
-            ),
-        )
+        out = out.join(before, on="region_code", how="left")
+        # A region unknown now adds nothing to the earlier total; one known now but unknown
+        # then leaves that total unknown (Totals.complete).
+        for column in PARTLY_KNOWN:
+            known_now = pl.col(column).is_not_null()
+            out = out.with_columns(
+                pl.when(known_now).then(pl.col(c)).otherwise(0).alias(c)
+                for c in (f"{column}_{suffix}", noise_of(f"{column}_{suffix}"))
+            )
     return out
 
 
-def _relative(column: str, suffix: str) -> pl.Expr:
-    before = pl.col(f"{column}_{suffix}")
-    return (
-        pl.when(before > 0)
-        .then((pl.col(column) - before) / before)
-        .otherwise(None)
-        .alias(f"{column}_change_{suffix}")
+def _cells() -> tuple[
+    tuple[Text | Count | Rate | Difference, ...], tuple[Count | Rate | Difference, ...]
+]:
+    """The shown columns of the key-figures table, and the ones computed for the tiles."""
+    timely = {"numerator": ("tijdig",), "denominator": ("tijdig", "laat")}
+    brede = {"numerator": ("brede_instap",), "denominator": ("referred",)}
+    shown = (
+        REGION,
+        Count("intakes", "Aanmeldingen"),
+        Difference(
+            "intakes_change_prev",
+            "Δ vorige periode",
+            "pct",
+            of="intakes",
+            against="intakes_prev",
+            relative=True,
+        ),
+        Difference(
+            "intakes_change_last_year",
+            "Δ vorig jaar",
+            "pct",
+            of="intakes",
+            against="intakes_last_year",
+            relative=True,
+        ),
+        Count("consults", "Consultvragen"),
+        Rate("within_month", "Binnen de maand (%)", **timely),  # type: ignore[arg-type]
+        Difference(
+            "within_month_points_prev",
+            "Δ ptn vorige periode",
+            "dec1",
+            of="within_month",
+            against="within_month_prev",
+            scale=100,
+        ),
+        Difference(
+            "within_month_points_last_year",
+            "Δ ptn vorig jaar",
+            "dec1",
+            of="within_month",
+            against="within_month_last_year",
+            scale=100,
+        ),
+        Rate("brede_instap_share", "Brede instap (%)", **brede),  # type: ignore[arg-type]
+        Count("gv", "GV"),
+        Count("sdj", "SDJ"),
+        Count("families", "Gezinnen bereikt (jaar)"),
+        SOURCE,
     )
+    hidden: list[Count | Rate | Difference] = [
+        Count(c, c) for c in COUNTS if c not in {"intakes", "consults", "gv", "sdj", "families"}
+    ]
+    for suffix, _ in COMPARISONS:
+        hidden += [Count(f"{c}_{suffix}", c) for c in COUNTS]
+        hidden += [
+            Rate(
+                f"within_month_{suffix}",
+                "",
+                numerator=(f"tijdig_{suffix}",),
+                denominator=(f"tijdig_{suffix}", f"laat_{suffix}"),
+            ),
+            Rate(
+                f"brede_instap_share_{suffix}",
+                "",
+                numerator=(f"brede_instap_{suffix}",),
+                denominator=(f"referred_{suffix}",),
+            ),
+        ]
+    for suffix, _ in COMPARISONS:
+        hidden += [
+            Difference(
+                f"{c}_change_{suffix}", "", "pct", of=c, against=f"{c}_{suffix}", relative=True
+            )
+            for c in ("consults", "gv", "sdj", "families")
+        ]
+        hidden += [
+            Difference(f"{c}_change_{suffix}", "", "points", of=c, against=f"{c}_{suffix}")
+            for c in ("within_month", "brede_instap_share")
+        ]
+    return shown, tuple(hidden)
 
 
-def _signed(text: str) -> str:
-    return text if text.startswith("-") or text == MISSING else f"+{text}"
-
-
-def change_text(
-    value: float | None, kind: Literal["relative", "points"], wording: str
-) -> str | None:
-    """A change in Dutch: "+12,3% t.o.v. vorige periode", "-2,1 ptn t.o.v. …"; None if unknown."""
-    if value is None:
-        return None
-    shown = fmt_pct(value) if kind == "relative" else f"{fmt_dec(value * 100, 1)} ptn"
-    return f"{_signed(shown)} t.o.v. {wording}"
-
-
-class _KeyFigure(NamedTuple):
-    column: str
-    label: str
-    percent: bool  # a share shown as "83,3%", its change in points; else a count
-    higher_is_better: bool
-    help: str
-
-
-_TILES: Final = (
-    _KeyFigure(
-        "intakes",
+_METRICS: Final = (
+    Metric(
         "Aanmeldingen",
-        percent=False,
-        higher_is_better=False,
-        help="Aanmeldingen ontvangen in de periode, uit dossiers en uit maandtotalen; "
-        "consultvragen niet meegeteld.",
+        "intakes",
+        "Aanmeldingen ontvangen in de periode, uit dossiers en uit maandtotalen; consultvragen "
+        "niet meegeteld.",
+        changes=tuple((wording, f"intakes_change_{s}") for s, wording in COMPARISONS),
+        trend="intakes",
     ),
-    _KeyFigure(
-        "consults",
+    Metric(
         "Consultvragen",
-        percent=False,
-        higher_is_better=False,
-        help="Alleen regio's waarvan de bron consultvragen registreert; Excel-registers en "
+        "consults",
+        "Alleen regio's waarvan de bron consultvragen registreert; Excel-registers en "
         "maandtotalen kennen geen consultvragen.",
+        changes=tuple((wording, f"consults_change_{s}") for s, wording in COMPARISONS),
     ),
-    _KeyFigure(
-        "within_month",
+    Metric(
         "Binnen de maand opgenomen",
-        percent=True,
+        "within_month",
+        "Eerste contact uiterlijk één kalendermaand na de aanmelding (31 jan. → 28/29 feb.), als "
+        "aandeel van tijdig + laat; vervallen en lopende aanmeldingen tellen niet mee.",
+        changes=tuple((wording, f"within_month_change_{s}") for s, wording in COMPARISONS),
         higher_is_better=True,
-        help="Eerste contact uiterlijk één kalendermaand na de aanmelding (31 jan. → 28/29 "
-        "feb.), als aandeel van tijdig + laat; vervallen en lopende aanmeldingen tellen niet mee.",
     ),
-    _KeyFigure(
-        "brede_instap_share",
+    Metric(
         "Brede instap",
-        percent=True,
+        "brede_instap_share",
+        "Aandeel aanmeldingen via CLB, Huis van het Kind, CAW, lokaal bestuur, onderwijs of "
+        "medische hulp.",
+        changes=tuple((wording, f"brede_instap_share_change_{s}") for s, wording in COMPARISONS),
         higher_is_better=True,
-        help="Aandeel aanmeldingen via CLB, Huis van het Kind, CAW, lokaal bestuur, onderwijs "
-        "of medische hulp.",
     ),
-    _KeyFigure(
-        "gv",
+    Metric(
         "Aanmeldingen via GV",
-        percent=False,
-        higher_is_better=False,
-        help="Aanmeldingen door de gemandateerde voorzieningen (OCJ, VK).",
+        "gv",
+        "Aanmeldingen door de gemandateerde voorzieningen (OCJ, VK).",
+        changes=tuple((wording, f"gv_change_{s}") for s, wording in COMPARISONS),
     ),
-    _KeyFigure(
-        "sdj",
+    Metric(
         "Aanmeldingen via SDJ",
-        percent=False,
-        higher_is_better=False,
-        help="Aanmeldingen door de sociale dienst van de jeugdrechtbank.",
+        "sdj",
+        "Aanmeldingen door de sociale dienst van de jeugdrechtbank.",
+        changes=tuple((wording, f"sdj_change_{s}") for s, wording in COMPARISONS),
     ),
-    _KeyFigure(
-        "families",
+    Metric(
         "Gezinnen bereikt",
-        percent=False,
+        "families",
+        "Verschillende gezinnen met een traject gestart in het kalenderjaar waarin de periode "
+        "eindigt (zoals op Bereik en trajecten); de vergelijking met het jaar waarin de "
+        "vorige periode eindigt. Niet beschikbaar voor maandtotalen.",
+        changes=tuple((wording, f"families_change_{s}") for s, wording in COMPARISONS),
         higher_is_better=True,
-        help="Verschillende gezinnen met een gestart traject bij de aanmeldingen van de periode "
-        "(per startjaar geteld); niet beschikbaar voor maandtotalen.",
     ),
 )
 
 
-def _tiles(
-    total: dict[str, object], trend: tuple[int, ...], coverage: dict[str, str]
-) -> tuple[Tile, ...]:
-    tiles = []
-    for spec in _TILES:
-        value = total.get(spec.column)
-        shown = fmt_pct(value) if spec.percent else fmt_int(value)  # type: ignore[arg-type]
-        changes = [
-            change_text(
-                total.get(f"{spec.column}_change_{suffix}"),  # type: ignore[arg-type]
-                "points" if spec.percent else "relative",
-                wording,
-            )
-            for suffix, wording in COMPARISONS
-        ]
-        tiles.append(
-            Tile(
-                label=spec.label,
-                value=shown,
-                delta=changes[0] if value is not None else None,
-                delta_last_year=changes[1] if value is not None else None,
-                help=f"{spec.help} {coverage.get(spec.column, '')}".strip(),
-                higher_is_better=spec.higher_is_better,
-                trend=trend if spec.column == "intakes" else (),
-            )
-        )
-    return tuple(tiles)
-
-
-def _monthly_total(inputs: Inputs, selection: Selection) -> tuple[int, ...]:
-    monthly = monthly_intake_rates(inputs, selection)
-    return tuple(
-        monthly.group_by("month").agg(pl.col("intakes").sum()).sort("month")["intakes"].to_list()
-    )
-
-
-def overview_view(inputs: Inputs, selection: Selection) -> Overview:
+def overview_view(inputs: Inputs, selection: Selection) -> View:
     """Key figures of the period for all selected regions together and per region, each with
     the change against the previous period of equal length and the same period last year."""
     names = inputs.region_names()
     total_label = "Vlaanderen" if not selection.regions else "Geselecteerde regio's"
     names[TOTAL] = f"{total_label} (totaal)"
-    figures = _ordered(compared(inputs, selection), names).with_columns(
-        (pl.col(f"within_month_change_{s}") * 100).alias(f"within_month_points_{s}")
-        for s, _ in COMPARISONS
+    figures = compared(inputs, selection)
+    figures = figures.sort(
+        pl.col("region_code").replace_strict(names, default=pl.col("region_code"))
     )
-    figures = _disclosed(figures, inputs)
-    notes = _notes(inputs, selection, figures) + disclosure_notes(inputs)
+    notes = _notes(inputs, selection, figures)
     notes += quality_notes(inputs, figures["region_code"])
-    table = Table(
+    shown, hidden = _cells()
+    strict = tuple(f"{c}_{s}" for c in PARTLY_KNOWN for s, _ in COMPARISONS)
+    table = TableSpec(
         figures,
-        _COLUMNS,
+        shown,
         title=f"Kerncijfers per regio, {selection.period_label()}",
         notes=tuple(notes),
         region_names=names,
+        inputs=hidden,
+        totals=Totals(TOTAL, complete=strict, common=("source",)),
+        name="kerncijfers",
     )
+    trend = TableSpec(
+        monthly_intakes(inputs, selection)
+        .filter(selection.in_regions())
+        .select("region_code", "month", "intakes", noise_of("intakes")),
+        (REGION, Text("month", "Maand", "month"), Count("intakes", "Aanmeldingen")),
+        title="Aanmeldingen per maand",
+        region_names=names,
+        totals=Totals(TOTAL, by=("month",)),
+        name="aanmeldingen-per-maand",
+    )
+    now = selection.period_label()
+    before = _range(*same_period_last_year(selection.start, selection.end))
+    return View(
+        "Overzicht",
+        (
+            Section(
+                f"{total_label} · {now}",
+                (
+                    MetricsSpec(table, _with_coverage(figures), row_value=TOTAL, trend_table=trend),
+                    ChartSpec(
+                        table,
+                        partial(
+                            _intakes_vs_last_year,
+                            now=now,
+                            before=before,
+                            basis=selection.basis_label,
+                        ),
+                        "Aanmeldingen per regio: deze periode en vorig jaar",
+                        show_table=False,
+                    ),
+                    table,
+                ),
+            ),
+        ),
+        notes=tuple(notes),
+        main=table,
+    )
+
+
+def _with_coverage(figures: pl.DataFrame) -> tuple[Metric, ...]:
+    """The tiles' metrics, the partly known ones saying how many regions their total covers
+    (whether a source knows a figure is not a count: it shows as '–' in the table anyway)."""
     if figures.is_empty():
-        return Overview(table, {}, {}, tuple(notes), total_label=total_label)
-    regions = figures.filter(pl.col("region_code") != TOTAL)
+        return _METRICS
     coverage = {
-        column: f"Hier: {regions[column].count()} van {regions.height} regio's."
-        for column in ("consults", "families")
+        column: f"Hier: {figures[column].count()} van {figures.height} regio's."
+        for column in PARTLY_KNOWN
     }
-    tiles = _tiles(figures.row(0, named=True), _monthly_total(inputs, selection), coverage)
-    chart = _intakes_vs_last_year(regions, selection, names)
-    return Overview(
-        table, {"intakes": chart}, {}, tuple(notes), tiles=tiles, total_label=total_label
+    return tuple(
+        dataclasses.replace(m, help=f"{m.help} {coverage[m.column]}") if m.column in coverage else m
+        for m in _METRICS
     )
-
-
-_COUNTED: Final = ("intakes", "consults", "gv", "sdj", "families")
-
-
-def _disclosed(figures: pl.DataFrame, inputs: Inputs) -> pl.DataFrame:
-    """Region rows outside the reader's detail under disclosure control. The total row is
-    published, so a lone hidden cell gets a complement anywhere in the table."""
-    counts = [
-        c
-        for c in figures.columns
-        if c.startswith(_COUNTED) and "change" not in c and "points" not in c
-    ]
-    if inputs.scope.detail_regions is None:
-        return figures
-    derived = {
-        c: c.removesuffix("_prev").removesuffix("_last_year").split("_change")[0]
-        for c in figures.columns
-        if "_change_" in c and c.split("_change")[0] in counts
-    }
-    rates = {
-        c: "intakes"
-        for c in figures.columns
-        if c.startswith(("within_month", "brede_instap_share")) and figures.schema[c].is_float()
-    }
-    return inputs.disclosure.apply(
-        figures,
-        inputs.protected() & (pl.col("region_code") != TOTAL),
-        counts=counts,
-        rates=rates,
-        derived=derived,
-        complement_by=((),),
-    )
-
-
-_COLUMNS: Final = (
-    Column("region_code", "Regio", "region"),
-    Column("intakes", "Aanmeldingen", "int"),
-    Column("intakes_change_prev", "Δ vorige periode", "pct"),
-    Column("intakes_change_last_year", "Δ vorig jaar", "pct"),
-    Column("consults", "Consultvragen", "int"),
-    Column("within_month", "Binnen de maand (%)", "pct"),
-    Column("within_month_points_prev", "Δ ptn vorige periode", "dec1"),
-    Column("within_month_points_last_year", "Δ ptn vorig jaar", "dec1"),
-    Column("brede_instap_share", "Brede instap (%)", "pct"),
-    Column("gv", "GV", "int"),
-    Column("sdj", "SDJ", "int"),
-    Column("families", "Gezinnen bereikt", "int"),
-    Column("source", "Bron"),
-)
-
-
-def _ordered(figures: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
-    """The total first, then the regions by name."""
-    name = pl.col("region_code").replace_strict(names, default=pl.col("region_code"))
-    return figures.sort(pl.col("region_code") != TOTAL, name)
 
 
 def _notes(inputs: Inputs, selection: Selection, figures: pl.DataFrame) -> list[str]:
@@ -471,19 +379,20 @@ def _notes(inputs: Inputs, selection: Selection, figures: pl.DataFrame) -> list[
             f"de vorige periode ({_range(*previous)}) en met dezelfde periode vorig jaar "
             f"({_range(*last_year)})"
         )
-    regions = figures.filter(pl.col("region_code") != TOTAL)
     notes = [
         f"Vergeleken met {compared_with}. Een verandering staat als '–' wanneer de regio toen "
         "geen gegevens had; percentages veranderen in procentpunten (ptn).",
         basis_note(inputs),
     ]
-    if regions["consults"].null_count() or regions["families"].null_count():
+    if figures["consults"].null_count() or figures["families"].null_count():
         notes.append(
             "Consultvragen en bereikte gezinnen staan als '–' waar de bron ze niet kent "
             "(Excel-registers registreren geen consultvragen, maandtotalen hebben geen dossiers); "
             "het totaal telt de regio's die ze kennen en vergelijkt met dezelfde regio's."
         )
-    notes += source_notes(regions, inputs, "consultvragen en bereikte gezinnen")
+    from reports.views.common import source_notes
+
+    notes += source_notes(figures, inputs, "consultvragen en bereikte gezinnen")
     if selection.end >= month_start(inputs.today):
         notes.append(
             f"De periode loopt tot in de lopende maand ({month_label(inputs.today)}): die is "
@@ -501,12 +410,9 @@ def _range(start: date, end: date) -> str:
     return f"{month_label(start)} – {month_label(end)}"
 
 
-def _intakes_vs_last_year(
-    regions: pl.DataFrame, selection: Selection, names: dict[str, str]
-) -> go.Figure:
+def _intakes_vs_last_year(table: PublishedTable, *, now: str, before: str, basis: str) -> go.Figure:
     """Grouped bars per region: intakes in the period beside the same period last year."""
-    now = selection.period_label()
-    before = _range(*same_period_last_year(selection.start, selection.end))
+    regions = table.values.filter(pl.col("region_code") != TOTAL)
     bars = pl.concat(
         [
             regions.select(
@@ -523,8 +429,8 @@ def _intakes_vs_last_year(
         y="intakes",
         color="series",
         title="Aanmeldingen per regio: deze periode en dezelfde periode vorig jaar",
-        subtitle=f"{now} · {selection.basis_label}",
+        subtitle=f"{now} · {basis}",
         y_title="Aanmeldingen",
-        names=names,
+        names=table.region_names,
         stacked=False,
     )

@@ -1,9 +1,14 @@
-"""Datakwaliteit: the passport per region, failing checks with guidance, offending records, the
-trend over runs, and what every import batch read, accepted, rejected and quarantined."""
+"""Datakwaliteit: the passport per region, failing checks with guidance, records to fix, the
+trend over runs, and what every import batch read, accepted, rejected and quarantined.
+
+Counts of defective records are counts of registrations: outside the reader's detail they are
+published perturbed like every other count, and the passport's scores are computed at the
+boundary from the published counts.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
@@ -11,6 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 from sqlalchemy import Engine
 
+from data_access.access.perturbation import KEY_SPACE, RecordKeys, noise_of, perturbation
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
 from data_access.quality import results as quality
@@ -19,8 +25,11 @@ from data_access.reference.codes import UNASSIGNED_LABEL
 from data_access.settings import Settings
 from indicators.formatting import fmt_pct
 from reports import charts
-from reports.tables import Column, Table
-from reports.views.imports import LOCAL_TIME_ZONE, batches_table, region_choices
+from reports.publish.boundary import PublishedTable
+from reports.publish.cells import Computed, Count, Measure, Rate, Text
+from reports.publish.spec import ChartSpec, Metric, MetricsSpec, Paragraph, Section, TableSpec, View
+from reports.publish.text import LOCAL_TIME_ZONE
+from reports.views.common import batches_table, region_choices
 
 if TYPE_CHECKING:
     from checks.run import CheckRunSummary
@@ -33,89 +42,275 @@ TRIGGERS: Final = {
     "demo": "demo",
     "beheerder": "beheerder",
 }
-_SCORE_COLUMNS: Final = tuple(Column(d, DIMENSION_LABELS[d], "pct") for d in DIMENSIONS)
+REGION: Final = Text("region_code", "Regio", "region")
 
 
-@dataclass(frozen=True)
-class Tile:
-    """One passport score as a metric tile."""
+def _keyed(results: pl.DataFrame, keys: RecordKeys) -> pl.DataFrame:
+    """Results with the perturbations of their counts. A check result is a cell of its own
+    (check, region): its perturbation stays the same from run to run, so a new run shows how
+    the count changed and never a fresh draw of the same count to average."""
+    key = keys.of(pl.lit("quality"), "expectation", pl.col("region_code").fill_null(""))
+    return results.with_columns(_key=key).with_columns(
+        perturbation(pl.col("unexpected_count"), pl.col("_key")).alias(
+            noise_of("unexpected_count")
+        ),
+        perturbation(pl.col("element_count"), ((pl.col("_key") * 7 + 1) % KEY_SPACE)).alias(
+            noise_of("element_count")
+        ),
+    )
 
-    label: str
-    value: str
-    below: bool
 
-
-@dataclass(frozen=True)
-class QualityView:
-    """Everything the Datakwaliteit page shows; tables carry their notes into the downloads."""
-
-    run_caption: str | None
-    passports: Table
-    failing: Table
-    offending: Table
-    trend: go.Figure | None
-    batches: Table
-    reasons: Table
-    threshold: float
-
-    @property
-    def has_run(self) -> bool:
-        return self.run_caption is not None
-
-    def tiles(self, region_code: str) -> list[Tile]:
-        """The region's four scores and the overall score, as nl-BE percentages."""
-        rows = self.passports.frame.filter(pl.col("region_code") == region_code)
-        if rows.is_empty():
-            return []
-        row = rows.row(0, named=True)
-        return [
-            Tile(
-                DIMENSION_LABELS.get(key, "Totaal (laagste)"),
-                fmt_pct(row[key]),
-                row[key] is not None and row[key] < self.threshold,
+def weakest_checks(results: pl.DataFrame) -> pl.DataFrame:
+    """Per region and dimension, the counts of its weakest check (the lowest share in order):
+    elements, in_order and unexpected with perturbations, one row per region with a column
+    pair per dimension."""
+    rated = results.filter(
+        pl.col("region_code").is_not_null() & (pl.col("element_count") > 0)
+    ).with_columns(
+        rate=1 - pl.col("unexpected_count").cast(pl.Float64) / pl.col("element_count"),
+        in_order=(pl.col("element_count") - pl.col("unexpected_count")).clip(lower_bound=0),
+    )
+    weakest = (
+        rated.sort("rate", "expectation")
+        .group_by("region_code", "dimension", maintain_order=True)
+        .first()
+        .with_columns(
+            (pl.col(noise_of("element_count")) - pl.col(noise_of("unexpected_count"))).alias(
+                noise_of("in_order")
             )
-            for key in (*DIMENSIONS, "overall")
-        ]
-
-    def region_options(self) -> dict[str, str]:
-        """Regions with a passport, those below the threshold first."""
-        frame = self.passports.frame.sort(
-            "below_threshold", "region_code", descending=[True, False]
         )
-        names = self.passports.region_names
-        return {code: names.get(code, code) for code in frame["region_code"].to_list()}
+    )
+    regions = weakest.select("region_code").unique()
+    for dimension in DIMENSIONS:
+        part = weakest.filter(pl.col("dimension") == dimension).select(
+            "region_code",
+            pl.col("in_order").alias(f"{dimension}_in_order"),
+            pl.col(noise_of("in_order")).alias(noise_of(f"{dimension}_in_order")),
+            pl.col("element_count").alias(f"{dimension}_elements"),
+            pl.col(noise_of("element_count")).alias(noise_of(f"{dimension}_elements")),
+        )
+        regions = regions.join(part, on="region_code", how="left")
+    return regions.sort("region_code")
 
 
-def quality_view(engine: Engine, scope: Scope, settings: Settings) -> QualityView:
-    """The newest run over the whole store, shown for a reader with this scope."""
-    names = region_choices(engine)
-    threshold = settings.quality_threshold
+def _overall(frame: pl.DataFrame) -> pl.Series:
+    """The lowest published dimension score of each region."""
+    return frame.select(pl.min_horizontal(*DIMENSIONS).alias("overall")).to_series()
+
+
+def _below(frame: pl.DataFrame, *, threshold: float) -> pl.Series:
+    return frame.select(
+        pl.when(pl.col("overall") < threshold)
+        .then(pl.lit("ja"))
+        .when(pl.col("overall").is_not_null())
+        .then(pl.lit("nee"))
+        .alias("below")
+    ).to_series()
+
+
+def passport_table(results: pl.DataFrame, threshold: float, names: dict[str, str]) -> TableSpec:
+    """The passport per region: per dimension the share in order at the weakest check."""
+    frame = weakest_checks(results)
+    counts = [
+        Count(f"{d}_{part}", f"{DIMENSION_LABELS[d]} ({part})")
+        for d in DIMENSIONS
+        for part in ("in_order", "elements")
+    ]
+    for cell in counts:
+        if cell.key not in frame.columns:
+            frame = frame.with_columns(
+                pl.lit(None, pl.Int64).alias(cell.key),
+                pl.lit(None, pl.Int64).alias(noise_of(cell.key)),
+            )
+    return TableSpec(
+        frame,
+        (
+            REGION,
+            *(
+                Rate(
+                    d,
+                    DIMENSION_LABELS[d],
+                    numerator=(f"{d}_in_order",),
+                    denominator=(f"{d}_elements",),
+                )
+                for d in DIMENSIONS
+            ),
+            Computed(
+                "overall", "Totaal (laagste)", "pct", from_columns=DIMENSIONS, compute=_overall
+            ),
+            Computed(
+                "below",
+                "Onder de drempel",
+                from_columns=("overall",),
+                compute=partial(_below, threshold=threshold),
+            ),
+        ),
+        title="Kwaliteitspaspoort per regio",
+        notes=(
+            "Per dimensie het aandeel registraties, maanden of kwartalen dat in orde is bij de "
+            "zwakste controle van die dimensie; het totaal is de laagste van de vier. '–': "
+            "niets te controleren.",
+            f"Drempel: {fmt_pct(threshold)}. Een regio onder de drempel krijgt een waarschuwing "
+            "bij haar cijfers op de andere pagina's en in de exports.",
+        ),
+        region_names=names,
+        inputs=tuple(counts),
+        name="kwaliteitspaspoort",
+    )
+
+
+def failing_table(results: pl.DataFrame, names: dict[str, str]) -> TableSpec:
+    """The checks not in order, per region, with what is wrong, why it matters and the fix."""
+    failing = (
+        results.filter(~pl.col("success"))
+        .with_columns(
+            region_code=pl.col("region_code").fill_null(UNASSIGNED_LABEL),
+            dimension_label=pl.col("dimension").replace_strict(
+                DIMENSION_LABELS, default=pl.col("dimension")
+            ),
+            blocking_label=pl.when(pl.col("blocking")).then(pl.lit("ja")).otherwise(pl.lit("nee")),
+            what=pl.when(pl.col("note").is_not_null())
+            .then(pl.col("note"))
+            .otherwise(pl.col("what")),
+        )
+        .sort("blocking", "unexpected_count", descending=[True, True])
+    )
+    return TableSpec(
+        failing,
+        (
+            Text("title", "Controle"),
+            Text("dimension_label", "Dimensie"),
+            Text("blocking_label", "Blokkerend"),
+            REGION,
+            Count("unexpected_count", "Aantal"),
+            Text("what", "Wat is er mis"),
+            Text("why", "Waarom belangrijk"),
+            Text("fix", "Hoe oplossen in de bron"),
+        ),
+        title="Controles die niet in orde zijn",
+        notes=(
+            "Aantal: registraties, maanden of kwartalen die de controle niet doorstaan. Een "
+            "blokkerende fout laat de volledige controle falen: los ze eerst op.",
+        ),
+        region_names=names,
+        name="controles-niet-in-orde",
+    )
+
+
+def offending_table(results: pl.DataFrame, scope: Scope, names: dict[str, str]) -> TableSpec:
+    """The record numbers (or months and quarters) to look at, for the reader's detail only."""
+    rows = (
+        results.filter(~pl.col("success") & (pl.col("sample_ids").list.len() > 0))
+        .select("region_code", "title", "sample_ids")
+        .explode("sample_ids")
+        .rename({"sample_ids": "record"})
+        .sort("region_code", "title", "record")
+    )
+    scope_note = (
+        "Alle regio's."
+        if scope.detail_regions is None
+        else "Alleen de regio's die u in detail mag zien; andere regio's tonen enkel aantallen."
+    )
+    return TableSpec(
+        rows,
+        (REGION, Text("title", "Controle"), Text("record", "Dossiernummer of periode in de bron")),
+        title="Registraties en periodes om na te kijken",
+        notes=(
+            f"Per controle en regio de eerste {quality.SAMPLE_SIZE} (dossiernummers zoals in het "
+            "bronsysteem, of maanden en kwartalen). " + scope_note,
+        ),
+        region_names=names,
+        records=True,
+        name="om-na-te-kijken",
+    )
+
+
+def trend_table(engine: Engine, scope: Scope, threshold: float, names: dict[str, str]) -> TableSpec:
+    """The overall score per run of the reader's detail regions (a score over runs follows
+    every correction of the counts, so it is kept to the regions seen in detail)."""
+    history = quality.passport_history(engine, threshold, limit=TREND_RUNS)
+    labelled = history.with_columns(
+        run_label=pl.format(
+            "run {} · {}",
+            pl.col("run_id"),
+            pl.col("finished_at").dt.convert_time_zone(LOCAL_TIME_ZONE).dt.strftime("%d/%m %H:%M"),
+        )
+    ).select("region_code", "run_label", "overall")
+    return TableSpec(
+        labelled,
+        (REGION, Text("run_label", "Controle"), Text("overall", "Totaalscore", "pct")),
+        title="Kwaliteitspaspoort over de controles heen",
+        notes=("Alleen de regio's die u in detail mag zien.",),
+        region_names=names,
+        records=True,
+        name="kwaliteit-over-de-controles",
+    )
+
+
+def _trend(table: PublishedTable, *, threshold: float) -> go.Figure | None:
+    if table.values.is_empty():
+        return None
+    figure = charts.lines(
+        table.values,
+        x="run_label",
+        y="overall",
+        series="region_code",
+        title="Kwaliteitspaspoort over de controles heen",
+        subtitle=f"Totaalscore (laagste dimensie) per regio · drempel {fmt_pct(threshold)}",
+        y_title="Totaalscore",
+        names=table.region_names,
+        percent=True,
+    )
+    # Scores sit close to 100%: whole percents would repeat the same tick label.
+    return figure.update_yaxes(tickformat=".1%")
+
+
+def reasons_table(engine: Engine, scope: Scope) -> TableSpec:
+    """Rejected rows per batch and kind of reason (batches of the reader's detail regions)."""
+    batches = lineage.import_batches(engine, scope).filter(pl.col("rows_rejected") > 0)
+    frames = [
+        lineage.quarantined_rows(engine, scope, batch_id).with_columns(
+            file_name=pl.lit(file_name),
+            region_code=pl.lit(region, pl.String),
+            reason_kind=pl.col("reason").str.split(" '").list.first(),
+        )
+        for batch_id, file_name, region in batches.select(
+            "batch_id", "file_name", "region_code"
+        ).iter_rows()
+    ]
+    schema = {
+        "batch_id": pl.Int64,
+        "file_name": pl.String,
+        "region_code": pl.String,
+        "reason_kind": pl.String,
+    }
+    rows = pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+    reasons = (
+        rows.group_by("batch_id", "file_name", "region_code", "reason_kind")
+        .agg(pl.len().cast(pl.Int64).alias("rows"))
+        .sort("batch_id", "rows", descending=[True, True])
+    )
+    return TableSpec(
+        reasons,
+        (
+            Text("batch_id", "Batch"),
+            Text("file_name", "Bestand"),
+            Text("reason_kind", "Reden van weigering"),
+            Measure("rows", "Rijen", "int"),
+        ),
+        title="Redenen van quarantaine per batch",
+        notes=(
+            "Geweigerde rijen per reden; de rijen zelf staan op de pagina Importeren "
+            "(quarantaine per batch).",
+        ),
+        records=True,
+        name="redenen-van-quarantaine",
+    )
+
+
+def run_caption(engine: Engine) -> str | None:
+    """When the newest run over the whole store finished and what it found; None before any."""
     run_id = quality.latest_run_id(engine)
-    results = (
-        quality.check_results(engine, scope, run_id)
-        if run_id is not None
-        else pl.DataFrame(schema=quality.RESULTS)
-    )
-    return QualityView(
-        run_caption=_run_caption(engine, run_id),
-        passports=_passport_table(results, threshold, names),
-        failing=_failing_table(results, names),
-        offending=_offending_table(results, scope, names),
-        trend=_trend(engine, threshold, names),
-        batches=batches_table(engine, scope),
-        reasons=_reasons_table(engine, scope),
-        threshold=threshold,
-    )
-
-
-def run_checks_now(engine: Engine, settings: Settings) -> CheckRunSummary:
-    """Run every suite on the whole store now (the beheerder's button)."""
-    from checks.run import run_checks
-
-    return run_checks(engine, settings, trigger="beheerder")
-
-
-def _run_caption(engine: Engine, run_id: int | None) -> str | None:
     if run_id is None:
         return None
     run = quality.check_runs(engine, store_wide=True, limit=1).row(0, named=True)
@@ -128,163 +323,91 @@ def _run_caption(engine: Engine, run_id: int | None) -> str | None:
     )
 
 
-def _passport_table(results: pl.DataFrame, threshold: float, names: dict[str, str]) -> Table:
-    scores = quality.passport_scores(results, threshold).with_columns(
-        below=pl.when(pl.col("below_threshold")).then(pl.lit("ja")).otherwise(pl.lit("nee"))
-    )
-    return Table(
-        scores,
-        (
-            Column("region_code", "Regio", "region"),
-            *_SCORE_COLUMNS,
-            Column("overall", "Totaal (laagste)", "pct"),
-            Column("below", "Onder de drempel"),
-        ),
-        title="Kwaliteitspaspoort per regio",
-        notes=(
-            "Per dimensie het aandeel registraties, maanden of kwartalen dat in orde is bij de "
-            "zwakste controle van die dimensie; het totaal is de laagste van de vier. '–': "
-            "niets te controleren.",
-            f"Drempel: {fmt_pct(threshold)}. Een regio onder de drempel krijgt een waarschuwing "
-            "bij haar cijfers op de andere pagina's en in de exports.",
-        ),
-        region_names=names,
-    )
-
-
-def _failing_table(results: pl.DataFrame, names: dict[str, str]) -> Table:
-    failing = (
-        results.filter(~pl.col("success"))
-        .with_columns(
-            region=pl.col("region_code").replace_strict(
-                names, default=pl.col("region_code").fill_null(UNASSIGNED_LABEL)
-            ),
-            dimension_label=pl.col("dimension").replace_strict(
-                DIMENSION_LABELS, default=pl.col("dimension")
+def quality_view(
+    engine: Engine, scope: Scope, settings: Settings, region: str | None = None
+) -> View:
+    """The newest run over the whole store, for a reader with this scope; `region`: the one
+    whose passport shows as tiles."""
+    names = region_choices(engine)
+    threshold = settings.quality_threshold
+    run_id = quality.latest_run_id(engine)
+    if run_id is None:
+        return View(
+            "Datakwaliteit",
+            (
+                Section(
+                    "", (Paragraph("Er werden nog geen kwaliteitscontroles uitgevoerd.", "info"),)
+                ),
             ),
         )
-        .group_by("expectation", maintain_order=True)
-        .agg(
-            pl.col("title").first(),
-            pl.col("dimension_label").first(),
-            pl.col("blocking").first(),
-            pl.col("region").sort().str.join(", ").alias("regions"),
-            pl.col("unexpected_count").sum(),
-            pl.col("what").first(),
-            pl.col("why").first(),
-            pl.col("fix").first(),
-            pl.col("note").drop_nulls().first(),
+    keys = RecordKeys.from_secret(settings.key_bytes())
+    results = _keyed(quality.check_results(engine, scope, run_id), keys)
+    passports = passport_table(results, threshold, names)
+    failing = failing_table(results, names)
+    tiles = ()
+    if region is not None:
+        tiles = (
+            MetricsSpec(
+                passports,
+                tuple(
+                    Metric(DIMENSION_LABELS.get(key, "Totaal (laagste)"), key)
+                    for key in (*DIMENSIONS, "overall")
+                ),
+                row_value=region,
+            ),
         )
-        .with_columns(
-            blocking_label=pl.when(pl.col("blocking")).then(pl.lit("ja")).otherwise(pl.lit("nee")),
-            what=pl.when(pl.col("note").is_not_null())
-            .then(pl.col("note"))
-            .otherwise(pl.col("what")),
-        )
-        .sort("blocking", "unexpected_count", descending=[True, True])
-    )
-    return Table(
-        failing,
-        (
-            Column("title", "Controle"),
-            Column("dimension_label", "Dimensie"),
-            Column("blocking_label", "Blokkerend"),
-            Column("regions", "Regio's"),
-            Column("unexpected_count", "Aantal", "int"),
-            Column("what", "Wat is er mis"),
-            Column("why", "Waarom belangrijk"),
-            Column("fix", "Hoe oplossen in de bron"),
+    trend = trend_table(engine, scope, threshold, names)
+    caption = run_caption(engine) or ""
+    sections = [
+        Section("", (Paragraph(caption),)),
+        Section(
+            "Paspoort per regio",
+            (
+                *tiles,
+                passports,
+                ChartSpec(
+                    trend,
+                    partial(_trend, threshold=threshold),
+                    "Kwaliteit over de controles",
+                    show_table=False,
+                ),
+            ),
         ),
-        title="Controles die niet in orde zijn",
-        notes=(
-            "Aantal: registraties, maanden of kwartalen die de controle niet doorstaan. Een "
-            "blokkerende fout laat '1g1p check' falen: los ze eerst op.",
-        ),
-    )
-
-
-def _offending_table(results: pl.DataFrame, scope: Scope, names: dict[str, str]) -> Table:
-    rows = (
-        results.filter(~pl.col("success") & (pl.col("sample_ids").list.len() > 0))
-        .select("region_code", "title", "unexpected_count", "sample_ids")
-        .explode("sample_ids")
-        .rename({"sample_ids": "record"})
-        .sort("region_code", "title", "record")
-    )
-    scope_note = (
-        "Alle regio's."
-        if scope.detail_regions is None
-        else "Alleen de regio's die u in detail mag zien; andere regio's tonen enkel aantallen."
-    )
-    return Table(
-        rows,
-        (
-            Column("region_code", "Regio", "region"),
-            Column("title", "Controle"),
-            Column("record", "Dossiernummer of periode in de bron"),
-        ),
-        title="Registraties en periodes om na te kijken",
-        notes=(
-            f"Per controle en regio de eerste {quality.SAMPLE_SIZE} (dossiernummers zoals in het "
-            "bronsysteem, of maanden en kwartalen). " + scope_note,
-        ),
-        region_names=names,
-    )
-
-
-def _trend(engine: Engine, threshold: float, names: dict[str, str]) -> go.Figure | None:
-    history = quality.passport_history(engine, threshold, limit=TREND_RUNS)
-    if history.is_empty():
-        return None
-    labelled = history.with_columns(
-        run_label=pl.format(
-            "run {} · {}",
-            pl.col("run_id"),
-            pl.col("finished_at").dt.convert_time_zone(LOCAL_TIME_ZONE).dt.strftime("%d/%m %H:%M"),
-        )
-    )
-    figure = charts.lines(
-        labelled,
-        x="run_label",
-        y="overall",
-        series="region_code",
-        title="Kwaliteitspaspoort over de controles heen",
-        subtitle=f"Totaalscore (laagste dimensie) per regio · drempel {fmt_pct(threshold)}",
-        y_title="Totaalscore",
-        names=names,
-        percent=True,
-    )
-    # Scores sit close to 100%: whole percents would repeat the same tick label.
-    return figure.update_yaxes(tickformat=".1%")
-
-
-def _reasons_table(engine: Engine, scope: Scope) -> Table:
-    batches = lineage.import_batches(engine, scope).filter(pl.col("rows_rejected") > 0)
-    frames = [
-        lineage.quarantined_rows(engine, scope, batch_id).with_columns(
-            file_name=pl.lit(file_name),
-            reason_kind=pl.col("reason").str.split(" '").list.first(),
-        )
-        for batch_id, file_name in batches.select("batch_id", "file_name").iter_rows()
     ]
-    schema = {"batch_id": pl.Int64, "file_name": pl.String, "reason_kind": pl.String}
-    rows = pl.concat(frames) if frames else pl.DataFrame(schema=schema)
-    reasons = (
-        rows.group_by("batch_id", "file_name", "reason_kind")
-        .agg(pl.len().cast(pl.Int64).alias("rows"))
-        .sort("batch_id", "rows", descending=[True, True])
+    if failing.frame.is_empty():
+        sections.append(
+            Section(
+                "Controles die niet in orde zijn",
+                (Paragraph("Alle controles zijn in orde.", "info"),),
+            )
+        )
+    else:
+        sections.append(
+            Section(
+                "Controles die niet in orde zijn",
+                (
+                    failing,
+                    Paragraph("Om na te kijken in de bron", "text"),
+                    offending_table(results, scope, names),
+                ),
+            )
+        )
+    sections.append(
+        Section("Importbatches", (batches_table(engine, scope), reasons_table(engine, scope)))
     )
-    return Table(
-        reasons,
-        (
-            Column("batch_id", "Batch", "text"),
-            Column("file_name", "Bestand"),
-            Column("reason_kind", "Reden van weigering"),
-            Column("rows", "Rijen", "int"),
-        ),
-        title="Redenen van quarantaine per batch",
-        notes=(
-            "Geweigerde rijen per reden; de rijen zelf staan op de pagina Importeren "
-            "(quarantaine per batch).",
-        ),
-    )
+    return View("Datakwaliteit", tuple(sections))
+
+
+def region_options(engine: Engine, settings: Settings) -> dict[str, str]:
+    """Regions with a passport, those below the threshold first (for the passport picker)."""
+    names = region_choices(engine)
+    passports = quality.passports(engine, settings.quality_threshold)
+    ordered = passports.sort("below_threshold", "region_code", descending=[True, False])
+    return {code: names.get(code, code) for code in ordered["region_code"].to_list()}
+
+
+def run_checks_now(engine: Engine, settings: Settings) -> CheckRunSummary:
+    """Run every suite on the whole store now (the beheerder's button)."""
+    from checks.run import run_checks
+
+    return run_checks(engine, settings, trigger="beheerder")

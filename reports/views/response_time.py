@@ -2,51 +2,52 @@
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import pairwise
 from typing import Final
 
-import plotly.graph_objects as go
 import polars as pl
 
-from indicators._sources import MONTHLY_COUNTS, combined_source, share, sum_or_null
+from data_access.access.perturbation import noise_of, summed
+from indicators._sources import MONTHLY_COUNTS, combined_source
 from indicators.periods import quarter_code, truncate_to_quarter
 from indicators.response_time import (
+    DAY_BIN_EDGES,
     STATUSES,
     Rule,
-    days_distribution,
     days_to_first_contact,
     open_past_deadline,
-    rule_comparison,
-    timeliness_by_region_month,
 )
 from reports import charts
+from reports.choices import RATE_LABELS, RULES
 from reports.inputs import Inputs
-from reports.selection import Selection
-from reports.tables import Column, Table
-from reports.views import (
-    View,
-    all_aggregates,
-    basis_note,
-    disclosed,
-    disclosure_notes,
-    per_month,
-    quality_notes,
-    selected,
-    source_notes,
-    unknown_where_unsupported,
+from reports.publish.cells import (
+    Count,
+    Histogram,
+    Measure,
+    Quantile,
+    Rate,
+    Share,
+    Text,
 )
-
-RULES: Final[dict[Rule, str]] = {"calendar_month": "Kalendermaand", "30_days": "30 dagen"}
-
-# What the rate is called under each rule, in column headers and chart titles.
-RATE_LABELS: Final[dict[Rule, str]] = {
-    "calendar_month": "Binnen de maand (%)",
-    "30_days": "Binnen 30 dagen (%)",
-}
-
-RULE_HELP: Final = (
-    "Kalendermaand: de termijn loopt tot dezelfde dag een maand later (31 januari → 28/29 "
-    "februari), de norm 'binnen de maand'. 30 dagen: de termijn loopt tot 30 dagen na de "
-    "aanmelding, zoals sommige netwerken rekenden."
+from reports.publish.spec import ChartSpec, Paragraph, Section, TableSpec, View
+from reports.selection import Selection
+from reports.series.timeliness import (
+    MAX_DAYS,
+    monthly_contact_days,
+    monthly_contacts,
+    monthly_timeliness,
+)
+from reports.views.common import (
+    PERIOD,
+    REGION,
+    SOURCE,
+    basis_note,
+    comparison_table,
+    quality_notes,
+    source_notes,
+    subtitle,
+    unit,
 )
 
 COMPARISON_NOTE: Final = (
@@ -59,54 +60,98 @@ OVERDUE_NOTE: Final = (
     "ongeacht de gekozen periode. De lijst toont alleen de regio's die u in detail mag zien."
 )
 
-_COUNTS = list(STATUSES)
-_COLUMNS = ["region_code", "period", "period_start", *_COUNTS, "rate", "source"]
-
-
-@per_month
-def monthly_timeliness(inputs: Inputs, rule: Rule) -> pl.DataFrame:
-    """region_code, month, tijdig, laat, vervallen, lopend, rate, source under `rule`; unknown
-    (null) counts in region-months whose source does not record first contacts."""
-    monthly = timeliness_by_region_month(
-        inputs.registrations, all_aggregates(inputs), inputs.today, rule
-    )
-    return unknown_where_unsupported(
-        monthly, inputs.registrations, "response_time", [*_COUNTS, "rate"]
-    )
+_STATUS_COLUMNS = [c for s in STATUSES for c in (s, noise_of(s))]
 
 
 def timeliness_per_period(inputs: Inputs, selection: Selection, rule: Rule) -> pl.DataFrame:
-    """region_code, period, period_start, tijdig, laat, vervallen, lopend, rate, source.
-
-    Region-months whose source does not record first contacts show unknown counts (null),
-    never zeros; monthly counts only contribute under the calendar-month rule.
-    """
+    """region_code, period, period_start, tijdig, laat, vervallen, lopend (with
+    perturbations), source per region and selected month or quarter."""
     monthly = monthly_timeliness(inputs, selection, rule)
     if selection.granularity == "month":
         return monthly.with_columns(
             period=pl.col("month").dt.strftime("%Y-%m"), period_start=pl.col("month")
-        ).select(_COLUMNS)
+        )
     return (
         monthly.group_by("region_code", quarter_code("month").alias("period"))
         .agg(
             truncate_to_quarter(pl.col("month").min()).alias("period_start"),
-            *(sum_or_null(c) for c in _COUNTS),
+            *summed(*STATUSES),
             combined_source(),
         )
-        .with_columns(rate=share(pl.col("tijdig"), pl.col("tijdig") + pl.col("laat")))
-        .select(_COLUMNS)
         .sort("region_code", "period")
+    )
+
+
+def days_per_region(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """Per region over the selected period: contacts (with perturbation), the exact median and
+    90th percentile of the days to first contact, and the histogram of days (a list per day,
+    with perturbations) from which they are published outside the reader's detail."""
+    contacts = (
+        monthly_contacts(inputs, selection)
+        .filter(selection.in_regions())
+        .group_by("region_code")
+        .agg(*summed("contacts"))
+    )
+    days = monthly_contact_days(inputs, selection).filter(selection.in_regions())
+    grid = pl.DataFrame({"day": list(range(MAX_DAYS + 1))}, schema={"day": pl.Int64})
+    histogram = (
+        days.group_by("region_code", "day")
+        .agg(*summed("n"))
+        .pipe(_on_grid, grid)
+        .group_by("region_code")
+        .agg(pl.col("n").alias("days"), pl.col(noise_of("n")).alias(noise_of("days")))
+    )
+    selected = inputs.registrations.filter(
+        selection.in_period("received_date") & selection.in_regions()
+    )
+    exact = days_to_first_contact(selected).drop("contacts")
+    return (
+        contacts.join(exact, on="region_code", how="left")
+        .join(histogram, on="region_code", how="left")
+        .sort("region_code")
+    )
+
+
+def _on_grid(frame: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:
+    """Every region on every day (0 where none), in day order."""
+    regions = frame.select("region_code").unique()
+    return (
+        regions.join(grid, how="cross")
+        .join(frame, on=["region_code", "day"], how="left")
+        .with_columns(pl.col("n", noise_of("n")).fill_null(0))
+        .sort("region_code", "day")
+    )
+
+
+def day_bins(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """Per region and bin of days to first contact ("0–7", …, "91+"): registrations with
+    perturbation, every bin present for a region with contacts."""
+    edges = DAY_BIN_EDGES
+    labels = [f"{low}–{high - 1}" for low, high in pairwise(edges)] + [f"{edges[-1]}+"]
+    days = monthly_contact_days(inputs, selection).filter(selection.in_regions())
+    binned = days.with_columns(
+        bin=pl.sum_horizontal(*((pl.col("day") >= edge).cast(pl.Int64) for edge in edges)) - 1
+    )
+    counts = binned.group_by("region_code", "bin").agg(
+        pl.col("n").sum().alias("registrations"),
+        pl.col(noise_of("n")).sum().alias(noise_of("registrations")),
+    )
+    bins = pl.DataFrame({"bin": list(range(len(edges))), "label": labels})
+    return (
+        binned.select("region_code")
+        .unique()
+        .join(bins, how="cross")
+        .join(counts, on=["region_code", "bin"], how="left")
+        .with_columns(pl.col("registrations", noise_of("registrations")).fill_null(0))
+        .sort("region_code", "bin")
     )
 
 
 def overdue_registrations(inputs: Inputs, selection: Selection, rule: Rule) -> pl.DataFrame:
     """source_record_id, region_code, received_date, deadline, days_overdue of the open
-    aanmeldingen past their deadline in the selected regions (any received date) — only for
-    regions in the reader's detail scope: a list of registrations is never shown outside it.
-
-    Any received date: the list does not follow the period, so it is kept per set of regions
-    for these inputs (at 5M it was half of a filter change on this page).
-    """
+    aanmeldingen past their deadline in the selected regions (any received date), of the
+    reader's detail regions only (a list of registrations is never shown outside it). Kept per
+    set of regions: the list does not follow the period."""
     regions = tuple(sorted(set(selection.regions)))
 
     def compute() -> pl.DataFrame:
@@ -148,66 +193,39 @@ def _notes(inputs: Inputs, selection: Selection, per_period: pl.DataFrame, rule:
     return notes
 
 
-# The rate and rank of every region under both rules, side by side (also on Regio's vergelijken).
-RULE_COMPARISON_COLUMNS = (
-    Column("region_code", "Regio", "region"),
-    Column("n_calendar_month", "Beoordeeld (kalendermaand)", "int"),
-    Column("rate_calendar_month", RATE_LABELS["calendar_month"], "pct"),
-    Column("rank_calendar_month", "Rang (kalendermaand)", "int"),
-    Column("n_30_days", "Beoordeeld (30 dagen)", "int"),
-    Column("rate_30_days", RATE_LABELS["30_days"], "pct"),
-    Column("rank_30_days", "Rang (30 dagen)", "int"),
-    Column("difference", "Verschil (procentpunt)", "dec1"),
-)
-
-
 def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calendar_month") -> View:
     """Timeliness per region and period under `rule`, days to first contact, the open
     registrations past their deadline, and the rate under both rules side by side."""
     names = inputs.region_names()
-    unit = "maand" if selection.granularity == "month" else "kwartaal"
-    rate_label = RATE_LABELS[rule]
-    per_period = disclosed(
-        timeliness_per_period(inputs, selection, rule).with_columns(
-            _assessed=pl.col("tijdig") + pl.col("laat")
-        ),
-        inputs,
-        counts=list(_COUNTS),
-        rates={"rate": "_assessed"},
-        complement_by=(("period",), ("region_code",)),
-    )
-    notes = _notes(inputs, selection, per_period, rule) + disclosure_notes(inputs)
+    per = unit(selection)
+    per_period = timeliness_per_period(inputs, selection, rule)
+    notes = _notes(inputs, selection, per_period, rule)
     notes += quality_notes(inputs, per_period["region_code"])
-    table = Table(
+    table = TableSpec(
         per_period,
         (
-            Column("region_code", "Regio", "region"),
-            Column("period", "Periode", "period"),
-            Column("tijdig", "Tijdig", "int"),
-            Column("laat", "Laat", "int"),
-            Column("vervallen", "Vervallen", "int"),
-            Column("lopend", "Lopend", "int"),
-            Column("rate", rate_label, "pct"),
-            Column("source", "Bron"),
+            REGION,
+            PERIOD,
+            Count("tijdig", "Tijdig"),
+            Count("laat", "Laat"),
+            Count("vervallen", "Vervallen"),
+            Count("lopend", "Lopend"),
+            Rate("rate", RATE_LABELS[rule], numerator=("tijdig",), denominator=("tijdig", "laat")),
+            SOURCE,
         ),
-        title=f"Tijdige opname per regio en {unit} ({RULES[rule].lower()})",
+        title=f"Tijdige opname per regio en {per} ({RULES[rule].lower()})",
         notes=tuple(notes),
         region_names=names,
+        inputs=(Text("period_start", "Begin"),),
+        name="tijdige-opname",
     )
-    registrations = selected(inputs.registrations, selection)
-    days = disclosed(
-        days_to_first_contact(registrations),
-        inputs,
-        counts=["contacts"],
-        rates={"median_days": "contacts", "p90_days": "contacts"},
-    )
-    days_table = Table(
-        days,
+    days = TableSpec(
+        days_per_region(inputs, selection),
         (
-            Column("region_code", "Regio", "region"),
-            Column("contacts", "Aanmeldingen met contact", "int"),
-            Column("median_days", "Mediaan (dagen)", "dec1"),
-            Column("p90_days", "90e percentiel (dagen)", "dec1"),
+            REGION,
+            Count("contacts", "Aanmeldingen met contact"),
+            Quantile("median_days", "Mediaan (dagen)", histogram="days", q=0.5),
+            Quantile("p90_days", "90e percentiel (dagen)", histogram="days", q=0.9),
         ),
         title="Dagen tot eerste contact",
         notes=(
@@ -216,90 +234,97 @@ def response_time_view(inputs: Inputs, selection: Selection, rule: Rule = "calen
             "dossiers.",
         ),
         region_names=names,
+        inputs=(Histogram("days", "Dagen"),),
+        name="dagen-tot-eerste-contact",
     )
-    comparison = disclosed(
-        rule_comparison(registrations, inputs.today).with_columns(
-            difference=pl.col("difference") * 100
+    bins = TableSpec(
+        day_bins(inputs, selection),
+        (
+            REGION,
+            Text("label", "Dagen tot eerste contact"),
+            Count("registrations", "Aanmeldingen"),
+            Share("share", "Aandeel", count="registrations", within=("region_code",)),
         ),
-        inputs,
-        counts=[],
-        rates={
-            "rate_calendar_month": "n_calendar_month",
-            "rate_30_days": "n_30_days",
-            "difference": "n_30_days",
-        },
-    )
-    comparison_table = Table(
-        comparison,
-        RULE_COMPARISON_COLUMNS,
-        title="Kalendermaand of 30 dagen",
-        notes=(COMPARISON_NOTE, basis_note(inputs)),
+        title="Dagen tot eerste contact, verdeling",
+        notes=(basis_note(inputs),),
         region_names=names,
+        name="dagen-tot-eerste-contact-verdeling",
     )
-    overdue_table = Table(
+    overdue = TableSpec(
         overdue_registrations(inputs, selection, rule),
         (
-            Column("source_record_id", "Dossiernummer"),
-            Column("region_code", "Regio", "region"),
-            Column("received_date", "Aangemeld op", "date"),
-            Column("deadline", "Termijn", "date"),
-            Column("days_overdue", "Dagen over termijn", "int"),
+            Text("source_record_id", "Dossiernummer"),
+            REGION,
+            Text("received_date", "Aangemeld op", "date"),
+            Text("deadline", "Termijn", "date"),
+            Measure("days_overdue", "Dagen over termijn", "int"),
         ),
         title=f"Openstaand na de termijn ({RULES[rule].lower()})",
         notes=(OVERDUE_NOTE, f"Stand op {inputs.today:%d/%m/%Y}.", basis_note(inputs)),
         region_names=names,
+        records=True,
+        name="openstaand-na-de-termijn",
     )
-    figures = _figures(per_period, registrations, selection, rule, names, inputs.protected())
-    tables = {"days": days_table, "comparison": comparison_table, "overdue": overdue_table}
-    return View(table, figures, tables, tuple(notes))
-
-
-def _figures(
-    per_period: pl.DataFrame,
-    registrations: pl.DataFrame,
-    selection: Selection,
-    rule: Rule,
-    names: dict[str, str],
-    protected: pl.Expr,
-) -> dict[str, go.Figure]:
-    """The rate over time per region under `rule`, and the days to first contact per region."""
-    unit = "maand" if selection.granularity == "month" else "kwartaal"
-    subtitle = f"{selection.period_label()} · {selection.basis_label}"
-    figures = {}
-    rated = per_period.filter(pl.col("rate").is_not_null())
-    if not rated.is_empty():
-        figures["rate"] = charts.lines(
-            rated,
-            x="period_start",
-            y="rate",
-            series="region_code",
-            title=f"Tijdige opname per {unit}",
-            subtitle=f"{subtitle} · regel: {RULES[rule].lower()}",
-            y_title=RATE_LABELS[rule].removesuffix(" (%)"),
-            names=names,
-            percent=True,
-        )
-    # Shares of tiny groups reveal counts: outside the reader's own regions only regions with
-    # at least 10 contacts get a distribution bar.
-    distribution = days_distribution(registrations).filter(
-        ~protected | (pl.col("registrations").sum().over("region_code") >= 10)
-    )
-    if not distribution.is_empty():
-        figures["days"] = charts.bars(
-            distribution.with_columns(
-                share=share(
-                    pl.col("registrations"), pl.col("registrations").sum().over("region_code")
-                )
+    over_time = subtitle(selection)
+    labels = {label: f"{label} dagen" for label in bins.frame["label"].unique().to_list()}
+    return View(
+        "Tijdige opname",
+        (
+            Section(
+                "Tijdige opname per regio",
+                (
+                    ChartSpec(
+                        table,
+                        partial(
+                            charts.line_chart,
+                            x="period_start",
+                            y="rate",
+                            series="region_code",
+                            title=f"Tijdige opname per {per}",
+                            subtitle=f"{over_time} · regel: {RULES[rule].lower()}",
+                            y_title=RATE_LABELS[rule].removesuffix(" (%)"),
+                            percent=True,
+                        ),
+                        "Tijdige opname",
+                        show_table=False,
+                    ),
+                    table,
+                ),
             ),
-            x="region_code",
-            y="share",
-            color="label",
-            labels={label: f"{label} dagen" for label in distribution["label"].unique()},
-            title="Dagen tot eerste contact",
-            subtitle=subtitle,
-            y_title="Aandeel van de aanmeldingen met contact",
-            names=names,
-            percent=True,
-            horizontal=True,
-        )
-    return figures
+            Section(
+                "Kalendermaand of 30 dagen",
+                (
+                    Paragraph(COMPARISON_NOTE),
+                    comparison_table(
+                        inputs, selection, "Kalendermaand of 30 dagen", COMPARISON_NOTE
+                    ),
+                ),
+            ),
+            Section(
+                "Dagen tot eerste contact",
+                (
+                    ChartSpec(
+                        bins,
+                        partial(
+                            charts.bar_chart,
+                            x="region_code",
+                            y="share",
+                            color="label",
+                            labels=labels,
+                            title="Dagen tot eerste contact",
+                            subtitle=over_time,
+                            y_title="Aandeel van de aanmeldingen met contact",
+                            percent=True,
+                            horizontal=True,
+                        ),
+                        "Dagen tot eerste contact",
+                        show_table=False,
+                    ),
+                    days,
+                ),
+            ),
+            Section("Openstaand na de termijn", (Paragraph(OVERDUE_NOTE), overdue)),
+        ),
+        notes=tuple(notes),
+        main=table,
+    )

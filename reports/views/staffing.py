@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from functools import partial
 from typing import Final
 
 import plotly.graph_objects as go
 import polars as pl
 
+from data_access.access.perturbation import summed
 from data_access.reference.codes import STAFFING_FUNCTIONS
+from indicators._sources import combined_source, count_rows
 from indicators.formatting import fmt_dec, quarter_label
-from indicators.periods import quarter_bounds, quarter_of
+from indicators.periods import quarter_bounds, quarter_code, quarter_of
 from indicators.staffing import fte_by_function, fte_per_inhabitants
-from indicators.staffing import intakes_per_fte as per_fte
 from reports import charts
 from reports.inputs import Inputs
+from reports.publish.boundary import PublishedTable
+from reports.publish.cells import Count, Measure, PerUnit, Text
+from reports.publish.spec import ChartSpec, Section, TableSpec, View
 from reports.selection import Selection
-from reports.tables import Column, Table
-from reports.views import View, basis_note, quality_notes
-from reports.views.intakes import monthly_intake_rates
+from reports.series.intakes import monthly_intakes
+from reports.views.common import REGION, SOURCE, basis_note, quality_notes
 
 # The total the 2020 evaluation states for the first 15 networks (domain/000, "Personeelsinzet");
 # the listed network totals sum to less (data_access/reference/README.md, "Sum check").
@@ -57,13 +61,20 @@ def fte_per_100k(inputs: Inputs, selection: Selection) -> pl.DataFrame:
 
 
 def intakes_per_fte(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """indicators.staffing.registrations_per_fte over the whole selected quarters, from the
-    intakes kept per month (views.intakes.monthly_intake_rates)."""
+    """Per region and whole selected quarter with staff: fte, intakes (with perturbation;
+    null when the region reported nothing in the quarter), months_with_data (0–3), source."""
     first, last = selected_quarters(selection)
-    monthly = monthly_intake_rates(inputs, dataclasses.replace(selection, start=first, end=last))
-    return per_fte(
-        monthly.select("region_code", "month", "intakes", "source"),
-        staffing_in_selection(inputs, selection),
+    monthly = monthly_intakes(inputs, dataclasses.replace(selection, start=first, end=last))
+    intakes = monthly.group_by("region_code", quarter_code("month").alias("quarter")).agg(
+        *summed("intakes"), count_rows().alias("months_with_data"), combined_source()
+    )
+    staffing = staffing_in_selection(inputs, selection)
+    return (
+        staffing.group_by("region_code", "quarter", "quarter_start")
+        .agg(pl.col("fte").sum())
+        .join(intakes, on=["region_code", "quarter"], how="left")
+        .with_columns(pl.col("months_with_data").fill_null(0))
+        .sort("region_code", "quarter")
     )
 
 
@@ -89,116 +100,171 @@ def staffing_view(inputs: Inputs, selection: Selection) -> View:
             "huidige regio's."
         )
     notes += quality_notes(inputs, by_function["region_code"])
-    table = Table(
+    quarter = Text("quarter", "Kwartaal", "quarter")
+    fte = Measure("fte", "VTE", "dec2", additive=True)
+    table = TableSpec(
         by_function,
-        (
-            Column("region_code", "Regio", "region"),
-            Column("quarter", "Kwartaal", "quarter"),
-            Column("function_label", "Functie"),
-            Column("fte", "VTE", "dec2"),
-        ),
+        (REGION, quarter, Text("function_label", "Functie"), fte),
         title="Personeelsinzet per regio, kwartaal en functie",
         notes=tuple(notes),
         region_names=names,
+        inputs=(Text("function", "Functie (code)"),),
+        name="personeelsinzet",
     )
-    per_100k = fte_per_100k(inputs, selection)
-    per_fte = intakes_per_fte(inputs, selection)
-    per_fte_notes = [
-        basis_note(inputs),
-        "Aanmeldingen van het kwartaal gedeeld door de VTE van het kwartaal. Een kwartaal met "
-        "minder dan 3 maanden gegevens (lopend kwartaal, of een regio die niet elke maand "
-        "aanleverde) telt te weinig aanmeldingen: zie 'Maanden met gegevens'.",
-    ]
-    tables = {
-        "per_100k": Table(
-            per_100k,
-            (
-                Column("region_code", "Regio", "region"),
-                Column("quarter", "Kwartaal", "quarter"),
-                Column("fte", "VTE", "dec2"),
-                Column("population_total", "Inwoners", "int"),
-                Column("fte_per_100k", "VTE per 100.000 inwoners", "dec2"),
-            ),
-            title="VTE per 100.000 inwoners",
-            notes=(
-                basis_note(inputs),
-                "Inwoners van het werkingsgebied volgens de regio-indeling die in dat kwartaal "
-                "gold; Brussel: de 362.700 inwoners die het netwerk zelf vermeldt.",
-            ),
-            region_names=names,
+    per_100k = TableSpec(
+        fte_per_100k(inputs, selection),
+        (
+            REGION,
+            quarter,
+            fte,
+            Measure("population_total", "Inwoners", "int"),
+            Measure("fte_per_100k", "VTE per 100.000 inwoners", "dec2"),
         ),
-        "per_fte": Table(
-            per_fte,
-            (
-                Column("region_code", "Regio", "region"),
-                Column("quarter", "Kwartaal", "quarter"),
-                Column("fte", "VTE", "dec2"),
-                Column("intakes", "Aanmeldingen", "int"),
-                Column("months_with_data", "Maanden met gegevens", "int"),
-                Column("registrations_per_fte", "Aanmeldingen per VTE", "dec1"),
-                Column("source", "Bron"),
-            ),
-            title="Aanmeldingen per VTE",
-            notes=tuple(per_fte_notes),
-            region_names=names,
+        title="VTE per 100.000 inwoners",
+        notes=(
+            basis_note(inputs),
+            "Inwoners van het werkingsgebied volgens de regio-indeling die in dat kwartaal "
+            "gold; Brussel: de 362.700 inwoners die het netwerk zelf vermeldt.",
         ),
-        "reference_2020": reference_2020(inputs),
-    }
-    subtitle = f"{quarters} · {selection.basis_label}"
-    figures: dict[str, go.Figure] = {}
+        region_names=names,
+        name="vte-per-100000-inwoners",
+    )
+    per_fte = TableSpec(
+        intakes_per_fte(inputs, selection),
+        (
+            REGION,
+            quarter,
+            fte,
+            Count("intakes", "Aanmeldingen"),
+            Measure("months_with_data", "Maanden met gegevens", "int"),
+            PerUnit(
+                "registrations_per_fte", "Aanmeldingen per VTE", "dec1", count="intakes", unit="fte"
+            ),
+            SOURCE,
+        ),
+        title="Aanmeldingen per VTE",
+        notes=(
+            basis_note(inputs),
+            "Aanmeldingen van het kwartaal gedeeld door de VTE van het kwartaal. Een kwartaal met "
+            "minder dan 3 maanden gegevens (lopend kwartaal, of een regio die niet elke maand "
+            "aanleverde) telt te weinig aanmeldingen: zie 'Maanden met gegevens'.",
+        ),
+        region_names=names,
+        name="aanmeldingen-per-vte",
+    )
+    over_time = f"{quarters} · {selection.basis_label}"
+    staffing_blocks: list[ChartSpec | TableSpec] = []
     if not by_function.is_empty():
-        last_quarter = by_function["quarter"].max()
-        figures["by_function"] = charts.bars(
-            by_function.filter(pl.col("quarter") == last_quarter).sort("region_code"),
-            x="region_code",
-            y="fte",
-            color="function",
-            title=f"VTE per functie, {quarter_label(str(last_quarter))}",
-            subtitle=f"{quarter_label(str(last_quarter))} · {selection.basis_label}",
-            y_title="VTE",
-            names=names,
-            labels=dict(STAFFING_FUNCTIONS),
-            horizontal=True,
-        )
-        totals = by_function.group_by("region_code", "quarter").agg(pl.col("fte").sum())
-        figures["total"] = charts.lines(
-            _with_quarter_label(totals),
-            x="quarter_label",
-            y="fte",
-            series="region_code",
-            title="Totaal VTE per kwartaal",
-            subtitle=subtitle,
-            y_title="VTE",
-            names=names,
-        )
-    shown_100k = per_100k.filter(pl.col("fte_per_100k").is_not_null())
-    if not shown_100k.is_empty():
-        figures["per_100k"] = charts.lines(
-            _with_quarter_label(shown_100k),
-            x="quarter_label",
-            y="fte_per_100k",
-            series="region_code",
-            title="VTE per 100.000 inwoners",
-            subtitle=subtitle,
-            y_title="VTE per 100.000",
-            names=names,
-        )
-    shown_fte = per_fte.filter(pl.col("registrations_per_fte").is_not_null())
-    if not shown_fte.is_empty():
-        figures["per_fte"] = charts.lines(
-            _with_quarter_label(shown_fte),
-            x="quarter_label",
-            y="registrations_per_fte",
-            series="region_code",
-            title="Aanmeldingen per VTE, per kwartaal",
-            subtitle=subtitle,
-            y_title="Aanmeldingen per VTE",
-            names=names,
-        )
-    return View(table, figures, tables, tuple(notes))
+        last_quarter = str(by_function["quarter"].max())
+        staffing_blocks += [
+            ChartSpec(
+                table,
+                partial(_by_function, quarter=last_quarter, basis=selection.basis_label),
+                "VTE per functie",
+                show_table=False,
+            ),
+            ChartSpec(
+                table,
+                partial(_total, subtitle=over_time),
+                "Totaal VTE per kwartaal",
+                show_table=False,
+            ),
+        ]
+    return View(
+        "Personeelsinzet",
+        (
+            Section("Personeelsinzet per functie", (*staffing_blocks, table)),
+            Section(
+                "VTE per 100.000 inwoners",
+                (
+                    ChartSpec(
+                        per_100k,
+                        partial(
+                            _quarter_lines,
+                            y="fte_per_100k",
+                            title="VTE per 100.000 inwoners",
+                            subtitle=over_time,
+                            y_title="VTE per 100.000",
+                        ),
+                        "VTE per 100.000 inwoners",
+                        show_table=False,
+                    ),
+                    per_100k,
+                ),
+            ),
+            Section(
+                "Aanmeldingen per VTE",
+                (
+                    ChartSpec(
+                        per_fte,
+                        partial(
+                            _quarter_lines,
+                            y="registrations_per_fte",
+                            title="Aanmeldingen per VTE, per kwartaal",
+                            subtitle=over_time,
+                            y_title="Aanmeldingen per VTE",
+                        ),
+                        "Aanmeldingen per VTE",
+                        show_table=False,
+                    ),
+                    per_fte,
+                ),
+            ),
+            Section("Referentie 2020: de eerste 15 netwerken", (reference_2020(inputs),)),
+        ),
+        notes=tuple(notes),
+        main=table,
+    )
 
 
-def reference_2020(inputs: Inputs) -> Table:
+def _by_function(table: PublishedTable, *, quarter: str, basis: str) -> go.Figure:
+    """FTE per function and region in the last quarter shown."""
+    return charts.bars(
+        table.values.filter(pl.col("quarter") == quarter).sort("region_code"),
+        x="region_code",
+        y="fte",
+        color="function",
+        title=f"VTE per functie, {quarter_label(quarter)}",
+        subtitle=f"{quarter_label(quarter)} · {basis}",
+        y_title="VTE",
+        names=table.region_names,
+        labels=dict(STAFFING_FUNCTIONS),
+        horizontal=True,
+    )
+
+
+def _total(table: PublishedTable, *, subtitle: str) -> go.Figure:
+    """Total FTE per region over the quarters."""
+    totals = table.values.group_by("region_code", "quarter").agg(pl.col("fte").sum())
+    return charts.lines(
+        _with_quarter_label(totals),
+        x="quarter_label",
+        y="fte",
+        series="region_code",
+        title="Totaal VTE per kwartaal",
+        subtitle=subtitle,
+        y_title="VTE",
+        names=table.region_names,
+    )
+
+
+def _quarter_lines(
+    table: PublishedTable, *, y: str, title: str, subtitle: str, y_title: str
+) -> go.Figure:
+    """A figure per region over the quarters (hidden values leave gaps)."""
+    return charts.lines(
+        _with_quarter_label(table.values.filter(pl.col(y).is_not_null())),
+        x="quarter_label",
+        y=y,
+        series="region_code",
+        title=title,
+        subtitle=subtitle,
+        y_title=y_title,
+        names=table.region_names,
+    )
+
+
+def reference_2020(inputs: Inputs) -> TableSpec:
     """The 2020 evaluation's FTE table of the first 15 networks, with its sum check."""
     reference = inputs.network_reference.sort("network_name")
     listed = float(reference["fte_total"].sum()) if reference.height else 0.0
@@ -216,18 +282,19 @@ def reference_2020(inputs: Inputs) -> Table:
                 "de tekst geen totaal geeft"
             )
         sum_check += "."
-    return Table(
+    return TableSpec(
         reference,
         (
-            Column("network_name", "Netwerk"),
-            Column("fte_total", "VTE totaal", "dec2"),
-            Column("fte_coordination", "Coördinatie", "dec2"),
-            Column("fte_team", "Team", "dec2"),
-            Column("fte_elp", "ELP", "dec2"),
-            Column("fte_other", "Andere", "dec2"),
-            Column("fte_note", "Toelichting bij de bron"),
+            Text("network_name", "Netwerk"),
+            Measure("fte_total", "VTE totaal", "dec2"),
+            Measure("fte_coordination", "Coördinatie", "dec2"),
+            Measure("fte_team", "Team", "dec2"),
+            Measure("fte_elp", "ELP", "dec2"),
+            Measure("fte_other", "Andere", "dec2"),
+            Text("fte_note", "Toelichting bij de bron"),
         ),
         title="Referentie 2020: personeelsinzet van de eerste 15 netwerken",
+        name="referentie-2020",
         notes=(
             sum_check,
             "Bron: evaluatie 1 Gezin 1 Plan (2020), onderdeel Personeelsinzet; de tabel staat los "

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+from functools import partial
+
 import plotly.graph_objects as go
 import polars as pl
 
+from data_access.access.perturbation import noise_of, summed
 from data_access.reference.codes import VOLUME_PARTIES
-from indicators._sources import MONTHLY_COUNTS
+from indicators._sources import MONTHLY_COUNTS, source_over
 from indicators.formatting import fmt_pct
-from indicators.volume import elapsed_fraction, volume_progress
+from indicators.volume import elapsed_fraction
 from reports import charts
 from reports.inputs import Inputs
+from reports.publish.boundary import PublishedTable
+from reports.publish.cells import Computed, Count, Measure, Rate, Text
+from reports.publish.spec import ChartSpec, Section, TableSpec, View
 from reports.selection import Selection
-from reports.tables import Column, Table
-from reports.views import View, basis_note, disclosed, disclosure_notes, quality_notes
+from reports.series.referrers import monthly_referrer_groups
+from reports.views.common import REGION, SOURCE, basis_note, quality_notes
 
 
 def focus_year(inputs: Inputs, selection: Selection) -> int:
@@ -22,38 +30,66 @@ def focus_year(inputs: Inputs, selection: Selection) -> int:
 
 
 def volume_per_year(inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """indicators.volume.volume_progress for the selected regions and the whole selected years,
-    at inputs.today."""
+    """Per agreement of the selected regions and whole selected years: agreed, realised (GV or
+    SDJ intakes received up to today, with perturbation; null when the region reported nothing
+    that year), elapsed_fraction, pro_rata_target, source."""
     years = selection.years
-    in_years = pl.col("received_date").dt.year().is_in(years)
-    registrations = inputs.registrations.filter(in_years & selection.in_regions())
-    # Monthly counts carry no municipality: they only count on the 'then' basis.
-    aggregates = (
-        inputs.aggregates.clear()
-        if inputs.basis == "today"
-        else inputs.aggregates.filter(
-            pl.col("month").dt.year().is_in(years) & selection.in_regions()
-        )
+    today = inputs.today
+    whole_years = replace(selection, start=date(years[0], 1, 1), end=date(years[-1], 12, 31))
+    reported = (
+        monthly_referrer_groups(inputs, whole_years)
+        .filter(pl.col("month") <= today)
+        .filter(selection.in_regions())
+        .with_columns(pl.col("month").dt.year().cast(pl.Int32).alias("year"))
+        .with_columns(source_over("region_code", "year"))
+    )
+    region_years = reported.select("region_code", "year", "source").unique()
+    realised = (
+        reported.filter(pl.col("referrer_group").is_in(sorted(VOLUME_PARTIES)))
+        .group_by("region_code", "year", pl.col("referrer_group").alias("party"))
+        .agg(*summed("intakes"))
+        .rename({"intakes": "realised", noise_of("intakes"): noise_of("realised")})
+    )
+    year = pl.col("year")
+    fraction = (
+        pl.when(year < today.year)
+        .then(pl.lit(1.0))
+        .when(year > today.year)
+        .then(pl.lit(0.0))
+        .otherwise(pl.lit(elapsed_fraction(today.year, today)))
     )
     agreements = inputs.agreements.filter(pl.col("year").is_in(years) & selection.in_regions())
-    return volume_progress(registrations, aggregates, agreements, inputs.today).with_columns(
-        pl.col("year").cast(pl.String).alias("year_label")
+    return (
+        agreements.join(region_years, on=["region_code", "year"], how="left")
+        .join(realised, on=["region_code", "year", "party"], how="left")
+        # A region that reported in the year but had no referral by this party realised 0.
+        .with_columns(
+            *(
+                pl.when(pl.col("source").is_not_null()).then(pl.col(c).fill_null(0)).alias(c)
+                for c in ("realised", noise_of("realised"))
+            ),
+            fraction.alias("elapsed_fraction"),
+        )
+        .with_columns(
+            (pl.col("agreed") * pl.col("elapsed_fraction")).alias("pro_rata_target"),
+            pl.col("year").cast(pl.String).alias("year_label"),
+        )
+        .sort("region_code", "year", "party")
     )
+
+
+def _projected(frame: pl.DataFrame) -> pl.Series:
+    """Realised ÷ elapsed part of the year: the year's end at the pace so far."""
+    fraction = pl.col("elapsed_fraction")
+    return frame.select(
+        pl.when(fraction > 0).then(pl.col("realised") / fraction).alias("projected_year_end")
+    ).to_series()
 
 
 def volume_view(inputs: Inputs, selection: Selection) -> View:
     """Agreed and realised GV/SDJ intakes per region and year, against the pro-rata target."""
     names = inputs.region_names()
-    progress = disclosed(
-        volume_per_year(inputs, selection),
-        inputs,
-        counts=["realised"],
-        derived={
-            "progress": "realised",
-            "progress_vs_pro_rata": "realised",
-            "projected_year_end": "realised",
-        },
-    )
+    progress = volume_per_year(inputs, selection)
     years = selection.years
     year = focus_year(inputs, selection)
     fraction = elapsed_fraction(year, inputs.today)
@@ -67,7 +103,6 @@ def volume_view(inputs: Inputs, selection: Selection) -> View:
         "Gerealiseerd = aanmeldingen van het jaar verwezen door de gemandateerde voorzieningen "
         "(GV: OCJ, VK) of de sociale dienst jeugdrechtbank (SDJ). '–': de regio leverde voor "
         "dat jaar geen gegevens aan.",
-        *disclosure_notes(inputs),
     ]
     from_counts = progress.filter(pl.col("source").is_in([MONTHLY_COUNTS, "gemengd"]))
     if from_counts.height:
@@ -79,34 +114,66 @@ def volume_view(inputs: Inputs, selection: Selection) -> View:
             "zonder dossiers."
         )
     notes += quality_notes(inputs, progress["region_code"])
-    table = Table(
+    table = TableSpec(
         progress,
         (
-            Column("region_code", "Regio", "region"),
-            Column("year_label", "Jaar"),
-            Column("party", "Partij"),
-            Column("agreed", "Afgesproken", "int"),
-            Column("realised", "Gerealiseerd", "int"),
-            Column("progress", "Voortgang (%)", "pct"),
-            Column("pro_rata_target", "Pro-rata doel", "dec1"),
-            Column("progress_vs_pro_rata", "Voortgang t.o.v. pro rata (%)", "pct"),
-            Column("projected_year_end", "Verwacht jaareinde", "dec1"),
-            Column("source", "Bron"),
+            REGION,
+            Text("year_label", "Jaar"),
+            Text("party", "Partij"),
+            Measure("agreed", "Afgesproken", "int", additive=True),
+            Count("realised", "Gerealiseerd"),
+            Rate("progress", "Voortgang (%)", numerator=("realised",), denominator=("agreed",)),
+            Measure("pro_rata_target", "Pro-rata doel", "dec1", additive=True),
+            Rate(
+                "progress_vs_pro_rata",
+                "Voortgang t.o.v. pro rata (%)",
+                numerator=("realised",),
+                denominator=("pro_rata_target",),
+            ),
+            Computed(
+                "projected_year_end",
+                "Verwacht jaareinde",
+                "dec1",
+                from_columns=("realised", "elapsed_fraction"),
+                compute=_projected,
+            ),
+            SOURCE,
         ),
         title="Volumeafspraken GV/SDJ per regio en jaar",
         notes=tuple(notes),
         region_names=names,
+        inputs=(Measure("elapsed_fraction", "Verstreken deel"), Text("year", "Jaar")),
+        name="volumeafspraken",
     )
-    subtitle = f"{year} · stand op {today} · {selection.basis_label}"
+    chart_subtitle = f"{year} · stand op {today} · {selection.basis_label}"
+    blocks: list[ChartSpec | TableSpec] = []
     of_year = progress.filter(pl.col("year") == year)
-    figures: dict[str, go.Figure] = {}
     for party in sorted(VOLUME_PARTIES):
-        part = of_year.filter(pl.col("party") == party)
-        if part.height:
-            figures[party] = _agreed_vs_realised(part, party, subtitle, names)
+        if of_year.filter(pl.col("party") == party).height:
+            blocks.append(
+                ChartSpec(
+                    table,
+                    partial(_agreed_vs_realised, year=year, party=party, subtitle=chart_subtitle),
+                    f"{party}: afgesproken en gerealiseerd",
+                    show_table=False,
+                )
+            )
     if of_year.height:
-        figures["progress"] = _progress_bars(of_year, fraction, subtitle, names)
-    return View(table, figures, {}, tuple(notes))
+        blocks.append(
+            ChartSpec(
+                table,
+                partial(_progress_bars, year=year, fraction=fraction, subtitle=chart_subtitle),
+                "Voortgang",
+                show_table=False,
+            )
+        )
+    blocks.append(table)
+    return View(
+        "Volumeafspraken GV/SDJ",
+        (Section("Volumeafspraken per regio", tuple(blocks)),),
+        notes=tuple(notes),
+        main=table,
+    )
 
 
 def _pro_rata_note(inputs: Inputs, years: list[int]) -> str:
@@ -123,10 +190,13 @@ def _pro_rata_note(inputs: Inputs, years: list[int]) -> str:
 
 
 def _agreed_vs_realised(
-    frame: pl.DataFrame, party: str, subtitle: str, names: dict[str, str]
+    table: PublishedTable, *, year: int, party: str, subtitle: str
 ) -> go.Figure:
     """Grouped bars agreed and realised per region, the pro-rata target as a marker."""
-    frame = frame.sort("region_code")
+    frame = table.values.filter((pl.col("year") == year) & (pl.col("party") == party)).sort(
+        "region_code"
+    )
+    names = table.region_names
     regions = [names.get(c, c) for c in frame["region_code"].to_list()]
     fig = go.Figure(
         [
@@ -166,9 +236,11 @@ def _agreed_vs_realised(
 
 
 def _progress_bars(
-    frame: pl.DataFrame, fraction: float, subtitle: str, names: dict[str, str]
+    table: PublishedTable, *, year: int, fraction: float, subtitle: str
 ) -> go.Figure:
     """Realised / agreed per region and party, with a line at the elapsed part of the year."""
+    frame = table.values.filter(pl.col("year") == year)
+    names = table.region_names
     fig = go.Figure()
     for i, party in enumerate(sorted(VOLUME_PARTIES)):
         part = frame.filter(pl.col("party") == party).sort("region_code", descending=True)

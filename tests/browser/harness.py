@@ -53,21 +53,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def app_env(directory: Path) -> dict[str, str]:
+def app_env(directory: Path, auth_mode: str = "demo") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "MONITOR_DATABASE_URL"}}
     env.update(
         MONITOR_DATA_DIR=str(directory),
         MONITOR_PSEUDONYM_KEY=PSEUDONYM_KEY,
-        MONITOR_AUTH_MODE="demo",
+        MONITOR_AUTH_MODE=auth_mode,
         MONITOR_AUTO_DEMO="false",
     )
     return env
 
 
 @contextmanager
-def app_server(directory: Path) -> Iterator[str]:
-    """`python -m ui.serve` on a free loopback port; yields its base URL, kills it afterwards."""
-    port = free_port()
+def app_server(
+    directory: Path,
+    *,
+    port: int | None = None,
+    auth_mode: str = "demo",
+    args: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """`python -m ui.serve` on a loopback port (a free one unless given), with extra Streamlit
+    `args`; yields its base URL, kills it afterwards."""
+    port = port or free_port()
     log = (directory / "app.log").open("wb")
     process = subprocess.Popen(
         [
@@ -80,11 +87,11 @@ def app_server(directory: Path) -> Iterator[str]:
             str(port),
             "--server.address",
             "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
+            # Everything else from the committed .streamlit/config.toml, found from cwd=ROOT.
+            *args,
         ],
         cwd=ROOT,
-        env=app_env(directory),
+        env=app_env(directory, auth_mode),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import FatalImportError, ImportResult
 from data_access.settings import Settings
+from tests import scopes
 from tests.corpus.corpus import FIVE_DATES, PROFILES, build_corpus, uniform_row, uniform_text
 from tests.corpus.invariants import import_checked, store_counts
 
@@ -58,9 +58,9 @@ def test_a_broken_file_is_refused_or_imported_whole(
 
 
 EXPECTED_FATAL = {
-    ("uniform", "binary"), ("uniform", "nul-bytes"), ("uniform", "utf16"), ("uniform", "latin1"),
+    ("uniform", "binary"), ("uniform", "nul-bytes"), ("uniform", "utf16"),
     ("uniform", "bom-only"), ("uniform", "giant-line"), ("uniform", "duplicate-header"),
-    ("uniform", "semicolons"), ("uniform", "xlsx-bytes-as-csv"), ("case_tool", "binary"),
+    ("uniform", "xlsx-bytes-as-csv"), ("case_tool", "binary"),
     ("case_tool", "undefined-cp1252-byte"), ("case_tool", "commas"), ("case_tool", "giant-line"),
     ("spreadsheet", "truncated"), ("spreadsheet", "wrong-sheet"), ("spreadsheet", "csv-as-xlsx"),
     ("spreadsheet", "zip-not-xlsx"),
@@ -82,6 +82,17 @@ def test_unreadable_files_are_refused(
     assert isinstance(outcome, FatalImportError)
 
 
+@pytest.mark.parametrize("case", ["latin1", "semicolons"])
+def test_what_belgian_excel_writes_is_the_uniform_format(
+    engine: Engine, settings: Settings, corpus: dict[tuple[str, str], Path], case: str
+) -> None:
+    """A `;` file and a cp1252 file (as Excel in Belgium saves CSV) import whole as the uniform
+    format: its delimiter and encoding are detected."""
+    outcome = import_checked(engine, settings, corpus[("uniform", case)], "uniform", None)
+    assert isinstance(outcome, ImportResult)
+    assert (outcome.rows_read, outcome.rows_accepted) == (1, 1), outcome.summary()
+
+
 def test_only_the_profiles_date_format_is_accepted(
     engine: Engine, settings: Settings, corpus: dict[tuple[str, str], Path]
 ) -> None:
@@ -93,7 +104,7 @@ def test_only_the_profiles_date_format_is_accepted(
     )
     assert isinstance(outcome, ImportResult)
     assert (outcome.rows_accepted, outcome.rows_rejected) == (2, len(FIVE_DATES) - 2)
-    stored = reads.registrations(engine, Scope.everything())
+    stored = reads.registrations(engine, scopes.everything())
     assert set(stored["received_date"].to_list()) == {dt.date(2022, 1, 31)}
     assert sorted(stored["source_record_id"]) == ["U0", "U1"]
 

@@ -1,4 +1,4 @@
-"""Roles, scopes and what each reader gets back from every read function (DESIGN §6)."""
+"""Roles, scopes and what each reader gets back from every read function (docs/design.md §6)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from sqlalchemy import Engine
 
 from data_access.access import reads
 from data_access.access.notes import notes, save_note
+from data_access.access.perturbation import RecordKeys
 from data_access.access.roles import Reader, add_user, audit_events, deactivate_user, reader_for
-from data_access.access.scope import AccessError, Scope
+from data_access.access.scope import AccessError
 from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
+from tests import scopes
+
+KEYS = RecordKeys.from_secret(b"test secret")
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -64,7 +68,7 @@ def test_every_read_returns_row_level_data_only_within_the_scope(
     """No record id, pseudonym, municipality or age of an out-of-scope region comes back."""
     scope = _reader(loaded, email).scope
     detail = ROLE_DETAIL[email]
-    stored = reads.registrations(loaded, Scope.everything())
+    stored = reads.registrations(loaded, scopes.everything())
     assert set(reads.registrations(loaded, scope)["region_code"]) == detail
     assert (
         set(
@@ -75,7 +79,7 @@ def test_every_read_returns_row_level_data_only_within_the_scope(
         <= detail
     )
     assert set(reads.registration_partners(loaded, scope)["region_code"]) <= detail
-    statistics = reads.registrations_for_statistics(loaded, scope)
+    statistics, partners = reads.for_statistics(loaded, scope, KEYS)
     assert statistics.height == stored.height  # every region's figures can be computed
     outside = statistics.filter(~pl.col("region_code").is_in(list(detail)))
     assert outside["source_record_id"].null_count() == outside.height
@@ -84,10 +88,15 @@ def test_every_read_returns_row_level_data_only_within_the_scope(
     assert not set(outside["family_id"]) & set(stored["family_id"])
     assert not set(outside["id"]) & set(stored["id"])
     inside = statistics.filter(pl.col("region_code").is_in(list(detail)))
-    assert inside.sort("id").equals(
-        stored.filter(pl.col("region_code").is_in(list(detail))).sort("id")
+    assert (
+        inside.drop("record_key", "family_key")
+        .sort("id")
+        .equals(stored.filter(pl.col("region_code").is_in(list(detail))).sort("id"))
     )
-    partners = reads.partners_for_statistics(loaded, scope)
+    # The secret keys are the same for a record whoever reads: a perturbation never depends on
+    # the reader, so comparing two readers' figures gives nothing away.
+    full, _ = reads.for_statistics(loaded, scopes.everything(), KEYS)
+    assert sorted(statistics["record_key"]) == sorted(full["record_key"])
     assert not set(
         partners.filter(~pl.col("region_code").is_in(list(detail)))["registration_id"]
     ) & set(stored["id"])
@@ -139,3 +148,18 @@ def test_user_changes_and_notes_are_audited_for_the_beheerder_only(loaded: Engin
     assert "feedback_bewaard" in events["action"].to_list()
     with pytest.raises(AccessError):
         audit_events(loaded, _reader(loaded, "t@x.be"))
+
+
+def test_a_scope_or_reader_cannot_be_made_outside_data_access() -> None:
+    """Anyone holding a Scope sees its regions in detail, so only data_access issues one: for a
+    reader made from a stored user, the CLI's operator, or publication."""
+    from data_access.access.roles import operator_reader, publication_reader
+    from data_access.access.scope import Scope
+
+    with pytest.raises(TypeError):
+        Scope(None)
+    with pytest.raises(TypeError):
+        Reader("x@y.be", "X", frozenset({("beheerder", None)}))
+    assert operator_reader().scope.detail_regions is None
+    assert publication_reader().scope.detail_regions == frozenset()
+    assert not publication_reader().is_beheerder

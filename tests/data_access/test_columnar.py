@@ -10,13 +10,13 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, select
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import clear_imported_data, import_file
 from data_access.reference import tables
 from data_access.reference.areas import reassign_to_today
 from data_access.settings import Settings
 from data_access.store import columnar, schemas
 from data_access.store.models import Partner, RegistrationPartner
+from tests import scopes
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -43,7 +43,7 @@ def _import(engine: Engine, settings: Settings, path: Path, rows: list[str]) -> 
 def _assert_current(engine: Engine) -> None:
     cached = columnar.frames(engine)
     assert cached is not None
-    direct = reads._registrations_from_store(engine, Scope.everything(), None, None, "then")
+    direct = reads._registrations_from_store(engine, scopes.everything(), None, None, "then")
     assert_frame_equal(cached[0].sort("id"), direct.sort("id"))
     assert cached[0].schema == schemas.REGISTRATION
     with engine.connect() as conn:
@@ -131,7 +131,7 @@ def test_reads_through_parts_equal_reads_from_the_store(
     """Period, scope and basis filters give the same rows from the parts as from SQL."""
     _import(engine, settings, tmp_path / "a.csv", FIRST)
     _import(engine, settings, tmp_path / "b.csv", SECOND)
-    scope = Scope.regions("KON")
+    scope = scopes.regions("KON")
     start, end = date(2022, 2, 1), date(2022, 3, 31)
     via_parts = reads.registrations(engine, scope, start=start, end=end)
     direct = reads._registrations_from_store(engine, scope, start, end, "then")
@@ -139,7 +139,7 @@ def test_reads_through_parts_equal_reads_from_the_store(
     assert via_parts["source_record_id"].sort().to_list() == ["K2"]
     day = date(2026, 11, 1)
     today = reads.registrations(engine, scope, basis="today", today=day)
-    detached = reads._registrations_from_store(engine, Scope.everything(), None, None, "today")
+    detached = reads._registrations_from_store(engine, scopes.everything(), None, None, "today")
     expected = scope.filter(
         reassign_to_today(detached.lazy(), tables.area_tables(engine), day)
     ).collect()

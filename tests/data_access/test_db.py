@@ -75,7 +75,7 @@ def test_a_new_sqlite_store_has_large_pages_and_wal(empty_engine: Engine) -> Non
 
 
 def test_batches_checked_before_the_upgrade_count_as_checked(empty_engine: Engine) -> None:
-    """Migration 0005: a batch imported before a run over the whole store counts as checked
+    """Migration 0006: a batch imported before a run over the whole store counts as checked
     from that run; a batch imported after the last run stays unchecked."""
     from datetime import UTC, datetime
 

@@ -15,7 +15,6 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import FatalImportError, ImportResult, import_file, rebuild
 from data_access.reference.loader import load_reference
 from data_access.settings import Settings
@@ -23,6 +22,7 @@ from data_access.store import db
 from data_access.store.db import data_version
 from data_access.store.engine import make_engine
 from data_access.store.models import ImportBatch, Quarantine, Registration
+from tests import scopes
 
 TODAY = dt.date(2026, 11, 1)
 HEADER = [
@@ -130,7 +130,7 @@ def test_a_corrected_file_updates_by_source_record(
         (
             GOOD.replace("2022-02-20", "2022-01-02"),
             "first_contact_date",
-            "eerste contact (2022-01-02) vóór de aanmelding",
+            "eerste contact (02/01/2022) vóór de aanmelding (31/01/2022)",
         ),
         (GOOD.replace(",CLB,OPV", ",BUURMAN,OPV"), "referrer", "onbekende code 'BUURMAN'"),
         (GOOD.replace("34022", "99999"), "nis_code", "onbekende NIS-code '99999'"),
@@ -186,12 +186,39 @@ def test_an_empty_file_is_refused(engine: Engine, settings: Settings, tmp_path: 
 def test_a_wrong_delimiter_names_the_missing_columns(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
-    """A semicolon file for a comma profile fails on line 1 with a hint about the delimiter."""
-    path = _csv(tmp_path / "puntkomma.csv", [GOOD.replace(",", ";")], sep=";")
+    """A comma file for a semicolon profile fails on line 1 with a hint about the delimiter."""
+    path = _csv(tmp_path / "komma.csv", ["1,C1,1"], header=["VraagID", "ClientID", "Type"])
     with pytest.raises(
-        FatalImportError, match=r"puntkomma\.csv, regel 1: verplichte kolom.*scheidingsteken"
+        FatalImportError, match=r"komma\.csv, regel 1: verplichte kolom.*scheidingsteken"
     ):
-        _import(engine, settings, path)
+        _import(engine, settings, path, "case_tool", region="GNT")
+
+
+def test_the_uniform_format_takes_what_belgian_excel_writes(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A `;` CSV in cp1252 with a decimal comma, and a UTF-8 one with a BOM, import as the
+    uniform format."""
+    excel = tmp_path / "excel.csv"
+    row = GOOD.replace("CLB Kortrijk", "CLB Café").replace(",", ";")
+    excel.write_bytes((";".join(HEADER) + "\r\n" + row + "\r\n").encode("cp1252"))
+    bom = _csv(tmp_path / "bom.csv", [GOOD.replace("R1,F1", "R2,F2")])
+    bom.write_bytes("\ufeff".encode() + bom.read_bytes())
+    assert _import(engine, settings, excel).rows_accepted == 1
+    assert _import(engine, settings, bom).rows_accepted == 1
+    with engine.connect() as conn:
+        names = set(conn.scalars(text("SELECT name FROM partner")).all())
+    assert names == {"CLB Café", "CLB Kortrijk"}
+
+
+def test_a_file_without_its_optional_columns_imports(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """The uniform format's partners column is optional."""
+    header = HEADER[:-1]
+    row = GOOD.rsplit(",", 1)[0]
+    result = _import(engine, settings, _csv(tmp_path / "zonder.csv", [row], header=header))
+    assert (result.rows_accepted, result.rows_rejected) == (1, 0)
 
 
 def test_a_missing_required_column_is_named(
@@ -207,12 +234,13 @@ def test_a_missing_required_column_is_named(
 def test_a_wrong_encoding_names_line_and_column(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
-    """A cp1252 byte in a UTF-8 source is refused with its line and column."""
+    """A byte that is neither UTF-8 nor cp1252 is refused with its line and column."""
     path = tmp_path / "cp1252.csv"
-    content = ",".join(HEADER) + "\n" + GOOD.replace("CLB Kortrijk", "CLB Café") + "\n"
-    path.write_bytes(content.encode("cp1252"))
+    content = ",".join(HEADER) + "\n" + GOOD.replace("CLB Kortrijk", "CLB Caf\x81") + "\n"
+    path.write_bytes(content.encode("latin-1"))
     with pytest.raises(
-        FatalImportError, match=r"cp1252\.csv, regel 2, kolom \d+: ongeldige tekens"
+        FatalImportError,
+        match=r"cp1252\.csv, regel 2, kolom \d+: ongeldige tekens voor codering UTF-8 of cp1252",
     ):
         _import(engine, settings, path)
 
@@ -290,12 +318,12 @@ def test_a_spreadsheet_is_mapped_and_its_identifiers_never_stored(
     path = _spreadsheet(tmp_path / "register.xlsx", [SHEET_ROW, second])
     result = _import(engine, settings, path, "spreadsheet", region="KON")
     assert result.rows_accepted == 2, result.summary()
-    frame = reads.registrations(engine, Scope.everything()).sort("received_date")
+    frame = reads.registrations(engine, scopes.everything()).sort("received_date")
     assert frame["referrer"].to_list() == ["HUIS_VAN_HET_KIND", "CLIENT"]
     assert frame["nis_code"].to_list() == ["34022", "34022"]
     assert frame["first_contact_date"][0] == dt.date(2019, 3, 12)
     assert frame["family_id"].n_unique() == 1  # the same child: a returning family
-    partners = reads.registration_partners(engine, Scope.everything())
+    partners = reads.registration_partners(engine, scopes.everything())
     assert set(partners["sector"]) == {"CLB", "CAW"}
     with engine.connect() as conn:
         dump = " ".join(
@@ -338,7 +366,7 @@ def test_case_tool_export(engine: Engine, settings: Settings, tmp_path: Path) ->
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="cp1252")
     result = _import(engine, settings, path, "case_tool", region="GNT")
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    frame = reads.registrations(engine, Scope.everything()).sort("id")
+    frame = reads.registrations(engine, scopes.everything()).sort("id")
     assert frame["kind"].to_list() == ["aanmelding", "consult"]
     assert frame["referrer"].to_list() == ["GV", "CLIENT"]
     assert frame["nis_code"].to_list() == ["44021", None]
@@ -366,7 +394,7 @@ def test_monthly_counts_go_to_aggregate_reports(
     )
     result = _import(engine, settings, path, "monthly_counts", region="NLI")
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 2, 1)
-    aggregates = reads.aggregate_reports(engine, Scope.everything())
+    aggregates = reads.aggregate_reports(engine, scopes.everything())
     assert aggregates.height == 16
     intakes = aggregates.filter(pl.col("measure") == "intakes").sort("month")["value"].to_list()
     assert intakes == [40, 38]
@@ -380,14 +408,14 @@ def test_staffing_and_volume_agreements(engine: Engine, settings: Settings, tmp_
     )
     result = _import(engine, settings, staffing, "staffing")
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    assert reads.staffing(engine, Scope.everything())["fte"].sum() == pytest.approx(5.5)
+    assert reads.staffing(engine, scopes.everything())["fte"].sum() == pytest.approx(5.5)
     volume = tmp_path / "volume.csv"
     volume.write_text("region_code,year,party,agreed\nKON,2022,GV,120\nKON,2022,SDJ,40\n")
     _import(engine, settings, volume, "volume_agreements")
     volume.write_text("region_code,year,party,agreed\nKON,2022,GV,130\nKON,2022,SDJ,40\n")
     again = _import(engine, settings, volume, "volume_agreements")
     assert (again.rows_updated, again.rows_duplicate) == (1, 1)
-    agreed = reads.volume_agreements(engine, Scope.everything()).sort("party")["agreed"].to_list()
+    agreed = reads.volume_agreements(engine, scopes.everything()).sort("party")["agreed"].to_list()
     assert agreed == [130, 40]
 
 
@@ -410,7 +438,7 @@ requires_region = true
 [reader]
 format = "csv"
 delimiter = "|"
-date_format = "%d.%m.%Y"
+date_formats = ["%d.%m.%Y"]
 
 [columns]
 source_record_id = "Nr"
@@ -431,7 +459,7 @@ referrer = "Via"
     custom = settings.model_copy(update={"profile_dir": profiles})
     result = import_file(engine, custom, path, "brugse_tool", region="NWV", today=TODAY)
     assert (result.rows_accepted, result.rows_rejected) == (2, 1)
-    frame = reads.registrations(engine, Scope.everything())
+    frame = reads.registrations(engine, scopes.everything())
     assert set(frame["source_system"]) == {"brugse_tool:NWV"}
     assert sorted(frame["referrer"].to_list()) == ["CLIENT", "ONDERWIJS"]
 
@@ -517,10 +545,10 @@ def test_rebuild_recreates_the_store_from_the_raw_files(
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD, GOOD.replace("R1,F1", "R2,F2")]))
     _import(engine, settings, _csv(tmp_path / "b.csv", [GOOD.replace("2022-06-01", "2022-09-09")]))
     columns = ["source_record_id", "closed_date", "family_id"]
-    original = reads.registrations(engine, Scope.everything()).select(columns).sort(columns)
+    original = reads.registrations(engine, scopes.everything()).select(columns).sort(columns)
     results = rebuild(engine, settings)
     assert len(results) == 2
-    rebuilt = reads.registrations(engine, Scope.everything()).select(columns).sort(columns)
+    rebuilt = reads.registrations(engine, scopes.everything()).select(columns).sort(columns)
     assert rebuilt.equals(original)
 
 
@@ -593,7 +621,7 @@ def test_legacy_registers_keep_date_order_errors_for_the_quality_checks(
         engine, settings, _spreadsheet(tmp_path / "r.xlsx", [row]), "spreadsheet", region="KON"
     )
     assert (result.rows_accepted, result.rows_rejected) == (1, 0)
-    stored = reads.registrations(engine, Scope.everything())
+    stored = reads.registrations(engine, scopes.everything())
     assert stored["first_contact_date"][0] < stored["received_date"][0]
 
 
@@ -637,7 +665,7 @@ def test_new_registrations_get_ids_in_file_order(
     _import(engine, settings, _csv(tmp_path / "a.csv", [GOOD.replace("R1,F1", "Z9,F9")]))
     rows = [GOOD.replace("R1,F1", f"R{n},F{n}") for n in (5, 2, 8)]
     _import(engine, settings, _csv(tmp_path / "b.csv", rows))
-    frame = reads.registrations(engine, Scope.everything()).sort("id")
+    frame = reads.registrations(engine, scopes.everything()).sort("id")
     assert frame["source_record_id"].to_list() == ["Z9", "R5", "R2", "R8"]
     assert frame["id"].to_list() == [1, 2, 3, 4]
 
@@ -674,7 +702,7 @@ def test_records_between_and_around_stored_ones_are_matched_exactly(
         _csv(tmp_path / "c.csv", [row.format(id="R0"), changed, row.format(id="R4")]),
     )
     assert (around.rows_accepted, around.rows_updated, around.rows_duplicate) == (3, 1, 0)
-    frame = reads.registrations(engine, Scope.everything()).sort("source_record_id")
+    frame = reads.registrations(engine, scopes.everything()).sort("source_record_id")
     assert frame["source_record_id"].to_list() == ["R0", "R1", "R2", "R3", "R4"]
     assert frame.filter(pl.col("source_record_id") == "R3")["closed_date"].item() == dt.date(
         2022, 7, 15

@@ -8,10 +8,10 @@ import polars as pl
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
-from data_access.access.scope import Scope
 from data_access.quality import results as quality
 from data_access.quality.results import ResultRecord
 from data_access.store import db
+from tests import scopes
 
 
 def _result(
@@ -68,7 +68,7 @@ def test_a_run_is_stored_with_its_results_and_bumps_the_data_version(engine: Eng
         3,
         1,
     )
-    results = quality.check_results(engine, Scope.everything(), run_id)
+    results = quality.check_results(engine, scopes.everything(), run_id)
     assert results.height == len(RESULTS)
     assert results.filter(pl.col("region_code") == "KON")["title"].to_list()[0] == "Aanmelder"
     with engine.connect() as conn:
@@ -78,7 +78,7 @@ def test_a_run_is_stored_with_its_results_and_bumps_the_data_version(engine: Eng
 def test_record_ids_only_for_regions_in_detail_scope(engine: Engine) -> None:
     """A reader with GNT in detail sees GNT's record ids, KON's counts but not its ids."""
     run_id = _store(engine)
-    results = quality.check_results(engine, Scope.regions("GNT"), run_id)
+    results = quality.check_results(engine, scopes.regions("GNT"), run_id)
     kon = results.filter((pl.col("region_code") == "KON") & (pl.col("expectation") == "aanmelder"))
     gnt = results.filter((pl.col("region_code") == "GNT") & (pl.col("expectation") == "codes"))
     assert kon["unexpected_count"].to_list() == [30] and kon["sample_ids"].to_list() == [[]]

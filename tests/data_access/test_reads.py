@@ -9,12 +9,12 @@ import polars as pl
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest import lineage
 from data_access.ingest.pipeline import import_file
 from data_access.reference import tables
 from data_access.settings import Settings
 from data_access.store import schemas
+from tests import scopes
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -39,16 +39,16 @@ def test_registrations_have_the_declared_schema(
 ) -> None:
     """Every read returns exactly the schema the indicators are written against."""
     _load(engine, settings, tmp_path)
-    frame = reads.registrations(engine, Scope.everything())
+    frame = reads.registrations(engine, scopes.everything())
     assert frame.schema == schemas.REGISTRATION
     assert frame.height == 4
     assert (
-        reads.registration_partners(engine, Scope.everything()).schema
+        reads.registration_partners(engine, scopes.everything()).schema
         == schemas.REGISTRATION_PARTNER
     )
-    assert reads.aggregate_reports(engine, Scope.everything()).schema == schemas.AGGREGATE_REPORT
-    assert reads.staffing(engine, Scope.everything()).schema == schemas.STAFFING
-    assert reads.volume_agreements(engine, Scope.everything()).schema == schemas.VOLUME_AGREEMENT
+    assert reads.aggregate_reports(engine, scopes.everything()).schema == schemas.AGGREGATE_REPORT
+    assert reads.staffing(engine, scopes.everything()).schema == schemas.STAFFING
+    assert reads.volume_agreements(engine, scopes.everything()).schema == schemas.VOLUME_AGREEMENT
     assert tables.regions(engine).schema == schemas.REGION
     assert tables.region_population(engine, date(2022, 1, 1)).schema == schemas.REGION_POPULATION
 
@@ -58,7 +58,7 @@ def test_a_restricted_scope_returns_only_its_regions(
 ) -> None:
     """A reader scoped to Konekti gets Konekti's rows and nothing of Gent or Antwerpen."""
     _load(engine, settings, tmp_path)
-    scope = Scope.regions("KON")
+    scope = scopes.regions("KON")
     for basis in ("then", "today"):
         frame = reads.registrations(engine, scope, basis=basis)
         assert set(frame["region_code"]) == {"KON"}, basis
@@ -70,7 +70,7 @@ def test_period_bounds_are_inclusive(engine: Engine, settings: Settings, tmp_pat
     """start and end select received dates inclusively."""
     _load(engine, settings, tmp_path)
     frame = reads.registrations(
-        engine, Scope.everything(), start=date(2022, 1, 31), end=date(2022, 2, 1)
+        engine, scopes.everything(), start=date(2022, 1, 31), end=date(2022, 2, 1)
     )
     assert sorted(frame["family_id"].str.len_chars().to_list()) == [64, 64]
     assert frame["received_date"].min() == date(2022, 1, 31)
@@ -81,8 +81,8 @@ def test_today_basis_reassigns_and_keeps_unplaceable_rows(
 ) -> None:
     """Under today's borders a row without municipality goes to ONBEKEND; the total is kept."""
     _load(engine, settings, tmp_path)
-    then = reads.registrations(engine, Scope.everything())
-    today = reads.registrations(engine, Scope.everything(), basis="today", today=date(2026, 11, 1))
+    then = reads.registrations(engine, scopes.everything())
+    today = reads.registrations(engine, scopes.everything(), basis="today", today=date(2026, 11, 1))
     assert today.height == then.height
     assert today.filter(pl.col("nis_code").is_null())["region_code"].to_list() == ["ONBEKEND"]
     # Antwerpen (11002) belongs to ANT today as it did in 2021.

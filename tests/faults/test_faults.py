@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
+from tests import scopes
 from tests.corpus.corpus import uniform_row, uniform_text
 from tests.corpus.invariants import store_counts
 
@@ -83,7 +83,7 @@ def test_readers_see_the_store_before_or_after_a_batch_never_between(
     """20 threads read registrations while a 60.000-row batch loads: each read counts either
     the rows before the batch or all rows after it."""
     import_file(engine, settings, _big_file(tmp_path / "first.csv", 500, "A"), "uniform")
-    everything = Scope.everything()
+    everything = scopes.everything()
     before = reads.registrations(engine, everything).height
     path = _big_file(tmp_path / "groot.csv", 60_000, "C")
     seen: list[int] = []

@@ -19,7 +19,6 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from data_access.access.scope import Scope
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from demo.build import build_demo
@@ -80,51 +79,126 @@ def selections() -> dict[str, Any]:
     }
 
 
+# Each view's tables and charts under the names their files had when they were first written.
+TABLES = {
+    "overview": {"kerncijfers": "main"},
+    "intakes": {"aanmeldingen": "main", "aard-van-de-vraag": "nature"},
+    "response_time": {
+        "tijdige-opname": "main",
+        "dagen-tot-eerste-contact": "days",
+        "kalendermaand-of-30-dagen": "comparison",
+        "openstaand-na-de-termijn": "overdue",
+    },
+    "referrers": {"aanmeldersgroepen": "main", "aanmelders": "referrers"},
+    "volume": {"volumeafspraken": "main"},
+    "staffing": {
+        "personeelsinzet": "main",
+        "vte-per-100000-inwoners": "per_100k",
+        "aanmeldingen-per-vte": "per_fte",
+        "referentie-2020": "reference_2020",
+    },
+    "reach": {
+        "bereikte-gezinnen": "main",
+        "trajecten": "trajectories",
+        "lopende-trajecten": "ongoing",
+        "redenen-van-afsluiting": "closure_reasons",
+        "doorstroom": "further_care",
+    },
+    "organisations": {"organisaties-per-sector": "partners"},
+    "compare": {
+        "trechter": "main",
+        "per-1000-minderjarigen": "rates",
+        "aanmeldingen-per-maand": "multiples",
+        "kalendermaand-of-30-dagen": "comparison",
+    },
+}
+CHARTS = {
+    "overview": {"Aanmeldingen per regio: deze periode en vorig jaar": "intakes"},
+    "intakes": {
+        "Aanmeldingen": "intakes",
+        "Per 1.000 min-18": "rate",
+        "Aard van de vraag": "nature",
+    },
+    "response_time": {"Tijdige opname": "rate", "Dagen tot eerste contact": "days"},
+    "referrers": {
+        "Aanmeldersgroepen per regio": "groups",
+        "Aandeel brede instap": "brede_instap",
+    },
+    "volume": {
+        "GV: afgesproken en gerealiseerd": "GV",
+        "SDJ: afgesproken en gerealiseerd": "SDJ",
+        "Voortgang": "progress",
+    },
+    "staffing": {
+        "VTE per functie": "by_function",
+        "Totaal VTE per kwartaal": "total",
+        "VTE per 100.000 inwoners": "per_100k",
+        "Aanmeldingen per VTE": "per_fte",
+    },
+    "reach": {
+        "Bereikte gezinnen per regio en jaar": "families",
+        "Trajecten per regio": "trajectories",
+        "Redenen van afsluiting": "closure_reasons",
+    },
+    "organisations": {"Betrokken organisaties per sector": "partners"},
+    "compare": {
+        "Trechter": "funnel",
+        "Per 1.000": "rates",
+        "Per maand": "multiples",
+        "Rangorde": "ranks",
+    },
+}
+# Captured views: (file folder, indicator, options). Betrokken organisaties was a part of
+# Bereik en trajecten when the files were written: its sector table keeps its old place.
+VIEWS = (
+    ("overview", "overview", {}),
+    ("intakes", "intakes", {}),
+    ("response_time", "response_time", {}),
+    ("response_time_30", "response_time", {"rule": "30_days"}),
+    ("referrers", "referrers", {}),
+    ("volume", "volume", {}),
+    ("staffing", "staffing", {}),
+    ("reach", "reach", {}),
+    ("reach", "organisations", {}),
+    ("compare", "compare", {}),
+    ("compare_clb", "compare", {"indicator": "BREDE_INSTAP", "method": "normal"}),
+)
+
+
 def captured(settings: Settings) -> Iterator[tuple[str, str]]:
-    """(file name, content) of every captured output."""
-    from data_access.access.roles import Reader
-    from reports import views as _views  # noqa: F401  (registers the per-month figures)
+    """(file name, content) of every captured output, as a beheerder sees it."""
+    from data_access.access.roles import operator_reader
     from reports.inputs import load_inputs
+    from reports.publish.boundary import PublishedChart, PublishedMetrics, Thresholds, publish
+    from reports.publish.text import display
     from reports.quarterly import quarterly_report
-    from reports.views.compare import compare_view
-    from reports.views.intakes import intakes_view
-    from reports.views.overview import overview_view
-    from reports.views.reach import reach_view
-    from reports.views.referrers import referrers_view
-    from reports.views.response_time import response_time_view
-    from reports.views.staffing import staffing_view
-    from reports.views.volume import volume_view
+    from reports.registry import indicator
 
     engine = make_engine(settings)
-    views = {
-        "overview": overview_view,
-        "intakes": intakes_view,
-        "response_time": response_time_view,
-        "response_time_30": lambda i, s: response_time_view(i, s, "30_days"),
-        "referrers": referrers_view,
-        "volume": volume_view,
-        "staffing": staffing_view,
-        "reach": reach_view,
-        "compare": compare_view,
-        "compare_clb": lambda i, s: compare_view(i, s, "BREDE_INSTAP", "calendar_month", "normal"),
-    }
+    reader = operator_reader()
     for label, selection in selections().items():
-        inputs = load_inputs(engine, Scope.everything(), selection.basis, TODAY)
-        for name, view_function in views.items():
-            view = view_function(inputs, selection)
-            tables = {"main": view.table, **view.tables}
-            for key, table in tables.items():
-                yield f"{label}/{name}/{key}.csv", _csv(table.display())
-            charts = {key: _figure_data(fig) for key, fig in view.figures.items()}
-            yield f"{label}/{name}/charts.json", json.dumps(charts, indent=1, sort_keys=True)
-            tiles = getattr(view, "tiles", ())
-            if tiles:
-                rows = [[t.label, t.value, t.delta, t.delta_last_year] for t in tiles]
-                yield f"{label}/{name}/tiles.json", json.dumps(rows, indent=1)
-    beheerder = Reader("golden", "Golden", frozenset({("beheerder", None)}))
-    report = quarterly_report(engine, beheerder, "KON", "2026Q3", TODAY)
-    for sheet, table in report.sheets():
-        yield f"report/{sheet}.csv", _csv(table.display())
+        inputs = load_inputs(engine, reader.scope, selection.basis, TODAY)
+        charts: dict[str, dict[str, Any]] = {}
+        for folder, name, options in VIEWS:
+            view = indicator(name).build(inputs, selection, **options)
+            published = publish(view, reader.scope, Thresholds())
+            for table in published.tables():
+                key = TABLES[name].get(table.name)
+                if key is not None:
+                    yield f"{label}/{folder}/{key}.csv", _csv(display(table))
+            blocks = [b for section in published.sections for b in section.blocks]
+            kept = charts.setdefault(folder, {})
+            for block in blocks:
+                if isinstance(block, PublishedChart) and block.title in CHARTS[name]:
+                    kept[CHARTS[name][block.title]] = _figure_data(block.figure)
+                if isinstance(block, PublishedMetrics):
+                    rows = [[t.label, t.value, *t.changes] for t in block.tiles]
+                    yield f"{label}/{folder}/tiles.json", json.dumps(rows, indent=1)
+        for folder, kept in charts.items():
+            yield f"{label}/{folder}/charts.json", json.dumps(kept, indent=1, sort_keys=True)
+    report = quarterly_report(engine, reader, "KON", "2026Q3", TODAY)
+    for sheet, table in report.sheets:
+        yield f"report/{sheet}.csv", _csv(display(table))
     engine.dispose()
 
 

@@ -52,7 +52,6 @@ def test_an_upload_name_never_escapes_the_temp_dir(
         file_name,
         "uniform",
         reader=beheerder,
-        run_checks=False,
     )
     assert result.rows_accepted == 1
     assert list(target.iterdir()) == []

@@ -94,7 +94,10 @@ def _opener(monkeypatch: pytest.MonkeyPatch) -> PageOpener:
     as_user=email) as that user logged in through OIDC (the user must exist in the store)."""
 
     def opener(name: str, as_user: str | None = None, demo_user: str | None = None) -> AppTest:
-        at = AppTest.from_file(str(PAGE_FILES[name]), default_timeout=90)
+        # An indicator without widgets of its own runs on the shared figure page.
+        script = PAGE_FILES.get(name, PAGE_FILES["indicator"])
+        at = AppTest.from_file(str(script), default_timeout=90)
+        at.session_state["_indicator"] = name
         if demo_user is not None:
             at.session_state["demogebruiker"] = demo_user
         if as_user is not None:
@@ -115,3 +118,11 @@ def open_empty_page(
     yield _opener(monkeypatch)
     get_settings.cache_clear()
     st.cache_resource.clear()
+
+
+def frame_with(at: AppTest, *columns: str, index: int = 0):  # type: ignore[no-untyped-def]
+    """The `index`-th table on the page whose header holds these columns (a chart's data table
+    sits in its expander beside the page's tables, so position alone no longer says which)."""
+    found = [frame.value for frame in at.dataframe if set(columns) <= set(frame.value.columns)]
+    assert len(found) > index, f"no table with {columns} on the page"
+    return found[index]

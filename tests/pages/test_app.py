@@ -10,11 +10,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.bootstrap import has_imports
 from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
 from demo import startup
+from reports.service import Service
+from tests import scopes
 from tests.pages.conftest import PAGE_FILES, ROOT, PageOpener
 
 
@@ -24,16 +25,19 @@ def test_navigation_lists_the_dutch_pages(open_page: PageOpener) -> None:
     assert not at.exception
     source = (ROOT / "app.py").read_text(encoding="utf-8")
     assert not list((ROOT / "pages").glob("*.py")), "page scripts belong in sub-folders (app.py)"
-    for title in [
-        "Overzicht",
+    titles = [entry.title for entry in Service.pages()]
+    assert titles[0] == "Overzicht"
+    assert {
         "Aanmeldingen",
         "Tijdige opname",
         "Aanmelders",
         "Volumeafspraken GV/SDJ",
         "Personeelsinzet",
         "Bereik en trajecten",
-        "Importeren",
-    ]:
+        "Betrokken organisaties",
+        "Regio's vergelijken",
+    } <= set(titles)
+    for title in ["Kwartaalrapport", "Datakwaliteit", "Importeren", "Gebruikers en audit"]:
         assert f'title="{title}"' in source
 
 
@@ -55,14 +59,16 @@ def test_first_start_on_an_empty_store_builds_the_demo(
     get_settings.cache_clear()
     st.cache_resource.clear()
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'monitor.db'}")
-    at = AppTest.from_file(str(PAGE_FILES["intakes"]), default_timeout=180).run()
+    at = AppTest.from_file(str(PAGE_FILES["indicator"]), default_timeout=180)
+    at.session_state["_indicator"] = "intakes"
+    at.run()
     assert not at.exception
     state = startup.status(settings)
     assert state is not None and state.demo and state.data_ready
     assert state.ready_after_s is not None
     engine = make_engine(settings)
     assert has_imports(engine)
-    assert reads.registrations(engine, Scope.everything()).height > 500
+    assert reads.registrations(engine, scopes.everything()).height > 500
     assert any("Demomodus" in w.value for w in at.warning)
     assert at.dataframe, "figures appear after the demo was built"
     deadline = time.monotonic() + 120

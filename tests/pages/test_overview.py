@@ -8,10 +8,10 @@ import polars as pl
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
+from tests import scopes
 from tests.pages.conftest import PageOpener
 
 
@@ -24,8 +24,8 @@ def _intakes_in_store(settings: Settings, start: date, end: date) -> int:
     monthly counts of region-months without rows."""
     engine = make_engine(settings)
     try:
-        rows = reads.registrations(engine, Scope.everything(), start=start, end=end)
-        counts = reads.aggregate_reports(engine, Scope.everything())
+        rows = reads.registrations(engine, scopes.everything(), start=start, end=end)
+        counts = reads.aggregate_reports(engine, scopes.everything())
     finally:
         engine.dispose()
     with_rows = rows.select(

@@ -8,13 +8,13 @@ import polars as pl
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.reference import tables
 from data_access.reference.codes import TRAJECTORY_TYPES
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from indicators.periods import add_months, month_start
+from tests import scopes
 from tests.pages.conftest import TODAY, PageOpener
 
 # The default selection ends with the last full month.
@@ -26,12 +26,13 @@ def _shown(at: AppTest, index: int = 0) -> pl.DataFrame:
 
 
 def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
-    """It shows the title, four charts and six tables (families, ongoing, trajectories, closure
-    reasons, further care, partners), each with its downloads."""
+    """It shows the title, three charts and six tables (families, trajectories per region,
+    ongoing, trajectories per year, closure reasons, further care), each with its downloads;
+    the partner organisations have a page of their own."""
     at = open_page("reach")
     assert not at.exception
     assert at.title[0].value == "Bereik en trajecten"
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 3
     assert len(at.dataframe) == 6
     assert list(_shown(at).columns) == [
         "Regio",
@@ -50,7 +51,7 @@ def test_choosing_one_region_narrows_to_its_distinct_families(
     """Selecting the region that reached most families leaves only that region, and its
     families of the last selected year are the distinct families with a trajectory started then."""
     engine = make_engine(demo_settings)
-    registrations = reads.registrations(engine, Scope.everything(), basis="then", today=TODAY)
+    registrations = reads.registrations(engine, scopes.everything(), basis="then", today=TODAY)
     names = dict(tables.regions(engine).select("region_code", "region_name").iter_rows())
     engine.dispose()
     started = pl.coalesce("first_contact_date", "received_date").dt.year()

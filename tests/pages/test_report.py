@@ -43,21 +43,19 @@ def test_the_stable_link_opens_a_region_and_quarter(open_page: PageOpener) -> No
 
 def test_the_pdf_reads_back(open_page: PageOpener) -> None:
     """The PDF the page offers opens and names the region and quarter."""
-    from datetime import date
-
     from data_access.access.roles import reader_for
     from data_access.settings import get_settings
     from data_access.store.engine import make_engine
-    from reports.quarterly import quarterly_report
-    from reports.views.report import report_pdf_file
+    from reports.service import Service
 
     open_page("report")
     engine = make_engine(get_settings())
     reader = reader_for(engine, "stuurgroep.kon@demo.1g1p")
     assert reader is not None
-    report = quarterly_report(engine, reader, "KON", "2024Q2", date.today())
+    service = Service(engine, get_settings())
+    report = service.report(reader, "KON", "2024Q2")
     text = "".join(
         page.extract_text()
-        for page in PdfReader(io.BytesIO(report_pdf_file(engine, reader, report))).pages
+        for page in PdfReader(io.BytesIO(service.report_file(reader, report, "pdf"))).pages
     )
     assert "Konekti" in text and "2024 K2" in text

@@ -5,13 +5,12 @@ from __future__ import annotations
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from data_access.access.scope import Scope
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.response_time import Rule, rule_comparison, timeliness_by_region_month
 from reports.inputs import load_inputs
 from reports.selection import Selection
-from reports.views import selected, selected_aggregates
+from tests import scopes
 from tests.pages.conftest import TODAY, PageOpener
 
 
@@ -27,12 +26,12 @@ def _expected_counts(settings: Settings, at: AppTest, rule: Rule) -> dict[str, t
     """Region name → (tijdig, laat) over the page's selected period, from the indicator."""
     start, end = at.select_slider(key="maanden").value
     engine = make_engine(settings)
-    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     engine.dispose()
     selection = Selection(start, end)
     counts = timeliness_by_region_month(
-        selected(inputs.registrations, selection),
-        selected_aggregates(inputs, selection),
+        inputs.registrations.filter(selection.in_period()),
+        inputs.aggregates.filter(selection.in_period("month")),
         TODAY,
         rule,
     )
@@ -50,12 +49,12 @@ def _shown_counts(at: AppTest) -> dict[str, tuple[int, int]]:
 
 
 def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
-    """It shows the title, the rate and days charts, four tables and their downloads."""
+    """It shows the title, the rate and days charts, five tables and their downloads."""
     at = open_page("response_time")
     assert not at.exception
     assert at.title[0].value == "Tijdige opname"
     assert len(at.get("plotly_chart")) == 2
-    assert len(at.dataframe) == 4
+    assert len(at.dataframe) == 5
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
     assert list(_shown(at).columns) == [
         "Regio",
@@ -68,7 +67,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
         "Bron",
     ]
     assert any("in detail mag zien" in c.value for c in at.caption)
-    assert _shown(at, 3).columns[0] == "Dossiernummer"
+    assert _shown(at, 4).columns[0] == "Dossiernummer"
 
 
 def test_switching_the_rule_recounts_every_region(
@@ -92,9 +91,11 @@ def test_the_comparison_puts_both_rules_side_by_side(
     at = open_page("response_time")
     start, end = at.select_slider(key="maanden").value
     engine = make_engine(demo_settings)
-    inputs = load_inputs(engine, Scope.everything(), "then", TODAY)
+    inputs = load_inputs(engine, scopes.everything(), "then", TODAY)
     engine.dispose()
-    expected = rule_comparison(selected(inputs.registrations, Selection(start, end)), TODAY)
+    expected = rule_comparison(
+        inputs.registrations.filter(Selection(start, end).in_period()), TODAY
+    )
     shown = _shown(at, 1)
     names = inputs.region_names()
     assert list(shown["Regio"]) == [names[c] for c in expected["region_code"]]

@@ -7,9 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
 from data_access.access.roles import DEMO_USERS
-from data_access.access.scope import Scope
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
+from tests import scopes
 from tests.pages.conftest import PageOpener
 
 FIGURE_PAGES = ["overview", "intakes", "response_time", "referrers", "volume", "staffing", "reach"]
@@ -32,7 +32,7 @@ def _cells(at: AppTest) -> set[str]:
 
 def _identifiers_outside(settings: Settings, detail: set[str] | None) -> set[str]:
     engine = make_engine(settings)
-    stored = reads.registrations(engine, Scope.everything())
+    stored = reads.registrations(engine, scopes.everything())
     engine.dispose()
     if detail is None:
         return set()
@@ -105,7 +105,7 @@ def test_the_beheerder_sees_users_and_the_audit_trail(open_page: PageOpener) -> 
     assert not at.exception
     audit = at.dataframe[1].value
     assert "stuurgroep.kon@demo.1g1p" in set(audit["Wie"])
-    assert "aanmelding (demo)" in set(audit["Actie"])
+    assert "Aanmelding (demo)" in set(audit["Actie"])
 
 
 def test_an_unknown_login_gets_nothing(open_empty_page: PageOpener) -> None:

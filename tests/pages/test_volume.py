@@ -6,12 +6,12 @@ import polars as pl
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
-from data_access.access.scope import Scope
 from data_access.reference import tables
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from indicators.periods import add_months, month_start
+from tests import scopes
 from tests.pages.conftest import TODAY, PageOpener
 
 # The default selection: the last twelve full months.
@@ -58,7 +58,7 @@ def test_choosing_one_region_narrows_to_its_realised_gv_intakes(
     """Selecting the region with the most GV referrals leaves only that region, whose realised
     GV number for the last selected year is the count of its GV-referred aanmeldingen then."""
     engine = make_engine(demo_settings)
-    registrations = reads.registrations(engine, Scope.everything(), basis="then", today=TODAY)
+    registrations = reads.registrations(engine, scopes.everything(), basis="then", today=TODAY)
     names = dict(tables.regions(engine).select("region_code", "region_name").iter_rows())
     engine.dispose()
     gv = (

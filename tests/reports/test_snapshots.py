@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 from sqlalchemy import Engine, select, update
 
 from data_access.access import snapshots
 from data_access.access.roles import Reader, reader_for
-from data_access.access.scope import AccessError, Scope
+from data_access.access.scope import AccessError
 from data_access.store import columnar
 from data_access.store.models import Registration
 from indicators.periods import add_months, quarter_bounds, quarter_of
+from reports.publish.text import display
 from reports.quarterly import (
     freeze_quarter,
     frozen_differences,
     quarterly_report,
     report_inputs,
 )
+from tests import scopes
 
 TODAY = date.today()
 # A quarter the other report tests do not use: freezing it leaves their "Voorlopig" alone,
@@ -66,19 +69,20 @@ def test_a_correction_after_freezing_shows_as_a_difference(report_engine: Engine
         conn.execute(update(Registration).where(Registration.id == target).values(kind="consult"))
     columnar.invalidate(report_engine)  # changed by hand, not through an import
     try:
-        inputs = report_inputs(report_engine, Scope.everything(), TODAY)
+        inputs = report_inputs(report_engine, scopes.everything(), TODAY)
         diff = frozen_differences(inputs, snapshot, "KON")
         intakes = diff.filter(diff["figure"] == "intakes").row(0, named=True)
         assert intakes["changed"]
         assert intakes["current"] == intakes["frozen"] - 1
         report = quarterly_report(report_engine, beheerder, "KON", QUARTER, TODAY)
         assert not report.provisional
-        table = report.sections[0].tables[0][1]
-        shown = table.display().filter(table.display()["Kengetal"] == "Aanmeldingen")
+        table = next(t for t in report.chapters[0].tables() if t.name == "bevroren-kerncijfers")
+        shown = display(table).filter(pl.col("Kengetal") == "Aanmeldingen")
         assert shown["Gewijzigd sinds bevriezing"].to_list() == ["-1"]
         assert "gewijzigd sinds de bevriezing" in " ".join(table.notes)
-        # The other chapters are live figures, and say so.
-        assert all("niet bevroren" in section.notes[0] for section in report.sections[1:])
+        # The other figure chapters are live figures, and say so (quality and feedback follow).
+        figures = report.chapters[1:-2]
+        assert figures and all("niet bevroren" in chapter.notes[0] for chapter in figures)
     finally:
         with report_engine.begin() as conn:
             conn.execute(

@@ -13,18 +13,26 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
-from data_access.access.scope import Scope
+from data_access.access.perturbation import MAX_PERTURBATION, RecordKeys
 from data_access.ingest.pipeline import import_file
 from data_access.reference import shapes as geo
 from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from data_access.settings import Settings
 from reports.inputs import Inputs, load_inputs
+from reports.publish.boundary import SMALL, THIN, WITH_HIDDEN, PublishedView
+from reports.publish.spec import Paragraph
+from reports.publish.text import legend_lines
 from reports.selection import Selection
 from reports.views.compare import compare_view, map_day, map_layout, monthly_series
+from tests import scopes
+from tests.published import charts, shown, table, text, values
 
 TODAY = date(2023, 6, 1)
 PERIOD = Selection(date(2021, 1, 1), date(2022, 12, 31))
 MERGER = date(2021, 7, 1)
+# Fixed secret keys of the cell-key method: the same perturbations on every run (chosen so
+# that WHM's single intake publishes as 1–4 and MWV's six below 10).
+KEYS = RecordKeys.from_secret(b"compare-test-2")
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -73,31 +81,42 @@ def store(engine: Engine, settings: Settings, tmp_path: Path) -> Engine:
 
 
 def _inputs(engine: Engine, basis: str) -> Inputs:
-    return load_inputs(engine, Scope.everything(), basis, TODAY)  # type: ignore[arg-type]
+    return load_inputs(engine, scopes.everything(), basis, TODAY)  # type: ignore[arg-type]
 
 
 def _selection(basis: str) -> Selection:
     return Selection(PERIOD.start, PERIOD.end, basis=basis)  # type: ignore[arg-type]
 
 
+def _texts(view: PublishedView) -> list[str]:
+    """The view's notes and every text of its sections (written from the published tables)."""
+    written = [
+        block.text
+        for section in view.sections
+        for block in section.blocks
+        if isinstance(block, Paragraph)
+    ]
+    return [*view.notes, *written]
+
+
 def test_funnel_names_the_regions_outside_the_limits(store: Engine) -> None:
     """KON (all on time) lies above and GNT (half late) below the limits; both are named in a
     note and labelled on the chart, the Flemish value is the centre line."""
     inputs = _inputs(store, "then")
-    view = compare_view(inputs, _selection("then"), "tijdig", method="exact")
-    shown = view.table.frame
-    position = dict(shown.select("region_code", "position").iter_rows())
+    view = shown(compare_view(inputs, _selection("then"), "tijdig", method="exact"))
+    funnel = values(view)
+    position = dict(funnel.select("region_code", "position").iter_rows())
     assert position["KON"].startswith("boven")
     assert position["GNT"].startswith("onder")
-    above = next(n for n in view.notes if n.startswith("Boven de 99,8%-grens:"))
-    below = next(n for n in view.notes if n.startswith("Onder de 99,8%-grens:"))
+    above = next(n for n in _texts(view) if n.startswith("Boven de 99,8%-grens:"))
+    below = next(n for n in _texts(view) if n.startswith("Onder de 99,8%-grens:"))
     assert "Konekti" in above and "Gent" not in above
     assert "Samen1Plan Gent-Scheldekracht" in below
-    figure = view.figures["funnel"]
+    figure = charts(view)["Trechter"]
     labels = {t for trace in figure.data if trace.mode == "markers+text" for t in trace.text}
     assert {"Konekti", "Samen1Plan Gent-Scheldekracht"} <= labels
     assert "Antwerpen" not in " ".join(labels)
-    total = shown["numerator"].sum() / shown["denominator"].sum()
+    total = funnel["numerator"].sum() / funnel["denominator"].sum()
     centre = next(t for t in figure.data if str(t.name).startswith("Vlaamse waarde"))
     assert centre.y[0] == pytest.approx(total)
     assert "exacte binomiale grenzen" in figure.layout.title.text
@@ -106,10 +125,10 @@ def test_funnel_names_the_regions_outside_the_limits(store: Engine) -> None:
 def test_normal_and_exact_limits_differ(store: Engine) -> None:
     """The method changes the limits in the table and is stated on the chart."""
     inputs = _inputs(store, "then")
-    exact = compare_view(inputs, _selection("then"), "tijdig", method="exact").table.frame
-    normal_view = compare_view(inputs, _selection("then"), "tijdig", method="normal")
-    assert exact["lower_95"].to_list() != normal_view.table.frame["lower_95"].to_list()
-    assert "normale benadering" in normal_view.figures["funnel"].layout.title.text
+    exact = values(shown(compare_view(inputs, _selection("then"), "tijdig", method="exact")))
+    normal_view = shown(compare_view(inputs, _selection("then"), "tijdig", method="normal"))
+    assert exact["lower_95"].to_list() != values(normal_view)["lower_95"].to_list()
+    assert "normale benadering" in charts(normal_view)["Trechter"].layout.title.text
 
 
 def test_the_map_has_one_location_per_elz_and_every_elz_a_region(store: Engine) -> None:
@@ -120,8 +139,8 @@ def test_the_map_has_one_location_per_elz_and_every_elz_a_region(store: Engine) 
     layout = map_layout(store, inputs, selection)
     assert layout.height == 57
     assert layout["region_code"].null_count() == 0
-    view = compare_view(inputs, selection, "tijdig", elz_layout=layout)
-    figure = view.figures["map"]
+    view = shown(compare_view(inputs, selection, "tijdig", elz_layout=layout))
+    figure = charts(view)["Kaart"]
     locations = [code for trace in figure.data for code in trace.locations]
     assert len(locations) == 57 == len(set(locations))
     assert set(locations) == {f["properties"]["elz_code"] for f in geo.elz_shapes()["features"]}
@@ -188,24 +207,24 @@ def test_an_ended_region_stops_at_its_end_date(store: Engine) -> None:
 def test_rates_and_definition_sensitivity(store: Engine) -> None:
     """Rates per 1,000 minors come with an interval around them, and the rule comparison ranks
     KON first under both rules."""
-    view = compare_view(_inputs(store, "then"), _selection("then"), "tijdig")
-    rates = view.tables["rates"].frame.filter(pl.col("rate").is_not_null())
+    view = shown(compare_view(_inputs(store, "then"), _selection("then"), "tijdig"))
+    rates = values(view, "per-1000-minderjarigen").filter(pl.col("rate").is_not_null())
     assert not rates.is_empty()
     assert (rates["lower"] < rates["rate"]).all() and (rates["rate"] < rates["upper"]).all()
-    comparison = view.tables["comparison"].frame
+    comparison = values(view, "kalendermaand-of-30-dagen")
     kon = comparison.filter(pl.col("region_code") == "KON").row(0, named=True)
     assert kon["rank_calendar_month"] == kon["rank_30_days"] == 1
-    assert "ranks" in view.figures
+    assert "Rangorde" in charts(view)
 
 
 def test_referrer_share_indicator(store: Engine) -> None:
     """For a referrer group the funnel counts that group's intakes over all intakes: every row
     here is referred by a CLB, so the brede-instap share is 100% and GV's 0%."""
     inputs = _inputs(store, "then")
-    brede = compare_view(inputs, _selection("then"), "BREDE_INSTAP").table.frame
-    assert (brede["proportion"] == 1.0).all()
-    gv = compare_view(inputs, _selection("then"), "GV")
-    assert "Vlaamse waarde (middenlijn): 0,0%" in " ".join(gv.notes)
+    brede = values(shown(compare_view(inputs, _selection("then"), "BREDE_INSTAP")))
+    assert not brede.is_empty() and (brede["proportion"] == 1.0).all()
+    gv = shown(compare_view(inputs, _selection("then"), "GV"))
+    assert "Vlaamse waarde (middenlijn): 0,0%" in " ".join(_texts(gv))
 
 
 def test_regions_with_a_failing_passport_are_marked(store: Engine) -> None:
@@ -215,33 +234,86 @@ def test_regions_with_a_failing_passport_are_marked(store: Engine) -> None:
         {"region_code": ["GNT", "KON"], "overall": [0.4, 0.99], "below_threshold": [True, False]}
     )
     inputs = replace(_inputs(store, "then"), passports=passports)
-    view = compare_view(inputs, _selection("then"), "tijdig")
-    quality = dict(view.table.frame.select("region_code", "quality").iter_rows())
+    view = shown(compare_view(inputs, _selection("then"), "tijdig"))
+    quality = dict(values(view).select("region_code", "quality").iter_rows())
     assert quality["GNT"] == "niet in orde" and quality["KON"] == ""
-    assert "Samen1Plan Gent-Scheldekracht ⚠" in view.table.display()["Regio"].to_list()
+    assert "Samen1Plan Gent-Scheldekracht ⚠" in text(view)["Regio"].to_list()
     assert any(n.startswith("⚠ Kwaliteitspaspoort niet in orde: Samen1Plan") for n in view.notes)
-    marked = [t for t in view.figures["funnel"].data if t.name == "Kwaliteitspaspoort niet in orde"]
+    funnel = charts(view)["Trechter"]
+    marked = [t for t in funnel.data if t.name == "Kwaliteitspaspoort niet in orde"]
     assert len(marked) == 1 and marked[0].marker.symbol == "x"
-    clean = compare_view(_inputs(store, "then"), _selection("then"), "tijdig")
-    assert set(clean.table.frame["quality"]) == {""}
-    assert not any(n.startswith("⚠") for n in clean.notes)
+    clean = shown(compare_view(_inputs(store, "then"), _selection("then"), "tijdig"))
+    assert set(values(clean)["quality"]) == {""}
+    assert not any(n.startswith("⚠") for n in _texts(clean))
 
 
 def test_a_scoped_reader_sees_other_regions_under_disclosure_control(store: Engine) -> None:
-    """A Konekti reader sees Konekti in full, but MWV's rate on 6 intakes (fewer than 10) is
-    hidden in the table, left off the funnel and grey on the map, and the page says why."""
-    inputs = load_inputs(store, Scope.regions("KON"), "then", TODAY)
+    """A Konekti reader sees Konekti exactly; other regions' counts are perturbed (never 1–4:
+    '<5') and their rates recomputed from the published counts. MWV's rate on 6 intakes (a
+    published base below 10) is hidden ('n<10'), left off the funnel; WHM's single intake is
+    '<5', its rate hidden with it and its zones grey on the map; the page says why."""
+    reader = scopes.regions("KON")
+    inputs = load_inputs(store, reader, "then", TODAY, keys=KEYS)
     selection = _selection("then")
-    view = compare_view(
-        inputs, selection, "tijdig", elz_layout=map_layout(store, inputs, selection)
+    view = shown(
+        compare_view(inputs, selection, "tijdig", elz_layout=map_layout(store, inputs, selection)),
+        reader,
     )
-    rows = {row["region_code"]: row for row in view.table.frame.iter_rows(named=True)}
+    funnel = table(view)
+    rows = {row["region_code"]: row for row in funnel.values.iter_rows(named=True)}
+    marks = {
+        row["region_code"]: row
+        for row in funnel.markers.with_columns(region_code=funnel.values["region_code"]).iter_rows(
+            named=True
+        )
+    }
+    # Konekti, in the reader's detail: exact.
+    assert (rows["KON"]["numerator"], rows["KON"]["denominator"]) == (60, 60)
     assert rows["KON"]["proportion"] == 1.0
-    assert rows["MWV"]["proportion"] is None
-    assert rows["MWV"]["lower_95"] is None
-    shown = view.table.display()
-    assert shown.filter(pl.col("Regio") == "Midden West-Vlaanderen")["Binnen de maand"][0] == "n<10"
-    points = [t for t in view.figures["funnel"].data if t.mode == "markers+text"]
+    # Elsewhere every count is perturbed: an integer, never 1–4 (those are '<5').
+    for code, row in rows.items():
+        for column in ("numerator", "denominator"):
+            value, mark = row[column], marks[code][column]
+            assert (value is None) == (mark == SMALL), (code, column)
+            assert value is None or not 1 <= value <= 4
+    # ... and not simply the true counts, which a beheerder sees.
+    exact = {r["region_code"]: r for r in values(shown(compare_view(inputs, selection))).to_dicts()}
+    assert exact["KON"]["denominator"] == rows["KON"]["denominator"]
+    assert any(
+        rows[code]["denominator"] != exact[code]["denominator"] for code in rows if code != "KON"
+    )
+    # MWV: 6 intakes, all on time, one a month: the sum of six perturbed monthly cells. A
+    # published base below 10 hides the rate.
+    assert abs(rows["MWV"]["denominator"] - MWV_ROWS) <= MAX_PERTURBATION * 6
+    assert rows["MWV"]["denominator"] < 10
+    assert rows["MWV"]["proportion"] is None and marks["MWV"]["proportion"] == THIN
+    # WHM: one intake, published as '<5'; the rate stemming from it is hidden too.
+    assert marks["WHM"]["numerator"] == marks["WHM"]["denominator"] == SMALL
+    assert rows["WHM"]["proportion"] is None and marks["WHM"]["proportion"] == WITH_HIDDEN
+    assert rows["WHM"]["lower_95"] is None
+    # A shown rate outside the detail is that of the published counts.
+    for code in ("ANT", "GNT"):
+        assert rows[code]["proportion"] == pytest.approx(
+            rows[code]["numerator"] / rows[code]["denominator"]
+        )
+    listed = text(view).filter(pl.col("Regio") == "Midden West-Vlaanderen")
+    assert listed["Binnen de maand"][0] == "n<10"
+    whm = text(view).filter(pl.col("Regio") == "Jeugdhulp Westhoek-Midwest").row(0, named=True)
+    assert (whm["Teller"], whm["Noemer"], whm["Binnen de maand"]) == ("<5", "<5", "x")
+    figures = charts(view)
+    points = [t for t in figures["Trechter"].data if t.mode == "markers+text"]
     plotted = {row[0] for trace in points for row in trace.customdata}
     assert "Konekti" in plotted and "Midden West-Vlaanderen" not in plotted
-    assert any("'<5'" in n for n in view.notes)
+    assert "Jeugdhulp Westhoek-Midwest" not in plotted
+    coloured = {
+        row[1] for t in figures["Kaart"].data if t.name != "Geen gegevens" for row in t.customdata
+    }
+    grey = {
+        row[1] for t in figures["Kaart"].data if t.name == "Geen gegevens" for row in t.customdata
+    }
+    assert "Konekti" in coloured
+    assert "Jeugdhulp Westhoek-Midwest" in grey and "Jeugdhulp Westhoek-Midwest" not in coloured
+    # The page says why: the legend of every symbol used, and that counts are perturbed.
+    assert view.perturbed
+    assert {SMALL, THIN, WITH_HIDDEN} <= set(view.symbols)
+    assert any(line.startswith("'<5'") for line in legend_lines(view.symbols))

@@ -7,11 +7,18 @@ from datetime import date
 import polars as pl
 import pytest
 
+from data_access.access.perturbation import RecordKeys
 from data_access.store import schemas
 from indicators.response_time import timeliness_by_region
 from reports.inputs import Inputs
+from reports.publish.boundary import PublishedMetrics, PublishedView, Tile
+from reports.publish.cells import Difference, Measure
+from reports.publish.spec import Metric, MetricsSpec, Section, TableSpec, View
 from reports.selection import Selection
-from reports.views.overview import TOTAL, change_text, compared, key_figures, overview_view
+from reports.views.common import REGION
+from reports.views.overview import TOTAL, compared, key_counts, overview_view
+from tests import scopes
+from tests.published import charts, shown, table, text, values
 
 TODAY = date(2024, 6, 1)
 # January–March 2024; the previous period is October–December 2023, last year January–March 2023.
@@ -62,6 +69,17 @@ def _registrations() -> pl.DataFrame:
     )
 
 
+# The secret keys of the cell-key method, as load_inputs adds them to what it reads.
+KEYS = RecordKeys.from_secret(b"overview-test")
+
+
+def _keyed(registrations: pl.DataFrame) -> pl.DataFrame:
+    return registrations.with_columns(
+        record_key=KEYS.of("source_system", "source_record_id"),
+        family_key=KEYS.of(pl.lit("family"), "family_id"),
+    )
+
+
 def _empty(schema: pl.Schema) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
@@ -75,6 +93,14 @@ def _inputs(
         [(*row, f"monthly_counts:{row[0]}") for row in counts],
         schema=schemas.AGGREGATE_REPORT,
         orient="row",
+    ).with_columns(
+        cell_key=KEYS.of(
+            pl.lit("aggregate"),
+            "source_system",
+            "region_code",
+            pl.col("month").cast(pl.String),
+            "measure",
+        )
     )
     regions = pl.DataFrame(
         {
@@ -87,7 +113,7 @@ def _inputs(
         schema=schemas.REGION,
     )
     return Inputs(
-        registrations=_registrations() if registrations is None else registrations,
+        registrations=_keyed(_registrations() if registrations is None else registrations),
         aggregates=aggregates,
         partners=_empty(schemas.REGISTRATION_PARTNER),
         staffing=_empty(schemas.STAFFING),
@@ -100,12 +126,29 @@ def _inputs(
         basis="then",
         today=TODAY,
         data_version=1,
+        scope=scopes.everything(),
+        keys=KEYS,
     )
+
+
+def _tiles(view: PublishedView) -> dict[str, Tile]:
+    return {
+        tile.label: tile
+        for section in view.sections
+        for block in section.blocks
+        if isinstance(block, PublishedMetrics)
+        for tile in block.tiles
+    }
+
+
+def _rows(view: PublishedView) -> dict[str, dict[str, object]]:
+    """The published key figures per region code (the total under TOTAL)."""
+    return {r["region_code"]: r for r in values(view).to_dicts()}
 
 
 def test_key_figures_count_every_source_and_leave_unknowns_empty() -> None:
     """Rows and monthly counts both count; a spreadsheet has no consults, counts no families."""
-    figures = key_figures(_inputs(), PERIOD)
+    figures = key_counts(_inputs(), PERIOD)
     expected = pl.DataFrame(
         {
             "region_code": ["AAA", "BBB", "CCC"],
@@ -122,25 +165,29 @@ def test_key_figures_count_every_source_and_leave_unknowns_empty() -> None:
     )
     got = figures.select(expected.columns).with_columns(pl.col(pl.Int64, pl.UInt32).cast(pl.Int64))
     assert got.to_dicts() == expected.to_dicts()
+    # Every count travels with its perturbation, for the boundary to publish it.
+    assert {f"{c}__noise" for c in ("intakes", "consults", "tijdig", "families")} <= set(
+        figures.columns
+    )
 
 
 def test_the_timeliness_rate_is_the_indicators() -> None:
     """Binnen de maand per region is timeliness_by_region's rate (31 Jan → 29 Feb 2024 is on time)."""
     inputs = _inputs()
-    figures = key_figures(inputs, PERIOD)
+    published = values(shown(overview_view(inputs, PERIOD))).filter(pl.col("region_code") != TOTAL)
     in_period = inputs.registrations.filter(PERIOD.in_period())
     expected = timeliness_by_region(
         in_period, inputs.aggregates.filter(PERIOD.in_period("month")), TODAY
     ).select("region_code", pl.col("rate").alias("within_month"))
-    assert figures.select("region_code", "within_month").to_dicts() == expected.to_dicts()
-    assert figures.filter(pl.col("region_code") == "AAA")["within_month"].item() == pytest.approx(
-        2 / 3
-    )
+    got = published.select("region_code", "within_month").sort("region_code")
+    assert got.to_dicts() == expected.sort("region_code").to_dicts()
+    rates = dict(got.iter_rows())
+    assert rates["AAA"] == pytest.approx(2 / 3)
 
 
 def test_the_total_recomputes_rates_from_the_summed_counts() -> None:
     """The total adds counts up and divides the sums, not the regions' rates."""
-    total = compared(_inputs(), PERIOD).filter(pl.col("region_code") == TOTAL).row(0, named=True)
+    total = _rows(shown(overview_view(_inputs(), PERIOD)))[TOTAL]
     assert (total["intakes"], total["gv"], total["sdj"]) == (10, 3, 1)
     assert total["within_month"] == pytest.approx(7 / 9)
     assert total["brede_instap_share"] == pytest.approx(6 / 10)
@@ -149,7 +196,13 @@ def test_the_total_recomputes_rates_from_the_summed_counts() -> None:
 
 def test_changes_use_data_outside_the_selected_period() -> None:
     """Intakes change against October–December 2023 and January–March 2023."""
-    rows = {r["region_code"]: r for r in compared(_inputs(), PERIOD).to_dicts()}
+    before = compared(_inputs(), PERIOD)
+    assert dict(before.select("region_code", "intakes_prev").iter_rows()) == {
+        "AAA": 2,
+        "BBB": None,
+        "CCC": 10,
+    }
+    rows = _rows(shown(overview_view(_inputs(), PERIOD)))
     assert rows["AAA"]["intakes_change_prev"] == pytest.approx((4 - 2) / 2)
     assert rows["AAA"]["intakes_change_last_year"] == pytest.approx((4 - 1) / 1)
     assert rows["AAA"]["within_month_change_prev"] == pytest.approx(2 / 3 - 1)
@@ -164,21 +217,24 @@ def test_changes_use_data_outside_the_selected_period() -> None:
 
 def test_the_view_shows_tiles_table_and_chart() -> None:
     """Tiles carry nl-BE values and signed Dutch changes; the table starts with the total."""
-    view = overview_view(_inputs(), PERIOD)
-    tiles = {t.label: t for t in view.tiles}
+    view = shown(overview_view(_inputs(), PERIOD))
+    tiles = _tiles(view)
     assert tiles["Aanmeldingen"].value == "10"
-    assert tiles["Aanmeldingen"].delta == "-16,7% t.o.v. vorige periode"
-    assert tiles["Aanmeldingen"].delta_last_year == "+900,0% t.o.v. zelfde periode vorig jaar"
+    assert tiles["Aanmeldingen"].changes == (
+        "-16,7% t.o.v. vorige periode",
+        "+900,0% t.o.v. zelfde periode vorig jaar",
+    )
     assert tiles["Aanmeldingen"].trend == (7, 2, 1)
     assert tiles["Binnen de maand opgenomen"].value == "77,8%"
-    assert tiles["Gezinnen bereikt"].delta is None
+    assert tiles["Gezinnen bereikt"].changes[0] is None
     assert "1 van 3 regio's" in tiles["Consultvragen"].help
-    shown = view.table.display()
-    assert shown["Regio"].to_list() == ["Vlaanderen (totaal)", "Alfa", "Bravo", "Charlie"]
-    assert shown["Consultvragen"].to_list() == ["1", "1", "–", "–"]
-    assert shown["Δ vorige periode"].to_list() == ["-16,7%", "100,0%", "–", "-50,0%"]
-    assert list(view.figures) == ["intakes"]
-    assert [t.name for t in view.figures["intakes"].data] == [
+    main = text(view)
+    assert main["Regio"].to_list() == ["Vlaanderen (totaal)", "Alfa", "Bravo", "Charlie"]
+    assert main["Consultvragen"].to_list() == ["1", "1", "–", "–"]
+    assert main["Δ vorige periode"].to_list() == ["-16,7%", "100,0%", "–", "-50,0%"]
+    figures = charts(view)
+    assert list(figures) == ["Aanmeldingen per regio: deze periode en vorig jaar"]
+    assert [t.name for t in figures["Aanmeldingen per regio: deze periode en vorig jaar"].data] == [
         "jan. 2023 – mrt. 2023",
         PERIOD.period_label(),
     ]
@@ -186,24 +242,62 @@ def test_the_view_shows_tiles_table_and_chart() -> None:
 
 def test_selected_regions_are_totalled_under_their_own_label() -> None:
     """With regions chosen the total is theirs, and it is not called Flanders."""
-    view = overview_view(_inputs(), Selection(PERIOD.start, PERIOD.end, regions=("AAA",)))
-    assert view.total_label == "Geselecteerde regio's"
-    assert view.table.display()["Aanmeldingen"].to_list() == ["4", "4"]
+    view = shown(overview_view(_inputs(), Selection(PERIOD.start, PERIOD.end, regions=("AAA",))))
+    assert view.sections[0].title.startswith("Geselecteerde regio's")
+    main = text(view)
+    assert main["Regio"].to_list() == ["Geselecteerde regio's (totaal)", "Alfa"]
+    assert main["Aanmeldingen"].to_list() == ["4", "4"]
 
 
 def test_change_text_signs_and_units() -> None:
-    """Relative changes read as percentages, rate changes as points; unknown stays None."""
-    assert change_text(0.123, "relative", "vorige periode") == "+12,3% t.o.v. vorige periode"
-    assert change_text(-0.021, "points", "vorig jaar") == "-2,1 ptn t.o.v. vorig jaar"
-    assert change_text(None, "relative", "vorige periode") is None
+    """Relative changes read as percentages, rate changes as points; unknown stays None (the
+    tiles' change text, written at the boundary from a table's Difference cells)."""
+    frame = pl.DataFrame(
+        {
+            "region_code": [TOTAL],
+            "now": [1123.0],
+            "before": [1000.0],
+            "rate": [0.479],
+            "rate_before": [0.5],
+            "unknown": [None],
+        },
+        schema_overrides={"unknown": pl.Float64},
+    )
+    cells = (
+        REGION,
+        Measure("now", "Nu", "int"),
+        Measure("rate", "Percentage", "pct"),
+        Difference("relative", "Relatief", "pct", of="now", against="before", relative=True),
+        Difference("points", "Punten", "points", of="rate", against="rate_before"),
+        Difference("missing", "Onbekend", "pct", of="now", against="unknown", relative=True),
+    )
+    spec = TableSpec(
+        frame,
+        cells,
+        title="Wijzigingen",
+        inputs=(Measure("before", ""), Measure("rate_before", ""), Measure("unknown", "")),
+    )
+    metrics = (
+        Metric("Aantal", "now", changes=(("vorige periode", "relative"),)),
+        Metric("Aandeel", "rate", changes=(("vorig jaar", "points"),)),
+        Metric("Zonder vergelijking", "now", changes=(("vorige periode", "missing"),)),
+    )
+    view = View("Test", (Section("", (MetricsSpec(spec, metrics, row_value=TOTAL),)),))
+    tiles = _tiles(shown(view))
+    assert tiles["Aantal"].changes == ("+12,3% t.o.v. vorige periode",)
+    assert tiles["Aandeel"].changes == ("-2,1 ptn t.o.v. vorig jaar",)
+    assert tiles["Zonder vergelijking"].changes == (None,)
 
 
 def test_no_data_gives_an_empty_view() -> None:
-    """Without any registration or count the view is empty, without tiles or charts."""
-    view = overview_view(_inputs(_registrations().clear(), []), PERIOD)
+    """Without any registration or count the view is empty: its tiles show no figure and there
+    is no chart."""
+    view = shown(overview_view(_inputs(_registrations().clear(), []), PERIOD))
     assert view.is_empty
-    assert view.tiles == ()
-    assert view.figures == {}
+    tiles = _tiles(view)
+    assert tiles and all(t.value == "–" and set(t.changes) == {None} for t in tiles.values())
+    assert all(t.trend == () for t in tiles.values())
+    assert charts(view) == {}
 
 
 def test_a_period_into_the_running_month_is_flagged() -> None:
@@ -211,3 +305,7 @@ def test_a_period_into_the_running_month_is_flagged() -> None:
     running = Selection(date(2024, 4, 1), TODAY)
     assert any("lopende maand (jun. 2024)" in n for n in overview_view(_inputs(), running).notes)
     assert not any("lopende maand" in n for n in overview_view(_inputs(), PERIOD).notes)
+    # The published view and its table carry the note too.
+    published = shown(overview_view(_inputs(), running))
+    assert any("lopende maand (jun. 2024)" in n for n in published.notes)
+    assert any("lopende maand (jun. 2024)" in n for n in table(published).notes)

@@ -1,4 +1,6 @@
-"""The Bereik en trajecten view on hand-built inputs: families, trajectories, sources, partners."""
+"""The Bereik en trajecten view on hand-built inputs: families, trajectories, sources.
+
+The inputs (partners included) are shared with the Betrokken organisaties view's tests."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from indicators.reach import families_reached
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.reach import reach_view
+from tests import scopes
+from tests.published import charts, shown, text, values
+from tests.reports.views.frames import keyed
 
 TODAY = date(2024, 9, 30)
 # March–June 2024: the whole year 2024 is shown.
@@ -131,28 +136,31 @@ def _inputs(basis: str = "then") -> Inputs:
         },
         schema=schemas.REGION,
     )
-    return Inputs(
-        registrations=REGISTRATIONS,
-        aggregates=COUNTS,
-        partners=PARTNERS,
-        staffing=pl.DataFrame(schema=schemas.STAFFING),
-        agreements=pl.DataFrame(schema=schemas.VOLUME_AGREEMENT),
-        regions=regions,
-        populations=pl.DataFrame(
-            schema={**schemas.REGION_POPULATION, "valid_from": pl.Date, "valid_to": pl.Date}
-        ),
-        network_reference=pl.DataFrame(),
-        basis=basis,  # type: ignore[arg-type]
-        today=TODAY,
-        data_version=1,
+    return keyed(
+        Inputs(
+            registrations=REGISTRATIONS,
+            aggregates=COUNTS,
+            partners=PARTNERS,
+            staffing=pl.DataFrame(schema=schemas.STAFFING),
+            agreements=pl.DataFrame(schema=schemas.VOLUME_AGREEMENT),
+            regions=regions,
+            populations=pl.DataFrame(
+                schema={**schemas.REGION_POPULATION, "valid_from": pl.Date, "valid_to": pl.Date}
+            ),
+            network_reference=pl.DataFrame(),
+            basis=basis,  # type: ignore[arg-type]
+            today=TODAY,
+            data_version=1,
+            scope=scopes.everything(),
+        )
     )
 
 
 def test_families_reached_are_distinct_families_with_a_trajectory_started_in_the_year() -> None:
     """Alfa reached families A, B and E in 2024 (E by its first contact in January), as
     indicators.reach computes; Bravo had rows but no trajectory: 0; Charlie only counts: '–'."""
-    view = reach_view(_inputs(), PERIOD)
-    assert view.table.display().rows() == [
+    view = shown(reach_view(_inputs(), PERIOD))
+    assert text(view, "bereikte-gezinnen").rows() == [
         ("Alfa", "2024", "3", "200", "1,5%"),
         ("Bravo", "2024", "0", "200", "0,0%"),
         ("Charlie", "2024", "–", "200", "–"),
@@ -160,45 +168,61 @@ def test_families_reached_are_distinct_families_with_a_trajectory_started_in_the
     expected = families_reached(REGISTRATIONS).filter(
         (pl.col("region_code") == "AAA") & (pl.col("year") == 2024)
     )
-    alfa = view.table.frame.filter(pl.col("region_code") == "AAA").select(expected.columns)
+    alfa = (
+        values(view)
+        .filter(pl.col("region_code") == "AAA")
+        .with_columns(year=pl.col("year_label").cast(pl.Int32))
+        .select(expected.columns)
+    )
     assert_frame_equal(alfa, expected)
 
 
 def test_monthly_counts_are_said_to_have_no_trajectories() -> None:
     """A note names Charlie 2024 as not available, and the trajectory without a family."""
-    notes = reach_view(_inputs(), PERIOD).notes
+    notes = shown(reach_view(_inputs(), PERIOD)).notes
     assert any(n.startswith("Charlie 2024:") and "niet beschikbaar" in n for n in notes)
     assert any(n.startswith("1 gestart traject zonder gezinsnummer") for n in notes)
 
 
 def test_choosing_one_region_narrows() -> None:
     """Selecting Alfa leaves only Alfa in every table."""
-    view = reach_view(_inputs(), Selection(PERIOD.start, PERIOD.end, regions=("AAA",)))
-    assert set(view.table.frame["region_code"]) == {"AAA"}
-    for table in view.tables.values():
-        assert set(table.frame["region_code"]) == {"AAA"}
+    view = shown(reach_view(_inputs(), Selection(PERIOD.start, PERIOD.end, regions=("AAA",))))
+    assert set(values(view)["region_code"]) == {"AAA"}
+    tables = view.tables()
+    assert len(tables) == 6
+    for table in tables:
+        assert set(table.values["region_code"]) == {"AAA"}, table.name
 
 
 def test_trajectories_started_closed_ongoing_and_short_guidance() -> None:
     """Alfa started 5 trajectories in 2024 and closed 3; short guidance B closed within its 4
-    months; A's second trajectory and the one without a family are ongoing on 30 September."""
-    view = reach_view(_inputs(), PERIOD)
-    alfa = view.tables["trajectories"].frame.filter(pl.col("region_code") == "AAA")
+    months; A's second trajectory, the one without a family and E's (closed 1 September) are
+    ongoing on 31 August, the last day of the last whole month."""
+    view = shown(reach_view(_inputs(), PERIOD))
+    alfa = values(view, "trajecten").filter(pl.col("region_code") == "AAA")
     assert alfa.select(
-        "year", "started", "closed", "median_days", "short_closed", "short_within", "short_share"
-    ).rows() == [(2024, 5, 3, 120.0, 1, 1, 1.0)]
-    ongoing = view.tables["ongoing"].frame
-    assert ongoing.select("region_code", "ongoing").rows() == [("AAA", 2)]
+        "year_label",
+        "started",
+        "closed",
+        "median_days",
+        "short_closed",
+        "short_within",
+        "short_share",
+    ).rows() == [("2024", 5, 3, 120.0, 1, 1, 1.0)]
+    ongoing = values(view, "lopende-trajecten")
+    assert ongoing.select("region_code", "ongoing").rows() == [("AAA", 3)]
+    totals = values(view, "trajecten-per-regio")
+    assert totals.select("region_code", "started", "closed", "ongoing").rows() == [("AAA", 5, 3, 3)]
 
 
 def test_closure_reasons_and_further_care() -> None:
     """Of Alfa's 3 closures in 2024, one went to RTJ and one to NRTJ, labelled in Dutch."""
-    view = reach_view(_inputs(), PERIOD)
-    flow = view.tables["further_care"].frame
-    assert flow.select("region_code", "year", "closed", "to_rtj", "to_nrtj").rows() == [
-        ("AAA", 2024, 3, 1, 1)
+    view = shown(reach_view(_inputs(), PERIOD))
+    flow = values(view, "doorstroom")
+    assert flow.select("region_code", "year_label", "closed", "to_rtj", "to_nrtj").rows() == [
+        ("AAA", "2024", 3, 1, 1)
     ]
-    reasons = view.tables["closure_reasons"].display()
+    reasons = text(view, "redenen-van-afsluiting")
     assert set(reasons["Reden van afsluiting"]) == {
         "Afgerond",
         "Doorverwezen naar RTJ",
@@ -206,21 +230,25 @@ def test_closure_reasons_and_further_care() -> None:
     }
 
 
-def test_partners_by_sector_in_the_shown_years() -> None:
-    """Alfa's partners of 2024 are one CLB (twice involved) and one CAW; 2023's CGG is left out."""
-    shown = reach_view(_inputs(), PERIOD).tables["partners"].display()
-    assert shown.rows() == [("Alfa", "CAW", "1", "1"), ("Alfa", "CLB", "1", "2")]
-
-
 def test_the_families_chart_has_the_target_line() -> None:
     """The families chart draws a line at 200 families and leaves out unavailable regions."""
-    view = reach_view(_inputs(), PERIOD)
-    fig = view.figures["families"]
+    figures = charts(shown(reach_view(_inputs(), PERIOD)))
+    fig = figures["Bereikte gezinnen per regio en jaar"]
     assert fig.layout.shapes[0].y0 == 200
     assert list(fig.data[0].x) == ["Alfa", "Bravo"]
-    assert set(view.figures) == {"families", "trajectories", "closure_reasons", "partners"}
+    assert set(figures) == {
+        "Bereikte gezinnen per regio en jaar",
+        "Trajecten per regio",
+        "Redenen van afsluiting",
+    }
 
 
-def test_no_data_is_empty() -> None:
-    """A year without any registration or count gives an empty view."""
-    assert reach_view(_inputs(), Selection(date(2020, 1, 1), date(2020, 12, 31))).is_empty
+def test_no_data_is_empty_but_for_what_runs_today() -> None:
+    """A year without any registration or count has no families, trajectories, closures or
+    charts; only the trajectories ongoing today (any period: what runs today) are still shown,
+    so the page shows that table rather than its empty state."""
+    view = shown(reach_view(_inputs(), Selection(date(2020, 1, 1), date(2020, 12, 31))))
+    assert {t.name for t in view.tables() if not t.is_empty} == {"lopende-trajecten"}
+    assert values(view, "lopende-trajecten").select("region_code", "ongoing").rows() == [("AAA", 3)]
+    assert charts(view) == {}
+    assert not view.is_empty

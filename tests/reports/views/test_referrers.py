@@ -8,11 +8,13 @@ from typing import Any
 import polars as pl
 import pytest
 
+from data_access.reference.codes import REFERRER_GROUPS
 from data_access.store import schemas
 from indicators.referrers import referrer_group_shares
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.referrers import NOT_AVAILABLE, referrers_view
+from tests.published import charts, shown, table, text, values
 from tests.reports.views.frames import hand_inputs
 
 MARCH = date(2024, 3, 1)
@@ -63,15 +65,15 @@ def inputs() -> Inputs:
 
 def test_group_shares_per_region_and_month(inputs: Inputs) -> None:
     """R1: brede instap 3 of 4 (75,0%), GV 1 (25,0%); R2 from its counts: 6 and 2 of 8."""
-    view = referrers_view(inputs, FIRST_QUARTER)
-    shown = view.table.display()
-    assert shown.rows() == [
+    view = shown(referrers_view(inputs, FIRST_QUARTER))
+    groups = text(view, "aanmeldersgroepen")
+    assert groups.rows() == [
         ("Regio Een", "mrt. 2024", "Brede instap", "3", "75,0%", "rijen"),
         ("Regio Een", "mrt. 2024", "Gemandateerde voorzieningen", "1", "25,0%", "rijen"),
         ("Regio Twee", "mrt. 2024", "Brede instap", "6", "75,0%", "maandtotalen"),
         ("Regio Twee", "mrt. 2024", "Gezin of jongere zelf", "2", "25,0%", "maandtotalen"),
     ]
-    assert shown.columns == [
+    assert groups.columns == [
         "Regio",
         "Periode",
         "Aanmeldersgroep",
@@ -79,23 +81,24 @@ def test_group_shares_per_region_and_month(inputs: Inputs) -> None:
         "Aandeel",
         "Bron",
     ]
-    expected = referrer_group_shares(inputs.registrations, inputs.aggregates)
-    keys = ["region_code", "period", "referrer_group", "intakes", "share", "source"]
-    assert sorted(view.table.frame.select(keys).rows()) == sorted(expected.select(keys).rows())
+    expected = referrer_group_shares(inputs.registrations, inputs.aggregates).with_columns(
+        referrer_group_label=pl.col("referrer_group").replace_strict(REFERRER_GROUPS)
+    )
+    keys = ["region_code", "period", "referrer_group_label", "intakes", "share", "source"]
+    assert sorted(values(view).select(keys).rows()) == sorted(expected.select(keys).rows())
 
 
 def test_referrer_detail_is_not_available_for_monthly_counts(inputs: Inputs) -> None:
     """R1's referrers are listed with their shares; R2 reads 'not available', never zero."""
-    view = referrers_view(inputs, FIRST_QUARTER)
-    detail = view.tables["referrers"].display()
-    assert detail.rows() == [
+    view = shown(referrers_view(inputs, FIRST_QUARTER))
+    assert text(view, "aanmelders").rows() == [
         ("Regio Een", "CLB", "2", "50,0%"),
         ("Regio Een", "CAW", "1", "25,0%"),
         ("Regio Een", "Gemandateerde voorzieningen (OCJ, VK)", "1", "25,0%"),
         ("Regio Twee", NOT_AVAILABLE, "–", "–"),
     ]
     assert any("Regio Twee" in note and "maandtotalen" in note for note in view.notes)
-    assert any(NOT_AVAILABLE in note for note in view.tables["referrers"].notes)
+    assert any(NOT_AVAILABLE in note for note in table(view, "aanmelders").notes)
 
 
 def test_a_mixed_period_names_the_region_whose_detail_is_partial() -> None:
@@ -105,16 +108,16 @@ def test_a_mixed_period_names_the_region_whose_detail_is_partial() -> None:
         source_system=pl.lit("uniform:R2"),
         received_date=pl.col("received_date").dt.offset_by("-1mo"),
     )
-    view = referrers_view(_inputs(rows, _R2_COUNTS), FIRST_QUARTER)
-    detail = view.tables["referrers"]
-    assert NOT_AVAILABLE not in detail.frame["referrer_label"].to_list()
-    assert detail.frame["intakes"].sum() == 4
+    view = shown(referrers_view(_inputs(rows, _R2_COUNTS), FIRST_QUARTER))
+    detail = table(view, "aanmelders")
+    assert NOT_AVAILABLE not in detail.values["referrer_label"].to_list()
+    assert detail.values["intakes"].sum() == 4
     assert any(note.startswith("Regio Twee: detail alleen") for note in detail.notes)
 
 
 def test_brede_instap_share_over_time(inputs: Inputs) -> None:
     """The brede instap chart draws one line per region at 75% in March."""
-    figure = referrers_view(inputs, FIRST_QUARTER).figures["brede_instap"]
+    figure = charts(shown(referrers_view(inputs, FIRST_QUARTER)))["Aandeel brede instap"]
     assert [trace.name for trace in figure.data] == ["Regio Een", "Regio Twee"]
     assert [list(trace.y) for trace in figure.data] == [[0.75], [0.75]]
 
@@ -122,22 +125,22 @@ def test_brede_instap_share_over_time(inputs: Inputs) -> None:
 def test_quarters_and_one_region(inputs: Inputs) -> None:
     """Per quarter the periods read '2024 K1'; choosing R1 leaves only R1."""
     selection = Selection(date(2024, 1, 1), date(2024, 3, 31), "quarter", ("R1",))
-    view = referrers_view(inputs, selection)
-    shown = view.table.display()
-    assert set(shown["Periode"]) == {"2024 K1"}
-    assert set(shown["Regio"]) == {"Regio Een"}
-    assert set(view.tables["referrers"].display()["Regio"]) == {"Regio Een"}
+    view = shown(referrers_view(inputs, selection))
+    groups = text(view, "aanmeldersgroepen")
+    assert set(groups["Periode"]) == {"2024 K1"}
+    assert set(groups["Regio"]) == {"Regio Een"}
+    assert set(text(view, "aanmelders")["Regio"]) == {"Regio Een"}
 
 
 def test_todays_regions_leave_monthly_counts_out(inputs: Inputs) -> None:
     """Monthly counts carry no municipality, so under today's regions R2 is absent."""
     today_basis = Selection(date(2024, 1, 1), date(2024, 3, 31), basis="today")
-    view = referrers_view(_inputs(inputs.registrations, _R2_COUNTS, "today"), today_basis)
-    assert set(view.table.frame["region_code"]) == {"R1"}
+    view = shown(referrers_view(_inputs(inputs.registrations, _R2_COUNTS, "today"), today_basis))
+    assert set(values(view)["region_code"]) == {"R1"}
 
 
 def test_an_empty_store_gives_an_empty_view() -> None:
     """Without registrations or counts the view is empty and draws no charts."""
-    view = referrers_view(_inputs(_registrations([])), FIRST_QUARTER)
+    view = shown(referrers_view(_inputs(_registrations([])), FIRST_QUARTER))
     assert view.is_empty
-    assert view.figures == {}
+    assert charts(view) == {}

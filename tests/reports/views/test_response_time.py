@@ -13,6 +13,7 @@ from indicators.response_time import Rule, days_to_first_contact, timeliness_by_
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.response_time import response_time_view
+from tests.published import charts, shown, table, text, values
 from tests.reports.views.frames import hand_inputs
 
 TODAY = date(2024, 4, 10)
@@ -75,37 +76,37 @@ def _row(view_table: pl.DataFrame, region: str) -> dict[str, Any]:
 
 def test_the_calendar_month_rule_counts_every_status(inputs: Inputs) -> None:
     """Under the calendar-month rule R1 has 2 tijdig, 1 laat, 1 vervallen, 1 lopend: 66,7%."""
-    view = response_time_view(inputs, FIRST_QUARTER)
-    r1 = _row(view.table.frame, "R1")
+    view = shown(response_time_view(inputs, FIRST_QUARTER))
+    r1 = _row(values(view, "tijdige-opname"), "R1")
     assert (r1["tijdig"], r1["laat"], r1["vervallen"], r1["lopend"]) == (2, 1, 1, 1)
     assert r1["rate"] == pytest.approx(2 / 3)
     indicator = timeliness_by_region_month(inputs.registrations, inputs.aggregates, TODAY)
     assert r1["rate"] == _row(indicator, "R1")["rate"]
-    shown = view.table.display().row(0, named=True)
-    assert shown["Regio"] == "Regio Een"
-    assert shown["Periode"] == "mrt. 2024"
-    assert shown["Binnen de maand (%)"] == "66,7%"
+    first = text(view).row(0, named=True)
+    assert first["Regio"] == "Regio Een"
+    assert first["Periode"] == "mrt. 2024"
+    assert first["Binnen de maand (%)"] == "66,7%"
 
 
 def test_the_30_day_rule_changes_the_rate_and_its_label(inputs: Inputs) -> None:
     """A contact on day 31 is late under the 30-day rule: R1 drops to 33,3%, labelled so."""
-    view = response_time_view(inputs, FIRST_QUARTER, "30_days")
-    r1 = _row(view.table.frame, "R1")
+    view = shown(response_time_view(inputs, FIRST_QUARTER, "30_days"))
+    r1 = _row(values(view), "R1")
     assert (r1["tijdig"], r1["laat"]) == (1, 2)
-    shown = view.table.display()
-    assert "Binnen de maand (%)" not in shown.columns
-    assert shown.row(0, named=True)["Binnen 30 dagen (%)"] == "33,3%"
-    assert "30 dagen" in view.table.title
+    main = text(view)
+    assert "Binnen de maand (%)" not in main.columns
+    assert main.row(0, named=True)["Binnen 30 dagen (%)"] == "33,3%"
+    assert "30 dagen" in table(view).title
 
 
 def test_monthly_counts_show_unknown_statuses_under_the_calendar_rule(inputs: Inputs) -> None:
     """R2's monthly counts give 7 tijdig and 3 laat; vervallen and lopend are '–', not 0."""
-    view = response_time_view(inputs, FIRST_QUARTER)
-    r2 = _row(view.table.frame, "R2")
+    view = shown(response_time_view(inputs, FIRST_QUARTER))
+    r2 = _row(values(view), "R2")
     assert (r2["tijdig"], r2["laat"], r2["vervallen"], r2["lopend"]) == (7, 3, None, None)
     assert r2["source"] == "maandtotalen"
-    shown = view.table.display().filter(pl.col("Regio") == "Regio Twee").row(0, named=True)
-    assert (shown["Vervallen"], shown["Lopend"], shown["Binnen de maand (%)"]) == (
+    r2_text = text(view).filter(pl.col("Regio") == "Regio Twee").row(0, named=True)
+    assert (r2_text["Vervallen"], r2_text["Lopend"], r2_text["Binnen de maand (%)"]) == (
         "–",
         "–",
         "70,0%",
@@ -115,8 +116,8 @@ def test_monthly_counts_show_unknown_statuses_under_the_calendar_rule(inputs: In
 
 def test_monthly_counts_are_left_out_under_the_30_day_rule_and_it_says_so(inputs: Inputs) -> None:
     """Monthly counts know only the calendar month: R2 disappears and a note names it."""
-    view = response_time_view(inputs, FIRST_QUARTER, "30_days")
-    assert view.table.frame["region_code"].to_list() == ["R1"]
+    view = shown(response_time_view(inputs, FIRST_QUARTER, "30_days"))
+    assert values(view)["region_code"].to_list() == ["R1"]
     assert any("Regio Twee" in note and "30-dagenregel" in note for note in view.notes)
 
 
@@ -124,8 +125,8 @@ def test_quarters_sum_the_months(inputs: Inputs) -> None:
     """Per quarter, January's timely intake and March's counts add up in one 2024 K1 row."""
     extra = [{"received_date": date(2024, 1, 8), "first_contact_date": date(2024, 1, 9)}]
     quarters = Selection(date(2024, 1, 1), date(2024, 3, 31), "quarter")
-    view = response_time_view(_inputs(_registrations(*_R1_MARCH, *extra)), quarters)
-    r1 = _row(view.table.frame, "R1")
+    view = shown(response_time_view(_inputs(_registrations(*_R1_MARCH, *extra)), quarters))
+    r1 = _row(values(view), "R1")
     assert (r1["period"], r1["tijdig"], r1["laat"], r1["vervallen"], r1["lopend"]) == (
         "2024Q1",
         3,
@@ -134,24 +135,24 @@ def test_quarters_sum_the_months(inputs: Inputs) -> None:
         1,
     )
     assert r1["rate"] == pytest.approx(3 / 4)
-    assert view.table.display()["Periode"].to_list() == ["2024 K1"]
+    assert text(view)["Periode"].to_list() == ["2024 K1"]
 
 
 def test_the_comparison_shows_both_rules_side_by_side(inputs: Inputs) -> None:
     """The comparison has R1 at 66,7% and 33,3%: 33,3 percentage points lower under 30 days."""
-    comparison = response_time_view(inputs, FIRST_QUARTER).tables["comparison"]
-    shown = comparison.display().row(0, named=True)
-    assert shown["Regio"] == "Regio Een"
-    assert (shown["Binnen de maand (%)"], shown["Binnen 30 dagen (%)"]) == ("66,7%", "33,3%")
-    assert shown["Verschil (procentpunt)"] == "-33,3"
+    view = shown(response_time_view(inputs, FIRST_QUARTER))
+    r1 = text(view, "kalendermaand-of-30-dagen").row(0, named=True)
+    assert r1["Regio"] == "Regio Een"
+    assert (r1["Binnen de maand (%)"], r1["Binnen 30 dagen (%)"]) == ("66,7%", "33,3%")
+    assert r1["Verschil (procentpunt)"] == "-33,3"
 
 
 def test_days_to_first_contact_match_the_indicator(inputs: Inputs) -> None:
     """The days table is the indicator's median and 90th percentile (contacts after 31, 5, 51 days)."""
-    days = response_time_view(inputs, FIRST_QUARTER).tables["days"]
+    view = shown(response_time_view(inputs, FIRST_QUARTER))
     expected = days_to_first_contact(inputs.registrations)
-    assert days.frame.select(expected.columns).equals(expected)
-    assert days.display().row(0, named=True)["Mediaan (dagen)"] == "31,0"
+    assert values(view, "dagen-tot-eerste-contact").select(expected.columns).equals(expected)
+    assert text(view, "dagen-tot-eerste-contact").row(0, named=True)["Mediaan (dagen)"] == "31,0"
 
 
 def test_the_overdue_list_shows_file_numbers_of_the_selected_regions_only() -> None:
@@ -161,10 +162,10 @@ def test_the_overdue_list_shows_file_numbers_of_the_selected_regions_only() -> N
         {"received_date": date(2024, 3, 1), "region_code": "R2"},
         {"received_date": date(2024, 3, 25)},  # deadline not passed: lopend, not listed
     )
-    view = response_time_view(_inputs(registrations), FIRST_QUARTER)
-    shown = view.tables["overdue"].display()
-    assert shown["Dossiernummer"].to_list() == ["DOS-001", "DOS-002"]
-    assert shown.row(0, named=True) == {
+    view = shown(response_time_view(_inputs(registrations), FIRST_QUARTER))
+    overdue = text(view, "openstaand-na-de-termijn")
+    assert overdue["Dossiernummer"].to_list() == ["DOS-001", "DOS-002"]
+    assert overdue.row(0, named=True) == {
         "Dossiernummer": "DOS-001",
         "Regio": "Regio Een",
         "Aangemeld op": "02/11/2023",
@@ -172,7 +173,9 @@ def test_the_overdue_list_shows_file_numbers_of_the_selected_regions_only() -> N
         "Dagen over termijn": "130",
     }
     only_r2 = Selection(date(2024, 1, 1), date(2024, 3, 31), regions=("R2",))
-    narrowed = response_time_view(_inputs(registrations), only_r2).tables["overdue"].display()
+    narrowed = text(
+        shown(response_time_view(_inputs(registrations), only_r2)), "openstaand-na-de-termijn"
+    )
     assert narrowed["Regio"].to_list() == ["Regio Twee"]
 
 
@@ -187,8 +190,8 @@ def test_the_overdue_list_kept_for_the_inputs_follows_regions_and_rule_not_perio
     inputs = _inputs(registrations)
 
     def listed(selection: Selection, rule: Rule = "calendar_month") -> list[str]:
-        view = response_time_view(inputs, selection, rule)
-        return view.tables["overdue"].display()["Dossiernummer"].to_list()
+        view = shown(response_time_view(inputs, selection, rule))
+        return text(view, "openstaand-na-de-termijn")["Dossiernummer"].to_list()
 
     assert listed(FIRST_QUARTER) == ["DOS-001", "DOS-002"]
     assert listed(Selection(date(2022, 1, 1), date(2022, 6, 30))) == ["DOS-001", "DOS-002"]
@@ -198,6 +201,6 @@ def test_the_overdue_list_kept_for_the_inputs_follows_regions_and_rule_not_perio
 
 def test_an_empty_store_gives_an_empty_view() -> None:
     """Without registrations the view is empty and draws no charts."""
-    view = response_time_view(_inputs(_registrations()), FIRST_QUARTER)
+    view = shown(response_time_view(_inputs(_registrations()), FIRST_QUARTER))
     assert view.is_empty
-    assert view.figures == {}
+    assert charts(view) == {}

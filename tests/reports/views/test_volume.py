@@ -13,6 +13,9 @@ from indicators.volume import volume_progress
 from reports.inputs import Inputs
 from reports.selection import Selection
 from reports.views.volume import volume_view
+from tests import scopes
+from tests.published import charts, shown, text, values
+from tests.reports.views.frames import keyed
 
 # 1 July 2024 is day 183 of the leap year 2024: exactly half of it has elapsed.
 TODAY = date(2024, 7, 1)
@@ -88,34 +91,37 @@ def _inputs(basis: str = "then") -> Inputs:
         },
         schema=schemas.REGION,
     )
-    return Inputs(
-        registrations=REGISTRATIONS,
-        aggregates=COUNTS,
-        partners=pl.DataFrame(schema=schemas.REGISTRATION_PARTNER),
-        staffing=pl.DataFrame(schema=schemas.STAFFING),
-        agreements=AGREEMENTS,
-        regions=regions,
-        populations=pl.DataFrame(
-            schema={**schemas.REGION_POPULATION, "valid_from": pl.Date, "valid_to": pl.Date}
-        ),
-        network_reference=pl.DataFrame(),
-        basis=basis,  # type: ignore[arg-type]
-        today=TODAY,
-        data_version=1,
+    return keyed(
+        Inputs(
+            registrations=REGISTRATIONS,
+            aggregates=COUNTS,
+            partners=pl.DataFrame(schema=schemas.REGISTRATION_PARTNER),
+            staffing=pl.DataFrame(schema=schemas.STAFFING),
+            agreements=AGREEMENTS,
+            regions=regions,
+            populations=pl.DataFrame(
+                schema={**schemas.REGION_POPULATION, "valid_from": pl.Date, "valid_to": pl.Date}
+            ),
+            network_reference=pl.DataFrame(),
+            basis=basis,  # type: ignore[arg-type]
+            today=TODAY,
+            data_version=1,
+            scope=scopes.everything(),
+        )
     )
 
 
 def test_it_shows_the_whole_years_overlapping_the_period() -> None:
     """November 2023 – June 2024 shows the agreements of 2023 and 2024, not of 2022."""
-    view = volume_view(_inputs(), PERIOD)
-    assert sorted(view.table.frame["year"].unique().to_list()) == [2023, 2024]
+    view = shown(volume_view(_inputs(), PERIOD))
+    assert sorted(values(view, "volumeafspraken")["year"].unique().to_list()) == [2023, 2024]
     assert any("hele jaren 2023–2024" in note for note in view.notes)
 
 
 def test_realised_is_the_count_of_gv_referred_intakes_of_the_year() -> None:
     """Alfa's 2024 GV figure counts its three GV-referred aanmeldingen of 2024 (not the consult),
-    against a pro-rata target of half the agreed six."""
-    frame = volume_view(_inputs(), PERIOD).table.frame
+    against a pro-rata target of half the agreed six; every figure is the indicator's."""
+    frame = values(shown(volume_view(_inputs(), PERIOD)))
     row = frame.filter(
         (pl.col("region_code") == "AAA") & (pl.col("year") == 2024) & (pl.col("party") == "GV")
     )
@@ -130,46 +136,49 @@ def test_realised_is_the_count_of_gv_referred_intakes_of_the_year() -> None:
     expected = volume_progress(
         REGISTRATIONS, COUNTS, AGREEMENTS.filter(pl.col("year").is_in([2023, 2024])), TODAY
     )
-    assert_frame_equal(frame.drop("year_label"), expected)
+    assert_frame_equal(frame.select(expected.columns), expected)
 
 
 def test_choosing_one_region_narrows() -> None:
     """Selecting Bravo leaves only Bravo's agreements."""
-    frame = volume_view(
-        _inputs(), Selection(PERIOD.start, PERIOD.end, regions=("BBB",))
-    ).table.frame
+    frame = values(
+        shown(volume_view(_inputs(), Selection(PERIOD.start, PERIOD.end, regions=("BBB",))))
+    )
     assert set(frame["region_code"]) == {"BBB"}
     assert frame.filter(pl.col("party") == "GV")["realised"].to_list() == [1]
 
 
 def test_monthly_counts_are_used_and_named() -> None:
     """Charlie's realised GV intakes come from its monthly counts, and a note says so."""
-    view = volume_view(_inputs(), PERIOD)
-    charlie = view.table.frame.filter((pl.col("region_code") == "CCC") & (pl.col("party") == "GV"))
+    view = shown(volume_view(_inputs(), PERIOD))
+    charlie = values(view).filter((pl.col("region_code") == "CCC") & (pl.col("party") == "GV"))
     assert charlie.select("realised", "source").row(0) == (3, "maandtotalen")
     assert any(note.startswith("Charlie:") for note in view.notes)
 
 
 def test_monthly_counts_do_not_count_under_todays_regions() -> None:
     """On today's regions the monthly counts cannot be placed: Charlie's realised reads '–'."""
-    view = volume_view(_inputs("today"), PERIOD)
-    shown = view.table.display()
-    assert shown.filter(pl.col("Regio") == "Charlie")["Gerealiseerd"].to_list() == ["–", "–"]
+    table = text(shown(volume_view(_inputs("today"), PERIOD)))
+    assert table.filter(pl.col("Regio") == "Charlie")["Gerealiseerd"].to_list() == ["–", "–"]
 
 
 def test_charts_show_the_running_year_with_the_pro_rata_line() -> None:
     """The GV and SDJ charts and the progress chart show 2024, the progress line at 50%."""
-    view = volume_view(_inputs(), PERIOD)
-    assert set(view.figures) == {"GV", "SDJ", "progress"}
-    gv = view.figures["GV"]
+    figures = charts(shown(volume_view(_inputs(), PERIOD)))
+    assert set(figures) == {
+        "GV: afgesproken en gerealiseerd",
+        "SDJ: afgesproken en gerealiseerd",
+        "Voortgang",
+    }
+    gv = figures["GV: afgesproken en gerealiseerd"]
     assert [t.name for t in gv.data] == ["Afgesproken", "Gerealiseerd", "Pro-rata doel"]
     assert list(gv.data[2].y) == [3.0, 1.5, 2.5]
     assert "2024" in gv.layout.title.text
-    assert view.figures["progress"].layout.shapes[0].x0 == 0.5
+    assert figures["Voortgang"].layout.shapes[0].x0 == 0.5
 
 
 def test_no_agreements_is_empty() -> None:
-    """Years without agreements give an empty view (the page's empty state)."""
-    view = volume_view(_inputs(), Selection(date(2020, 1, 1), date(2020, 12, 31)))
+    """Years without agreements give an empty view (the page's empty state) and no charts."""
+    view = shown(volume_view(_inputs(), Selection(date(2020, 1, 1), date(2020, 12, 31))))
     assert view.is_empty
-    assert view.figures == {}
+    assert charts(view) == {}

@@ -1,4 +1,4 @@
-"""The UI's inputs cache holds one data version, a bounded number of scopes, and loads once."""
+"""The inputs cache holds one data version, a bounded number of scopes, and loads once."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import polars as pl
 from data_access.access.scope import Scope
 from data_access.store import schemas
 from reports.inputs import Inputs
+from reports.service import InputsCache
+from tests import scopes
 from tests.reports.views.frames import hand_inputs
-from ui.store import InputsCache
 
 TODAY = date(2026, 11, 22)
 
@@ -36,15 +37,15 @@ def test_a_new_data_version_frees_the_old_entries() -> None:
     """Within a version each (scope, basis) loads once; after an import everything reloads."""
     load = _Counting()
     cache = InputsCache(load)
-    kon = Scope.regions("KON")
+    kon = scopes.regions("KON")
     first = cache.get(1, kon, "then", TODAY)
     assert cache.get(1, kon, "then", TODAY) is first
-    cache.get(1, Scope.everything(), "then", TODAY)
+    cache.get(1, scopes.everything(), "then", TODAY)
     assert len(load.calls) == 2
     after_import = cache.get(2, kon, "then", TODAY)
     assert after_import is not first
     assert len(load.calls) == 3
-    cache.get(2, Scope.everything(), "then", TODAY)
+    cache.get(2, scopes.everything(), "then", TODAY)
     assert len(load.calls) == 4, "the old version's entry for everything was dropped"
 
 
@@ -52,7 +53,7 @@ def test_at_most_size_scopes_are_kept() -> None:
     """The least recently used scope goes first when the cache is full."""
     load = _Counting()
     cache = InputsCache(load, size=2)
-    a, b, c = (Scope.regions(code) for code in ("AAA", "BBB", "CCC"))
+    a, b, c = (scopes.regions(code) for code in ("AAA", "BBB", "CCC"))
     cache.get(1, a, "then", TODAY)
     cache.get(1, b, "then", TODAY)
     cache.get(1, a, "then", TODAY)  # a is now the most recent
@@ -69,7 +70,9 @@ def test_concurrent_sessions_share_one_load() -> None:
     cache = InputsCache(load)
     results: list[Inputs] = []
     threads = [
-        threading.Thread(target=lambda: results.append(cache.get(5, Scope(), "then", TODAY)))
+        threading.Thread(
+            target=lambda: results.append(cache.get(5, scopes.everything(), "then", TODAY))
+        )
         for _ in range(10)
     ]
     for thread in threads:
@@ -85,7 +88,7 @@ def test_a_session_with_an_older_version_does_not_empty_the_cache() -> None:
     entries; the cache never flips back and forth between two versions."""
     load = _Counting()
     cache = InputsCache(load)
-    newer = cache.get(8, Scope(), "then", TODAY)
-    assert cache.get(7, Scope(), "then", TODAY) is newer
-    assert cache.get(8, Scope(), "then", TODAY) is newer
+    newer = cache.get(8, scopes.everything(), "then", TODAY)
+    assert cache.get(7, scopes.everything(), "then", TODAY) is newer
+    assert cache.get(8, scopes.everything(), "then", TODAY) is newer
     assert len(load.calls) == 1

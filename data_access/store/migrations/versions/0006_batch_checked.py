@@ -6,8 +6,8 @@ ingelezen"). `checked_at` is empty until a run of the suites over the whole stor
 batch (data_access.ingest.recovery); the next start or import checks such batches. Existing
 batches count as checked from the first run that started after their import, if any.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

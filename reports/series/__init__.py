@@ -1,0 +1,125 @@
+"""Series: the figures kept month by month (or year by year) per data version, below the
+boundary, each count with its perturbation; views sum and filter them for a selection.
+
+A figure decorated with `per_month` is computed once per inputs (one data version) over
+every month, for the selected regions, and each selection keeps its own months: a filter
+change filters a few thousand region-months instead of recounting the registrations. Every
+count in a series is a finest published cell (region × month × category) with its cell-key
+perturbation (data_access.access.perturbation), so a period's figure is the sum of its
+months' published cells and no window can be told apart from the months it is made of.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Hashable
+from typing import Concatenate, ParamSpec
+
+import polars as pl
+
+from reports.inputs import Inputs
+from reports.selection import Selection
+
+P = ParamSpec("P")
+PerPeriod = Callable[Concatenate[Inputs, P], pl.DataFrame]
+# Every figure registered with per_month or per_year, for the tests that each is truly
+# computed month by month (year by year) and region by region.
+PER_MONTH: list[Callable[..., pl.DataFrame]] = []
+PER_YEAR: list[Callable[..., pl.DataFrame]] = []
+
+
+def per_month(
+    compute: PerPeriod[P],
+) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
+    """Decorate a figure per region_code and month in which each month depends only on that
+    month's registrations and monthly counts; its extra arguments must be hashable (they key
+    the remembered result)."""
+    PER_MONTH.append(compute)
+    return _remembered(compute, lambda selection: selection.in_period("month"))
+
+
+def per_year(
+    compute: PerPeriod[P],
+) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
+    """Like per_month, for a figure per region_code and calendar `year`: computed once over
+    every year, each selection keeps the years it overlaps."""
+    PER_YEAR.append(compute)
+    return _remembered(compute, lambda selection: pl.col("year").is_in(selection.years))
+
+
+def _remembered(
+    compute: PerPeriod[P], in_period: Callable[[Selection], pl.Expr]
+) -> Callable[Concatenate[Inputs, Selection, P], pl.DataFrame]:
+    @functools.wraps(compute)
+    def for_selection(
+        inputs: Inputs, selection: Selection, *args: P.args, **kwargs: P.kwargs
+    ) -> pl.DataFrame:
+        # Kept per set of regions too: a report on one region computes that region only.
+        regions = tuple(sorted(set(selection.regions)))
+        key: Hashable = (compute, regions, args, tuple(sorted(kwargs.items())))
+        whole = inputs.remembered(
+            key, lambda: compute(of_regions(inputs, selection), *args, **kwargs)
+        )
+        return whole.filter(in_period(selection))
+
+    return for_selection
+
+
+def of_regions(inputs: Inputs, selection: Selection) -> Inputs:
+    """The inputs with only the selected regions' registrations, links and monthly counts."""
+    if not selection.regions:
+        return inputs
+    return dataclasses.replace(
+        inputs,
+        registrations=inputs.registrations.filter(selection.in_regions()),
+        aggregates=inputs.aggregates.filter(selection.in_regions()),
+        partners=inputs.partners.filter(selection.in_regions()),
+    )
+
+
+def all_aggregates(inputs: Inputs) -> pl.DataFrame:
+    """Every monthly count the basis can use (none under today's regions: they carry no
+    municipality, so they cannot be re-assigned)."""
+    return inputs.aggregates.clear() if inputs.basis == "today" else inputs.aggregates
+
+
+def months_without(inputs: Inputs, capability: str) -> pl.DataFrame:
+    """region_code, month where no source delivering rows supports `capability` (its profile's
+    `supports`), so the figure is "not available" there rather than zero. Profiles from
+    MONITOR_PROFILE_DIR count exactly as the built-in ones."""
+    from data_access.ingest.profiles import available_profiles
+    from data_access.settings import get_settings
+
+    profiles = available_profiles(get_settings().profile_directory)
+    capable = [p.source_system for p in profiles.values() if capability in p.supports]
+    # Few distinct sources per region-month: reduce first, then look at the source names.
+    return (
+        inputs.registrations.lazy()
+        .select("region_code", "source_system", month=pl.col("received_date").dt.truncate("1mo"))
+        .unique()
+        .with_columns(_capable=pl.col("source_system").str.split(":").list.first().is_in(capable))
+        .group_by("region_code", "month")
+        .agg(pl.col("_capable").any())
+        .filter(~pl.col("_capable"))
+        .drop("_capable")
+        .collect()
+    )
+
+
+def unknown_where_unsupported(
+    monthly: pl.DataFrame, inputs: Inputs, capability: str, columns: list[str]
+) -> pl.DataFrame:
+    """Null `columns` (and their perturbations) of the region-months whose sources cannot
+    supply `capability`: a figure a source does not register is unknown there, never zero."""
+    from data_access.access.perturbation import noise_of
+
+    blind = months_without(inputs, capability).with_columns(_blind=pl.lit(True))
+    nulled = [c for c in columns] + [noise_of(c) for c in columns if noise_of(c) in monthly.columns]
+    return (
+        monthly.join(blind, on=["region_code", "month"], how="left")
+        .with_columns(
+            pl.when(pl.col("_blind")).then(None).otherwise(pl.col(c)).alias(c) for c in nulled
+        )
+        .drop("_blind")
+    )

@@ -1,0 +1,374 @@
+"""What the UI may ask for: published views, files and services for a reader, never rows.
+
+The UI holds one Service per process. It keeps the inputs (registrations of every region,
+below the boundary) per data version, scope, basis and day, and hands out only what passed
+the publishing boundary. A test forbids pages and ui/ to import anything that holds rows.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import polars as pl
+from sqlalchemy import Engine
+
+from data_access.access import reads
+from data_access.access.audit import audit
+from data_access.access.reads import Basis
+from data_access.access.roles import Reader, require_beheerder
+from data_access.access.scope import Scope
+from data_access.ingest.pipeline import ImportResult
+from data_access.reference import tables
+from data_access.settings import Settings
+from reports.inputs import Inputs, load_inputs
+from reports.parliament import parliament_xlsx
+from reports.publish.boundary import (
+    PublishedTable,
+    PublishedView,
+    Thresholds,
+    publish,
+    publish_table,
+)
+from reports.publish.spec import TableSpec, View
+from reports.publish.text import to_csv, to_xlsx
+from reports.quarterly import QuarterlyReport, freeze_quarter, quarterly_report, report_xlsx
+from reports.registry import BY_NAME, INDICATORS, indicator
+from reports.selection import Selection
+
+Loading = Callable[[], AbstractContextManager[Any]]
+
+
+class InputsCache:
+    """Inputs per (scope, basis, day) of the current data version only.
+
+    An import frees every entry of the older version at once (a cache keyed on the version
+    would hold old versions until evicted, hundreds of MB each at 1M registrations), at most
+    `size` entries are kept, and loads run one at a time, so sessions of different scopes
+    arriving after an import do not each hold a load's transient memory at once
+    (BENCHMARKS.md)."""
+
+    def __init__(self, load: Callable[[Scope, Basis, date], Inputs], size: int = 6) -> None:
+        self._load = load
+        self._size = size
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._entries: OrderedDict[tuple[Scope, Basis, date], Inputs] = OrderedDict()
+
+    def get(self, version: int, scope: Scope, basis: Basis, today: date) -> Inputs:
+        key = (scope, basis, today)
+        with self._lock:
+            if self._version is not None and version < self._version:
+                # Read just before an import committed: serve the newer entries, never flip back.
+                version = self._version
+            if version != self._version:
+                dropped = bool(self._entries)
+                self._entries.clear()
+                self._version = version
+                if dropped:
+                    # Script runs leave reference cycles that still point at the old frames;
+                    # free them now rather than at some later collection (BENCHMARKS.md).
+                    gc.collect()
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+            loaded = self._load(scope, basis, today)
+            self._entries[key] = loaded
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+            return loaded
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._version = None
+            gc.collect()
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """An indicator as the navigation lists it."""
+
+    name: str
+    title: str
+    icon: str
+    caption: str
+    own_page: bool
+
+
+class Service:
+    """The UI's one door to the figures: every answer has passed the publishing boundary."""
+
+    def __init__(self, engine: Engine, settings: Settings, loading: Loading = nullcontext) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._loading = loading
+        self._inputs = InputsCache(self._load)
+
+    def _load(self, scope: Scope, basis: Basis, today: date) -> Inputs:
+        with self._loading():
+            return load_inputs(self.engine, scope, basis, today)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.settings.min_count, self.settings.min_denominator)
+
+    def inputs(self, reader: Reader, basis: Basis, today: date | None = None) -> Inputs:
+        """The reader's inputs (below the boundary: for reports built here only)."""
+        version = reads.data_version(self.engine)
+        return self._inputs.get(version, reader.scope, basis, today or date.today())
+
+    def clear(self) -> None:
+        """Forget every kept input (tests, after a store was replaced)."""
+        self._inputs.clear()
+
+    # --- what pages list and draw ---------------------------------------------------------
+
+    @staticmethod
+    def pages() -> list[PageEntry]:
+        """The indicators' pages, in navigation order."""
+        return [PageEntry(i.name, i.title, i.icon, i.caption, i.own_page) for i in INDICATORS]
+
+    @staticmethod
+    def page(name: str) -> PageEntry:
+        """One indicator's page entry."""
+        i = BY_NAME.get(name) or indicator(name)
+        return PageEntry(i.name, i.title, i.icon, i.caption, i.own_page)
+
+    def regions(self) -> pl.DataFrame:
+        """Every region with its active period: reference data for the sidebar's choices."""
+        return tables.regions(self.engine)
+
+    def view(
+        self, reader: Reader, name: str, selection: Selection, **options: Any
+    ) -> PublishedView:
+        """An indicator's view for a selection, as this reader may see it."""
+        inputs = self.inputs(reader, selection.basis)
+        spec = indicator(name)
+        if name == "compare" and "elz_layout" not in options:
+            from reports.views.compare import map_layout
+
+            options["elz_layout"] = map_layout(self.engine, inputs, selection)
+        return self.published(reader, spec.build(inputs, selection, **options))
+
+    def published(self, reader: Reader, view: View) -> PublishedView:
+        """A view built here, published for the reader."""
+        return publish(view, reader.scope, self.thresholds)
+
+    def table(self, reader: Reader, table: TableSpec) -> PublishedTable:
+        """One table built here, published for the reader."""
+        return publish_table(table, reader.scope, self.thresholds)
+
+    # --- files ----------------------------------------------------------------------------
+
+    def download(
+        self, reader_email: str, table: PublishedTable, kind: Literal["csv", "xlsx"]
+    ) -> bytes:
+        """A published table as a file; every download is recorded in the audit trail."""
+        data = to_csv(table) if kind == "csv" else to_xlsx(table)
+        audit(self.engine, reader_email, "export", {"tabel": table.name, "formaat": kind})
+        return data
+
+    # --- the quarterly report, the parliamentary answer, frozen quarters -------------------
+
+    def report(self, reader: Reader, region_code: str, quarter: str) -> QuarterlyReport:
+        """The quarterly report of a region as this reader may see it (refused otherwise)."""
+        today = date.today()
+        inputs = self.inputs(reader, "then", today)
+        return quarterly_report(self.engine, reader, region_code, quarter, today, inputs)
+
+    def report_file(
+        self, reader: Reader, report: QuarterlyReport, kind: Literal["pdf", "xlsx"]
+    ) -> bytes:
+        """The report as PDF or XLSX; the export is recorded in the audit trail."""
+        if kind == "pdf":
+            from reports.pdf import report_pdf
+
+            data = report_pdf(report)
+        else:
+            data = report_xlsx(report)
+        audit(
+            self.engine,
+            reader.email,
+            "export",
+            {
+                "rapport": "kwartaal",
+                "regio": report.region_code,
+                "kwartaal": report.quarter,
+                "formaat": kind,
+            },
+        )
+        return data
+
+    def parliament_file(self, reader: Reader, start: date, end: date) -> bytes:
+        """The parliamentary answer (publication: every region under disclosure control),
+        for the beheerder; recorded in the audit trail."""
+        require_beheerder(reader, "het parlementaire antwoord maken")
+        data = parliament_xlsx(self.engine, start, end, date.today())
+        audit(
+            self.engine,
+            reader.email,
+            "export",
+            {"rapport": "parlement", "van": str(start), "tot": str(end)},
+        )
+        return data
+
+    def freeze(self, reader: Reader, quarter: str) -> None:
+        """Freeze a closed quarter's key figures (beheerder)."""
+        freeze_quarter(self.engine, reader, quarter, date.today())
+
+    # --- feedback, users, quality, imports ---------------------------------------------------
+
+    def notes(
+        self, reader: Reader, region_code: str, region_name: str, quarter: str
+    ) -> PublishedTable:
+        """The critical friend's notes of a region and quarter the reader may read."""
+        from reports.views.feedback import notes_table
+
+        return self.table(
+            reader, notes_table(self.engine, reader, region_code, region_name, quarter)
+        )
+
+    def users(self, reader: Reader) -> PublishedView:
+        """Users, roles and the audit trail (beheerder only; a Dutch AccessError otherwise)."""
+        from reports.publish.spec import Section
+        from reports.views.admin import audit_table, users_table
+
+        users, trail = users_table(self.engine, reader), audit_table(self.engine, reader)
+        return self.published(
+            reader,
+            View("Gebruikers en audit", (Section("", (users,)), Section("Auditlogboek", (trail,)))),
+        )
+
+    def quality(self, reader: Reader, region: str | None) -> PublishedView:
+        """Datakwaliteit as this reader may see it; `region`: whose passport shows as tiles."""
+        from reports.views.quality import quality_view
+
+        return self.published(
+            reader, quality_view(self.engine, reader.scope, self.settings, region)
+        )
+
+    def quality_regions(self) -> dict[str, str]:
+        """Regions with a passport, those below the threshold first."""
+        from reports.views.quality import region_options
+
+        return region_options(self.engine, self.settings)
+
+    def run_checks(self, reader: Reader) -> str:
+        """Run every quality suite now (beheerder); the Dutch summary."""
+        from reports.views.quality import run_checks_now
+
+        require_beheerder(reader, "de kwaliteitscontroles starten")
+        return run_checks_now(self.engine, self.settings).summary()
+
+    def sources(self) -> dict[str, str]:
+        """Source profile name → Dutch label, the uniform format first."""
+        from reports.views.imports import profile_labels
+
+        return profile_labels(self.settings)
+
+    def needs_region(self, source: str) -> bool:
+        """Whether files of this source carry no region column."""
+        from reports.views.imports import needs_region
+
+        return needs_region(self.settings, source)
+
+    def region_choices(self) -> dict[str, str]:
+        """Region code → name of every region, past ones included."""
+        from reports.views.common import region_choices
+
+        return region_choices(self.engine)
+
+    def upload(
+        self,
+        reader: Reader,
+        data: bytes,
+        file_name: str,
+        source: str,
+        region: str | None,
+        progress: Callable[[float, str], None] | None = None,
+    ) -> ImportResult:
+        """Import an uploaded file, then check it (beheerder; Dutch errors)."""
+        from reports.views.imports import import_upload
+
+        return import_upload(
+            self.engine,
+            self.settings,
+            data,
+            file_name,
+            source,
+            reader=reader,
+            region=region,
+            progress=progress,
+        )
+
+    def dry_run(
+        self, reader: Reader, data: bytes, file_name: str, source: str, region: str | None
+    ) -> PublishedView:
+        """Proefimport of uploaded bytes: what an import would do; nothing is written."""
+        from reports.views.imports import dry_run_upload
+
+        view = dry_run_upload(
+            self.engine, self.settings, data, file_name, source, reader=reader, region=region
+        )
+        return self.published(reader, view)
+
+    def unusable_profiles(self) -> list[str]:
+        """Why each profile file in the profile directory cannot be used (Dutch)."""
+        from reports.views.imports import unusable_profiles
+
+        return unusable_profiles(self.settings)
+
+    def import_outcome(
+        self, reader: Reader, result: ImportResult
+    ) -> tuple[Literal["info", "warning", "success"], PublishedView | None]:
+        """How an import's result shows: the kind of message and its counts as key figures."""
+        from reports.views.imports import outcome
+
+        kind, view = outcome(result)
+        return kind, self.published(reader, view) if view is not None else None
+
+    @staticmethod
+    def import_summary(result: ImportResult) -> str:
+        """The import's summary as Markdown (the command line prints the same text)."""
+        from reports.views.imports import summary_text
+
+        return summary_text(result)
+
+    def check_outcome(
+        self, batch_id: int
+    ) -> tuple[Literal["success", "warning", "error"], list[str]] | None:
+        """What the quality checks found after importing a batch (Dutch lines)."""
+        from reports.views.imports import check_outcome
+
+        return check_outcome(self.engine, batch_id)
+
+    def batches(self, reader: Reader) -> PublishedTable:
+        """The recent import batches of the reader's detail regions."""
+        from reports.views.common import batches_table
+
+        return self.table(reader, batches_table(self.engine, reader.scope))
+
+    def batch_choices(self, reader: Reader) -> dict[int, str]:
+        """Batches with rejected rows, as selectbox labels."""
+        from reports.views.imports import batch_choices
+
+        return batch_choices(self.engine, reader.scope)
+
+    def quarantine(self, reader: Reader, batch_id: int) -> PublishedTable:
+        """The rejected rows of one batch of the reader's detail regions."""
+        from reports.views.imports import quarantine_table
+
+        return self.table(reader, quarantine_table(self.engine, reader.scope, batch_id))
+
+    def save_note(self, reader: Reader, region_code: str, quarter: str, body: str) -> int:
+        """Store a new version of a critical friend's note (Dutch AccessError otherwise)."""
+        from data_access.access.notes import save_note
+
+        return save_note(self.engine, reader, region_code, quarter, body)

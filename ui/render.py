@@ -1,0 +1,209 @@
+"""The one module that draws figures: tables, charts, key figures and their downloads.
+
+It draws only what the publishing boundary made (reports.publish.boundary); anything else is
+refused. A test keeps st.dataframe, st.plotly_chart, st.metric and st.download_button out of
+every other module of the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Final
+
+import streamlit as st
+
+from data_access.access.roles import Reader
+from reports.publish.boundary import (
+    PublishedBlock,
+    PublishedChart,
+    PublishedMetrics,
+    PublishedTable,
+    PublishedView,
+)
+from reports.publish.spec import Paragraph
+from reports.publish.text import display, legend_lines
+from ui import store
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
+EMPTY: Final = "Geen gegevens voor deze selectie."
+PERTURBED: Final = (
+    "Cijfers van regio's buiten je eigen regio('s) zijn licht verstoord (cell-key-methode): "
+    "elk aantal wijkt een klein beetje af, telkens op dezelfde manier, zodat geen kleine "
+    "aantallen of personen herkenbaar worden. Je eigen regio's zijn exact."
+)
+MIME: Final = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def view(published: PublishedView, reader: Reader, key: str) -> None:
+    """A whole published view: its notes, its sections in order, the legend of its symbols."""
+    _require(published, PublishedView)
+    if published.is_empty:
+        # The view's own message (e.g. "no checks ran yet") says more than the generic one.
+        messages = [
+            block
+            for section in published.sections
+            for block in section.blocks
+            if isinstance(block, Paragraph) and block.kind in ("info", "warning")
+        ]
+        for message in messages or [Paragraph(EMPTY, "info")]:
+            paragraph(message)
+        return
+    for note in published.notes:
+        st.caption(note)
+    # A chart's data is within reach: below it, unless its table is listed in the view anyway.
+    listed = [
+        b for section in published.sections for b in section.blocks if isinstance(b, PublishedTable)
+    ]
+    for index, section in enumerate(published.sections):
+        if section.title:
+            st.subheader(section.title)
+        for note in section.notes:
+            st.caption(note)
+        for number, block in enumerate(section.blocks):
+            said = frozenset((*published.notes, *section.notes))
+            if isinstance(block, PublishedChart) and any(block.table is t for t in listed):
+                chart(block, reader, f"{key}-{index}-{number}", with_table=False)
+            else:
+                block_of(block, reader, f"{key}-{index}-{number}", said)
+    legend(published)
+
+
+def legend(published: PublishedView) -> None:
+    """Once per view: what the disclosure symbols mean and that other regions are perturbed."""
+    lines = legend_lines(published.symbols)
+    if published.perturbed:
+        lines = [PERTURBED, *lines]
+    if lines:
+        st.caption("  \n".join(lines))
+
+
+def block_of(
+    block: PublishedBlock, reader: Reader, key: str, said: frozenset[str] = frozenset()
+) -> None:
+    """One block of a section; `said`: notes already shown above it."""
+    if isinstance(block, PublishedTable):
+        table(block, reader, key, said)
+    elif isinstance(block, PublishedChart):
+        chart(block, reader, key, said=said)
+    elif isinstance(block, PublishedMetrics):
+        metrics(block)
+    elif isinstance(block, Paragraph):
+        paragraph(block)
+    else:
+        raise TypeError(f"Not a published block: {type(block).__name__}")
+
+
+def paragraph(block: Paragraph) -> None:
+    """A text of the view: caption, text or a message."""
+    draw: dict[str, Callable[[str], object]] = {
+        "caption": st.caption,
+        "text": st.markdown,
+        "info": st.info,
+        "warning": st.warning,
+    }
+    draw[block.kind](block.text)
+
+
+def table(
+    published: PublishedTable, reader: Reader, key: str, said: frozenset[str] = frozenset()
+) -> None:
+    """The table as shown (nl-BE text), its own notes (those not in `said` already) and CSV
+    and XLSX downloads of exactly that table."""
+    _require(published, PublishedTable)
+    if published.is_empty:
+        st.info(EMPTY)
+        return
+    shown = display(published)
+    height = "auto" if published.rows_shown is None else min(35 * published.rows_shown + 38, 900)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    for note in published.notes:
+        if note not in said:
+            st.caption(note)
+    downloads(published, reader, key)
+
+
+def downloads(published: PublishedTable, reader: Reader, key: str) -> None:
+    """CSV and XLSX of a published table, made (and audited) when clicked."""
+    left, right, _ = st.columns([1, 1, 4])
+    for column, kind, label in (
+        (left, "csv", "CSV downloaden"),
+        (right, "xlsx", "XLSX downloaden"),
+    ):
+        column.download_button(
+            label,
+            partial(store.service().download, reader.email, published, kind),
+            f"{published.name}.{kind}",
+            MIME[kind],
+            key=f"{key}-{kind}",
+            on_click="ignore",
+        )
+
+
+def chart(
+    published: PublishedChart,
+    reader: Reader,
+    key: str,
+    with_table: bool = True,
+    said: frozenset[str] = frozenset(),
+) -> None:
+    """A chart drawn from a published table; its table within reach below it."""
+    _require(published, PublishedChart)
+    st.plotly_chart(published.figure, key=key, config={"displaylogo": False})
+    if not with_table:
+        return
+    if published.show_table:
+        table(published.table, reader, f"{key}-table", said)
+    else:
+        with st.expander(f"Gegevens van de grafiek: {published.title}"):
+            table(published.table, reader, f"{key}-table", said)
+
+
+def metrics(published: PublishedMetrics) -> None:
+    """Key figures as tiles, four to a row, with their changes."""
+    _require(published, PublishedMetrics)
+    columns = st.columns(4)
+    for i, tile in enumerate(published.tiles):
+        first = tile.changes[0] if tile.changes else None
+        with columns[i % 4]:
+            st.metric(
+                tile.label,
+                tile.value,
+                first,
+                delta_color="normal" if tile.higher_is_better else "off",
+                delta_arrow="off" if first is None or first.startswith("+0,0") else "auto",
+                help=tile.help or None,
+                border=True,
+                chart_data=list(tile.trend) or None,
+                chart_type="bar",
+            )
+            for change in tile.changes[1:]:
+                if change:
+                    st.caption(change)
+
+
+def download_file(label: str, data: Callable[[], bytes], name: str, kind: str, key: str) -> None:
+    """A file made on demand (a report, the parliamentary answer): the maker audits it."""
+    st.download_button(label, data, name, MIME.get(kind), key=key, on_click="ignore")
+
+
+def progress_to(bar: DeltaGenerator) -> Callable[[float, str], None]:
+    """An import's progress callback drawing on `bar`. Defined here, not in the page: a
+    callable made in a page script keeps that script's globals alive."""
+
+    def report(done: float, step: str) -> None:
+        bar.progress(min(done, 1.0), text=step)
+
+    return report
+
+
+def _require(value: object, kind: type) -> None:
+    if not isinstance(value, kind):
+        raise TypeError(
+            f"Only what the publishing boundary made is drawn, not {type(value).__name__}."
+        )
