@@ -10,15 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.load import markdown, run_load
 from benchmarks.protocol import Session
 from benchmarks.servers import Server, app_server, floor_server
 from data_access.settings import Settings
 from tests.browser import harness
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgresql"),
-    reason="the app server runs on a SQLite store of its own (once per CI job is enough)",
-)
+pytestmark = [
+    # .ci/run runs these on their own: the smoke test of the pinned, internal protocol.
+    pytest.mark.protocol,
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+        reason="the app server runs on a SQLite store of its own (once per CI job is enough)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +153,16 @@ def test_a_widget_in_a_fragment_reruns_only_its_fragment(tmp_path: Path) -> None
     assert inside and not outside
     assert fragment == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
     assert whole == "FINISHED_SUCCESSFULLY"
+
+
+def test_the_load_generator_runs_sessions_that_open_pages_and_change_filters(
+    server: Server,
+) -> None:
+    """`python -m benchmarks load` at the smallest scale: two sessions with short think times
+    open pages and change filters without errors, and the server's CPU time is read."""
+    run = run_load(server.base_url, 2, 12, think=1.0, server_pids=(server.pid,))
+    assert run["errors"] == 0, run["error_examples"]
+    assert run["steps"] >= 2 and run["all"]["n"] == run["steps"]
+    assert run["first"]["n"] == 2 and run["login"]["n"] == 2
+    assert run["server_cpu_s"][server.pid] > 0
+    assert "| 2 |" in markdown([run])
