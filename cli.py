@@ -103,13 +103,23 @@ def import_command(
     db.upgrade(engine)
     _ensure_reference(engine)
     try:
-        checked = import_and_check(engine, get_settings(), file, source, region=region, user=user)
+        checked = import_and_check(
+            engine,
+            get_settings(),
+            file,
+            source,
+            region=region,
+            user=user,
+            # The import's summary as soon as it is committed, while the checks still run.
+            imported=lambda result: typer.echo(result.summary()),
+        )
     except (FatalImportError, ProfileError) as exc:
         _fail(f"Import mislukt: {exc}")
         return
-    typer.echo(checked.result.summary())
-    if checked.checks is not None:
-        typer.echo(checked.checks.summary())
+    # The new batch, and any batch an import killed before its checks left unchecked.
+    message = checked.checks_message()
+    if message is not None:
+        typer.echo(message)
 
 
 def _dry_run(file: Path, source: str, region: str | None) -> None:

@@ -109,6 +109,8 @@ def markdown(results: dict[str, Any]) -> str:
                     for kind in ("pdf", "xlsx")
                 ],
             )
+        if "browser" in run:
+            out += browser_markdown(run["browser"])
         peaks = {k: v for k, v in run.items() if k.endswith("_peak_rss_mb")}
         out += _table(
             ["process", "peak RSS (MB)"],
@@ -128,3 +130,78 @@ def comparison_markdown(compared: dict[str, Any], against: str) -> str:
     ]
     header = ["source kind", f"{against} rows/s", "this tree rows/s", "ratio", "rounds"]
     return "\n".join(_table(header, rows))
+
+
+def _split(stats: dict[str, Any]) -> str:
+    """Where an action's median time went: to send / server / after, and the bytes."""
+    if not stats.get("n"):
+        return "–"
+    return (
+        f"{stats['to_send_s']} / {stats['server_s']} / {stats['after_s']} s, "
+        f"{stats['received_kb']} kB → {stats['dominates']}"
+    )
+
+
+def browser_markdown(browser: dict[str, Any]) -> list[str]:
+    """The browser section: per page opening and filter changes against the floor."""
+    app, floor, ratios = browser["app"], browser["floor"], browser["ratios"]
+    out: list[str] = []
+
+    def cell(stats: dict[str, Any]) -> str:
+        return f"{stats['median_s']} / {stats['p95_s']}" if stats.get("n") else "–"
+
+    def ratio(path: str, kind: str) -> str:
+        found = ratios.get(path, {}).get(kind)
+        return f"{found['ratio']}× (≤ {found['target']}×)" if found else "–"
+
+    rows = [
+        [
+            path,
+            cell(figures["open"]),
+            ratio(path, "open"),
+            _split(figures["open"]),
+            cell(figures["filter"]),
+            ratio(path, "filter"),
+            _split(figures["filter"]),
+        ]
+        for path, figures in app["pages"].items()
+    ]
+    out += _table(
+        [
+            "page",
+            "open median / p95 (s)",
+            "open × floor",
+            "open: to send / server / after, kB → dominates",
+            "filter median / p95 (s)",
+            "filter × floor",
+            "filter: to send / server / after, kB → dominates",
+        ],
+        rows,
+    )
+    first = ratios["first_page"]
+    out += _table(
+        ["", "new session's first page median / p95 (s)", "split", "× floor"],
+        [
+            ["monitor", cell(app["first_page"]), _split(app["first_page"]),
+             f"{first['ratio']}× (≤ {first['target']}×)"],
+            ["floor", cell(floor["first_page"]), _split(floor["first_page"]), "1"],
+        ],
+    )  # fmt: skip
+    out += _table(
+        ["floor", "median / p95 (s)", "split"],
+        [
+            [kind, cell(floor["pages_all"][kind]), _split(floor["pages_all"][kind])]
+            for kind in ("open", "filter")
+        ],
+    )
+    detail = [
+        [path, widget, cell(stats), _split(stats)]
+        for path, figures in app["pages"].items()
+        for widget, stats in figures["widgets"].items()
+    ]
+    out += _table(["page", "filter", "median / p95 (s)", "split"], detail)
+    out.append(
+        f"Load average before / after: {browser['load_before'][0]} / {browser['load_after'][0]}."
+    )
+    out.append("")
+    return out

@@ -312,6 +312,14 @@ def raw_reads(settings: Settings, repeat: int) -> dict[str, Any]:
     }
 
 
+def browser(settings: Settings, repeat: int) -> dict[str, Any]:
+    """Debian's Chromium through every page as a stuurgroep, and the floor app
+    (benchmarks.browser): opening pages and changing filters, where the time goes."""
+    from benchmarks.browser import browser_section
+
+    return browser_section(settings, repeat)
+
+
 SECTIONS = {
     "first_read": first_read,
     "reads": raw_reads,
@@ -320,6 +328,7 @@ SECTIONS = {
     "pages": pages,
     "checks": checks,
     "report": report,
+    "browser": browser,
 }
 
 

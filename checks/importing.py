@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,10 +20,20 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Checked:
     """An import's result and what the quality suites found after it (None when the file
-    changed nothing, so no check ran)."""
+    changed nothing and no earlier batch waited for its checks, so no check ran)."""
 
     result: ImportResult
     checks: CheckRunSummary | None
+    # Batches an earlier import left unchecked (killed after its commit), checked now too.
+    caught_up: tuple[int, ...] = ()
+
+    def checks_message(self) -> str | None:
+        """The checks' Dutch summary, naming the batches caught up on; None when none ran."""
+        if self.checks is None:
+            return None
+        from checks.pending import CatchUp
+
+        return CatchUp(self.checks, self.caught_up).message()
 
 
 def import_and_check(
@@ -37,10 +48,13 @@ def import_and_check(
     progress: Progress | None = None,
     is_demo: bool = False,
     today: date | None = None,
+    imported: Callable[[ImportResult], None] | None = None,
 ) -> Checked:
     """Import one file with its profile; when it changed the store, run the quality suites on
-    the new batch and on the whole store (Great Expectations is imported only then). Raises
-    FatalImportError or ProfileError with a Dutch message."""
+    the new batch and on the whole store, with the row checks of any batch an interrupted
+    import left unchecked (Great Expectations is imported only then). Raises
+    FatalImportError or ProfileError with a Dutch message. `imported` hears the import's
+    result once it is committed, before the checks start (the command line prints it then)."""
     result = import_file(
         engine,
         settings,
@@ -53,11 +67,19 @@ def import_and_check(
         is_demo=is_demo,
         today=today,
     )
-    if result.batch_id is None:
+    if imported is not None:
+        imported(result)
+    from data_access.ingest import recovery
+
+    # A file imported before changes nothing, but a batch an import killed after its commit
+    # left unchecked is checked now (data_access.ingest.recovery).
+    if result.batch_id is None and not recovery.unchecked_batches(engine):
         return Checked(result, None)
-    from checks.run import run_checks
+    from checks.pending import check_imports
 
     if progress is not None:
         progress(1.0, "Kwaliteitscontroles uitvoeren")
-    summary = run_checks(engine, settings, batch_id=result.batch_id, trigger="import")
-    return Checked(result, summary)
+    caught = check_imports(engine, settings, batch_id=result.batch_id)
+    if caught is None:
+        return Checked(result, None)
+    return Checked(result, caught.summary, caught.caught_up)

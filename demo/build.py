@@ -14,7 +14,7 @@ from data_access.bootstrap import prepare_store
 from data_access.ingest.pipeline import ImportResult, import_file
 from data_access.private_files import private_dir
 from data_access.settings import Settings
-from demo.generator import generate_demo
+from demo.generator import DemoFile, DemoManifest, generate_demo
 
 if TYPE_CHECKING:
     from checks.run import CheckRunSummary
@@ -63,10 +63,34 @@ def build_demo(
     private_dir(out_dir)
     report(0.0, "Synthetische bronbestanden aanmaken")
     manifest = generate_demo(out_dir, seed=seed, scale=scale, today=today)
-    results = []
     total = len(manifest.files)
-    for i, item in enumerate(manifest.files):
+
+    def each_file(i: int, item: DemoFile) -> None:
         report(0.1 + 0.9 * i / total, f"Inlezen: {item.path.name}")
+
+    results = import_demo_files(engine, settings, manifest, today, each_file)
+    summary = None
+    if run_checks:
+        from checks.run import run_checks as run_quality_checks
+
+        report(0.97, "Kwaliteitscontroles uitvoeren")
+        summary = run_quality_checks(engine, settings, trigger="demo", today=today)
+    report(1.0, "Demo klaar")
+    return DemoBuild(results, manifest.documented_defects, summary)
+
+
+def import_demo_files(
+    engine: Engine,
+    settings: Settings,
+    manifest: DemoManifest,
+    today: date,
+    before_each: Callable[[int, DemoFile], None] | None = None,
+) -> list[ImportResult]:
+    """Import the demo's files in their order, as demo data, each through the pipeline."""
+    results = []
+    for i, item in enumerate(manifest.files):
+        if before_each is not None:
+            before_each(i, item)
         results.append(
             import_file(
                 engine,
@@ -79,11 +103,4 @@ def build_demo(
                 is_demo=True,
             )
         )
-    summary = None
-    if run_checks:
-        from checks.run import run_checks as run_quality_checks
-
-        report(0.97, "Kwaliteitscontroles uitvoeren")
-        summary = run_quality_checks(engine, settings, trigger="demo", today=today)
-    report(1.0, "Demo klaar")
-    return DemoBuild(results, manifest.documented_defects, summary)
+    return results

@@ -8,6 +8,7 @@ month one network forgot to deliver, and a set of rows entered twice. Their exac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ import polars as pl
 
 from data_access.ingest.profiles import BUILTIN_DIR
 from data_access.reference.loader import ELZ_LAYOUT_FROM
-from demo.areas import load_geography
+from demo.areas import Geography, load_geography
 from demo.defects import plant_defects
 from demo.registrations import (
     Segment,
@@ -55,6 +56,7 @@ class DemoFile:
     path: Path
     source: str
     region_code: str | None
+    rows: int = 0  # data rows written (what an import of it costs, roughly)
 
 
 @dataclass
@@ -98,10 +100,20 @@ def _postcodes() -> dict[str, list[str]]:
     }
 
 
-def generate_demo(
-    out_dir: Path, *, seed: int = 42, scale: float = 1.0, today: date
-) -> DemoManifest:
-    """Write the demo source files for every network from its start to the last full month."""
+@dataclass(frozen=True)
+class DemoRows:
+    """The simulated registrations of every segment with the defects planted, before any file
+    is written, and what writing the files needs besides."""
+
+    rows: pl.DataFrame
+    documented_defects: dict[str, int]
+    segments: list[Segment]
+    geography: Geography
+    streams: dict[str, np.random.Generator]
+
+
+def demo_rows(*, seed: int = 42, scale: float = 1.0, today: date) -> DemoRows:
+    """Simulate every network from its start to the last full month; plant the defects."""
     end = last_full_month_end(today)
     geography = load_geography()
     regions = geography.regions
@@ -121,6 +133,24 @@ def generate_demo(
         record=pl.int_range(1, pl.len() + 1).over("segment", pl.col("received_date").dt.year())
     )
     rows, defects = plant_defects(rows, streams["defects"])
+    return DemoRows(rows, defects, segments, geography, streams)
+
+
+def generate_demo(
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    scale: float = 1.0,
+    today: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoManifest:
+    """Write the demo source files for every network from its start to the last full month;
+    `progress` hears the registrations written so far and their total after each segment."""
+    end = last_full_month_end(today)
+    simulated = demo_rows(seed=seed, scale=scale, today=today)
+    rows, defects, segments = simulated.rows, simulated.documented_defects, simulated.segments
+    geography, streams = simulated.geography, simulated.streams
+    regions = geography.regions
 
     manifest = DemoManifest(documented_defects=defects)
     legacy_dir, uniform_dir = out_dir / "legacy", out_dir / "uniform"
@@ -129,9 +159,13 @@ def generate_demo(
     rng = streams["files"]
     postcodes = _postcodes()
     uniform_files: list[DemoFile] = []
+    written = 0
     for index, segment in enumerate(segments):
         part = rows.filter(pl.col("segment") == index)
         code = segment.region_code
+        written += part.height
+        if progress is not None and index:
+            progress(written - part.height, rows.height)
         if segment.source == "spreadsheet":
             path = legacy_dir / f"spreadsheet_{code}.xlsx"
             write_spreadsheet(part, path, geography.names, rng)
@@ -142,7 +176,7 @@ def generate_demo(
             path = legacy_dir / f"monthly_counts_{code}.csv"
             write_monthly_counts(part, path, months_between(segment.start, segment.end))
             manifest.aggregated_intakes += part.filter(pl.col("kind") == "aanmelding").height
-            manifest.files.append(DemoFile(path, segment.source, code))
+            manifest.files.append(DemoFile(path, segment.source, code, part.height))
             continue
         else:
             for year in range(segment.start.year, segment.end.year + 1):
@@ -153,27 +187,29 @@ def generate_demo(
                 else:
                     path = uniform_dir / f"{code}_{year}.csv"
                     write_uniform_csv(yearly, path)
-                uniform_files.append(DemoFile(path, "uniform", code))
+                uniform_files.append(DemoFile(path, "uniform", code, yearly.height))
             manifest.registrations["uniform"] = (
                 manifest.registrations.get("uniform", 0) + part.height
             )
             continue
-        manifest.files.append(DemoFile(path, segment.source, code))
+        manifest.files.append(DemoFile(path, segment.source, code, part.height))
         manifest.registrations[segment.source] = (
             manifest.registrations.get(segment.source, 0) + part.height
         )
     # Oldest deliveries first, as they arrived: the legacy files, then the uniform years.
     manifest.files += sorted(uniform_files, key=lambda f: (f.path.stem[-4:], f.path.stem))
 
+    if progress is not None:
+        progress(rows.height, rows.height)
     staffing_path = out_dir / "staffing.csv"
-    staffing_frame(regions, geography.networks_2020, end, streams["staffing"]).write_csv(
-        staffing_path
-    )
-    manifest.files.append(DemoFile(staffing_path, "staffing", None))
+    staffing = staffing_frame(regions, geography.networks_2020, end, streams["staffing"])
+    staffing.write_csv(staffing_path)
+    manifest.files.append(DemoFile(staffing_path, "staffing", None, staffing.height))
     volume_path = out_dir / "volume_agreements.csv"
     intakes = rows.filter(pl.col("kind") == "aanmelding").select(
         "region_code", "received_date", "referrer"
     )
-    volume_agreements_frame(intakes, regions, end, streams["volume"]).write_csv(volume_path)
-    manifest.files.append(DemoFile(volume_path, "volume_agreements", None))
+    volumes = volume_agreements_frame(intakes, regions, end, streams["volume"])
+    volumes.write_csv(volume_path)
+    manifest.files.append(DemoFile(volume_path, "volume_agreements", None, volumes.height))
     return manifest

@@ -263,7 +263,7 @@ def simulate(
     closed = np.where(closed > export, NONE, closed)
     closure = np.where(closed == NONE, -1, closure)
 
-    family, age = _families(rng, seg, received, age)
+    family, age = _families(rng, seg, received, age, consult)
     nis = _municipalities(rng, geography, segments, seg, received, family)
     missing = rng.random(n) < np.vectorize(MISSING_MUNICIPALITY.get)(source).astype(float)
     nis = np.where(missing, "", nis)
@@ -382,7 +382,11 @@ def _outcomes(
 
 
 def _families(
-    rng: np.random.Generator, seg: np.ndarray, received: np.ndarray, age: np.ndarray
+    rng: np.random.Generator,
+    seg: np.ndarray,
+    received: np.ndarray,
+    age: np.ndarray,
+    consult: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Family number per row (unique over the run) and the age, older on a return."""
     n = len(seg)
@@ -394,14 +398,32 @@ def _families(
     earlier = np.searchsorted(key, key - RETURN_AFTER_DAYS, side="right") - starts
     returning = (earlier > 0) & (rng.random(n) < RETURNING_SHARE)
     parent = np.where(returning, starts + (rng.random(n) * earlier).astype(np.int64), position)
+    root = _roots(parent)
+    # Two returns of one family on the same day and of the same kind would be what the quality
+    # check `vermoedelijk_dubbel` reports: the demo's only such pairs are the documented copies
+    # (demo/defects.py). A later twin becomes a family of its own (no draw: the streams stay).
+    while True:
+        same_day = pl.DataFrame({"root": root, "day": received, "consult": consult})
+        twin = same_day.select(
+            pl.struct("root", "day", "consult").is_first_distinct().not_()
+        ).to_series()
+        if not twin.any():
+            break
+        parent = np.where(twin.to_numpy(), position, parent)
+        root = _roots(parent)
+    aged = np.minimum(age[root] + (received - received[root]) // 365, 24)
+    return root, np.where(root != position, aged, age)
+
+
+def _roots(parent: np.ndarray) -> np.ndarray:
+    """Every row's first registration of its family, following `parent` (pointer jumping)."""
     root = parent.copy()
-    for _ in range(64):  # pointer jumping: every row to the first registration of its family
+    for _ in range(64):
         nxt = root[root]
         if np.array_equal(nxt, root):
             break
         root = nxt
-    aged = np.minimum(age[root] + (received - received[root]) // 365, 24)
-    return root, np.where(root != position, aged, age)
+    return root
 
 
 def _municipalities(

@@ -9,6 +9,9 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from data_access.settings import get_settings
+from demo import startup
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
 # Plotly looks these up in sys.modules without importing them (`get_module(name,
 # should_load=False)`) and uses whatever it finds, while Streamlit imports pandas (and with it
@@ -26,11 +29,16 @@ def preload() -> None:
 
 
 def main() -> None:
-    """`streamlit run app.py` plus one flag; extra arguments go to Streamlit."""
+    """`streamlit run app.py` plus one flag and the store's startup beside it; extra arguments
+    go to Streamlit."""
     # With a pages/ folder beside app.py, Streamlit answers requests in its legacy folder mode
     # until app.py first calls st.navigation (which clears this flag itself): a deep link to a
     # fresh server would get a "Page not found" dialog. Clearing it up front avoids that.
     PagesManager.uses_pages_directory = False
+    # The store is prepared beside the server, not on the first visit: on an empty store the
+    # demo is built right away, its progress in this terminal and on the page (demo.startup).
+    settings = get_settings()
+    startup.wait_prepared(settings, startup.start(tied=True))
     preload()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from data_access.bootstrap import has_imports, prepare_store
+from data_access.bootstrap import prepare_store
 from data_access.settings import Settings, get_settings
 from reports.service import Service
+from ui import startup
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -31,24 +32,9 @@ def engine() -> Engine:
 
 
 def ensure_data() -> None:
-    """On an empty embedded store, build the synthetic demo once, with a progress bar."""
-    settings = get_settings()
-    if has_imports(engine()) or not settings.auto_demo:
-        return
-    from demo.build import build_demo
-
-    st.info(
-        "De opslag is leeg. De monitor maakt eenmalig **synthetische demogegevens** aan "
-        "(ongeveer 150.000 registraties); dit duurt ongeveer een halve minuut."
-    )
-    bar = st.progress(0.0, text="Demo opbouwen…")
-
-    def show(fraction: float, message: str) -> None:
-        bar.progress(min(fraction, 1.0), text=message)
-
-    build_demo(engine(), settings, scale=settings.demo_scale, progress=show)
-    bar.empty()
-    st.rerun()
+    """Wait for the store `./run app` prepares beside the server (demo.startup: the demo on an
+    empty store), showing its progress; start that preparation when nothing did."""
+    startup.wait_for_data(engine)
 
 
 @st.cache_resource(show_spinner=False)

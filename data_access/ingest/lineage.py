@@ -25,6 +25,7 @@ _IMPORT_BATCH_TYPES: dict[str, Any] = {
     "rows_duplicate": pl.Int64,
     "rows_updated": pl.Int64,
     "status": pl.String,
+    "checked_at": pl.Datetime("us", "UTC"),
 }
 IMPORT_BATCH = pl.Schema(_IMPORT_BATCH_TYPES)
 
@@ -45,6 +46,7 @@ def import_batches(engine: Engine, scope: Scope) -> pl.DataFrame:
         b.rows_duplicate,
         b.rows_updated,
         b.status,
+        b.checked_at,
     ).order_by(b.id.desc())
     frame = _frame(engine, stmt, IMPORT_BATCH)
     if scope.detail_regions is None:

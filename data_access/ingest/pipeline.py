@@ -34,6 +34,7 @@ from data_access.ingest.profiles import (
     get_profile,
     normalise_key,
 )
+from data_access.ingest.recovery import recovering
 from data_access.ingest.rules import PARTNER_JOIN, PREPARERS, Context, Prepared
 from data_access.private_files import append_private, copy_private
 from data_access.reference import tables
@@ -198,6 +199,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@recovering
 def import_file(
     engine: Engine,
     settings: Settings,

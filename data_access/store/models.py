@@ -165,6 +165,9 @@ class ImportBatch(Base):
     status: Mapped[str] = mapped_column(String(16), default="geladen")
     raw_path: Mapped[str | None] = mapped_column(String(255))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Empty until a run of the quality suites over the whole store has read this batch: an
+    # import killed after its commit leaves it empty (data_access.ingest.recovery).
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The profile text that imported the batch (its file is kept under raw/profiles/) and how
     # often each of its mapping rules fired: counts only, never values.
     profile_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -71,7 +71,10 @@ if result is not None:
         render.view(counts, reader, "import-tellingen")
     if result.rows_rejected and result.batch_id is not None:
         render.table(service.quarantine(reader, result.batch_id), reader, "import-quarantine")
-    checked = service.check_outcome(result.batch_id) if result.batch_id is not None else None
+    # A file imported before shows its batch's checks (run now if an interrupted import had
+    # left them undone).
+    batch = result.batch_id or result.already_imported_as
+    checked = service.check_outcome(batch) if batch is not None else None
     if checked is not None:
         {"success": st.success, "warning": st.warning, "error": st.error}[checked[0]](
             "\n\n".join(checked[1]), icon=":material/fact_check:"

@@ -316,8 +316,15 @@ _BATCH_CELLS: Final = (
 def batches_table(engine: Engine, scope: Scope, limit: int = RECENT_BATCHES) -> TableSpec:
     """The most recent import batches of the reader's detail regions, newest first, with their
     row counts and who imported."""
+    batches = lineage.import_batches(engine, scope).head(limit)
+    # An import killed after its commit left its checks undone (checks.pending).
+    batches = batches.with_columns(
+        status=pl.when(pl.col("checked_at").is_null())
+        .then(pl.concat_str(pl.col("status"), pl.lit(", nog niet gecontroleerd")))
+        .otherwise(pl.col("status"))
+    )
     return TableSpec(
-        lineage.import_batches(engine, scope).head(limit),
+        batches,
         _BATCH_CELLS,
         title="Recente importbatches",
         notes=(

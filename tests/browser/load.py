@@ -241,16 +241,28 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="Mean seconds a session waits between changes."
     )
+    parser.add_argument(
+        "--url",
+        help="Drive this running server (e.g. one on a benchmark store, beside `python -m "
+        "benchmarks load`) instead of building a demo store and starting one.",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="1g1p-load-") as name:
-        directory = Path(name)
-        harness.build_store(directory, scale=args.scale)
-        with harness.app_server(directory) as base:
-            started = time.monotonic()
-            times, first_loads, errors = asyncio.run(
-                run(args.sessions, args.seconds, base, args.think)
-            )
-            wall = time.monotonic() - started
+    if args.url:
+        started = time.monotonic()
+        times, first_loads, errors = asyncio.run(
+            run(args.sessions, args.seconds, args.url, args.think)
+        )
+        wall = time.monotonic() - started
+    else:
+        with tempfile.TemporaryDirectory(prefix="1g1p-load-") as name:
+            directory = Path(name)
+            harness.build_store(directory, scale=args.scale)
+            with harness.app_server(directory) as base:
+                started = time.monotonic()
+                times, first_loads, errors = asyncio.run(
+                    run(args.sessions, args.seconds, base, args.think)
+                )
+                wall = time.monotonic() - started
     print(
         f"sessions={args.sessions} seconds={args.seconds:.0f} think={args.think:g}s "
         f"wall={wall:.0f}s"

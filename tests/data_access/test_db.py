@@ -98,3 +98,35 @@ def test_notes_written_before_the_report_mark_are_not_marked(empty_engine: Engin
     db.downgrade(empty_engine, "0004")
     columns = {c["name"] for c in inspect(empty_engine).get_columns("feedback_note")}
     assert "for_report" not in columns
+
+
+def test_batches_checked_before_the_upgrade_count_as_checked(empty_engine: Engine) -> None:
+    """Migration 0007: a batch imported before a run over the whole store counts as checked
+    from that run; a batch imported after the last run stays unchecked."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    db.upgrade(empty_engine, "0004")
+    with empty_engine.begin() as conn:
+        for batch, day in ((1, 1), (2, 5)):
+            conn.execute(
+                text(
+                    "INSERT INTO import_batch (id, file_name, sha256, source_profile, imported_at,"
+                    " imported_by, rows_read, rows_accepted, rows_rejected, rows_duplicate,"
+                    " rows_updated, status, is_demo) VALUES (:id, 'f.csv', 'x', 'uniform', :at,"
+                    " 'cli', 0, 0, 0, 0, 0, 'geladen', false)"
+                ),
+                {"id": batch, "at": datetime(2026, 1, day, tzinfo=UTC)},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO check_run (id, started_at, trigger, data_version) "
+                "VALUES (1, :at, 'cli', 1)"
+            ),
+            {"at": datetime(2026, 1, 3, tzinfo=UTC)},
+        )
+    db.upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        checked = dict(conn.execute(text("SELECT id, checked_at FROM import_batch")).all())
+    assert checked[1] is not None and checked[2] is None

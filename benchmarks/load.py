@@ -1,0 +1,276 @@
+"""Capacity without browsers: N simulated sessions (benchmarks.protocol) on one app server.
+
+Each session behaves as a person with a tab: it opens the app, picks a demo role, then
+repeatedly waits an exponential think time (mean 5 s) and either opens another page of the
+navigation or changes one of the filters on screen (each widget kind with its own value).
+Sessions arrive spread over the first think time. Latency runs from the rerun request sent to
+the `script_finished` that ends its run. The generator runs on the same machine as the server
+and shares its cores: its own CPU time is measured and reported beside the server's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.protocol import Session
+from benchmarks.servers import cpu_seconds
+
+# Share of steps that open another page (the rest change a filter on screen).
+PAGE_SHARE = 0.4
+ROLE = "stuurgroep"
+USER_PICKER = "Demogebruiker"
+
+
+@dataclass
+class Sample:
+    """One step of one session."""
+
+    session: int
+    kind: str  # first, login, page, filter
+    what: str  # the page or the widget's label
+    sent: float  # seconds since the run started
+    seconds: float
+    received_bytes: int
+    errors: list[str] = field(default_factory=list)
+    server_cpu_s: float | None = None  # the server's CPU time for this step (one session only)
+
+
+async def _session(
+    base_url: str,
+    index: int,
+    started: float,
+    until: float,
+    think: float,
+    samples: list[Sample],
+    seed: int,
+    cpu: Any = None,
+) -> None:
+    rng = random.Random(seed * 1000 + index)
+    await asyncio.sleep(rng.uniform(0, think))  # arrivals spread over the first think time
+    session = Session(base_url)
+    cpu_before = [cpu() if cpu else 0.0]
+
+    def note(kind: str, what: str, run: Any) -> None:
+        used = None
+        if cpu is not None:  # alone on the server: its CPU time since the last step is ours
+            now = cpu()
+            used, cpu_before[0] = round(now - cpu_before[0], 3), now
+        samples.append(
+            Sample(
+                index,
+                kind,
+                what,
+                run.sent - started,
+                run.seconds,
+                run.received_bytes,
+                list(run.errors),
+                used,
+            )
+        )
+
+    try:
+        await asyncio.to_thread(session.fetch_cookies)  # a load balancer's route cookie
+        await session.connect()
+        note("first", "", await session.open())
+        picker = session.widget(USER_PICKER)
+        role = next(o for o in picker.options if ROLE in o.lower())
+        note("login", role, await session.change(picker, role))
+        step = 0
+        while True:
+            await asyncio.sleep(rng.expovariate(1 / think))
+            if time.monotonic() >= until:
+                break
+            if cpu is not None:
+                cpu_before[0] = cpu()
+            step += 1
+            current = session.page_hash
+            others = [p for p in session.pages if p.script_hash != current]
+            filters = [w for w in session.widgets.values() if w.changeable]
+            filters = [w for w in filters if w.label != USER_PICKER]
+            if others and (rng.random() < PAGE_SHARE or not filters):
+                page = rng.choice(others)
+                note("page", page.name, await session.switch_page(page))
+            elif filters:
+                widget = rng.choice(filters)
+                note("filter", widget.label, await session.change(widget, widget.changed(step)))
+    except Exception as exc:  # counted, not fatal to the other sessions
+        samples.append(Sample(index, "failed", "", time.monotonic() - started, 0.0, 0, [repr(exc)]))
+    finally:
+        await session.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (the value below which `share` of the values lie)."""
+    ordered = sorted(values)
+    return ordered[max(0, round(share * len(ordered)) - 1)]
+
+
+def summary(values: list[float]) -> dict[str, float | int]:
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "p50_s": round(statistics.median(values), 3),
+        "p95_s": round(percentile(values, 0.95), 3),
+        "max_s": round(max(values), 3),
+    }
+
+
+def run_load(
+    base_url: str,
+    sessions: int,
+    seconds: float,
+    *,
+    think: float = 5.0,
+    server_pids: tuple[int, ...] = (),
+    seed: int = 1,
+) -> dict[str, Any]:
+    """N sessions for `seconds` against `base_url`; latencies per kind of step, throughput, and
+    the CPU the server processes and this generator used meanwhile."""
+    samples: list[Sample] = []
+    load_before = os.getloadavg()
+    server_before = {pid: cpu_seconds(pid) for pid in server_pids}
+    own_before = time.process_time()
+    started = time.monotonic()
+
+    # With one session and one server process, each step's server CPU time is measured too.
+    probe = None
+    if sessions == 1 and len(server_pids) == 1:
+        pid = server_pids[0]
+
+        def probe() -> float:
+            return cpu_seconds(pid)
+
+    async def everyone() -> None:
+        until = time.monotonic() + seconds
+        await asyncio.gather(
+            *(
+                _session(base_url, i, started, until, think, samples, seed, probe)
+                for i in range(sessions)
+            )
+        )
+
+    asyncio.run(everyone())
+    wall = time.monotonic() - started
+    server_cpu = {pid: round(cpu_seconds(pid) - server_before[pid], 1) for pid in server_pids}
+    steps = [s for s in samples if s.kind in ("page", "filter")]
+    failed = [s for s in samples if s.errors]
+    return {
+        "sessions": sessions,
+        "seconds": seconds,
+        "think_s": think,
+        "wall_s": round(wall, 1),
+        "steps": len(steps),
+        "steps_per_s": round(len(steps) / wall, 2),
+        "all": summary([s.seconds for s in steps]),
+        "page": summary([s.seconds for s in steps if s.kind == "page"]),
+        "filter": summary([s.seconds for s in steps if s.kind == "filter"]),
+        "first": summary([s.seconds for s in samples if s.kind == "first"]),
+        "login": summary([s.seconds for s in samples if s.kind == "login"]),
+        "mean_kb": round(statistics.mean(s.received_bytes for s in steps) / 1024, 1)
+        if steps
+        else 0,
+        "errors": len(failed),
+        "error_examples": [f"{s.kind} {s.what}: {s.errors[0]}" for s in failed[:5]],
+        "server_cpu_s": server_cpu,
+        "server_cores": round(sum(server_cpu.values()) / wall, 2),
+        "server_cpu_per_step_s": round(sum(server_cpu.values()) / len(steps), 3) if steps else None,
+        "per_step": [
+            {
+                "kind": s.kind,
+                "what": s.what,
+                "s": round(s.seconds, 3),
+                "cpu_s": s.server_cpu_s,
+                "kb": round(s.received_bytes / 1024, 1),
+            }
+            for s in steps
+        ]
+        if sessions == 1
+        else [],
+        "generator_cores": round((time.process_time() - own_before) / wall, 2),
+        "load_before": [round(v, 2) for v in load_before],
+        "load_after": [round(v, 2) for v in os.getloadavg()],
+        "slowest": [
+            {"kind": s.kind, "what": s.what, "s": round(s.seconds, 2)}
+            for s in sorted(steps, key=lambda s: -s.seconds)[:5]
+        ],
+    }
+
+
+def markdown(runs: list[dict[str, Any]]) -> str:
+    """Sessions against latency, as pasted into BENCHMARKS.md."""
+    header = (
+        "| sessions | steps | steps/s | p50 | p95 | max | pages p50 / p95 | filters p50 / p95 "
+        "| errors | server CPU / step | server cores | generator cores | load before |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    lines = [header]
+    for r in runs:
+        a, p, f = r["all"], r["page"], r["filter"]
+        lines.append(
+            f"| {r['sessions']} | {r['steps']} | {r['steps_per_s']} | {a.get('p50_s', '–')} s "
+            f"| {a.get('p95_s', '–')} s | {a.get('max_s', '–')} s "
+            f"| {p.get('p50_s', '–')} / {p.get('p95_s', '–')} s "
+            f"| {f.get('p50_s', '–')} / {f.get('p95_s', '–')} s | {r['errors']} "
+            f"| {r['server_cpu_per_step_s']} s | {r['server_cores']} | {r['generator_cores']} "
+            f"| {r['load_before'][0]} |"
+        )
+    return "\n".join(lines)
+
+
+def load_command(args: Any) -> dict[str, Any]:
+    """`python -m benchmarks load`: against --url, or an app server started on the scale's
+    benchmark store (built first when missing)."""
+    from datetime import date
+
+    from benchmarks.run import machine
+    from benchmarks.servers import app_server
+    from benchmarks.stores import build_store, store_settings
+
+    counts = args.sessions or [1, 5, 10, 20]
+    context: dict[str, Any] = {"machine": machine(), "scale": args.scale}
+    if args.url:
+        pids = tuple(args.server_pid)
+        runs = [
+            run_load(args.url, n, args.seconds, think=args.think, server_pids=pids) for n in counts
+        ]
+        return {**context, "url": args.url, "runs": runs}
+    settings = store_settings(args.workdir, args.scale, args.database_url)
+    if not (settings.data_dir / "import.json").exists():
+        built = build_store(args.workdir, args.scale, args.database_url, date.today())
+        (settings.data_dir / "import.json").write_text(json.dumps(built), encoding="utf-8")
+    with app_server(settings) as server:
+        warm_up(server.base_url)
+        runs = [
+            run_load(server.base_url, n, args.seconds, think=args.think, server_pids=(server.pid,))
+            for n in counts
+        ]
+    backend = "postgresql" if args.database_url else "sqlite"
+    return {**context, "backend": backend, "runs": runs}
+
+
+def warm_up(base_url: str) -> None:
+    """One session opens every page once as the measured role: the server's caches are loaded
+    (a cold page is the benchmark's pages section, not this one's)."""
+
+    async def visit() -> None:
+        session = Session(base_url)
+        await asyncio.to_thread(session.fetch_cookies)
+        await session.connect()
+        try:
+            await session.open()
+            picker = session.widget(USER_PICKER)
+            await session.change(picker, next(o for o in picker.options if ROLE in o.lower()))
+            for page in list(session.pages):
+                await session.switch_page(page)
+        finally:
+            await session.close()
+
+    asyncio.run(visit())
