@@ -17,7 +17,25 @@ from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = {f"{p.parent.name}/{p.stem}": p for p in sorted((ROOT / "pages").glob("*/*.py"))}
+PAGE_FILES = {f"{p.parent.name}/{p.stem}": p for p in sorted((ROOT / "pages").glob("*/*.py"))}
+
+
+def _pages() -> dict[str, tuple[Path, str | None]]:
+    """Every page as the navigation offers it: each indicator of the registry (on its own page,
+    or on the shared figure page told which one it is), then the other pages."""
+    from reports.registry import INDICATORS
+
+    shared = PAGE_FILES["figures/indicator"]
+    pages: dict[str, tuple[Path, str | None]] = {
+        f"figures/{i.name}": (PAGE_FILES.get(f"figures/{i.name}", shared), i.name)
+        for i in INDICATORS
+    }
+    for name, path in PAGE_FILES.items():
+        if path != shared and name not in pages:
+            pages[name] = (path, None)
+    return pages
+
+
 FIRST_MONTH = "2018-09"
 
 
@@ -87,12 +105,20 @@ def pages(settings: Settings, repeat: int) -> dict[str, Any]:
 
     results: dict[str, Any] = {}
     # Pay Python's module imports (plotly, the views) once, outside every figure.
-    AppTest.from_file(str(PAGES["figures/intakes"]), default_timeout=600).run()
-    for name, path in PAGES.items():
+    pages = _pages()
+    warm_up = AppTest.from_file(str(pages["figures/intakes"][0]), default_timeout=600)
+    warm_up.session_state["_indicator"] = "intakes"
+    warm_up.run()
+    for name, (path, indicator) in pages.items():
         app: dict[str, AppTest] = {}
 
-        def first_view(path: Path = path, app: dict[str, AppTest] = app) -> None:
-            app["at"] = AppTest.from_file(str(path), default_timeout=600).run()
+        def first_view(
+            path: Path = path, indicator: str | None = indicator, app: dict[str, AppTest] = app
+        ) -> None:
+            at = AppTest.from_file(str(path), default_timeout=600)
+            if indicator is not None:
+                at.session_state["_indicator"] = indicator
+            app["at"] = at.run()
 
         cold = median_seconds(first_view, repeat, before=cold_caches)
         at = app["at"]

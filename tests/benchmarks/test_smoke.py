@@ -9,6 +9,7 @@ import pytest
 
 from benchmarks.report import markdown
 from benchmarks.run import run_benchmark
+from reports.registry import INDICATORS
 
 
 @pytest.mark.skipif(
@@ -20,14 +21,14 @@ def test_benchmark_on_a_tiny_store_reports_every_figure(
 ) -> None:
     """It imports a 0.01-scale demo, times imports per source kind, building and reading the
     columnar parts, reads, the pandas baseline of every indicator table, the indicator commands
-    and the quarterly report, and renders them as Markdown tables."""
+    the quarterly report and every page, and renders them as Markdown tables."""
     for name in ("MONITOR_DATA_DIR", "DATABASE_URL", "MONITOR_PSEUDONYM_KEY", "MONITOR_AUTO_DEMO"):
         monkeypatch.delenv(name, raising=False)
     results = run_benchmark(
         scales=[0.01],
         workdir=tmp_path,
         repeat=1,
-        sections=["first_read", "reads", "baseline", "indicators", "report"],
+        sections=["first_read", "reads", "baseline", "indicators", "report", "pages"],
         in_process=True,
     )
     (run,) = results["runs"]
@@ -43,6 +44,10 @@ def test_benchmark_on_a_tiny_store_reports_every_figure(
     assert run["indicators_peak_rss_mb"] > 0
     for kind in ("pdf", "xlsx"):
         assert run["report"][kind]["exit_code"] == 0 and run["report"][kind]["bytes"] > 1000
+    # Every page the navigation offers ran, without an exception on the page.
+    pages = run["pages"]
+    assert {f"figures/{i.name}" for i in INDICATORS} <= set(pages)
+    assert {name: p["errors"] for name, p in pages.items() if p["errors"]} == {}
     assert {"cpus", "memory_gb", "python", "packages"} <= set(results["machine"])
     report = markdown(results)
     assert "| uniform:csv |" in report and "| intakes |" in report
