@@ -12,9 +12,10 @@ from __future__ import annotations
 import streamlit as st
 
 from reports.service import Service
-from ui import page, session, store
+from ui import chrome, page, session, store
 
 st.set_page_config(page_title="1G1P Monitor", page_icon="📊", layout="wide")
+chrome.install()
 
 FIGURES = [
     st.Page(
