@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Final
 
+import polars as pl
 import streamlit as st
 
 from data_access.access.roles import Reader
@@ -23,12 +24,21 @@ from reports.publish.boundary import (
 )
 from reports.publish.spec import Paragraph
 from reports.publish.text import display, legend_lines
-from ui import store
+from ui import chrome, store
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
 EMPTY: Final = "Geen gegevens voor deze selectie."
+WITHHELD: Final = (
+    "Je rol mag deze lijst niet zien: ze toont afzonderlijke registraties of bestanden, en "
+    "die zijn er alleen voor wie een regio in detail volgt."
+)
+WITHHELD_OTHERS: Final = (
+    "Niets te tonen voor je eigen regio('s); die van andere regio's mag je rol hier niet zien."
+)
+# Rows of a table on screen at once (unless the table says otherwise); longer ones get pages.
+PAGE_ROWS: Final = 25
 PERTURBED: Final = (
     "Cijfers van regio's buiten je eigen regio('s) zijn licht verstoord (cell-key-methode): "
     "elk aantal wijkt een klein beetje af, telkens op dezelfde manier, zodat geen kleine "
@@ -117,25 +127,53 @@ def table(
     and XLSX downloads of exactly that table."""
     _require(published, PublishedTable)
     if published.is_empty:
-        st.info(EMPTY)
+        st.info(_empty(published, reader))
         return
     shown = display(published)
-    height = "auto" if published.rows_shown is None else min(35 * published.rows_shown + 38, 900)
-    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    per_page = published.rows_shown or PAGE_ROWS
+    if shown.height > per_page:
+        shown = _page(shown, per_page, key)
+    # Every row of the page is in view: Streamlit's default box shows ten and hides the rest.
+    st.dataframe(shown, hide_index=True, width="stretch", height="content")
     for note in published.notes:
         if note not in said:
             st.caption(note)
     downloads(published, reader, key)
 
 
+def _empty(published: PublishedTable, reader: Reader) -> str:
+    """Why a table shows nothing: no data, or rows the reader's role may not see."""
+    if not published.withheld:
+        return EMPTY
+    if reader.scope.detail_regions is not None and not reader.scope.detail_regions:
+        return WITHHELD
+    return WITHHELD_OTHERS
+
+
+def _page(shown: pl.DataFrame, per_page: int, key: str) -> pl.DataFrame:
+    """One page of a long table, chosen below it ("Rijen 26–50 van 180")."""
+    pages = range(-(-shown.height // per_page))
+    chosen = st.selectbox(
+        "Rijen",
+        pages,
+        format_func=partial(_rows_label, per_page, shown.height),
+        key=f"{key}-pagina",
+        width=260,
+    )
+    return shown.slice((chosen or 0) * per_page, per_page)
+
+
+def _rows_label(per_page: int, total: int, page: int) -> str:
+    first = page * per_page + 1
+    return f"{first}–{min(first + per_page - 1, total)} van {total}"
+
+
 def downloads(published: PublishedTable, reader: Reader, key: str) -> None:
     """CSV and XLSX of a published table, made (and audited) when clicked."""
-    left, right, _ = st.columns([1, 1, 4])
-    for column, kind, label in (
-        (left, "csv", "CSV downloaden"),
-        (right, "xlsx", "XLSX downloaden"),
-    ):
-        column.download_button(
+    # Side by side, each as wide as its label (columns of a fixed share cut it to "C…").
+    row = st.container(horizontal=True)
+    for kind, label in (("csv", "CSV downloaden"), ("xlsx", "XLSX downloaden")):
+        row.download_button(
             label,
             partial(store.service().download, reader.email, published, kind),
             f"{published.name}.{kind}",
@@ -154,7 +192,7 @@ def chart(
 ) -> None:
     """A chart drawn from a published table; its table within reach below it."""
     _require(published, PublishedChart)
-    st.plotly_chart(published.figure, key=key, config={"displaylogo": False})
+    st.plotly_chart(published.figure, key=key, config=chrome.PLOTLY_CONFIG)
     if not with_table:
         return
     if published.show_table:

@@ -89,6 +89,9 @@ class PublishedTable:
     visible: str | None  # a boolean column: only its true rows are listed (all feed charts)
     inputs: tuple[Cell, ...]  # published but not listed: for charts, tiles and computations
     _token: object = field(repr=False)
+    # A list of records some of whose rows the reader's role may not see (left out): an empty
+    # table then says so, not "no data".
+    withheld: bool = False
 
     def __post_init__(self) -> None:
         if self._token is not _TOKEN:
@@ -265,8 +268,10 @@ def publish_table(spec: TableSpec, scope: Scope, thresholds: Thresholds) -> Publ
     else:
         protected = pl.lit(detail is not None)
     frame = frame.with_columns(protected.fill_null(True).alias("_protected"), _total=pl.lit(False))
+    withheld = False
     if spec.records:
         # A list of registrations: only the regions the reader sees in detail, ever.
+        withheld = bool(frame["_protected"].any())
         frame = frame.filter(~pl.col("_protected"))
     frame = _counts(frame, cells, thresholds)
     if spec.totals is not None and frame.height:
@@ -279,7 +284,7 @@ def publish_table(spec: TableSpec, scope: Scope, thresholds: Thresholds) -> Publ
             nulls_last=True,
             maintain_order=True,
         )
-    return _finished(frame, spec)
+    return _finished(frame, spec, withheld=withheld)
 
 
 def _counts(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds) -> pl.DataFrame:
@@ -519,7 +524,7 @@ def _quantile(histogram: Sequence[int] | None, q: float) -> float | None:
     return lower + (upper - lower) * (position - low)
 
 
-def _finished(frame: pl.DataFrame, spec: TableSpec) -> PublishedTable:
+def _finished(frame: pl.DataFrame, spec: TableSpec, *, withheld: bool = False) -> PublishedTable:
     """Hidden values nulled; the values and markers of the shown cells and of the inputs
     (charts may draw from an input such as a period's first day; it passed the same rules)."""
     kept = [*spec.cells, *(c for c in spec.inputs if c.key in frame.columns)]
@@ -553,6 +558,7 @@ def _finished(frame: pl.DataFrame, spec: TableSpec) -> PublishedTable:
         spec.visible,
         tuple(kept[len(spec.cells) :]),
         _TOKEN,
+        withheld,
     )
 
 
