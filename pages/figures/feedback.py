@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data_access.access.scope import AccessError
+from reports.selection import current_quarter, quarter_choices
 from ui import page, render, store
 
 reader, selection = page.setup(
@@ -15,9 +16,19 @@ if not regions:
     st.info("Je rol geeft geen inzage in de feedback van een regio.")
     st.stop()
 region = st.selectbox("Regio", regions, format_func=names.get, key="feedback_regio")
-quarter = st.text_input(
-    "Kwartaal (JJJJQn)", selection.last_quarter, key="feedback_kwartaal"
-).upper()
+# Up to the quarter running now: feedback may come before a quarter closes.
+quarters = quarter_choices(current_quarter())
+codes = list(quarters)
+quarter = (
+    st.selectbox(
+        "Kwartaal",
+        codes,
+        index=codes.index(selection.last_quarter) if selection.last_quarter in quarters else 0,
+        format_func=quarters.get,
+        key="feedback_kwartaal",
+    )
+    or codes[0]
+)
 if reader.may_write_notes(region):
     with st.form("feedback"):
         body = st.text_area("Nieuwe versie van de feedback", height=200)

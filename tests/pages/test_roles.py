@@ -141,7 +141,7 @@ def test_a_critical_friend_writes_versions_the_stuurgroep_reads_them(open_page: 
     at = open_page("feedback", demo_user="friend@demo.1g1p")
     assert not at.exception
     at.selectbox(key="feedback_regio").set_value("GNT").run()
-    at.text_input(key="feedback_kwartaal").set_value("2025Q4").run()
+    at.selectbox(key="feedback_kwartaal").set_value("2025Q4").run()
     for text in ("Sterke groei van de aanmeldingen.", "Sterke groei; let op de wachttijd."):
         at.text_area[0].set_value(text)  # inside a form: sent with the submit click
         at.button[0].click().run()
