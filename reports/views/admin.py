@@ -32,7 +32,7 @@ ACTIONS = {
 # The details' keys as the trail words them (the stored keys are Dutch already, but terse).
 DETAIL_KEYS: Final = {"email": "e-mail", "dataversie": "gegevensversie"}
 FORMATS: Final = {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF"}
-_CODE_IN_BRACKETS: Final = re.compile(r"\(([A-Z]{2,4})\)")
+_REGION_CODE: Final = re.compile(r"\b([A-Z]{2,4})\b")
 
 
 def users_table(engine: Engine, reader: Reader) -> TableSpec:
@@ -101,8 +101,8 @@ def _detail_value(key: str, value: Any, names: dict[str, str]) -> str:
         return ROLES.get(text, text)
     if key == "regio":
         return names.get(text, text)
-    if key == "rollen":  # 'Stuurgroep (KON)' as logins recorded it
-        return _CODE_IN_BRACKETS.sub(lambda m: f"({names.get(m[1], m[1])})", text)
+    if key == "rollen":  # 'Critical friend (GNT, WAD)' as logins record it
+        return _REGION_CODE.sub(lambda m: names.get(m[1], m[1]), text)
     if key == "kwartaal":
         try:
             return quarter_label(text)
