@@ -43,4 +43,7 @@ try:
 except AccessError as exc:
     st.error(str(exc))
     st.stop()
-render.table(notes, reader, "feedback")
+if notes.is_empty:
+    st.info("Nog geen feedback voor deze regio en dit kwartaal.")
+else:
+    render.table(notes, reader, "feedback")
