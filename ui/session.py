@@ -62,8 +62,9 @@ def _demo_reader() -> Reader:
         chosen = st.selectbox(
             "Demogebruiker",
             list(readers),
-            # The demo users are named after their role and regions ("Stuurgroep Konekti").
-            format_func=lambda e: readers[e].name,
+            # The demo users are named after their role and regions ("Stuurgroep Konekti
+            # (demo)"); the picker says "demo" already.
+            format_func=lambda e: readers[e].name.removesuffix(" (demo)"),
             key="demogebruiker",
             persist_state="session",
             help="Demomodus: kies een rol om te zien wat die gebruiker ziet.",
