@@ -52,14 +52,44 @@
     for (let node = walker.nextNode(); node; node = walker.nextNode()) text(node);
   };
 
+  // Structure Streamlit gets wrong for assistive technology, set right where it renders.
+  const repair = (root) => {
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    // The page list groups its links in divs inside one list, which may hold only items,
+    // so the groups become the lists and the outer one only a container.
+    for (const list of root.querySelectorAll("ul[data-testid=stSidebarNavItems]")) {
+      list.setAttribute("role", "none");
+      for (const group of list.children) {
+        if (group.tagName === "DIV") group.setAttribute("role", "list");
+      }
+    }
+    // A key figure's trend is one picture (named on its box), not dozens of unnamed marks.
+    for (const chart of root.querySelectorAll("[data-testid=stMetricChart]")) {
+      chart.setAttribute("role", "img");
+      chart.querySelectorAll("svg, canvas").forEach((drawn) => {
+        drawn.setAttribute("aria-hidden", "true");
+      });
+    }
+  };
+
   // Screen readers read the page in the language it declares; Streamlit's page says "en".
   document.documentElement.lang = "nl-BE";
   tree(document.body);
+  repair(document.body);
+  let repairing = false;
   new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === "childList") record.addedNodes.forEach(tree);
       else if (record.type === "characterData") text(record.target);
       else element(record.target);
+    }
+    // Once per frame, however many nodes came: a nav group or a trend may come late.
+    if (!repairing) {
+      repairing = true;
+      requestAnimationFrame(() => {
+        repairing = false;
+        repair(document.body);
+      });
     }
   }).observe(document.body, {
     subtree: true,
