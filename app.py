@@ -36,6 +36,7 @@ QUALITY = st.Page("pages/admin/quality.py", title="Datakwaliteit", icon=":materi
 FEEDBACK = st.Page("pages/figures/feedback.py", title="Feedback", icon=":material/rate_review:")
 ADMIN = [
     st.Page("pages/admin/import.py", title="Importeren", icon=":material/upload_file:"),
+    st.Page("pages/admin/profiles.py", title="Bronprofiel maken", icon=":material/schema:"),
     st.Page("pages/admin/users.py", title="Gebruikers en audit", icon=":material/manage_accounts:"),
 ]
 

@@ -85,11 +85,20 @@ def import_command(
         None, "--region", help="Regiocode, voor bronnen zonder regiokolom."
     ),
     user: str = typer.Option("cli", "--as", help="Wie importeert (voor de herkomst)."),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Proefimport: toon toewijzing, voorbeeldrijen, onbekende waarden en quarantaine; "
+        "schrijf niets.",
+    ),
 ) -> None:
     """Lees een bronbestand in: controleren, pseudonimiseren, quarantaine, laden."""
     from checks.importing import import_and_check
     from data_access.ingest.pipeline import FatalImportError, ProfileError
 
+    if dry_run:
+        _dry_run(file, source, region)
+        return
     engine = _engine()
     db.upgrade(engine)
     _ensure_reference(engine)
@@ -101,6 +110,56 @@ def import_command(
     typer.echo(checked.result.summary())
     if checked.checks is not None:
         typer.echo(checked.checks.summary())
+
+
+def _dry_run(file: Path, source: str, region: str | None) -> None:
+    """`import --dry-run`: on the store as it is, which it neither creates nor changes."""
+    from data_access.bootstrap import store_exists, store_ready
+    from data_access.ingest.dry_run import dry_run
+    from data_access.ingest.pipeline import FatalImportError, ProfileError
+    from data_access.ingest.profiles import get_profile
+
+    settings = get_settings()
+    not_ready = (
+        "Proefimport mislukt: de opslag is nog niet klaar (schema of referentiegegevens "
+        "ontbreken). Voer eerst '1g1p db upgrade' en '1g1p reference load' uit; een proefimport "
+        "schrijft zelf niets."
+    )
+    if not store_exists(settings):
+        _fail(not_ready)
+        return
+    engine = _engine()
+    if not store_ready(engine):
+        _fail(not_ready)
+        return
+    try:
+        profile = get_profile(source, settings.profile_directory)
+        outcome = dry_run(engine, settings, file, profile, region=region)
+    except (FatalImportError, ProfileError) as exc:
+        _fail(f"Proefimport mislukt: {exc}")
+        return
+    typer.echo(outcome.summary())
+
+
+@app.command("trace")
+def trace_command(
+    record: str = typer.Argument(..., help="Het dossiernummer zoals de bron het kent."),
+    system: str | None = typer.Option(
+        None,
+        "--system",
+        help="Het bronsysteem (bv. kompas:KON), als meer bronnen het nummer hebben.",
+    ),
+) -> None:
+    """Toon van een registratie het bestand, de regel, de kolommen en de profielregels."""
+    from data_access.ingest.pipeline import FatalImportError, ProfileError
+    from data_access.ingest.trace import trace
+
+    try:
+        found = trace(_engine(), get_settings(), record, system)
+    except (FatalImportError, ProfileError) as exc:
+        _fail(f"Herkomst niet gevonden: {exc}")
+        return
+    typer.echo(found.summary())
 
 
 @app.command("rebuild")

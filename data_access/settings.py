@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     )
     profile_dir: Path | None = Field(
         default=None,
-        description="Extra directory with source profiles (TOML) besides the built-in ones.",
+        description="Directory with the source profiles (TOML) besides the built-in ones, where "
+        "the mapping screen saves new ones; default `profiles/` in data_dir.",
     )
     auth_mode: Literal["demo", "oidc"] = Field(
         default="demo",
@@ -78,6 +79,11 @@ class Settings(BaseSettings):
                 return "postgresql+psycopg://" + self.database_url.removeprefix("postgresql://")
             return self.database_url
         return f"sqlite:///{self.data_dir.resolve() / 'monitor.db'}"
+
+    @property
+    def profile_directory(self) -> Path:
+        """Where profiles besides the built-in ones live (and the mapping screen saves)."""
+        return self.profile_dir if self.profile_dir is not None else self.data_dir / "profiles"
 
     @property
     def raw_dir(self) -> Path:

@@ -35,8 +35,8 @@ from demo.writers import (
     write_uniform_xlsx,
 )
 
-# Each first network's own system until the ELZ reform (DESIGN §4): two used a case tool, one
-# sent only monthly totals, the others kept an Excel register.
+# Each first network's own system until the ELZ reform (docs/design.md §4): two used a case
+# tool, one sent only monthly totals, the others kept an Excel register.
 LEGACY_SOURCE = {"GNT": "case_tool", "ANT": "case_tool", "NLI": "monthly_counts"}
 LEGACY_END = date(2021, 6, 30)
 # Legacy exports were taken half a year after the switch, so most running cases are closed in

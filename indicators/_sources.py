@@ -14,7 +14,8 @@ FrameLike: TypeAlias = pl.DataFrame | pl.LazyFrame
 INTAKE: Final = "aanmelding"
 CONSULT: Final = "consult"
 
-# The `source` column: where a region-month's figure comes from (DESIGN §4, "monthly counts").
+# The `source` column: where a region-month's figure comes from (docs/design.md §4, "monthly
+# counts").
 ROWS: Final = "rijen"
 MONTHLY_COUNTS: Final = "maandtotalen"
 # A period (quarter, year, range) built from months of both kinds.

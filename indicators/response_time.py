@@ -25,7 +25,7 @@ from indicators._sources import (
 from indicators.periods import truncate_to_month
 
 # "calendar_month": received + 1 calendar month, clamped (31 Jan → 28/29 Feb): the norm "within
-# the month" (DESIGN §5). "30_days": received + 30 days, the reading some networks used.
+# the month" (docs/design.md §5). "30_days": received + 30 days, the reading some networks used.
 Rule = Literal["calendar_month", "30_days"]
 
 TIJDIG: Final = "tijdig"
@@ -57,9 +57,10 @@ def _days_to_first_contact(registrations: FrameLike) -> pl.LazyFrame:
 def _timeliness(registrations: FrameLike, today: date, rule: Rule) -> pl.LazyFrame:
     contact = pl.col("first_contact_date")
     due = pl.col("deadline")
-    # Status in the order of the definition (DESIGN §5). A registration closed without contact
-    # for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not "vervallen":
-    # read literally it is "lopend" until its deadline and "laat" after it, like an open one.
+    # Status in the order of the definition (docs/design.md §5). A registration closed without
+    # contact for a reason outside DROPPED_REASONS (e.g. AFGEROND, DOORVERWEZEN_*) is not
+    # "vervallen": read literally it is "lopend" until its deadline and "laat" after it, like an
+    # open one.
     # A dropped one is "vervallen" even when it was closed after its deadline.
     status = (
         pl.when(contact.is_not_null() & (contact <= due))

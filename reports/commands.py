@@ -73,7 +73,9 @@ def parliament_command(
     start: str = typer.Option(..., "--from", help="Eerste maand, JJJJ-MM."),
     end: str = typer.Option(..., "--to", help="Laatste maand, JJJJ-MM."),
     out: Path = typer.Option(..., "--out", help="Uitvoerbestand (.xlsx)."),
-    actor: str = typer.Option("cli", "--by", help="Wie de export maakt (audit)."),
+    as_user: str | None = typer.Option(
+        None, "--as", help="E-mail van de gebruiker die exporteert; standaard de opdrachtregel."
+    ),
 ) -> None:
     """Maak het antwoord op de parlementaire vraag (XLSX, met disclosure control)."""
     from reports.parliament import parliament_xlsx, parse_month
@@ -85,8 +87,12 @@ def parliament_command(
         return
     engine = make_engine(get_settings())
     db.upgrade(engine)
-    out.write_bytes(parliament_xlsx(engine, first, last, date.today()))
-    audit(engine, actor, "export", {"rapport": "parlement", "van": start, "tot": end})
+    # Who exports is a known user (or the operator), never a free text; the audit line is
+    # written before the file, so no file leaves without it.
+    reader = _reader(engine, as_user)
+    data = parliament_xlsx(engine, first, last, date.today())
+    audit(engine, reader.email, "export", {"rapport": "parlement", "van": start, "tot": end})
+    out.write_bytes(data)
     typer.echo(f"Parlementair antwoord ({start} – {end}) geschreven naar {out}.")
 
 

@@ -47,6 +47,8 @@ class Inputs:
     # The data-quality passport per region (quality.results.PASSPORT): caveats for regions
     # below the threshold travel with every view's notes.
     passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
+    # The secret of the cell keys (data_access.access.perturbation); never shown.
+    keys: RecordKeys | None = field(default=None, repr=False)
     # Results computed from these frames alone (report chapters), kept as long as the inputs.
     # init=False: dataclasses.replace gives the new inputs an empty memo of their own.
     memo: dict[Hashable, Any] = field(
@@ -67,6 +69,13 @@ class Inputs:
             if key not in self.memo:
                 self.memo[key] = compute()
             return cast(T, self.memo[key])
+
+    @property
+    def cell_keys(self) -> RecordKeys:
+        """The secret the perturbations are drawn with (set by load_inputs)."""
+        if self.keys is None:
+            raise RuntimeError("Inputs without keys cannot perturb counts (use load_inputs).")
+        return self.keys
 
     def protected(self, region: str = "region_code") -> pl.Expr:
         """Rows of regions outside the reader's detail scope: shown only under disclosure
@@ -108,23 +117,15 @@ def load_inputs(
 
     Registrations of regions outside the scope arrive without identifiers (data_access), so
     views can show every region's figures while lists of registrations stay within the scope.
-    Registrations, partner links and monthly counts carry the secret keys of the cell-key
-    method (`keys`, default from the configured pseudonym key).
+    Registrations and partner links carry the secret unit keys of the cell-key method, and the
+    inputs its secret (`keys`, default from the configured pseudonym key).
     """
     keys = keys or RecordKeys.from_secret(get_settings().key_bytes())
     # Read before the frames: they are then at least this version, never older than their label
     # (an import in between costs one extra load, never a stale page).
     version = reads.data_version(engine)
     registrations, partners = reads.for_statistics(engine, scope, keys, basis=basis, today=today)
-    aggregates = reads.aggregate_reports(engine).with_columns(
-        cell_key=keys.of(
-            pl.lit("aggregate"),
-            "source_system",
-            "region_code",
-            pl.col("month").cast(pl.String),
-            "measure",
-        )
-    )
+    aggregates = reads.aggregate_reports(engine)
     return Inputs(
         registrations=registrations,
         aggregates=aggregates,
@@ -139,6 +140,7 @@ def load_inputs(
         data_version=version,
         scope=scope,
         passports=passports(engine, get_settings().quality_threshold),
+        keys=keys,
     )
 
 

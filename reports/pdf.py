@@ -34,7 +34,7 @@ from reports.publish.text import display, legend_lines
 from reports.quarterly import QuarterlyReport
 
 NO_CHROMIUM: Final = "Grafiek niet beschikbaar: Chromium ontbreekt op deze server"
-# Debian's package and the usual names elsewhere; never downloaded (DESIGN §8).
+# Debian's package and the usual names elsewhere; never downloaded (docs/design.md §8).
 BROWSERS: Final = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PAGE: Final = landscape(A4)
 CHART_SIZE: Final = (900, 520)  # pixels; drawn 12,5 cm wide, two side by side

@@ -41,6 +41,12 @@ class Selection:
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", month_start(self.start))
         object.__setattr__(self, "end", month_end(self.end))
+        if self.granularity == "quarter" and (self.start.month % 3 != 1 or self.end.month % 3 != 0):
+            # A part of a quarter is never labelled as the quarter (docs/disclosure.md).
+            raise ValueError(
+                "Per kwartaal kies je hele kwartalen: van de eerste maand van een kwartaal tot "
+                "de laatste maand van een kwartaal."
+            )
 
     @property
     def period_granularity(self) -> Granularity:

@@ -308,6 +308,23 @@ class Service:
             progress=progress,
         )
 
+    def dry_run(
+        self, reader: Reader, data: bytes, file_name: str, source: str, region: str | None
+    ) -> PublishedView:
+        """Proefimport of uploaded bytes: what an import would do; nothing is written."""
+        from reports.views.imports import dry_run_upload
+
+        view = dry_run_upload(
+            self.engine, self.settings, data, file_name, source, reader=reader, region=region
+        )
+        return self.published(reader, view)
+
+    def unusable_profiles(self) -> list[str]:
+        """Why each profile file in the profile directory cannot be used (Dutch)."""
+        from reports.views.imports import unusable_profiles
+
+        return unusable_profiles(self.settings)
+
     def import_outcome(
         self, reader: Reader, result: ImportResult
     ) -> tuple[Literal["info", "warning", "success"], PublishedView | None]:
@@ -316,6 +333,13 @@ class Service:
 
         kind, view = outcome(result)
         return kind, self.published(reader, view) if view is not None else None
+
+    @staticmethod
+    def import_summary(result: ImportResult) -> str:
+        """The import's summary as Markdown (the command line prints the same text)."""
+        from reports.views.imports import summary_text
+
+        return summary_text(result)
 
     def check_outcome(
         self, batch_id: int

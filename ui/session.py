@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from data_access.access.audit import audit
@@ -36,16 +38,23 @@ def _oidc_reader() -> Reader:
     found = reader_for(engine(), email)
     if found is None:
         st.error(
-            f"Geen toegang voor {email or 'dit account'}. Vraag de beheerder van de monitor om "
+            f"Geen toegang voor {_plain(email) or 'dit account'}. Vraag de beheerder van de "
+            "monitor om "
             "je een rol te geven."
         )
         st.button("Afmelden", on_click=st.logout)
         st.stop()
     _audit_login(found, "aanmelding")
     with st.sidebar:
-        st.caption(f"Aangemeld als {found.name} · {found.role_label(_region_names())}")
+        st.caption(f"Aangemeld als {_plain(found.name)} · {found.role_label(_region_names())}")
         st.button("Afmelden", on_click=st.logout, key="afmelden")
     return found
+
+
+def _plain(text: str) -> str:
+    """`text` shown as itself in Streamlit's Markdown: an e-mail from the identity provider
+    or a stored name can hold no link, emphasis or HTML."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$])", r"\\\1", text)
 
 
 def _demo_reader() -> Reader:

@@ -1,13 +1,22 @@
-"""The cell-key method: secret record keys, cell keys, and the perturbation each count gets.
+"""The cell-key method: secret keys, cell keys, and the perturbation each count gets.
 
-Every registration carries a record key, a pseudo-random number from a keyed hash of its
-identity (source system and record number) with a secret derived from the pseudonym key. A
-count's cell key is the sum of its records' keys modulo 2**32, and its perturbation is read
-from the perturbation table at that cell key: the same records give the same perturbation,
-in every table, on every request (ABS TableBuilder; Thompson, Broadfoot and Elazar 2013).
-Perturbations are drawn for the finest published cells (region × month × category) and
-larger figures are their sums, so no combination of published figures says more about a
-cell than the cell itself (docs/disclosure.md).
+A count's perturbation is read from the perturbation table at the count's cell key, a
+pseudo-random number from a keyed hash with a secret derived from the pseudonym key, so
+the same cell is perturbed the same way in every table and on every request (ABS
+TableBuilder; Thompson, Broadfoot and Elazar 2013). Two kinds of cell key:
+
+- A count that adds up (registrations per region × month × category) takes its key from
+  the cell's coordinates and measure. Its perturbation then stays the same when late or
+  corrected registrations change the count: a revision shows its true change and nothing
+  about the level, where a key drawn from the records would hand out a fresh, independent
+  perturbation of nearly the same count with every import (averaging them pins it).
+  Larger figures (quarters, years, region sets, Flanders) are sums of these cells.
+- A distinct count (organisations, sectors, registrations with partners, per period) does
+  not add up over months; it takes its key from the set of units it counts (the sum of
+  their keys), so the same set gives the same perturbation in a month, a quarter or a year.
+
+One row of the table holds for every count, so a count that changes keeps its perturbation
+(docs/disclosure.md).
 """
 
 from __future__ import annotations
@@ -20,22 +29,20 @@ from typing import Final
 
 import polars as pl
 
-# Cell keys live in [0, KEY_SPACE): sums of record keys wrap around.
+# Cell keys live in [0, KEY_SPACE): sums of unit keys wrap around.
 KEY_SPACE: Final = 1 << 32
 
-# A count column `c` travels below the boundary with its perturbation `c__noise`.
+# A count column `c` travels below the boundary with its perturbation `c__noise`: the
+# published count minus the true one.
 NOISE: Final = "__noise"
 
-# The perturbation table (ptable). For a true count t the published count is t + e, with e
-# drawn at the cell key from these (perturbation, probability) pairs: one row for t = 1, one
-# for every larger t. Each row has mean 0 (sums stay unbiased) and the published count never
-# goes below 0; zero stays zero. Every published value can come from at least two true values
-# in 1–4, so no value pins a small count, and a small count is published as itself with
-# probability 0,45 (t = 1) or 0,40 (t ≥ 2) (docs/disclosure.md, "The perturbation table").
-PTABLE: Final[dict[int, tuple[tuple[int, float], ...]]] = {
-    1: ((-1, 0.30), (0, 0.45), (1, 0.20), (2, 0.05)),
-    2: ((-2, 0.10), (-1, 0.20), (0, 0.40), (1, 0.20), (2, 0.10)),
-}
+# The perturbation table (ptable): for a true count t ≥ 1 the published count is
+# max(t + e, 0), e drawn at the cell key from these (perturbation, probability) pairs; zero
+# stays zero. One row for every t: a revision that changes t keeps e. Mean 0 (sums stay
+# unbiased; for t = 1 the floor at zero adds 0,1 on average); every published value from 0
+# to 4 can come from at least two true counts in 1–4 (0 from 1 and 2, 1 from 1, 2 and 3),
+# and a small count is published as itself with probability 0,40 (docs/disclosure.md).
+PTABLE: Final[tuple[tuple[int, float], ...]] = ((-2, 0.1), (-1, 0.2), (0, 0.4), (1, 0.2), (2, 0.1))
 MAX_PERTURBATION: Final = 2
 
 
@@ -44,72 +51,35 @@ def noise_of(column: str) -> str:
     return f"{column}{NOISE}"
 
 
-def _draw(u: pl.Expr, row: Sequence[tuple[int, float]]) -> pl.Expr:
-    """The perturbation at uniform u ∈ [0, 1) from one ptable row (inverse cumulative)."""
-    drawn = pl.lit(row[-1][0])
+def _draw(u: pl.Expr) -> pl.Expr:
+    """The perturbation at uniform u ∈ [0, 1) (inverse cumulative of PTABLE)."""
+    drawn = pl.lit(PTABLE[-1][0])
     cumulative = 1.0
     # Built from the last value backwards: each step puts a smaller threshold in front.
-    for (value, _), (_, after) in zip(row[-2::-1], row[:0:-1], strict=True):
+    for (value, _), (_, after) in zip(PTABLE[-2::-1], PTABLE[:0:-1], strict=True):
         cumulative -= after
         drawn = pl.when(u < cumulative).then(pl.lit(value)).otherwise(drawn)
     return drawn
 
 
 def perturbation(count: pl.Expr, cell_key: pl.Expr) -> pl.Expr:
-    """The perturbation of a count at its cell key (Int64; null for an unknown count)."""
+    """The published count minus the true one at this cell key (Int64; null for an unknown
+    count): max(t + e, 0) − t."""
     u = cell_key.cast(pl.Float64) / KEY_SPACE
     return (
         pl.when(count.is_null())
         .then(None)
         .when(count <= 0)
         .then(pl.lit(0))
-        .when(count == 1)
-        .then(_draw(u, PTABLE[1]))
-        .otherwise(_draw(u, PTABLE[2]))
+        .otherwise(pl.max_horizontal(count + _draw(u), pl.lit(0)) - count)
         .cast(pl.Int64)
     )
 
 
-def cell_key(record_keys: pl.Expr) -> pl.Expr:
-    """In an aggregation: the cell key of the records counted (the sum of their keys)."""
-    return (record_keys.cast(pl.Int64).sum() % KEY_SPACE).cast(pl.Int64)
-
-
-def counted(name: str, where: pl.Expr | None = None, key: str = "record_key") -> list[pl.Expr]:
-    """In an aggregation: the count of rows (where `where` holds) as `name`, and its
-    perturbation as `name__noise`."""
-    if where is None:
-        count, keys = pl.len().cast(pl.Int64), pl.col(key)
-    else:
-        selected = where.fill_null(False)
-        count, keys = selected.sum().cast(pl.Int64), pl.col(key).filter(selected)
-    return [count.alias(name), perturbation(count, cell_key(keys)).alias(noise_of(name))]
-
-
-def distinct_counted(name: str, unit: str, key: str) -> list[pl.Expr]:
-    """In an aggregation: the number of distinct `unit` values (nulls left out) as `name`, and
-    its perturbation from the cell key of those units' keys (`key`, one per unit)."""
-    present = pl.col(unit).is_not_null()
-    first = present & pl.col(unit).is_first_distinct()
-    count = pl.col(unit).drop_nulls().n_unique().cast(pl.Int64)
-    keys = pl.col(key).filter(first)
-    return [count.alias(name), perturbation(count, cell_key(keys)).alias(noise_of(name))]
-
-
-def summed(*names: str) -> list[pl.Expr]:
-    """In an aggregation over cells: the sums of counts and of their perturbations. A sum of
-    unknowns stays unknown (null)."""
-    out = []
-    for name in names:
-        for column in (name, noise_of(name)):
-            out.append(pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).alias(column))
-    return out
-
-
 @dataclass(frozen=True)
 class RecordKeys:
-    """The secret behind the record keys (never stored, never shown): a hash seed and a salt
-    put in front of every identity."""
+    """The secret behind every key (never stored, never shown): a hash seed and a salt put in
+    front of every identity."""
 
     seed: int
     salt: str
@@ -132,6 +102,72 @@ class RecordKeys:
             separator="\x1f",
         ).fill_null(self.salt)
         return (identity.hash(seed=self.seed) % KEY_SPACE).cast(pl.Int64)
+
+    def cell(self, measure: str, at: Sequence[str]) -> pl.Expr:
+        """For each row, the key of the cell it lies in: `measure` at the values of the
+        coordinate columns `at` (named, so a category never meets another's value)."""
+        return self.of(
+            pl.lit(f"cell:{measure}"),
+            *(pl.concat_str([pl.lit(f"{c}="), pl.col(c).cast(pl.String)]) for c in at),
+        )
+
+
+def counted(
+    name: str,
+    where: pl.Expr | None = None,
+    *,
+    keys: RecordKeys,
+    at: Sequence[str],
+    measure: str | None = None,
+) -> list[pl.Expr]:
+    """In an aggregation grouped by the columns `at`: the count of rows (where `where` holds)
+    as `name`, and its perturbation at the cell of `measure` (default `name`) as
+    `name__noise`. The same true quantity must carry the same measure wherever it is counted
+    (a month's intakes in every breakdown), so it is perturbed once."""
+    count = pl.len() if where is None else where.fill_null(False).sum()
+    count = count.cast(pl.Int64)
+    key = keys.cell(measure or name, at).first()
+    return [count.alias(name), perturbation(count, key).alias(noise_of(name))]
+
+
+def perturbed(
+    frame: pl.DataFrame,
+    name: str,
+    *,
+    keys: RecordKeys,
+    at: Sequence[str],
+    measure: str | None = None,
+) -> pl.DataFrame:
+    """`frame` with the perturbation of its count column `name` at the cells of `measure`
+    (default `name`) given by the columns `at` (counts made outside an aggregation)."""
+    key = keys.cell(measure or name, at)
+    return frame.with_columns(perturbation(pl.col(name), key).alias(noise_of(name)))
+
+
+def cell_key(unit_keys: pl.Expr) -> pl.Expr:
+    """In an aggregation: the cell key of a set of units (the sum of their keys)."""
+    return (unit_keys.cast(pl.Int64).sum() % KEY_SPACE).cast(pl.Int64)
+
+
+def distinct_counted(name: str, unit: str, key: str) -> list[pl.Expr]:
+    """In an aggregation: the number of distinct `unit` values (nulls left out) as `name`, and
+    its perturbation from the cell key of the set of those units (`key`, one per unit): the
+    same set gives the same perturbation whatever period holds it."""
+    present = pl.col(unit).is_not_null()
+    first = present & pl.col(unit).is_first_distinct()
+    count = pl.col(unit).drop_nulls().n_unique().cast(pl.Int64)
+    keys = pl.col(key).filter(first)
+    return [count.alias(name), perturbation(count, cell_key(keys)).alias(noise_of(name))]
+
+
+def summed(*names: str) -> list[pl.Expr]:
+    """In an aggregation over cells: the sums of counts and of their perturbations. A sum of
+    unknowns stays unknown (null)."""
+    out = []
+    for name in names:
+        for column in (name, noise_of(name)):
+            out.append(pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).alias(column))
+    return out
 
 
 def consistent_with(

@@ -249,7 +249,8 @@ def users(engine: Engine) -> pl.DataFrame:
     )
 
 
-# Demo users, one per role, created with the demo store (DESIGN §6: "a picker of demo users").
+# Demo users, one per role, created with the demo store (docs/design.md §6: "a picker of demo
+# users").
 DEMO_USERS: Final = (
     ("beheerder@demo.1g1p", "Beheerder (demo)", "beheerder", None),
     ("trekker@demo.1g1p", "Trekkersgroep (demo)", "trekkersgroep", None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import re
 import struct
@@ -21,6 +22,15 @@ from data_access.ingest.profiles import Profile
 LINE = "_line"
 # Excel's own limit; a larger "row" is a broken or hostile file, not data.
 MAX_FIELD = 32_767
+# How far down a file the header is looked for (header_row = "auto", and the hint that a
+# file has title lines above its header).
+HEADER_SEARCH = 50
+# What a profile's delimiter = "auto" and encoding = "auto" choose from: what Belgian Excel
+# and the usual exports write.
+DELIMITERS = (",", ";")
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+Source = Path | bytes
 
 
 class FatalImportError(ValueError):
@@ -32,62 +42,214 @@ class RawTable:
     """The file's rows as text, `_line` the line in the file, plus rows that could not be split."""
 
     frame: pl.DataFrame
-    broken: list[tuple[int, str, dict[str, str]]]  # line, reason, raw values
+    broken: list[tuple[int, str, dict[str, str]]]  # line, reason, values safe to keep
     formula_cells: dict[int, list[str]]  # line → headers of cells holding a formula
+    # The lines above the header, each as its non-empty cells joined by a space: only read
+    # for [title] values, never stored.
+    title: tuple[str, ...] = ()
+    header_line: int = 1
+    footer_lines: int = 0
+    file_format: str = "csv"
+    delimiter: str | None = None
+    encoding: str | None = None
 
 
-def read_table(path: Path, profile: Profile, display_name: str | None = None) -> RawTable:
-    """Read `path` as the profile says; raises FatalImportError for unreadable files."""
-    name = display_name or path.name
-    if not path.exists() or path.stat().st_size == 0:
+def source_name(source: Source, display_name: str | None) -> str:
+    """The name messages give a file."""
+    if display_name:
+        return display_name
+    return source.name if isinstance(source, Path) else "bestand"
+
+
+def read_table(source: Source, profile: Profile, display_name: str | None = None) -> RawTable:
+    """Read a file (a path, or bytes kept in memory) as the profile says; raises
+    FatalImportError for unreadable files."""
+    name = source_name(source, display_name)
+    if isinstance(source, Path) and (not source.exists() or source.stat().st_size == 0):
         raise FatalImportError(f"{name}: het bestand is leeg.")
-    if profile.file_format(path) == "xlsx":
-        return _read_xlsx(path, profile, name)
-    return _read_csv(path, profile, name)
+    if isinstance(source, bytes) and not source:
+        raise FatalImportError(f"{name}: het bestand is leeg.")
+    if profile.file_format(source.name if isinstance(source, Path) else name) == "xlsx":
+        return _read_xlsx(source, profile, name)
+    data = source.read_bytes() if isinstance(source, Path) else source
+    return _read_csv(data, profile, name)
 
 
-def _decode(path: Path, encoding: str, name: str) -> str:
-    data = path.read_bytes()
-    if encoding.lower().replace("-", "") in {"utf8", "utf8sig"}:
-        encoding = "utf-8-sig"
+def _decode(data: bytes, encoding: str, name: str) -> tuple[str, str]:
+    """The text and the encoding that read it; "auto" tries UTF-8 (with or without BOM),
+    then cp1252."""
     if data[:4] == b"PK\x03\x04":
         raise FatalImportError(
             f"{name}: dit is een Excel- of zip-bestand, geen CSV. Kies de juiste bron of "
             "exporteer als CSV."
         )
-    try:
-        return codecs.decode(data, encoding)
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise FatalImportError(
-            f"{name}, regel {line}, kolom {column}: ongeldige tekens voor codering {encoding} "
-            f"(byte 0x{data[exc.start]:02x}). Sla het bestand op als {encoding} of kies de "
-            "juiste bron."
-        ) from exc
+    candidates: tuple[str, ...] = ENCODINGS
+    shown = "UTF-8 of cp1252"
+    if encoding != "auto":
+        candidates, shown = ("utf-8-sig" if encoding == "utf-8" else encoding,), encoding
+    error: UnicodeDecodeError | None = None
+    for candidate in candidates:
+        try:
+            return codecs.decode(data, candidate), candidate
+        except UnicodeDecodeError as exc:
+            error = exc  # the last one: where even the most lenient encoding fails
+    assert error is not None
+    line = data.count(b"\n", 0, error.start) + 1
+    column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+    raise FatalImportError(
+        f"{name}, regel {line}, kolom {column}: ongeldige tekens voor codering {shown} "
+        f"(byte 0x{data[error.start]:02x}). Sla het bestand op als {shown} of kies de "
+        "juiste bron."
+    ) from error
 
 
-def _read_csv(path: Path, profile: Profile, name: str) -> RawTable:
-    text = _decode(path, str(profile.reader.get("encoding", "utf-8")), name)
+def head_lines(source: Source) -> list[str]:
+    """The first lines of a file as text (any encoding), to split as any profile would."""
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            data = handle.read(256 * 1024)
+    else:
+        data = source[: 256 * 1024]
+    text = data.decode("latin-1").removeprefix("\xef\xbb\xbf")
+    return text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
+
+
+def holds_header(lines: list[str], delimiters: tuple[str, ...], wanted: list[str]) -> bool:
+    """Whether one of these lines, split by one of these delimiters, holds every header."""
+    return any(
+        header_index([_cells(line, d) for line in lines], wanted) is not None for d in delimiters
+    )
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    """A physical line's cells, roughly (no quoting rules): for finding the header, title
+    and footer lines only."""
+    return [c.strip().strip('"').strip() for c in line.split(delimiter)]
+
+
+def header_index(rows: list[list[str]], wanted: list[str]) -> int | None:
+    """The index of the first row holding every wanted header. Without wanted headers (a
+    sample on the mapping screen), the first row nearly as wide as the widest: title lines
+    have one cell, the header has them all, and a broken row may have one more."""
+    if wanted:
+        need = set(wanted)
+        return next((i for i, row in enumerate(rows) if need <= set(row)), None)
+    widths = [sum(1 for c in row if c) for row in rows]
+    if not widths or max(widths) == 0:
+        return None
+    enough = max(1, (max(widths) * 4 + 4) // 5)
+    return next(i for i, width in enumerate(widths) if width >= enough)
+
+
+def _title_text(cells: list[str]) -> str:
+    return " ".join(c for c in cells if c)
+
+
+def _footer_start(firsts: list[str], patterns: list[str]) -> int | None:
+    """The index of the first row whose first non-empty cell matches a footer pattern."""
+    if not patterns or not firsts:
+        return None
+    combined = "(?i)" + "|".join(f"(?:{p})" for p in patterns)
+    hits = pl.Series(firsts, dtype=pl.String).str.contains(combined).fill_null(False)
+    found = hits.arg_true()
+    return int(found[0]) if found.len() else None
+
+
+def _read_csv(data: bytes, profile: Profile, name: str) -> RawTable:
+    text, encoding = _decode(data, profile.reader.encoding, name)
     if "\x00" in text:
         raise FatalImportError(f"{name}: het bestand bevat binaire gegevens, geen tekst.")
-    delimiter = str(profile.reader.get("delimiter", ","))
-    fast = _read_plain_csv(text, delimiter, name)
-    if fast is not None:
-        return fast
+    wanted = profile.required_headers()
+    delimiter, header_at = _layout(text, profile, wanted)
+    title: tuple[str, ...] = ()
+    footer_lines = 0
+    if header_at > 0 or profile.reader.footer:
+        lines = text.split("\n")
+        title = tuple(
+            t for t in (_title_text(_cells(line, delimiter)) for line in lines[:header_at]) if t
+        )
+        body = lines[header_at:]
+        firsts = [next((c for c in _cells(line, delimiter) if c), "") for line in body[1:]]
+        end = _footer_start(firsts, profile.reader.footer)
+        if end is not None:
+            footer = body[end + 1 :]
+            footer_lines = sum(1 for line in footer if line.strip(" \r\t" + delimiter))
+            body = body[: end + 1]
+        text = "\n".join(body) + "\n"
+    _no_title_above(text, delimiter, wanted, profile, name, header_at)
+    first = header_at + 2  # the first data line, counted from 1
+    safe = profile.kept_headers()
+    table = _read_plain_csv(text, delimiter, name, first_line=first)
+    if table is None:
+        table = _read_csv_lines(text, delimiter, name, first, safe)
+    return dataclasses.replace(
+        table,
+        title=title,
+        header_line=header_at + 1,
+        footer_lines=footer_lines,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
+
+
+def _layout(text: str, profile: Profile, wanted: list[str]) -> tuple[str, int]:
+    """The delimiter and the index of the header line, as the profile says or finds them."""
+    setting = profile.reader.header_row
+    head = text[: 64 * 1024 * 4].split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
+    delimiters = DELIMITERS if profile.reader.delimiter == "auto" else (profile.reader.delimiter,)
+    if setting != "auto":
+        index = setting - 1
+        line = head[index] if index < len(head) else ""
+        if len(delimiters) == 1:
+            return delimiters[0], index
+        found = [d for d in delimiters if set(wanted) <= set(_cells(line, d))]
+        best = found[0] if found else max(delimiters, key=line.count)
+        return best, index
+    for delimiter in delimiters:
+        at = header_index([_cells(line, delimiter) for line in head], wanted)
+        if at is not None and wanted:
+            return delimiter, at
+    # No line holds every header: the widest line under the delimiter that splits it most.
+    best = max(delimiters, key=lambda d: max((line.count(d) for line in head), default=0))
+    return best, header_index([_cells(line, best) for line in head], []) or 0
+
+
+def _no_title_above(
+    text: str, delimiter: str, wanted: list[str], profile: Profile, name: str, header_at: int
+) -> None:
+    """A file whose header sits lower than the profile says is refused for that reason, not
+    for its columns or delimiter."""
+    first, _, rest = text.partition("\n")
+    if not wanted or set(wanted) <= set(_cells(first, delimiter)):
+        return
+    lines = rest.split("\n", HEADER_SEARCH)[: HEADER_SEARCH - 1]
+    for d in dict.fromkeys([delimiter, *DELIMITERS]):
+        below = header_index([_cells(line, d) for line in lines], wanted)
+        if below is not None:
+            line = header_at + below + 2
+            raise FatalImportError(
+                f"{name}: de kolomkoppen staan op regel {line}, niet op regel {header_at + 1}; "
+                f'de regels erboven zijn titelregels. Zet header_row = {line} (of "auto") '
+                f"onder [reader] in profiel {profile.path.name}."
+            )
+
+
+def _read_csv_lines(text: str, delimiter: str, name: str, first: int, safe: set[str]) -> RawTable:
+    """The csv module's read, line by line, naming each line that does not split."""
     csv.field_size_limit(MAX_FIELD * 4)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    offset = first - 2  # lines above the header
     try:
         header = next(reader)
     except StopIteration:
         raise FatalImportError(f"{name}: het bestand is leeg.") from None
     except csv.Error as exc:
-        raise FatalImportError(f"{name}, regel 1: kopregel onleesbaar ({exc}).") from exc
-    header = [h.strip() for h in header]
+        raise FatalImportError(f"{name}, regel {offset + 1}: kopregel onleesbaar ({exc}).") from exc
+    header = _unique([h.strip() for h in header], name, offset + 1)
     rows: list[list[str]] = []
     lines: list[int] = []
     broken: list[tuple[int, str, dict[str, str]]] = []
-    start = 2
+    start = first
     while True:
         try:
             row = next(reader)
@@ -95,33 +257,46 @@ def _read_csv(path: Path, profile: Profile, name: str) -> RawTable:
             break
         except csv.Error as exc:
             broken.append((start, f"regel kan niet gesplitst worden ({exc})", {}))
-            start = reader.line_num + 1
+            start = reader.line_num + offset + 1
             continue
         if not any(cell.strip() for cell in row):
-            start = reader.line_num + 1
+            start = reader.line_num + offset + 1
             continue
         if len(row) != len(header):
-            raw = {f"veld {i + 1}": v[:200] for i, v in enumerate(row[:50])}
             broken.append(
                 (
                     start,
                     f"{len(row)} velden in plaats van {len(header)} (scheidingsteken "
                     f"'{delimiter}')",
-                    raw,
+                    _identifiable(header, row, safe),
                 )
             )
         else:
             rows.append(row)
             lines.append(start)
-        start = reader.line_num + 1
+        start = reader.line_num + offset + 1
     frame = pl.DataFrame(
-        {h: [r[i] for r in rows] for i, h in enumerate(_unique(header, name))},
-        schema=dict.fromkeys(_unique(header, name), pl.String),
+        {h: [r[i] for r in rows] for i, h in enumerate(header)},
+        schema=dict.fromkeys(header, pl.String),
     ).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
     return RawTable(frame, broken, {})
 
 
-def _read_plain_csv(text: str, delimiter: str, name: str) -> RawTable | None:
+def _identifiable(header: list[str], row: list[str], safe: set[str]) -> dict[str, str]:
+    """The values of a row that does not split that still belong to a known column: with a
+    field too many (a delimiter inside one field) the first field is (part of) the first
+    column and the last of the last; with a field too few, a field may hold two columns' text,
+    so nothing is kept. Only columns the profile may keep (never a dropped or personal one)."""
+    if not header or len(row) <= len(header):
+        return {}
+    kept = {}
+    for column, value in ((header[0], row[0]), (header[-1], row[-1])):
+        if column in safe:
+            kept[column] = value[:200]
+    return kept
+
+
+def _read_plain_csv(text: str, delimiter: str, name: str, first_line: int = 2) -> RawTable | None:
     """The same table as the csv module's, parsed by polars, for the usual file: one record per
     line, no blank or broken line, quotes only around whole fields. None otherwise, and the
     caller reads line by line (which names each broken line)."""
@@ -136,7 +311,7 @@ def _read_plain_csv(text: str, delimiter: str, name: str) -> RawTable | None:
         lines.pop()
     if len(lines) < 2 or '"' in lines[0] or not lines[0].strip():
         return None
-    header = _unique([h.strip() for h in lines[0].split(delimiter)], name)
+    header = _unique([h.strip() for h in lines[0].split(delimiter)], name, first_line - 1)
     body = lines[1:]
     # Quoted empty fields ("") are common and read as empty: the rest of the line is plain.
     reduced = [_without_empty_quotes(line, delimiter) if '"' in line else line for line in body]
@@ -175,7 +350,7 @@ def _read_plain_csv(text: str, delimiter: str, name: str) -> RawTable | None:
     if frame.height != len(body):
         return None
     frame = frame.with_columns(pl.all().fill_null("")).with_columns(
-        pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE)
+        pl.int_range(first_line, frame.height + first_line, dtype=pl.Int64).alias(LINE)
     )
     # Lines with other quoting must read exactly as the csv module reads them.
     if quoted and records != [list(frame.row(i)[:-1]) for i in quoted]:
@@ -192,43 +367,117 @@ def _without_empty_quotes(line: str, delimiter: str) -> str:
     return padded[1:-1]
 
 
-def _unique(header: list[str], name: str) -> list[str]:
+def _unique(header: list[str], name: str, line: int = 1) -> list[str]:
+    """The header's names; an empty one (trailing delimiters, a title line read as header) is
+    named after its place, and a name that repeats is refused."""
+    header = [column or f"kolom {i + 1}" for i, column in enumerate(header)]
     seen: set[str] = set()
     for i, column in enumerate(header):
         if column in seen:
             raise FatalImportError(
-                f"{name}, regel 1, kolom {i + 1}: kolomnaam '{column}' komt twee keer voor."
+                f"{name}, regel {line}, kolom {i + 1}: kolomnaam '{column}' komt twee keer voor."
             )
         seen.add(column)
     return header
 
 
-def _read_xlsx(path: Path, profile: Profile, name: str) -> RawTable:
+def _read_xlsx(source: Source, profile: Profile, name: str) -> RawTable:
     import fastexcel
 
-    sheet = profile.reader.get("sheet")
+    sheet = profile.reader.sheet
     try:
-        workbook = fastexcel.read_excel(str(path))
+        workbook = fastexcel.read_excel(str(source) if isinstance(source, Path) else source)
         sheet_name = sheet if sheet is not None else workbook.sheet_names[0]
         if sheet_name not in workbook.sheet_names:
             raise FatalImportError(
                 f"{name}: werkblad '{sheet_name}' ontbreekt (gevonden: "
                 f"{', '.join(workbook.sheet_names)})."
             )
+        header_at, title = _sheet_layout(workbook, str(sheet_name), profile)
         # fastexcel releases the GIL while it parses the sheet: look for formulas meanwhile
         # (inflating the sheet's XML a second time costs about a quarter of the parse).
         with ThreadPoolExecutor(max_workers=1) as pool:
-            formulas = pool.submit(_formula_xml, path, str(sheet_name))
-            frame = workbook.load_sheet(sheet_name, dtypes="string").to_polars()
+            formulas = pool.submit(_formula_xml, source, str(sheet_name))
+            frame = workbook.load_sheet(
+                sheet_name, header_row=header_at, dtypes="string"
+            ).to_polars()
     except FatalImportError:
         raise
     except Exception as exc:  # fastexcel raises its own untyped errors for broken files
         raise FatalImportError(f"{name}: geen leesbaar Excel-bestand ({exc}).") from exc
     frame = frame.rename({c: c.strip() for c in frame.columns})
-    frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    # Rows in the sheet count from 1; the header is on row header_at + 1.
+    frame = frame.with_row_index(LINE, offset=header_at + 2).with_columns(
+        pl.col(LINE).cast(pl.Int64)
+    )
     text_columns = [c for c in frame.columns if c != LINE]
+    _no_title_above_sheet(text_columns, workbook, str(sheet_name), profile, name, header_at)
+    footer_lines = 0
+    if profile.reader.footer and text_columns:
+        firsts = frame.select(pl.coalesce(_stripped(c) for c in text_columns))
+        end = _footer_start(firsts.to_series().fill_null("").to_list(), profile.reader.footer)
+        if end is not None:
+            rest = frame.slice(end)
+            footer_lines = rest.filter(~pl.all_horizontal(pl.col(text_columns).is_null())).height
+            frame = frame.head(end)
     frame = frame.filter(~pl.all_horizontal(pl.col(text_columns).is_null()))
-    return RawTable(frame, [], _formula_lines(formulas.result(), text_columns))
+    return RawTable(
+        frame,
+        [],
+        _formula_lines(formulas.result(), text_columns),
+        title=title,
+        header_line=header_at + 1,
+        footer_lines=footer_lines,
+        file_format="xlsx",
+    )
+
+
+def _stripped(column: str) -> pl.Expr:
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def _head_rows(workbook: object, sheet_name: str, rows: int) -> list[list[str]]:
+    """The first rows of a sheet as text, counted from its row 1 (empty rows included)."""
+    head = workbook.load_sheet(  # type: ignore[attr-defined]
+        sheet_name, header_row=None, skip_rows=0, n_rows=rows, dtypes="string"
+    ).to_polars()
+    return [[(c or "").strip() for c in row] for row in head.iter_rows()]
+
+
+def _sheet_layout(
+    workbook: object, sheet_name: str, profile: Profile
+) -> tuple[int, tuple[str, ...]]:
+    """The header's row index (from 0) and the title rows' text above it."""
+    setting = profile.reader.header_row
+    if setting == 1:
+        return 0, ()
+    rows = HEADER_SEARCH if setting == "auto" else setting
+    head = _head_rows(workbook, sheet_name, rows)
+    if setting == "auto":
+        index = header_index(head, profile.required_headers())
+        if index is None:
+            index = header_index(head, []) or 0
+    else:
+        index = setting - 1
+    return index, tuple(t for t in (_title_text(row) for row in head[:index]) if t)
+
+
+def _no_title_above_sheet(
+    headers: list[str], workbook: object, sheet_name: str, profile: Profile, name: str, at: int
+) -> None:
+    wanted = profile.required_headers()
+    if not wanted or set(wanted) <= set(headers):
+        return
+    head = _head_rows(workbook, sheet_name, at + HEADER_SEARCH)
+    below = header_index(head[at + 1 :], wanted)
+    if below is not None:
+        line = at + below + 2
+        raise FatalImportError(
+            f"{name}: de kolomkoppen staan op rij {line}, niet op rij {at + 1}; de rijen erboven "
+            f'zijn titelregels. Zet header_row = {line} (of "auto") onder [reader] in profiel '
+            f"{profile.path.name}."
+        )
 
 
 _CELL = re.compile(r"([A-Z]+)(\d+)")
@@ -239,10 +488,10 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _formula_xml(path: Path, sheet_name: str) -> str | None:
+def _formula_xml(source: Source, sheet_name: str) -> str | None:
     """The sheet's XML when it holds a formula (a cell's cached value is then not trustworthy
     data), else None: most registers hold none."""
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as archive:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target", "") for r in rels}
@@ -257,7 +506,11 @@ def _formula_xml(path: Path, sheet_name: str) -> str | None:
         if not target:
             return None
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        data = _member_bytes(archive, path, member)
+        data = (
+            _member_bytes(archive, source, member)
+            if isinstance(source, Path)
+            else archive.read(member)
+        )
     if _FORMULA_BYTES.search(data) is None:
         return None
     return data.decode("utf-8", errors="replace")

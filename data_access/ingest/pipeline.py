@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import Counter
@@ -17,7 +18,15 @@ import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from data_access.ingest.files import LINE, FatalImportError, RawTable, read_table
+from data_access.ingest.files import (
+    LINE,
+    FatalImportError,
+    RawTable,
+    head_lines,
+    holds_header,
+    read_table,
+    source_name,
+)
 from data_access.ingest.profiles import (
     Profile,
     ProfileError,
@@ -84,6 +93,11 @@ class ImportResult:
     rows_updated: int = 0
     already_imported_as: int | None = None
     reasons: Counter[str] = field(default_factory=Counter)
+    # The first rejected lines: (line, column or None, Dutch reason).
+    first_rejects: list[tuple[int, str | None, str]] = field(default_factory=list)
+    unmapped_columns: list[str] = field(default_factory=list)
+    footer_lines: int = 0
+    rule_counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         """A Dutch summary for the CLI and the import page."""
@@ -98,10 +112,81 @@ class ImportResult:
             f"(waarvan {self.rows_updated} bijgewerkt), {self.rows_rejected} geweigerd, "
             f"{self.rows_duplicate} dubbel."
         ]
+        lines += notes_on_file(self.footer_lines, self.unmapped_columns)
         if self.rows_rejected:
-            lines.append("Geweigerde rijen staan in quarantaine. Meest voorkomende redenen:")
+            lines.append("Geweigerde rijen staan in quarantaine. Eerste geweigerde regels:")
+            lines += [f"  - {reject_line(*reject)}" for reject in self.first_rejects]
+            lines.append("Meest voorkomende redenen:")
             lines += [f"  - {reason} ({n}×)" for reason, n in self.reasons.most_common(5)]
         return "\n".join(lines)
+
+
+def notes_on_file(footer_lines: int, unmapped: list[str]) -> list[str]:
+    """What the summary says about lines and columns the profile left out (Dutch)."""
+    notes = []
+    if footer_lines:
+        notes.append(f"{footer_lines} regel(s) onder de tabel (voettekst) niet als rij geteld.")
+    if unmapped:
+        notes.append(
+            "Kolommen die het profiel niet toewijst of weglaat, niet ingelezen: "
+            f"{', '.join(unmapped)}."
+        )
+    return notes
+
+
+def reject_line(line: int, column: str | None, reason: str) -> str:
+    """A rejected line as the summary lists it: 'regel 5, kolom Aanmelder: …'."""
+    where = f"regel {line}" + (f", kolom {column}" if column else "")
+    prefix = f"kolom {column}: "
+    return f"{where}: {reason.removeprefix(prefix) if column else reason}"
+
+
+# How many rejected lines a summary lists.
+FIRST_REJECTS = 10
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file read, mapped and checked against the store's reference data; nothing written."""
+
+    profile: Profile
+    raw: RawTable
+    ctx: Context
+    prepared: Prepared
+    rows: pl.DataFrame  # what would be stored, with _line
+    rejects: pl.DataFrame  # _line, column, reason
+    duplicates_in_file: int
+
+    @property
+    def rows_read(self) -> int:
+        return self.raw.frame.height + len(self.raw.broken)
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejects.height + len(self.raw.broken)
+
+    def unmapped_columns(self) -> list[str]:
+        """The file's columns the profile neither reads nor drops."""
+        used = self.profile.used_headers()
+        return [c for c in self.raw.frame.columns if c != LINE and c not in used]
+
+    def quarantined(self) -> pl.DataFrame:
+        """_line, column, reason of every rejected line, broken lines included, by line."""
+        broken = pl.DataFrame(
+            {
+                LINE: [line for line, _reason, _values in self.raw.broken],
+                "column": [None] * len(self.raw.broken),
+                "reason": [reason for _line, reason, _values in self.raw.broken],
+            },
+            schema={LINE: pl.Int64, "column": pl.String, "reason": pl.String},
+        )
+        return pl.concat([self.rejects.cast({LINE: pl.Int64}), broken]).sort(LINE)
+
+    def first_rejects(self, n: int = FIRST_REJECTS) -> list[tuple[int, str | None, str]]:
+        return [
+            (int(line), column, reason)
+            for line, column, reason in self.quarantined().head(n).iter_rows()
+        ]
 
 
 def sha256_of(path: Path) -> str:
@@ -130,42 +215,17 @@ def import_file(
     """Import one file with a source profile; raises FatalImportError or ProfileError."""
     report = progress or (lambda _f, _m: None)
     name = display_name or path.name
-    profile = get_profile(source, settings.profile_dir)
+    profile = get_profile(source, settings.profile_directory)
     digest = sha256_of(path)
     result = ImportResult(file_name=name, source=profile.name)
-    previous = _previous_batch(engine, digest, profile.name, region)
+    previous = previous_batch(engine, digest, profile.name, region)
     if previous is not None:
         result.already_imported_as = previous
         return result
-    report(0.05, "Bestand lezen")
-    # The reference data is read while the file is parsed (both mostly outside the GIL); its
-    # errors still come after the file's own, as before. An in-memory SQLite store is one
-    # connection per thread (an empty database elsewhere): it is read on this thread.
-    in_memory = engine.url.get_backend_name() == "sqlite" and engine.url.database in (
-        None,
-        "",
-        ":memory:",
+    staged = stage(
+        engine, settings, path, profile, region=region, name=name, today=today, report=report
     )
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        context = (
-            None
-            if in_memory
-            else pool.submit(_context, engine, settings, region, today or date.today())
-        )
-        raw = read_table(path, profile, name)
-        _require_headers(raw, profile, name, settings, path)
-        report(0.25, "Rijen controleren")
-        ctx = (
-            context.result()
-            if context is not None
-            else _context(engine, settings, region, today or date.today())
-        )
-    prepared = PREPARERS[profile.kind](raw.frame, profile, ctx)
-    rows, rejects = _reject_formulas(prepared, raw)
-    rows, duplicates_in_file, conflicts = _dedupe_in_file(
-        rows, KEYS[profile.kind], profile.header(KEYS[profile.kind][-1])
-    )
-    rejects = pl.concat([rejects, conflicts], how="vertical_relaxed")
+    raw, ctx, rows, rejects = staged.raw, staged.ctx, staged.rows, staged.rejects
     raw_path = _archive(settings, path, digest) if archive else None
     report(0.45, "Opslaan in één transactie")
     registrations = rows if profile.kind == "registrations" else None
@@ -175,9 +235,9 @@ def import_file(
         inserted, updated, same = WRITERS[profile.kind](conn, rows, batch_id, report)
         _quarantine(conn, batch_id, raw, rejects, profile, ctx)
         result.batch_id = batch_id
-        result.rows_read = raw.frame.height + len(raw.broken)
-        result.rows_rejected = rejects.height + len(raw.broken)
-        result.rows_duplicate = duplicates_in_file + same
+        result.rows_read = staged.rows_read
+        result.rows_rejected = staged.rows_rejected
+        result.rows_duplicate = staged.duplicates_in_file + same
         result.rows_accepted = inserted + updated
         result.rows_updated = updated
         result.reasons = Counter(_reason_kind(r) for r in rejects["reason"].to_list())
@@ -194,15 +254,65 @@ def import_file(
                 rows_rejected=result.rows_rejected,
                 rows_duplicate=result.rows_duplicate,
                 rows_updated=result.rows_updated,
+                profile_sha256=profile.sha256,
+                rule_counts=staged.prepared.rule_counts,
             )
         )
         if is_demo:
             set_meta(conn, "demo", "true")
         bump_data_version(conn)
+    result.first_rejects = staged.first_rejects()
+    result.unmapped_columns = staged.unmapped_columns()
+    result.footer_lines = raw.footer_lines
+    result.rule_counts = staged.prepared.rule_counts
     if raw_path is not None:
         _append_manifest(settings, digest, name, profile.name, region, user, raw_path, is_demo)
+    if archive:
+        _archive_profile(settings, profile)
     report(1.0, "Klaar")
     return result
+
+
+def stage(
+    engine: Engine,
+    settings: Settings,
+    source: Path | bytes,
+    profile: Profile,
+    *,
+    region: str | None = None,
+    name: str | None = None,
+    today: date | None = None,
+    report: Progress | None = None,
+    trace: bool = False,
+) -> Staged:
+    """Read, map and check a file (a path, or bytes kept in memory) as an import would, without
+    writing anything; raises FatalImportError for a file that cannot be imported at all."""
+    report = report or (lambda _f, _m: None)
+    name = source_name(source, name)
+    report(0.05, "Bestand lezen")
+    # The reference data is read while the file is parsed (both mostly outside the GIL); its
+    # errors still come after the file's own, as before. An in-memory SQLite store is one
+    # connection per thread (an empty database elsewhere): it is read on this thread.
+    in_memory = engine.url.get_backend_name() == "sqlite" and engine.url.database in (
+        None,
+        "",
+        ":memory:",
+    )
+    day = today or date.today()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        context = None if in_memory else pool.submit(_context, engine, settings, region, day)
+        raw = read_table(source, profile, name)
+        _require_headers(raw, profile, name, settings, source)
+        report(0.25, "Rijen controleren")
+        ctx = context.result() if context is not None else _context(engine, settings, region, day)
+    ctx = dataclasses.replace(ctx, file_name=name, trace=trace)
+    prepared = PREPARERS[profile.kind](raw, profile, ctx)
+    rows, rejects = _reject_formulas(prepared, raw)
+    rows, duplicates_in_file, conflicts = _dedupe_in_file(
+        rows, KEYS[profile.kind], profile.header(KEYS[profile.kind][-1])
+    )
+    rejects = pl.concat([rejects, conflicts], how="vertical_relaxed")
+    return Staged(profile, raw, ctx, prepared, rows, rejects, duplicates_in_file)
 
 
 # Imports on PostgreSQL take this transaction-scoped advisory lock, so they commit in the order
@@ -271,7 +381,8 @@ def _reason_kind(reason: str) -> str:
     return reason.split(" '")[0]
 
 
-def _previous_batch(engine: Engine, digest: str, source: str, region: str | None) -> int | None:
+def previous_batch(engine: Engine, digest: str, source: str, region: str | None) -> int | None:
+    """The batch that already imported these bytes with this profile (and region), if any."""
     with engine.connect() as conn:
         stmt = select(ImportBatch.id).where(
             ImportBatch.sha256 == digest, ImportBatch.source_profile == source
@@ -282,7 +393,7 @@ def _previous_batch(engine: Engine, digest: str, source: str, region: str | None
 
 
 def _require_headers(
-    raw: RawTable, profile: Profile, name: str, settings: Settings, path: Path
+    raw: RawTable, profile: Profile, name: str, settings: Settings, source: Path | bytes
 ) -> None:
     present = set(raw.frame.columns)
     missing = [h for h in profile.required_headers() if h not in present]
@@ -290,15 +401,20 @@ def _require_headers(
         return
     header_line = ", ".join(sorted(present - {LINE})[:12])
     message = (
-        f"{name}, regel 1: verplichte kolom(men) ontbreken voor bron '{profile.name}': "
-        f"{', '.join(missing)}. Gevonden kolommen: {header_line or '(geen)'}."
+        f"{name}, regel {raw.header_line}: verplichte kolom(men) ontbreken voor bron "
+        f"'{profile.name}': {', '.join(missing)}. Gevonden kolommen: {header_line or '(geen)'}."
     )
+    lines = head_lines(source) if raw.file_format == "csv" else []
     likely = [
         p.name
-        for p in available_profiles(settings.profile_dir).values()
+        for p in available_profiles(settings.profile_directory).values()
         if p.name != profile.name
         and p.required_headers()
-        and set(p.required_headers()) <= _headers_as(p, path, present)
+        and (
+            set(p.required_headers()) <= present
+            if raw.file_format == "xlsx"
+            else holds_header(lines, _delimiters(p), p.required_headers())
+        )
     ]
     if likely:
         message += f" Dit bestand lijkt op bron '{likely[0]}'."
@@ -307,13 +423,9 @@ def _require_headers(
     raise FatalImportError(message)
 
 
-def _headers_as(profile: Profile, path: Path, present: set[str]) -> set[str]:
-    """The file's header as another profile would split it (to suggest the right source)."""
-    if profile.file_format(path) == "xlsx" or path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return present
-    with path.open("rb") as handle:
-        first = handle.readline(64_000).decode("latin-1").strip().lstrip("\ufeff")
-    return {h.strip() for h in first.split(str(profile.reader.get("delimiter", ",")))}
+def _delimiters(profile: Profile) -> tuple[str, ...]:
+    delimiter = profile.reader.delimiter
+    return (",", ";") if delimiter == "auto" else (delimiter,)
 
 
 def _context(engine: Engine, settings: Settings, region: str | None, today: date) -> Context:
@@ -429,32 +541,15 @@ def _quarantine(
     profile: Profile,
     ctx: Context,
 ) -> None:
-    """Keep rejected raw rows, without direct identifiers (the family key is pseudonymised)."""
-    from data_access.ingest.rules import pseudonym
-
-    if rejects.is_empty() and not raw.broken:
-        return
-    family_header = profile.columns.get("family_key")
-    dropped = set(profile.drop)
-    keep = [c for c in raw.frame.columns if c not in dropped]
-    originals = raw.frame.select(keep).join(rejects, on=LINE, how="inner").sort(LINE)
-    entries: list[dict[str, Any]] = []
-    for row in originals.iter_rows(named=True):
-        values = {k: v for k, v in row.items() if k not in {LINE, "column", "reason"}}
-        if family_header and values.get(family_header):
-            values[family_header] = (
-                "pseudoniem:" + pseudonym(ctx.key, str(values[family_header]))[:16]
-            )
-        entries.append(
-            {
-                "batch_id": batch_id,
-                "line_number": row[LINE],
-                "column_name": row["column"],
-                "reason": row["reason"],
-                "raw_row": values,
-            }
-        )
-    entries += [
+    """Keep rejected rows with only what the profile maps and may keep: never a dropped,
+    unmapped or personal column, and the family key only as a pseudonym."""
+    for start in range(0, max(rejects.height, 1), CHUNK):
+        entries = quarantine_entries(raw, rejects.slice(start, CHUNK), profile, ctx)
+        for entry in entries:
+            entry["batch_id"] = batch_id
+        if entries:
+            conn.execute(insert(Quarantine), entries)
+    broken = [
         {
             "batch_id": batch_id,
             "line_number": line,
@@ -464,8 +559,38 @@ def _quarantine(
         }
         for line, reason, values in raw.broken
     ]
-    for start in range(0, len(entries), CHUNK):
-        conn.execute(insert(Quarantine), entries[start : start + CHUNK])
+    for start in range(0, len(broken), CHUNK):
+        conn.execute(insert(Quarantine), broken[start : start + CHUNK])
+
+
+def quarantine_entries(
+    raw: RawTable, rejects: pl.DataFrame, profile: Profile, ctx: Context
+) -> list[dict[str, Any]]:
+    """line_number, column_name, reason and raw_row (the kept values) of rejected rows."""
+    from data_access.ingest.rules import pseudonym
+
+    if rejects.is_empty():
+        return []
+    family_header = profile.columns.get("family_key")
+    kept = profile.kept_headers()
+    keep = [c for c in raw.frame.columns if c in kept or c == family_header]
+    originals = raw.frame.select(LINE, *keep).join(rejects, on=LINE, how="inner").sort(LINE)
+    entries: list[dict[str, Any]] = []
+    for row in originals.iter_rows(named=True):
+        values = {k: v for k, v in row.items() if k not in {LINE, "column", "reason"}}
+        if family_header in values:
+            family = values.pop(family_header)
+            if family:
+                values[family_header] = "pseudoniem:" + pseudonym(ctx.key, str(family))[:16]
+        entries.append(
+            {
+                "line_number": row[LINE],
+                "column_name": row["column"],
+                "reason": row["reason"],
+                "raw_row": values,
+            }
+        )
+    return entries
 
 
 # --- writers per kind: return (inserted, updated, unchanged) ------------------------------------
@@ -806,6 +931,15 @@ def _archive(settings: Settings, path: Path, digest: str) -> Path:
     target = settings.raw_dir / f"{digest}{path.suffix.lower()}"
     # Raw files hold what the source held (names, national numbers): owner-only.
     copy_private(path, target)
+    return target
+
+
+def _archive_profile(settings: Settings, profile: Profile) -> Path:
+    """Keep the profile text that imported a batch (by its hash), so a stored value can be
+    traced through the very rules that set it, even after the profile changed."""
+    target = settings.raw_dir / "profiles" / f"{profile.sha256}.toml"
+    # Beside the raw files, and as private as they are.
+    copy_private(profile.path, target)
     return target
 
 

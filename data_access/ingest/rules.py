@@ -5,14 +5,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import polars as pl
 
-from data_access.ingest.files import LINE, FatalImportError
+from data_access.ingest.files import LINE, FatalImportError, RawTable
+from data_access.ingest.mapping import (
+    RuleLog,
+    age_at,
+    date_formats,
+    field_values,
+    text,
+    title_values,
+    with_codes,
+    with_derived,
+)
 from data_access.ingest.profiles import Profile, normalise_key
+from data_access.ingest.schema import format_label, formats_label
 from data_access.reference import codes
 
 # A rule: (header named in the message, expression true for a bad row, Dutch reason).
@@ -22,21 +33,34 @@ Rule = tuple[str, pl.Expr, pl.Expr]
 # once it is stripped from the input (names may well contain '|' or ';').
 PARTNER_JOIN = "\x1f"
 
-DATE_FALLBACKS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
-FORMAT_LABELS = {
-    "%d/%m/%Y": "DD/MM/JJJJ",
-    "%Y-%m-%d": "JJJJ-MM-DD",
-    "%Y-%m-%d %H:%M:%S": "JJJJ-MM-DD UU:MM:SS",
-    "%Y-%m": "JJJJ-MM",
-}
+# How a date appears in a Dutch message.
+SHOWN_DATE = "%d/%m/%Y"
+
+UNMAPPED = pl.Schema(
+    {"field": pl.String, "header": pl.String, "value": pl.String, "count": pl.Int64}
+)
+
+
+def _no_unmapped() -> pl.DataFrame:
+    return pl.DataFrame(schema=UNMAPPED)
+
+
+def _no_provenance() -> pl.DataFrame:
+    return pl.DataFrame(schema={LINE: pl.Int64, "field": pl.String, "rule": pl.String})
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """Rows ready for the store (with `_line`), and rejected rows with column and reason."""
+    """Rows ready for the store (with `_line`), rejected rows with column and reason, and how
+    often each mapping rule fired."""
 
     rows: pl.DataFrame
     rejects: pl.DataFrame  # _line, column, reason
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    # Values of mapped code columns that no code or pattern maps (field, header, value, count).
+    unmapped: pl.DataFrame = field(default_factory=_no_unmapped)
+    # _line, field, rule: which rule set a value (only when Context.trace asks for it).
+    provenance: pl.DataFrame = field(default_factory=_no_provenance)
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,8 @@ class Context:
     region_codes: frozenset[str]
     municipalities: pl.DataFrame  # nis_code, name_key, valid_from, valid_to
     key: bytes
+    file_name: str = ""
+    trace: bool = False
 
 
 def pseudonym(key: bytes, raw: str) -> str:
@@ -120,17 +146,10 @@ def _per_distinct(raw: pl.Series, function: Callable[[str], str]) -> pl.Series:
     return raw.replace_strict(table, default=None, return_dtype=pl.String)
 
 
-def _text(header: str) -> pl.Expr:
-    """A source column as trimmed text, empty as null."""
-    stripped = pl.col(header).cast(pl.String).str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
-
-
-def _with_dates(frame: pl.DataFrame, columns: list[str], fmt: str) -> pl.DataFrame:
-    """`frame` with each column parsed from `<column>_raw`: the profile's format, then each
-    of DATE_FALLBACKS; the first format that parses a value wins. The next format is tried
-    only while a column still holds values no earlier one parsed (usually one or two of four)."""
-    formats = [fmt, *(f for f in DATE_FALLBACKS if f != fmt)]
+def _with_dates(frame: pl.DataFrame, columns: list[str], formats: list[str]) -> pl.DataFrame:
+    """`frame` with each column parsed from `<column>_raw`: the profile's formats in order;
+    the first format that parses a value wins. The next format is tried only while a column
+    still holds values no earlier one parsed."""
     pending = list(columns)
     for i, attempt in enumerate(formats):
         if not pending:
@@ -152,8 +171,8 @@ def _with_dates(frame: pl.DataFrame, columns: list[str], fmt: str) -> pl.DataFra
     return frame
 
 
-def _bad_date(column: str, header: str, fmt: str) -> Rule:
-    label = FORMAT_LABELS.get(fmt, fmt)
+def _bad_date(column: str, header: str, formats: list[str]) -> Rule:
+    label = formats_label(formats)
     return (
         header,
         pl.col(f"{column}_raw").is_not_null() & pl.col(column).is_null(),
@@ -215,65 +234,60 @@ def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> tuple[pl.DataFrame, p
     return good, rejects
 
 
-def _code_expr(
-    profile: Profile, field: str, allowed: dict[str, str], upper: bool = True
-) -> pl.Expr:
-    """Map a source value to a harmonised code: through the profile's table, or as-is if known."""
-    raw = pl.col(f"{field}_raw")
-    table = profile.code_map(field)
-    if table is not None:
-        key = raw.str.to_lowercase().str.replace_all(r"\s+", " ")
-        return key.replace_strict(table, default=None, return_dtype=pl.String)
-    value = raw.str.to_uppercase() if upper else raw.str.to_lowercase()
-    return pl.when(value.is_in(list(allowed))).then(value).otherwise(None)
+CODED: dict[str, dict[str, str]] = {
+    "referrer": codes.REFERRERS,
+    "request_nature": codes.REQUEST_NATURES,
+    "response_type": codes.RESPONSE_TYPES,
+    "closure_reason": codes.CLOSURE_REASONS,
+}
 
 
-def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+def _region_from_nowhere(profile: Profile, ctx: Context) -> FatalImportError:
+    pattern = profile.spec.title.get("region_code")
+    if pattern is not None:
+        return FatalImportError(
+            f"{ctx.file_name}: geen titelregel past op het patroon '{pattern}' van "
+            f"title.region_code (profiel {profile.path.name}): geef de regio op (--region CODE)."
+        )
+    return FatalImportError(
+        f"Bron '{profile.name}' zegt niet over welke regio het gaat: geef --region CODE."
+    )
+
+
+def prepare_registrations(raw: RawTable, profile: Profile, ctx: Context) -> Prepared:
     """Map, parse and check registration rows; pseudonymise the family key, drop identifiers."""
     cols = profile.columns
-    fmt = str(profile.reader.get("date_format", "%Y-%m-%d"))
-    frame = raw.select(
-        LINE,
-        *[_text(header).alias(f"{name}_raw") for name, header in cols.items()],
-    )
-    if "region_code" not in cols:
-        if ctx.region is None:
-            raise FatalImportError(
-                f"Bron '{profile.name}' zegt niet over welke regio het gaat: geef --region CODE."
-            )
-        frame = frame.with_columns(region_code_raw=pl.lit(ctx.region))
-    elif ctx.region is not None:
-        frame = frame.with_columns(
-            region_code_raw=pl.coalesce("region_code_raw", pl.lit(ctx.region))
-        )
+    formats = date_formats(profile, raw)
+    log = RuleLog()
+    frame = field_values(raw, profile, ctx.region, log)
+    if (
+        "region_code" not in cols
+        and ctx.region is None
+        and title_values(raw.title, profile).get("region_code") is None
+    ):
+        raise _region_from_nowhere(profile, ctx)
+    frame = with_codes(frame, profile, "region_code", None, log)
     frame = frame.with_columns(
         source_record_id=pl.col("source_record_id_raw"),
-        region_code=pl.col("region_code_raw").str.to_uppercase(),
         first_contact_date=pl.lit(None, pl.Date),
         closed_date=pl.lit(None, pl.Date),
-        kind=_code_expr(profile, "kind", codes.KINDS, upper=False)
-        if "kind" in cols
-        else pl.lit("aanmelding"),
     )
-    frame = _with_dates(
-        frame, [d for d in ("received_date", "first_contact_date", "closed_date") if d in cols], fmt
-    )
-    coded = {
-        "referrer": codes.REFERRERS,
-        "request_nature": codes.REQUEST_NATURES,
-        "response_type": codes.RESPONSE_TYPES,
-        "closure_reason": codes.CLOSURE_REASONS,
-    }
-    frame = frame.with_columns(
-        [
-            _code_expr(profile, f, allowed).alias(f)
-            if f in cols
-            else pl.lit(None, pl.String).alias(f)
-            for f, allowed in coded.items()
-        ]
-    )
+    if "kind" in profile.provided():
+        frame = with_codes(frame, profile, "kind", codes.KINDS, log, upper=False)
+    else:
+        frame = frame.with_columns(kind=pl.lit("aanmelding"))
+    dates: list[str] = [
+        d for d in ("received_date", "first_contact_date", "closed_date") if d in cols
+    ]
+    frame = _with_dates(frame, dates, formats)
+    for name, allowed in CODED.items():
+        if f"{name}_raw" in frame.columns:
+            frame = with_codes(frame, profile, name, allowed, log)
+        else:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
+    frame = with_derived(frame, profile, log)
     frame = _with_municipality(frame, profile, ctx)
-    frame = _with_age(frame, cols)
+    frame = _with_age(frame, profile, formats, log)
     frame = frame.with_columns(family_id=pseudonyms(ctx.key, frame["family_key_raw"]))
     if "partners" in cols:
         frame = _with_partners(frame, profile)
@@ -290,20 +304,20 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
             pl.format(
                 "kolom {}: onbekende of ontbrekende regio '{}'",
                 pl.lit(h("region_code")),
-                pl.col("region_code").fill_null(""),
+                pl.coalesce("region_code_raw", "region_code").fill_null(""),
             ),
         ),
         _missing("received_date_raw", h("received_date"), "aanmeldingsdatum"),
-        _bad_date("received_date", h("received_date"), fmt),
+        _bad_date("received_date", h("received_date"), formats),
     ]
     for optional in ("first_contact_date", "closed_date"):
         if optional in cols:
-            rules.append(_bad_date(optional, h(optional), fmt))
-    if "kind" in cols:
+            rules.append(_bad_date(optional, h(optional), formats))
+    if "kind_raw" in frame.columns:
         rules.append(_unknown_code("kind", h("kind")))
-    rules += [_unknown_code(f, h(f)) for f in coded if f in cols]
+    rules += [_unknown_code(f, h(f)) for f in CODED if f"{f}_raw" in frame.columns]
     rules += _municipality_rules(profile)
-    rules += _age_rules(cols, h)
+    rules += _age_rules(cols, h, formats)
     rules += [
         (
             h("received_date"),
@@ -311,7 +325,7 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
             pl.format(
                 "kolom {}: datum {} ligt in de toekomst",
                 pl.lit(h("received_date")),
-                pl.col("received_date"),
+                pl.col("received_date").dt.strftime(SHOWN_DATE),
             ),
         ),
         (
@@ -320,13 +334,16 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
             pl.format(
                 "kolom {}: datum {} ligt in de toekomst",
                 pl.lit(h("first_contact_date")),
-                pl.col("first_contact_date"),
+                pl.col("first_contact_date").dt.strftime(SHOWN_DATE),
             ),
         ),
     ]
     if profile.date_order == "reject":
         rules += _date_order_rules(h)
-    good, rejects = apply_rules(frame, rules)
+    rule_counts = log.counts(frame)
+    unmapped = _unmapped(frame, profile)
+    provenance = log.provenance(frame) if ctx.trace else _no_provenance()
+    good, rejects = apply_rules(frame.drop(list(log.fields)), rules)
     rows = good.select(
         LINE,
         "source_record_id",
@@ -346,7 +363,29 @@ def prepare_registrations(raw: pl.DataFrame, profile: Profile, ctx: Context) -> 
     ).with_columns(
         source_system=pl.format("{}:{}", pl.lit(profile.source_system), pl.col("region_code"))
     )
-    return Prepared(rows, rejects)
+    return Prepared(rows, rejects, rule_counts, unmapped, provenance)
+
+
+def _unmapped(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Per code field: the file's values that map to no code, with how often each occurs."""
+    parts = [_no_unmapped()]
+    for name in ("region_code", "kind", *CODED):
+        if f"{name}_raw" not in frame.columns or name not in frame.columns:
+            continue
+        values = frame.filter(pl.col(f"{name}_raw").is_not_null() & pl.col(name).is_null())
+        if values.is_empty():
+            continue
+        parts.append(
+            values.group_by(pl.col(f"{name}_raw").alias("value"))
+            .agg(pl.len().cast(pl.Int64).alias("count"))
+            .select(
+                pl.lit(name).alias("field"),
+                pl.lit(profile.header(name)).alias("header"),
+                "value",
+                "count",
+            )
+        )
+    return pl.concat(parts).sort("field", "count", "value", descending=[False, True, False])
 
 
 def _date_order_rules(h: Callable[[str], str]) -> list[Rule]:
@@ -358,8 +397,8 @@ def _date_order_rules(h: Callable[[str], str]) -> list[Rule]:
             pl.format(
                 "kolom {}: eerste contact ({}) vóór de aanmelding ({})",
                 pl.lit(h("first_contact_date")),
-                pl.col("first_contact_date"),
-                pl.col("received_date"),
+                pl.col("first_contact_date").dt.strftime(SHOWN_DATE),
+                pl.col("received_date").dt.strftime(SHOWN_DATE),
             ),
         ),
         (
@@ -368,8 +407,8 @@ def _date_order_rules(h: Callable[[str], str]) -> list[Rule]:
             pl.format(
                 "kolom {}: afsluiting ({}) vóór de aanmelding ({})",
                 pl.lit(h("closed_date")),
-                pl.col("closed_date"),
-                pl.col("received_date"),
+                pl.col("closed_date").dt.strftime(SHOWN_DATE),
+                pl.col("received_date").dt.strftime(SHOWN_DATE),
             ),
         ),
     ]
@@ -408,22 +447,22 @@ def _with_municipality(frame: pl.DataFrame, profile: Profile, ctx: Context) -> p
 
 
 def _municipality_rules(profile: Profile) -> list[Rule]:
-    for field, what in (
+    for name, what in (
         ("nis_code", "NIS-code"),
         ("municipality_name", "gemeente"),
         ("postcode", "postcode"),
     ):
-        if field in profile.columns:
-            header = profile.header(field)
+        if name in profile.columns:
+            header = profile.header(name)
             return [
                 (
                     header,
-                    pl.col(f"{field}_raw").is_not_null() & pl.col("nis_code").is_null(),
+                    pl.col(f"{name}_raw").is_not_null() & pl.col("nis_code").is_null(),
                     pl.format(
                         "kolom {}: onbekende {} '{}'",
                         pl.lit(header),
                         pl.lit(what),
-                        pl.col(f"{field}_raw"),
+                        pl.col(f"{name}_raw"),
                     ),
                 )
             ]
@@ -436,17 +475,48 @@ def _int_expr(column: str) -> pl.Expr:
     return pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64)).otherwise(None)
 
 
-def _with_age(frame: pl.DataFrame, cols: dict[str, str]) -> pl.DataFrame:
+def _with_age(
+    frame: pl.DataFrame, profile: Profile, formats: list[str], log: RuleLog
+) -> pl.DataFrame:
+    """child_age: as given, from a birth year, or at registration from a birth date (which is
+    then dropped with the rest of the raw columns)."""
+    cols = profile.columns
     if "child_age" in cols:
         return frame.with_columns(child_age=_int_expr("child_age_raw"))
     if "birth_year" in cols:
+        age = pl.col("received_date").dt.year().cast(pl.Int64) - _int_expr("birth_year_raw")
         return frame.with_columns(
-            child_age=pl.col("received_date").dt.year().cast(pl.Int64) - _int_expr("birth_year_raw")
+            child_age=age,
+            **{log.column("child_age"): pl.when(age.is_not_null()).then(pl.lit("birth_year"))},
+        )
+    if "birth_date" in cols:
+        frame = _with_dates(frame, ["birth_date"], formats)
+        age = age_at(pl.col("received_date"), pl.col("birth_date"))
+        return frame.with_columns(
+            child_age=age,
+            **{log.column("child_age"): pl.when(age.is_not_null()).then(pl.lit("birth_date"))},
         )
     return frame.with_columns(child_age=pl.lit(None, pl.Int64))
 
 
-def _age_rules(cols: dict[str, str], h: Callable[[str], str]) -> list[Rule]:
+def _age_rules(cols: dict[str, str], h: Callable[[str], str], formats: list[str]) -> list[Rule]:
+    if "birth_date" in cols:
+        # A birth date is personal data: the reason never repeats it.
+        header = h("birth_date")
+        return [
+            (
+                header,
+                pl.col("birth_date_raw").is_not_null() & pl.col("birth_date").is_null(),
+                pl.lit(
+                    f"kolom {header}: ongeldige geboortedatum (verwacht {formats_label(formats)})"
+                ),
+            ),
+            (
+                header,
+                pl.col("child_age") < 0,
+                pl.lit(f"kolom {header}: geboortedatum na de aanmelding"),
+            ),
+        ]
     field = "child_age" if "child_age" in cols else "birth_year" if "birth_year" in cols else None
     if field is None:
         return []
@@ -469,7 +539,7 @@ def _with_partners(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     A file repeats a few hundred partner lists made of a few dozen partners, so each distinct
     list is split once, each distinct entry mapped once, and the results joined back.
     """
-    separator = str(profile.partners.get("separator", ";"))
+    separator = profile.partners.separator
     lists = frame.select(pl.col("partners_raw").unique()).with_row_index("_list")
     pieces = (
         lists.select(
@@ -501,7 +571,7 @@ def _with_partners(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
 
 def _partner_entry(entry: pl.Expr, profile: Profile) -> pl.Expr:
     """One partner entry as 'SECTOR:Name', the sector named in it or found by keyword."""
-    if str(profile.partners.get("format", "name")) == "sector_name":
+    if profile.partners.format == "sector_name":
         sector = entry.str.extract(r"^([A-Z_]+):", 1)
         name = entry.str.replace(r"^[A-Z_]+:\s*", "")
         sector = (
@@ -510,7 +580,7 @@ def _partner_entry(entry: pl.Expr, profile: Profile) -> pl.Expr:
             .otherwise(pl.lit("ANDERE"))
         )
         return pl.concat_str([sector, pl.lit(":"), name])
-    keywords: list[list[str]] = list(profile.partners.get("sector_keywords", []))
+    keywords = profile.partners.sector_keywords
     sector_expr: pl.Expr = pl.lit("ANDERE")
     for keyword, sector_code in reversed(keywords):
         sector_expr = (
@@ -521,20 +591,21 @@ def _partner_entry(entry: pl.Expr, profile: Profile) -> pl.Expr:
     return pl.concat_str([sector_expr, pl.lit(":"), entry])
 
 
-def prepare_aggregate(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+def prepare_aggregate(table: RawTable, profile: Profile, ctx: Context) -> Prepared:
     """Monthly totals: one row per month in the file, one store row per month and measure."""
+    raw = table.frame
     if ctx.region is None:
         raise FatalImportError(
             f"Bron '{profile.name}' vraagt --region CODE (maandtotalen per regio)."
         )
     if ctx.region not in ctx.region_codes:
         raise FatalImportError(f"Onbekende regio '{ctx.region}' (--region).")
-    fmt = str(profile.reader.get("month_format", "%Y-%m"))
+    fmt = profile.reader.month_format
     month_header = profile.columns["month"]
     frame = raw.select(
         LINE,
-        _text(month_header).alias("month_raw"),
-        *[_text(header).alias(f"m_{i}") for i, header in enumerate(profile.measures.values())],
+        text(month_header).alias("month_raw"),
+        *[text(header).alias(f"m_{i}") for i, header in enumerate(profile.measures.values())],
     ).with_columns(
         month=(pl.col("month_raw") + "-01").str.strptime(pl.Date, fmt + "-%d", strict=False),
         **{f"v_{i}": _int_expr(f"m_{i}") for i in range(len(profile.measures))},
@@ -548,7 +619,7 @@ def prepare_aggregate(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prep
                 "kolom {}: ongeldige maand '{}' (verwacht {})",
                 pl.lit(month_header),
                 pl.col("month_raw"),
-                pl.lit(FORMAT_LABELS.get(fmt, fmt)),
+                pl.lit(format_label(fmt)),
             ),
         ),
         (
@@ -580,11 +651,12 @@ def prepare_aggregate(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prep
     return Prepared(wide, rejects)
 
 
-def prepare_staffing(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+def prepare_staffing(table: RawTable, profile: Profile, ctx: Context) -> Prepared:
     """FTE per region, quarter, function and sector."""
+    raw = table.frame
     h = profile.header
     frame = raw.select(
-        LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
+        LINE, *[text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
     )
     frame = frame.with_columns(
         region_code=pl.col("region_code_raw").str.to_uppercase(),
@@ -638,11 +710,12 @@ def prepare_staffing(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepa
     )
 
 
-def prepare_volume(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepared:
+def prepare_volume(table: RawTable, profile: Profile, ctx: Context) -> Prepared:
     """Agreed yearly GV and SDJ numbers per region."""
+    raw = table.frame
     h = profile.header
     frame = raw.select(
-        LINE, *[_text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
+        LINE, *[text(header).alias(f"{name}_raw") for name, header in profile.columns.items()]
     )
     frame = frame.with_columns(
         region_code=pl.col("region_code_raw").str.to_uppercase(),
@@ -687,7 +760,7 @@ def prepare_volume(raw: pl.DataFrame, profile: Profile, ctx: Context) -> Prepare
     return Prepared(good.select(LINE, "region_code", "year", "party", "agreed"), rejects)
 
 
-PREPARERS: dict[str, Callable[[pl.DataFrame, Profile, Context], Prepared]] = {
+PREPARERS: dict[str, Callable[[RawTable, Profile, Context], Prepared]] = {
     "registrations": prepare_registrations,
     "aggregate": prepare_aggregate,
     "staffing": prepare_staffing,

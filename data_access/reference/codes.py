@@ -1,4 +1,7 @@
-"""Harmonised code lists with Dutch labels (DESIGN §3): codes are stable, labels are UI text."""
+"""Harmonised code lists with Dutch labels (docs/design.md §3).
+
+Codes are stable; labels are UI text.
+"""
 
 from __future__ import annotations
 

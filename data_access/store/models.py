@@ -1,4 +1,7 @@
-"""SQLAlchemy 2 typed models of the harmonised store (DESIGN §3); changed only via migrations."""
+"""SQLAlchemy 2 typed models of the harmonised store (docs/design.md §3).
+
+Changed only via migrations.
+"""
 
 from __future__ import annotations
 
@@ -161,6 +164,10 @@ class ImportBatch(Base):
     status: Mapped[str] = mapped_column(String(16), default="geladen")
     raw_path: Mapped[str | None] = mapped_column(String(255))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The profile text that imported the batch (its file is kept under raw/profiles/) and how
+    # often each of its mapping rules fired: counts only, never values.
+    profile_sha256: Mapped[str | None] = mapped_column(String(64))
+    rule_counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Quarantine(Base):

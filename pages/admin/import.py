@@ -11,13 +11,16 @@ session.demo_banner()
 st.title("Importeren")
 st.caption(
     "Lees een bronbestand in (uniform formaat of een export uit een eigen systeem). Geweigerde "
-    "rijen gaan in quarantaine met de reden; hetzelfde bestand twee keer inlezen verandert niets."
+    "rijen gaan in quarantaine met de reden; hetzelfde bestand twee keer inlezen verandert niets. "
+    "Een proefimport toont wat er zou gebeuren, zonder iets op te slaan."
 )
 if not reader.is_beheerder:
     st.error("Alleen een beheerder kan bestanden inlezen.")
     st.stop()
 service = store.service()
 labels, regions = service.sources(), service.region_choices()
+for problem in service.unusable_profiles():
+    st.warning(f"Dit profiel kan niet gebruikt worden: {problem}")
 
 uploaded = st.file_uploader("Bronbestand", type=["csv", "xlsx", "txt"], key="bestand")
 source = st.selectbox("Bron", list(labels), format_func=labels.get, key="bron")
@@ -31,7 +34,18 @@ region = st.selectbox(
     key="regio",
 )
 ready = uploaded is not None and not (required and region is None)
-if st.button("Importeren", key="importeer", type="primary", disabled=not ready) and uploaded:
+left, right, _ = st.columns([1, 1, 4])
+if right.button("Proefimport", key="proefimport", disabled=not ready) and uploaded:
+    st.session_state["laatste_import"] = None
+    try:
+        st.session_state["laatste_proefimport"] = service.dry_run(
+            reader, uploaded.getvalue(), uploaded.name, source, region
+        )
+    except (FatalImportError, ProfileError) as exc:
+        st.session_state["laatste_proefimport"] = None
+        st.error(f"Proefimport mislukt: {exc}")
+if left.button("Importeren", key="importeer", type="primary", disabled=not ready) and uploaded:
+    st.session_state["laatste_proefimport"] = None
     bar = st.progress(0.0, text="Importeren…")
     try:
         st.session_state["laatste_import"] = service.upload(
@@ -50,7 +64,9 @@ if st.button("Importeren", key="importeer", type="primary", disabled=not ready) 
 result = st.session_state.get("laatste_import")
 if result is not None:
     kind, counts = service.import_outcome(reader, result)
-    {"info": st.info, "warning": st.warning, "success": st.success}[kind](result.summary())
+    {"info": st.info, "warning": st.warning, "success": st.success}[kind](
+        service.import_summary(result)
+    )
     if counts is not None:
         render.view(counts, reader, "import-tellingen")
     if result.rows_rejected and result.batch_id is not None:
@@ -60,6 +76,10 @@ if result is not None:
         {"success": st.success, "warning": st.warning, "error": st.error}[checked[0]](
             "\n\n".join(checked[1]), icon=":material/fact_check:"
         )
+
+trial = st.session_state.get("laatste_proefimport")
+if trial is not None:
+    render.view(trial, reader, "proefimport")
 
 st.subheader("Recente importbatches")
 batches = service.batches(reader)

@@ -91,7 +91,7 @@ def months_without(inputs: Inputs, capability: str) -> pl.DataFrame:
     from data_access.ingest.profiles import available_profiles
     from data_access.settings import get_settings
 
-    profiles = available_profiles(get_settings().profile_dir)
+    profiles = available_profiles(get_settings().profile_directory)
     capable = [p.source_system for p in profiles.values() if capability in p.supports]
     # Few distinct sources per region-month: reduce first, then look at the source names.
     return (

@@ -7,12 +7,13 @@ from datetime import date
 
 import polars as pl
 
-from data_access.access.perturbation import consistent_with, counted, noise_of, perturbation
+from data_access.access.perturbation import consistent_with, counted, noise_of, perturbed
 from indicators._sources import CONSULT, INTAKE, MONTHLY_COUNTS, ROWS, intakes_only
 from indicators.periods import month_end, month_start, truncate_to_month
 from reports.inputs import Inputs
 from reports.series import all_aggregates, per_month, unknown_where_unsupported
 
+_KEYS = ["region_code", "month"]
 INTAKE_COLUMNS = [
     "region_code",
     "month",
@@ -28,36 +29,34 @@ def intake_cells(inputs: Inputs) -> pl.DataFrame:
     """region_code, month, intakes, consults (with perturbations), source: the months with
     rows count their registrations; the others take a source's monthly count of intakes
     (consults unknown). A region-month with neither is absent: no zero is invented."""
+    keys = inputs.cell_keys
     rows = inputs.registrations.lazy().filter(pl.col("received_date").is_not_null())
     from_rows = (
-        rows.group_by("region_code", truncate_to_month("received_date").alias("month"))
+        rows.with_columns(month=truncate_to_month("received_date"))
+        .group_by(_KEYS)
         .agg(
-            *counted("intakes", pl.col("kind") == INTAKE),
-            *counted("consults", pl.col("kind") == CONSULT),
+            *counted("intakes", pl.col("kind") == INTAKE, keys=keys, at=_KEYS),
+            *counted("consults", pl.col("kind") == CONSULT, keys=keys, at=_KEYS),
         )
         .with_columns(source=pl.lit(ROWS))
+        .collect()
     )
-    with_rows = from_rows.select("region_code", "month")
-    from_counts = (
+    # The month's intakes are the same cell whichever source counted them.
+    from_counts = perturbed(
         all_aggregates(inputs)
-        .lazy()
         .filter(pl.col("measure") == "intakes")
-        .group_by("region_code", "month")
-        .agg(
-            pl.col("value").sum().cast(pl.Int64).alias("intakes"),
-            (pl.col("cell_key").sum() % (1 << 32)).alias("_key"),
-        )
-        .join(with_rows, on=["region_code", "month"], how="anti")
-        .with_columns(
-            perturbation(pl.col("intakes"), pl.col("_key")).alias(noise_of("intakes")),
-            pl.lit(None, pl.Int64).alias("consults"),
-            pl.lit(None, pl.Int64).alias(noise_of("consults")),
-            source=pl.lit(MONTHLY_COUNTS),
-        )
+        .group_by(_KEYS)
+        .agg(pl.col("value").sum().cast(pl.Int64).alias("intakes"))
+        .join(from_rows.select(_KEYS), on=_KEYS, how="anti"),
+        "intakes",
+        keys=keys,
+        at=_KEYS,
+    ).with_columns(
+        pl.lit(None, pl.Int64).alias("consults"),
+        pl.lit(None, pl.Int64).alias(noise_of("consults")),
+        source=pl.lit(MONTHLY_COUNTS),
     )
-    return pl.concat(
-        [from_rows.select(INTAKE_COLUMNS), from_counts.select(INTAKE_COLUMNS)]
-    ).collect()
+    return pl.concat([from_rows.select(INTAKE_COLUMNS), from_counts.select(INTAKE_COLUMNS)])
 
 
 @per_month
@@ -91,16 +90,17 @@ def monthly_intakes(inputs: Inputs) -> pl.DataFrame:
 def monthly_natures(inputs: Inputs) -> pl.DataFrame:
     """region_code, month, request_nature ("ONBEKEND" when missing), intakes (with
     perturbation), rows only: the parts add up to the month's published intakes."""
+    keys = inputs.cell_keys
     rows = intakes_only(inputs.registrations.lazy()).with_columns(
         month=truncate_to_month("received_date"),
         request_nature=pl.col("request_nature").fill_null("ONBEKEND"),
     )
+    at = [*_KEYS, "request_nature"]
     parts = (
-        rows.group_by("region_code", "month", "request_nature")
-        .agg(*counted("intakes"), (pl.col("record_key").sum() % (1 << 32)).alias("cell_key"))
+        rows.group_by(at)
+        .agg(*counted("intakes", keys=keys, at=at))
+        .with_columns(cell_key=keys.cell("intakes", at))
         .collect()
     )
-    totals = rows.group_by("region_code", "month").agg(*counted("intakes")).collect()
-    return consistent_with(parts, totals, by=["region_code", "month"], count="intakes").drop(
-        "cell_key"
-    )
+    totals = rows.group_by(_KEYS).agg(*counted("intakes", keys=keys, at=_KEYS)).collect()
+    return consistent_with(parts, totals, by=_KEYS, count="intakes").drop("cell_key")

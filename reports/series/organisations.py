@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_access.access.perturbation import counted, distinct_counted
+from data_access.access.perturbation import counted, distinct_counted, noise_of
 from indicators.periods import Granularity, period_columns, truncate_to_month
 from reports.inputs import Inputs
 from reports.series import per_month
@@ -24,11 +24,19 @@ def _links(inputs: Inputs) -> pl.LazyFrame:
 def monthly_involvements(inputs: Inputs) -> pl.DataFrame:
     """region_code, month, sector, involvements (partner links of registrations received in
     the month) with perturbation."""
-    return (
-        _links(inputs)
-        .group_by("region_code", "month", "sector")
-        .agg(*counted("involvements"))
-        .collect()
+    return _involvements(inputs)
+
+
+def _involvements(inputs: Inputs) -> pl.DataFrame:
+    at = ["region_code", "month", "sector"]
+    return inputs.remembered(
+        "involvements",
+        lambda: (
+            _links(inputs)
+            .group_by(at)
+            .agg(*counted("involvements", keys=inputs.cell_keys, at=at))
+            .collect()
+        ),
     )
 
 
@@ -46,9 +54,10 @@ def monthly_collaboration(inputs: Inputs) -> pl.DataFrame:
         per_registration.select("registration_id", pl.col("sector").alias("other_sector")),
         on="registration_id",
     ).filter(pl.col("sector") <= pl.col("other_sector"))
+    at = ["region_code", "month", "sector", "other_sector"]
     return (
-        pairs.group_by("region_code", "month", "sector", "other_sector")
-        .agg(*counted("registrations"))
+        pairs.group_by(at)
+        .agg(*counted("registrations", keys=inputs.cell_keys, at=at, measure="collaboration"))
         .collect()
     )
 
@@ -58,18 +67,22 @@ def distinct_organisations(
 ) -> pl.DataFrame:
     """Per region and period (of the links received where `start` holds): organisations
     (distinct partners), sectors (distinct sectors) and registrations with partners, each with
-    its perturbation; per sector too when `by_sector`. Distinct counts do not add up over
-    months: each period is a cell of its own, with its own cell key."""
+    its perturbation, and involvements (the sum of the monthly cells); per sector too when
+    `by_sector`. Distinct counts do not add up over months: each takes its key from the set it
+    counts, so the same organisations give the same perturbation in any period."""
     links = _links(inputs).filter(start).with_columns(*period_columns("received_date", granularity))
     keys = ["region_code", "period", "period_start", *(["sector"] if by_sector else [])]
-    return (
-        links.group_by(keys)
-        .agg(
-            *distinct_counted("organisations", "partner_name", "partner_key"),
-            *distinct_counted("sectors", "sector", "sector_key"),
-            *distinct_counted("registrations", "registration_id", "record_key"),
-            *counted("involvements"),
-        )
-        .sort(keys)
-        .collect()
+    distinct = links.group_by(keys).agg(
+        *distinct_counted("organisations", "partner_name", "partner_key"),
+        *distinct_counted("sectors", "sector", "sector_key"),
+        *distinct_counted("registrations", "registration_id", "record_key"),
     )
+    months = links.select("region_code", "month").unique().collect()
+    involvements = (
+        _involvements(inputs)
+        .join(months, on=["region_code", "month"], how="semi")
+        .with_columns(*period_columns("month", granularity))
+        .group_by(keys)
+        .agg(pl.col("involvements").sum(), pl.col(noise_of("involvements")).sum())
+    )
+    return distinct.collect().join(involvements, on=keys, how="left", nulls_equal=True).sort(keys)

@@ -3,16 +3,17 @@ closed, how they closed, and their durations, each count with its perturbation."
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Final
 
 import polars as pl
 
 from data_access.access.perturbation import (
-    KEY_SPACE,
     consistent_with,
     counted,
     distinct_counted,
     noise_of,
+    perturbation,
 )
 from data_access.reference.codes import TRAJECTORY_TYPES
 from indicators._sources import MIXED, MONTHLY_COUNTS, ROWS, intakes_only
@@ -85,12 +86,25 @@ def yearly_families(inputs: Inputs) -> pl.DataFrame:
     and trajectories_without_family (started trajectories without a family number), each
     with its perturbation, target and source, for every region-year with data: 0 where rows
     show none, null where the data cannot show trajectories (monthly counts)."""
+    keys = inputs.cell_keys
+    # A calendar year's families are one cell: a late registration changes the count, never
+    # the perturbation (data_access.access.perturbation).
+    families = pl.col("family_id").drop_nulls().n_unique().cast(pl.Int64)
     reached = (
         _trajectories(inputs)
-        .group_by("region_code", pl.col("start_year").alias("year"))
+        .with_columns(year=pl.col("start_year"))
+        .group_by(_KEYS)
         .agg(
-            *distinct_counted("families", "family_id", "family_key"),
-            *counted("trajectories_without_family", pl.col("family_id").is_null()),
+            families.alias("families"),
+            perturbation(families, keys.cell("families", _KEYS).first()).alias(
+                noise_of("families")
+            ),
+            *counted(
+                "trajectories_without_family",
+                pl.col("family_id").is_null(),
+                keys=keys,
+                at=_KEYS,
+            ),
         )
         .collect()
     )
@@ -115,32 +129,77 @@ def yearly_families(inputs: Inputs) -> pl.DataFrame:
     )
 
 
+def _started_and_closed(inputs: Inputs) -> pl.DataFrame:
+    """region_code, month, started (by the month of start) and closed (by the month of
+    closing), with perturbations: the finest cells every count of trajectories adds up from."""
+
+    def compute() -> pl.DataFrame:
+        keys = inputs.cell_keys
+        trajectories = _trajectories(inputs)
+        at = ["region_code", "month"]
+        started = (
+            trajectories.with_columns(month=pl.col("start_date").dt.truncate("1mo"))
+            .group_by(at)
+            .agg(*counted("started", keys=keys, at=at))
+        )
+        closed = (
+            trajectories.filter(pl.col("closed_date").is_not_null())
+            .with_columns(month=pl.col("closed_date").dt.truncate("1mo"))
+            .group_by(at)
+            .agg(*counted("closed", keys=keys, at=at))
+        )
+        return (
+            started.join(closed, on=at, how="full", coalesce=True)
+            .with_columns(
+                pl.col(c).fill_null(0) for n in ("started", "closed") for c in (n, noise_of(n))
+            )
+            .sort(at)
+            .collect()
+        )
+
+    return inputs.remembered("started_and_closed", compute)
+
+
+def _yearly_closed(inputs: Inputs) -> pl.DataFrame:
+    """region_code, year, closed with perturbation: the sum of the year's monthly cells."""
+    return (
+        _started_and_closed(inputs)
+        .group_by("region_code", pl.col("month").dt.year().cast(pl.Int32).alias("year"))
+        .agg(pl.col("closed").sum(), pl.col(noise_of("closed")).sum())
+        .filter(pl.col("closed") > 0)
+    )
+
+
 @per_year
 def yearly_trajectories(inputs: Inputs) -> pl.DataFrame:
-    """Per region and year: started (by start year), closed (by closing year), the closed
-    ones' exact median duration and their durations as a histogram per day, short guidance
-    closed and closed within SHORT_GUIDANCE_MONTHS; counts with perturbations."""
-    trajectories = _trajectories(inputs)
-    started = trajectories.group_by("region_code", pl.col("start_year").alias("year")).agg(
-        *counted("started")
+    """Per region and year: started (by start year) and closed (by closing year) as sums of
+    the monthly cells, the closed ones' exact median duration and their durations as a
+    histogram per day, short guidance closed and closed within SHORT_GUIDANCE_MONTHS; counts
+    with perturbations."""
+    keys = inputs.cell_keys
+    monthly = _started_and_closed(inputs).with_columns(
+        year=pl.col("month").dt.year().cast(pl.Int32)
     )
-    closed_rows = trajectories.filter(pl.col("closed_date").is_not_null())
+    counts = monthly.group_by(_KEYS).agg(
+        *(pl.col(c).sum() for n in ("started", "closed") for c in (n, noise_of(n)))
+    )
+    closed_rows = _trajectories(inputs).filter(pl.col("closed_date").is_not_null())
     limit = pl.col("start_date").dt.offset_by(f"{SHORT_GUIDANCE_MONTHS}mo")
     short = pl.col("response_type") == "KORTDURENDE_BEGELEIDING"
-    closed = closed_rows.group_by("region_code", pl.col("closed_year").alias("year")).agg(
-        *counted("closed"),
-        pl.col("duration_days").median().alias("median_days"),
-        *counted("short_closed", short),
-        *counted("short_within", short & (pl.col("closed_date") <= limit)),
-    )
-    durations = _duration_histograms(closed_rows)
-    return (
-        started.join(closed, on=_KEYS, how="full", coalesce=True)
-        .collect()
-        .join(durations, on=_KEYS, how="left")
-        .with_columns(
-            pl.col(c).fill_null(0) for name in ("started", "closed") for c in (name, noise_of(name))
+    closed = (
+        closed_rows.with_columns(year=pl.col("closed_year"))
+        .group_by(_KEYS)
+        .agg(
+            pl.col("duration_days").median().alias("median_days"),
+            *counted("short_closed", short, keys=keys, at=_KEYS),
+            *counted("short_within", short & (pl.col("closed_date") <= limit), keys=keys, at=_KEYS),
         )
+        .collect()
+    )
+    durations = _duration_histograms(inputs, closed_rows)
+    return (
+        counts.join(closed, on=_KEYS, how="left")
+        .join(durations, on=_KEYS, how="left")
         # A year without closed short guidance has no short-guidance figures (not 0 of 0).
         .with_columns(
             pl.when(pl.col("short_closed") > 0).then(pl.col(c)).alias(c)
@@ -152,19 +211,22 @@ def yearly_trajectories(inputs: Inputs) -> pl.DataFrame:
     )
 
 
-def _duration_histograms(closed: pl.LazyFrame) -> pl.DataFrame:
+def _duration_histograms(inputs: Inputs, closed: pl.LazyFrame) -> pl.DataFrame:
     """region_code, year, durations: the closed trajectories per day of duration (a list from
-    day 0, with perturbations, adding up to their own published total)."""
+    day 0, with perturbations, adding up to the year's published closed trajectories)."""
+    keys = inputs.cell_keys
     days = closed.with_columns(
         day=pl.col("duration_days").clip(0, MAX_DURATION_DAYS).cast(pl.Int64),
         year=pl.col("closed_year"),
     )
+    at = [*_KEYS, "day"]
     parts = (
-        days.group_by(*_KEYS, "day")
-        .agg(*counted("n"), (pl.col("record_key").sum() % KEY_SPACE).alias("cell_key"))
+        days.group_by(at)
+        .agg(*counted("n", keys=keys, at=at, measure="closed_duration"))
+        .with_columns(cell_key=keys.cell("closed_duration", at))
         .collect()
     )
-    totals = days.group_by(_KEYS).agg(*counted("n")).collect()
+    totals = _yearly_closed(inputs).rename({"closed": "n", noise_of("closed"): noise_of("n")})
     adjusted = consistent_with(parts, totals, by=_KEYS, count="n")
     grid = pl.DataFrame({"day": list(range(MAX_DURATION_DAYS + 1))}, schema={"day": pl.Int64})
     return (
@@ -186,13 +248,15 @@ def closures(inputs: Inputs) -> pl.DataFrame:
     keyed = closed.with_columns(
         year=pl.col("closed_year"), closure_reason=pl.col("closure_reason").fill_null("ONBEKEND")
     )
+    keys = inputs.cell_keys
+    at = [*_KEYS, "closure_reason"]
     parts = (
-        keyed.group_by(*_KEYS, "closure_reason")
-        .agg(*counted("closed"), (pl.col("record_key").sum() % KEY_SPACE).alias("cell_key"))
+        keyed.group_by(at)
+        .agg(*counted("closed", keys=keys, at=at))
+        .with_columns(cell_key=keys.cell("closed", at))
         .collect()
     )
-    totals = keyed.group_by(_KEYS).agg(*counted("closed")).collect()
-    return consistent_with(parts, totals, by=_KEYS, count="closed").drop("cell_key")
+    return consistent_with(parts, _yearly_closed(inputs), by=_KEYS, count="closed").drop("cell_key")
 
 
 yearly_closures = per_year(closures)
@@ -225,42 +289,34 @@ def yearly_further_care(inputs: Inputs) -> pl.DataFrame:
 
 
 def ongoing_on(inputs: Inputs) -> pl.DataFrame:
-    """region_code, ongoing with perturbation: trajectories started by the inputs' today and
-    not closed by then (any region; kept with the inputs)."""
+    """region_code, ongoing with perturbation: trajectories started by the end of the last
+    whole month and not closed by then (any region; kept with the inputs). A stock: its key
+    is the set of trajectories counted (the sum of their keys), so the same trajectories give
+    the same perturbation; one date a month, so a reader cannot collect a fresh draw of
+    nearly the same count every day."""
 
     def compute() -> pl.DataFrame:
         closed = pl.col("closed_date")
-        on = inputs.today
+        on = ongoing_date(inputs)
         return (
             _trajectories(inputs)
             .filter((pl.col("start_date") <= on) & (closed.is_null() | (closed > on)))
             .group_by("region_code")
-            .agg(*counted("ongoing"))
+            .agg(*distinct_counted("ongoing", "id", "record_key"))
             .sort("region_code")
             .collect()
         )
 
-    return inputs.remembered(("ongoing_trajectories", inputs.today), compute)
+    return inputs.remembered(("ongoing_trajectories", ongoing_date(inputs)), compute)
+
+
+def ongoing_date(inputs: Inputs) -> date:
+    """The day the ongoing trajectories are counted on: the last day of the last whole month."""
+    return inputs.today.replace(day=1) - timedelta(days=1)
 
 
 @per_month
 def monthly_trajectories(inputs: Inputs) -> pl.DataFrame:
     """region_code, month, started (by the month of start) and closed (by the month of
     closing), with perturbations."""
-    trajectories = _trajectories(inputs)
-    started = trajectories.group_by(
-        "region_code", pl.col("start_date").dt.truncate("1mo").alias("month")
-    ).agg(*counted("started"))
-    closed = (
-        trajectories.filter(pl.col("closed_date").is_not_null())
-        .group_by("region_code", pl.col("closed_date").dt.truncate("1mo").alias("month"))
-        .agg(*counted("closed"))
-    )
-    return (
-        started.join(closed, on=["region_code", "month"], how="full", coalesce=True)
-        .with_columns(
-            pl.col(c).fill_null(0) for n in ("started", "closed") for c in (n, noise_of(n))
-        )
-        .sort("region_code", "month")
-        .collect()
-    )
+    return _started_and_closed(inputs)

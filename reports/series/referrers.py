@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_access.access.perturbation import (
-    KEY_SPACE,
-    consistent_with,
-    counted,
-    noise_of,
-    perturbation,
-)
+from data_access.access.perturbation import consistent_with, counted, noise_of, perturbed
 from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only
 from indicators.periods import truncate_to_month
 from indicators.referrers import GROUP_MEASURE_PREFIX, referrer_group_of
@@ -36,12 +30,15 @@ def referrer_cells(inputs: Inputs) -> pl.DataFrame:
         month=truncate_to_month("received_date"),
         referrer=pl.col("referrer").fill_null("ONBEKEND"),
     )
+    keys = inputs.cell_keys
+    at = [*_KEYS, "referrer"]
     parts = (
-        rows.group_by(*_KEYS, "referrer")
-        .agg(*counted("intakes"), (pl.col("record_key").sum() % KEY_SPACE).alias("cell_key"))
+        rows.group_by(at)
+        .agg(*counted("intakes", keys=keys, at=at))
+        .with_columns(cell_key=keys.cell("intakes", at))
         .collect()
     )
-    totals = rows.group_by(_KEYS).agg(*counted("intakes")).collect()
+    totals = rows.group_by(_KEYS).agg(*counted("intakes", keys=keys, at=_KEYS)).collect()
     return consistent_with(parts, totals, by=_KEYS, count="intakes").drop("cell_key")
 
 
@@ -56,20 +53,17 @@ def monthly_referrer_groups(inputs: Inputs) -> pl.DataFrame:
         .with_columns(source=pl.lit(ROWS))
     )
     measure = pl.col("measure")
-    from_counts = (
+    at = [*_KEYS, "referrer_group"]
+    from_counts = perturbed(
         all_aggregates(inputs)
         .filter(measure.str.starts_with(GROUP_MEASURE_PREFIX))
         .group_by(*_KEYS, measure.str.strip_prefix(GROUP_MEASURE_PREFIX).alias("referrer_group"))
-        .agg(
-            pl.col("value").sum().cast(pl.Int64).alias("intakes"),
-            (pl.col("cell_key").sum() % KEY_SPACE).alias("_key"),
-        )
-        .join(from_rows.select(_KEYS).unique(), on=_KEYS, how="anti")
-        .with_columns(
-            perturbation(pl.col("intakes"), pl.col("_key")).alias(noise_of("intakes")),
-            source=pl.lit(MONTHLY_COUNTS),
-        )
-    )
+        .agg(pl.col("value").sum().cast(pl.Int64).alias("intakes"))
+        .join(from_rows.select(_KEYS).unique(), on=_KEYS, how="anti"),
+        "intakes",
+        keys=inputs.cell_keys,
+        at=at,
+    ).with_columns(source=pl.lit(MONTHLY_COUNTS))
     return pl.concat([from_rows.select(_GROUP_COLUMNS), from_counts.select(_GROUP_COLUMNS)])
 
 

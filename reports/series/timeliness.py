@@ -3,17 +3,11 @@ days they took, each count with its perturbation."""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, get_args
 
 import polars as pl
 
-from data_access.access.perturbation import (
-    KEY_SPACE,
-    consistent_with,
-    counted,
-    noise_of,
-    perturbation,
-)
+from data_access.access.perturbation import consistent_with, counted, noise_of, perturbed
 from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only
 from indicators.periods import truncate_to_month
 from indicators.response_time import STATUSES, Rule, with_timeliness
@@ -23,13 +17,13 @@ from reports.series import all_aggregates, per_month, unknown_where_unsupported
 # Days to first contact are kept per day up to this many; later contacts count as this day
 # (a year: far beyond any deadline, and beyond the 90th percentile of every region).
 MAX_DAYS: Final = 366
+# The day of a first contact before receipt (a data error the quality checks report): it
+# counts among the contacts, in no day of the distribution.
+BEFORE_RECEIPT: Final = -1
 
+RULES: Final[tuple[Rule, ...]] = get_args(Rule)
 STATUS_COLUMNS: Final = [c for s in STATUSES for c in (s, noise_of(s))]
 _KEYS: Final = ["region_code", "month"]
-
-
-def _cell_key() -> pl.Expr:
-    return (pl.col("record_key").sum() % KEY_SPACE).alias("cell_key")
 
 
 def _wide(parts: pl.DataFrame, categories: tuple[str, ...], column: str) -> pl.DataFrame:
@@ -52,17 +46,62 @@ def _wide(parts: pl.DataFrame, categories: tuple[str, ...], column: str) -> pl.D
     ).select(*_KEYS, *(x for c in categories for x in (c, noise_of(c))))
 
 
+def timing_cells(inputs: Inputs) -> pl.DataFrame:
+    """region_code, month, one status column per rule (status_calendar_month, …), n with
+    perturbation: the aanmeldingen of a month by their status under every rule at once.
+
+    These are the finest cells of Tijdige opname: a status under one rule is a sum of them, so
+    the two rules side by side are sums of the same perturbed cells, never two independent
+    draws of one count (the aanmeldingen on time under both rules). They add up to the
+    month's published intakes."""
+
+    def compute() -> pl.DataFrame:
+        keys = inputs.cell_keys
+        statuses = [f"status_{rule}" for rule in RULES]
+        joined: pl.DataFrame | None = None
+        for rule, column in zip(RULES, statuses, strict=True):
+            timed = with_timeliness(inputs.registrations, inputs.today, rule).select(
+                "id", "region_code", "month", pl.col("status").alias(column)
+            )
+            joined = (
+                timed
+                if joined is None
+                else joined.join(timed.select("id", column), on="id", how="inner")
+            )
+        assert joined is not None
+        at = [*_KEYS, *statuses]
+        parts = (
+            joined.lazy()
+            .group_by(at)
+            .agg(*counted("n", keys=keys, at=at, measure="intakes"))
+            .with_columns(cell_key=keys.cell("intakes", at))
+            .collect()
+        )
+        totals = (
+            joined.lazy()
+            .group_by(_KEYS)
+            .agg(*counted("n", keys=keys, at=_KEYS, measure="intakes"))
+            .collect()
+        )
+        return consistent_with(parts, totals, by=_KEYS, count="n").drop("cell_key")
+
+    return inputs.remembered("timing_cells", compute)
+
+
 def _row_statuses(inputs: Inputs, rule: Rule) -> pl.DataFrame:
-    timed = with_timeliness(inputs.registrations, inputs.today, rule).lazy()
-    parts = timed.group_by(*_KEYS, "status").agg(*counted("n"), _cell_key()).collect()
-    totals = timed.group_by(_KEYS).agg(*counted("n")).collect()
-    adjusted = consistent_with(parts, totals, by=_KEYS, count="n")
-    return _wide(adjusted, STATUSES, "status").with_columns(source=pl.lit(ROWS))
+    parts = (
+        timing_cells(inputs)
+        .group_by(*_KEYS, pl.col(f"status_{rule}").alias("status"))
+        .agg(pl.col("n").sum(), pl.col(noise_of("n")).sum())
+    )
+    return _wide(parts, STATUSES, "status").with_columns(source=pl.lit(ROWS))
 
 
 def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
     """Months with only monthly counts: tijdig is the measure "within_month", laat the rest of
-    "intakes"; vervallen and lopend are unknown."""
+    "intakes"; vervallen and lopend are unknown. The month's intakes are the same cell as on
+    every page; tijdig and laat are its parts."""
+    keys = inputs.cell_keys
     counts = all_aggregates(inputs)
     with_rows = inputs.registrations.select(
         "region_code", truncate_to_month("received_date").alias("month")
@@ -72,10 +111,7 @@ def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
         return (
             counts.filter(pl.col("measure") == name)
             .group_by(_KEYS)
-            .agg(
-                pl.col("value").sum().cast(pl.Int64).alias(name),
-                (pl.col("cell_key").sum() % KEY_SPACE).alias(f"{name}_key"),
-            )
+            .agg(pl.col("value").sum().cast(pl.Int64).alias(name))
             .join(with_rows, on=_KEYS, how="anti")
         )
 
@@ -89,29 +125,29 @@ def _counted_statuses(inputs: Inputs) -> pl.DataFrame:
                 "source": pl.String,
             }
         )
-    parts = pl.concat(
-        [
-            both.select(
-                *_KEYS,
-                status=pl.lit("tijdig"),
-                n=pl.col("within_month"),
-                cell_key="within_month_key",
-            ),
-            both.select(
-                *_KEYS,
-                status=pl.lit("laat"),
-                n=(pl.col("intakes") - pl.col("within_month")).clip(lower_bound=0),
-                cell_key=(pl.col("within_month_key") + pl.col("intakes_key")) % KEY_SPACE,
-            ),
-        ]
-    ).with_columns(perturbation(pl.col("n"), pl.col("cell_key")).alias(noise_of("n")))
-    # The total is the months' intakes as published on every page (their own cell key).
-    totals = both.select(
-        *_KEYS,
-        n=pl.col("intakes"),
-        **{noise_of("n"): perturbation(pl.col("intakes"), pl.col("intakes_key"))},
+    at = [*_KEYS, "counted_status"]
+    parts = perturbed(
+        pl.concat(
+            [
+                both.select(*_KEYS, counted_status=pl.lit("tijdig"), n=pl.col("within_month")),
+                both.select(
+                    *_KEYS,
+                    counted_status=pl.lit("laat"),
+                    n=(pl.col("intakes") - pl.col("within_month")).clip(lower_bound=0),
+                ),
+            ]
+        ),
+        "n",
+        keys=keys,
+        at=at,
+        measure="intakes",
+    ).with_columns(cell_key=keys.cell("intakes", at))
+    totals = perturbed(
+        both.select(*_KEYS, n=pl.col("intakes")), "n", keys=keys, at=_KEYS, measure="intakes"
     )
-    adjusted = consistent_with(parts, totals, by=_KEYS, count="n")
+    adjusted = consistent_with(parts, totals, by=_KEYS, count="n").rename(
+        {"counted_status": "status"}
+    )
     return (
         _wide(adjusted, ("tijdig", "laat"), "status")
         .with_columns(
@@ -140,36 +176,55 @@ def monthly_timeliness(inputs: Inputs, rule: Rule) -> pl.DataFrame:
     return unknown_where_unsupported(monthly, inputs, "response_time", list(STATUSES))
 
 
+def _contact_days(inputs: Inputs) -> pl.DataFrame:
+    """region_code, month, day, n with perturbation: the aanmeldingen with a first contact by
+    the days it took (BEFORE_RECEIPT for a contact dated before receipt), adjusted to add up
+    to the month's published contacts (one cell, whatever page shows it)."""
+
+    def compute() -> pl.DataFrame:
+        keys = inputs.cell_keys
+        days = (
+            intakes_only(inputs.registrations.lazy())
+            .filter(pl.col("first_contact_date").is_not_null())
+            .with_columns(
+                month=truncate_to_month("received_date"),
+                day=(pl.col("first_contact_date") - pl.col("received_date"))
+                .dt.total_days()
+                .clip(lower_bound=BEFORE_RECEIPT, upper_bound=MAX_DAYS)
+                .cast(pl.Int64),
+            )
+        )
+        at = [*_KEYS, "day"]
+        parts = (
+            days.group_by(at)
+            .agg(*counted("n", keys=keys, at=at, measure="contacts"))
+            .with_columns(cell_key=keys.cell("contacts", at))
+            .collect()
+        )
+        totals = days.group_by(_KEYS).agg(*counted("n", keys=keys, at=_KEYS, measure="contacts"))
+        return consistent_with(parts, totals.collect(), by=_KEYS, count="n").drop("cell_key")
+
+    return inputs.remembered("contact_days", compute)
+
+
 @per_month
 def monthly_contact_days(inputs: Inputs) -> pl.DataFrame:
     """region_code, month, day (days to first contact, 0 to MAX_DAYS), n with perturbation:
-    the aanmeldingen with a first contact by how long it took, each month's days adjusted to
-    add up to their own published total. A first contact before receipt (a data error the
-    quality checks report) is in no day."""
-    days = (
-        intakes_only(inputs.registrations.lazy())
-        .with_columns(
-            month=truncate_to_month("received_date"),
-            day=(pl.col("first_contact_date") - pl.col("received_date"))
-            .dt.total_days()
-            .clip(upper_bound=MAX_DAYS)
-            .cast(pl.Int64),
-        )
-        .filter(pl.col("day") >= 0)
-    )
-    parts = days.group_by(*_KEYS, "day").agg(*counted("n"), _cell_key()).collect()
-    totals = days.group_by(_KEYS).agg(*counted("n")).collect()
-    return consistent_with(parts, totals, by=_KEYS, count="n").drop("cell_key")
+    the aanmeldingen with a first contact by how long it took. A first contact before receipt
+    (a data error the quality checks report) is in no day."""
+    return _contact_days(inputs).filter(pl.col("day") >= 0)
 
 
 @per_month
 def monthly_contacts(inputs: Inputs) -> pl.DataFrame:
-    """region_code, month, contacts (aanmeldingen with a first contact) with perturbation."""
-    days = intakes_only(inputs.registrations.lazy()).filter(
-        pl.col("first_contact_date").is_not_null()
-    )
+    """region_code, month, contacts (aanmeldingen with a first contact) with perturbation: the
+    sum of the month's days, so the distribution and this count never disagree."""
     return (
-        days.group_by("region_code", truncate_to_month("received_date").alias("month"))
-        .agg(*counted("contacts"))
-        .collect()
+        _contact_days(inputs)
+        .group_by(_KEYS)
+        .agg(
+            pl.col("n").sum().alias("contacts"),
+            pl.col(noise_of("n")).sum().alias(noise_of("contacts")),
+        )
+        .sort(_KEYS)
     )

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from data_access.access.perturbation import noise_of, summed
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
+from data_access.ingest.dry_run import DryRun
 from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
 from data_access.reference import tables
 from indicators._sources import MONTHLY_COUNTS, ROWS
@@ -18,7 +19,7 @@ from indicators.formatting import fmt_pct
 from reports.choices import RATE_LABELS, RULES
 from reports.inputs import Inputs
 from reports.publish.cells import Cell, Count, Difference, Measure, Rank, Rate, Text
-from reports.publish.spec import TableSpec
+from reports.publish.spec import Paragraph, Section, TableSpec, View
 from reports.selection import Selection
 from reports.series.timeliness import monthly_timeliness
 
@@ -201,4 +202,49 @@ def batches_table(
         region_names=region_choices(engine),
         records=True,
         name="importbatches",
+    )
+
+
+def dry_run_view(run: DryRun) -> View:
+    """A dry run (Proefimport, or the mapping screen's preview) as the page shows it: what an
+    import would do, for the beheerder who holds the file; never the file's dropped columns."""
+    mapping = TableSpec(
+        run.mapping,
+        (Text("Veld", "Veld"), Text("Kolom", "Kolom in het bestand"), Text("Herkomst", "Herkomst")),
+        title="Kolomtoewijzing",
+        notes=("Welke kolom elk geharmoniseerd veld vult, en hoe.",),
+        name="kolomtoewijzing",
+    )
+    values = TableSpec(
+        run.unmapped_values,
+        (Text("header", "Kolom"), Text("value", "Waarde"), Measure("count", "Aantal", "int")),
+        title="Waarden zonder code",
+        notes=("Rijen met deze waarden zouden geweigerd worden: voeg ze toe aan het profiel.",),
+        name="waarden-zonder-code",
+    )
+    quarantine = TableSpec(
+        run.quarantine,
+        (Text("_line", "Regel"), Text("column", "Kolom"), Text("reason", "Reden")),
+        title="Zou in quarantaine gaan",
+        name="zou-in-quarantaine-gaan",
+    )
+    sample = TableSpec(
+        run.sample,
+        tuple(Text(c, c) for c in run.sample.columns),
+        title="Voorbeeld van geharmoniseerde rijen",
+        notes=("De eerste rijen zoals ze opgeslagen zouden worden (zonder gezinspseudoniem).",),
+        name="voorbeeld",
+    )
+    supports = "Cijfers die deze bron levert: " + (", ".join(run.supports) or "geen") + "."
+    text = (
+        Paragraph(run.headline(), "info"),
+        *(Paragraph(note) for note in run.notes()),
+        Paragraph(supports),
+    )
+    return View(
+        "Proefimport",
+        (
+            Section("", text),
+            *(Section(t.title, (t,)) for t in (mapping, values, quarantine, sample)),
+        ),
     )

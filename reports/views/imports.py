@@ -12,28 +12,34 @@ from sqlalchemy import Engine
 from data_access.access.roles import Reader, require_beheerder
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
+from data_access.ingest.dry_run import dry_run
 from data_access.ingest.pipeline import ImportResult, Progress
-from data_access.ingest.profiles import available_profiles
+from data_access.ingest.profiles import available_profiles, get_profile, profile_problems
 from data_access.settings import Settings
 from indicators.formatting import fmt_int
 from reports.publish.cells import Measure, Text
 from reports.publish.spec import Metric, MetricsSpec, Section, TableSpec, View
-from reports.views.common import RECENT_BATCHES
+from reports.views.common import RECENT_BATCHES, dry_run_view
 
-# The common registration format every network moves to (DESIGN §4): offered first.
+# The common registration format every network moves to (docs/design.md §4): offered first.
 UNIFORM: Final = "uniform"
 
 
 def profile_labels(settings: Settings) -> dict[str, str]:
     """Source profile name → its Dutch label; the uniform format (the normal path) first."""
-    profiles = available_profiles(settings.profile_dir)
+    profiles = available_profiles(settings.profile_directory)
     order = sorted(profiles, key=lambda name: (name != UNIFORM, profiles[name].label))
     return {name: profiles[name].label for name in order}
 
 
+def unusable_profiles(settings: Settings) -> list[str]:
+    """Why each profile file in the profile directory cannot be used (Dutch, file and key)."""
+    return profile_problems(settings.profile_directory)
+
+
 def needs_region(settings: Settings, source: str) -> bool:
     """Whether files of this source carry no region column, so the region must be chosen."""
-    profile = available_profiles(settings.profile_dir).get(source)
+    profile = available_profiles(settings.profile_directory).get(source)
     return profile is not None and profile.requires_region
 
 
@@ -72,6 +78,36 @@ def import_upload(
             is_demo=reader.is_demo,
         )
     return checked.result
+
+
+def dry_run_upload(
+    engine: Engine,
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    source: str,
+    *,
+    reader: Reader,
+    region: str | None = None,
+) -> View:
+    """Proefimport: the uploaded bytes read, mapped and checked in memory; nothing is written.
+    Raises FatalImportError or ProfileError (Dutch)."""
+    require_beheerder(reader, "een proefimport doen")
+    profile = get_profile(source, settings.profile_directory)
+    run = dry_run(engine, settings, data, profile, region=region, name=Path(file_name).name)
+    return dry_run_view(run)
+
+
+def summary_text(result: ImportResult) -> str:
+    """The import's summary as Markdown: its sentences as paragraphs, its lists as lists (the
+    command line prints the same text)."""
+    out: list[str] = []
+    for line in result.summary().splitlines():
+        if line.startswith("  - "):
+            out.append("- " + line.removeprefix("  - "))
+        else:
+            out.append(("\n" if out else "") + line)
+    return "\n".join(out)
 
 
 def check_outcome(

@@ -18,6 +18,7 @@ from reports.publish.cells import Count, Histogram, Measure, Quantile, Rate, Sha
 from reports.publish.spec import ChartSpec, Section, TableSpec, View
 from reports.selection import Selection
 from reports.series.reach import (
+    ongoing_date,
     ongoing_on,
     yearly_closures,
     yearly_families,
@@ -37,7 +38,8 @@ def reach_view(inputs: Inputs, selection: Selection) -> View:
     names = inputs.region_names()
     years = selection.years
     shown_years = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
-    today = inputs.today.strftime("%d/%m/%Y")
+    # Ongoing trajectories are counted at the end of the last whole month (series.reach).
+    today = ongoing_date(inputs).strftime("%d/%m/%Y")
     families = yearly_families(inputs, selection).filter(selection.in_regions())
     notes = [
         basis_note(inputs),
@@ -285,7 +287,8 @@ def _closure_reasons(table: PublishedTable, *, subtitle: str) -> go.Figure:
 
 
 def _trajectory_totals(trajectories: pl.DataFrame, ongoing: pl.DataFrame) -> pl.DataFrame:
-    """Per region: trajectories started and closed over the shown years, ongoing today."""
+    """Per region: trajectories started and closed over the shown years, ongoing at the end
+    of the last whole month."""
     return (
         trajectories.group_by("region_code")
         .agg(*summed("started", "closed"))
@@ -296,7 +299,8 @@ def _trajectory_totals(trajectories: pl.DataFrame, ongoing: pl.DataFrame) -> pl.
 
 
 def _trajectory_bars(table: PublishedTable, *, today: str, subtitle: str) -> go.Figure:
-    """Grouped bars per region: started and closed in the shown years, ongoing today."""
+    """Grouped bars per region: started and closed in the shown years, ongoing at the end of
+    the last whole month."""
     totals = table.values
     names = table.region_names
     regions = [names.get(c, c) for c in totals["region_code"].to_list()]

@@ -30,7 +30,11 @@ FIGURE_PAGES = {
     "/reach": "Bereik en trajecten",
     "/compare": "Regio's vergelijken",
 }
-ADMIN_PAGES = {"/import": "Importeren", "/users": "Gebruikers en audit"}
+ADMIN_PAGES = {
+    "/import": "Importeren",
+    "/profiles": "Bronprofiel maken",
+    "/users": "Gebruikers en audit",
+}
 CHART = "[data-testid=stPlotlyChart] .main-svg"
 NUMBER = re.compile(r"\d")
 

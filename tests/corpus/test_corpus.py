@@ -58,9 +58,9 @@ def test_a_broken_file_is_refused_or_imported_whole(
 
 
 EXPECTED_FATAL = {
-    ("uniform", "binary"), ("uniform", "nul-bytes"), ("uniform", "utf16"), ("uniform", "latin1"),
+    ("uniform", "binary"), ("uniform", "nul-bytes"), ("uniform", "utf16"),
     ("uniform", "bom-only"), ("uniform", "giant-line"), ("uniform", "duplicate-header"),
-    ("uniform", "semicolons"), ("uniform", "xlsx-bytes-as-csv"), ("case_tool", "binary"),
+    ("uniform", "xlsx-bytes-as-csv"), ("case_tool", "binary"),
     ("case_tool", "undefined-cp1252-byte"), ("case_tool", "commas"), ("case_tool", "giant-line"),
     ("spreadsheet", "truncated"), ("spreadsheet", "wrong-sheet"), ("spreadsheet", "csv-as-xlsx"),
     ("spreadsheet", "zip-not-xlsx"),
@@ -80,6 +80,17 @@ def test_unreadable_files_are_refused(
         engine, settings, corpus[(profile, case)], profile, PROFILES[profile][1]
     )
     assert isinstance(outcome, FatalImportError)
+
+
+@pytest.mark.parametrize("case", ["latin1", "semicolons"])
+def test_what_belgian_excel_writes_is_the_uniform_format(
+    engine: Engine, settings: Settings, corpus: dict[tuple[str, str], Path], case: str
+) -> None:
+    """A `;` file and a cp1252 file (as Excel in Belgium saves CSV) import whole as the uniform
+    format: its delimiter and encoding are detected."""
+    outcome = import_checked(engine, settings, corpus[("uniform", case)], "uniform", None)
+    assert isinstance(outcome, ImportResult)
+    assert (outcome.rows_read, outcome.rows_accepted) == (1, 1), outcome.summary()
 
 
 def test_only_the_profiles_date_format_is_accepted(

@@ -1,4 +1,4 @@
-"""Roles, scopes and what each reader gets back from every read function (DESIGN §6)."""
+"""Roles, scopes and what each reader gets back from every read function (docs/design.md §6)."""
 
 from __future__ import annotations
 

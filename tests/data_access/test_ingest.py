@@ -130,7 +130,7 @@ def test_a_corrected_file_updates_by_source_record(
         (
             GOOD.replace("2022-02-20", "2022-01-02"),
             "first_contact_date",
-            "eerste contact (2022-01-02) vóór de aanmelding",
+            "eerste contact (02/01/2022) vóór de aanmelding (31/01/2022)",
         ),
         (GOOD.replace(",CLB,OPV", ",BUURMAN,OPV"), "referrer", "onbekende code 'BUURMAN'"),
         (GOOD.replace("34022", "99999"), "nis_code", "onbekende NIS-code '99999'"),
@@ -186,12 +186,39 @@ def test_an_empty_file_is_refused(engine: Engine, settings: Settings, tmp_path: 
 def test_a_wrong_delimiter_names_the_missing_columns(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
-    """A semicolon file for a comma profile fails on line 1 with a hint about the delimiter."""
-    path = _csv(tmp_path / "puntkomma.csv", [GOOD.replace(",", ";")], sep=";")
+    """A comma file for a semicolon profile fails on line 1 with a hint about the delimiter."""
+    path = _csv(tmp_path / "komma.csv", ["1,C1,1"], header=["VraagID", "ClientID", "Type"])
     with pytest.raises(
-        FatalImportError, match=r"puntkomma\.csv, regel 1: verplichte kolom.*scheidingsteken"
+        FatalImportError, match=r"komma\.csv, regel 1: verplichte kolom.*scheidingsteken"
     ):
-        _import(engine, settings, path)
+        _import(engine, settings, path, "case_tool", region="GNT")
+
+
+def test_the_uniform_format_takes_what_belgian_excel_writes(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A `;` CSV in cp1252 with a decimal comma, and a UTF-8 one with a BOM, import as the
+    uniform format."""
+    excel = tmp_path / "excel.csv"
+    row = GOOD.replace("CLB Kortrijk", "CLB Café").replace(",", ";")
+    excel.write_bytes((";".join(HEADER) + "\r\n" + row + "\r\n").encode("cp1252"))
+    bom = _csv(tmp_path / "bom.csv", [GOOD.replace("R1,F1", "R2,F2")])
+    bom.write_bytes("\ufeff".encode() + bom.read_bytes())
+    assert _import(engine, settings, excel).rows_accepted == 1
+    assert _import(engine, settings, bom).rows_accepted == 1
+    with engine.connect() as conn:
+        names = set(conn.scalars(text("SELECT name FROM partner")).all())
+    assert names == {"CLB Café", "CLB Kortrijk"}
+
+
+def test_a_file_without_its_optional_columns_imports(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """The uniform format's partners column is optional."""
+    header = HEADER[:-1]
+    row = GOOD.rsplit(",", 1)[0]
+    result = _import(engine, settings, _csv(tmp_path / "zonder.csv", [row], header=header))
+    assert (result.rows_accepted, result.rows_rejected) == (1, 0)
 
 
 def test_a_missing_required_column_is_named(
@@ -207,12 +234,13 @@ def test_a_missing_required_column_is_named(
 def test_a_wrong_encoding_names_line_and_column(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
-    """A cp1252 byte in a UTF-8 source is refused with its line and column."""
+    """A byte that is neither UTF-8 nor cp1252 is refused with its line and column."""
     path = tmp_path / "cp1252.csv"
-    content = ",".join(HEADER) + "\n" + GOOD.replace("CLB Kortrijk", "CLB Café") + "\n"
-    path.write_bytes(content.encode("cp1252"))
+    content = ",".join(HEADER) + "\n" + GOOD.replace("CLB Kortrijk", "CLB Caf\x81") + "\n"
+    path.write_bytes(content.encode("latin-1"))
     with pytest.raises(
-        FatalImportError, match=r"cp1252\.csv, regel 2, kolom \d+: ongeldige tekens"
+        FatalImportError,
+        match=r"cp1252\.csv, regel 2, kolom \d+: ongeldige tekens voor codering UTF-8 of cp1252",
     ):
         _import(engine, settings, path)
 
@@ -410,7 +438,7 @@ requires_region = true
 [reader]
 format = "csv"
 delimiter = "|"
-date_format = "%d.%m.%Y"
+date_formats = ["%d.%m.%Y"]
 
 [columns]
 source_record_id = "Nr"

@@ -14,7 +14,6 @@ from polars.testing import assert_series_equal
 
 from data_access.ingest.profiles import get_profile
 from data_access.ingest.rules import (
-    DATE_FALLBACKS,
     PARTNER_JOIN,
     _with_dates,
     _with_partners,
@@ -75,16 +74,15 @@ def test_partners_on_distinct_values_equal_the_row_rule(
     """Partner lists parsed once per distinct list and entry equal the rule applied per row,
     in row order, blank pieces and repeated entries included."""
     profile = get_profile(profile_name)
-    own = str(profile.partners.get("separator", ";"))
+    own = profile.partners.separator
     raw = [None if parts is None else separator.join(parts) for parts in lists]
     frame = pl.DataFrame({"_line": range(len(raw)), "partners_raw": raw}).with_columns(
         pl.col("_line").cast(pl.Int64), pl.col("partners_raw").cast(pl.String)
     )
-    fmt = str(profile.partners.get("format", "name"))
     entry = (
         _sector_name
-        if fmt == "sector_name"
-        else _by_keyword(list(profile.partners.get("sector_keywords", [])))
+        if profile.partners.format == "sector_name"
+        else _by_keyword([list(pair) for pair in profile.partners.sector_keywords])
     )
     got = _with_partners(frame, profile)
     assert got["_line"].to_list() == list(range(len(raw)))
@@ -92,6 +90,9 @@ def test_partners_on_distinct_values_equal_the_row_rule(
 
 
 DATE_TEXTS = ["2022-01-31", "31/01/2022", "2022-01-31 00:00:00", "31-01-2022", "31.01.2022", ""]
+
+
+FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
 @pytest.mark.parametrize("fmt", ["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"])
@@ -103,15 +104,15 @@ DATE_TEXTS = ["2022-01-31", "31/01/2022", "2022-01-31 00:00:00", "31-01-2022", "
 def test_dates_try_later_formats_only_where_needed(
     fmt: str, received: list[str | None], closed: list[str | None]
 ) -> None:
-    """Each date is parsed by the first of the profile's format and the fallbacks that reads
-    it, as one coalesce over every format would; unreadable text stays null."""
+    """Each date is parsed by the first of the profile's formats that reads it, as one
+    coalesce over every format would; unreadable text stays null."""
     n = min(len(received), len(closed))
     frame = pl.DataFrame(
         {"received_date_raw": received[:n], "closed_date_raw": closed[:n]},
         schema={"received_date_raw": pl.String, "closed_date_raw": pl.String},
     )
-    got = _with_dates(frame, ["received_date", "closed_date"], fmt)
-    formats = [fmt, *(f for f in DATE_FALLBACKS if f != fmt)]
+    formats = [fmt, *(f for f in FORMATS if f != fmt)]
+    got = _with_dates(frame, ["received_date", "closed_date"], formats)
     for column in ("received_date", "closed_date"):
         expected = frame.select(
             pl.coalesce(
@@ -122,8 +123,8 @@ def test_dates_try_later_formats_only_where_needed(
         assert_series_equal(got[column], expected)
 
 
-def test_a_date_needing_the_last_fallback_is_read() -> None:
+def test_a_date_needing_the_last_format_is_read() -> None:
     """A column whose values only the last format reads is parsed, the others untouched."""
     frame = pl.DataFrame({"closed_date_raw": ["31-01-2022", None, "zomer"]})
-    got = _with_dates(frame, ["closed_date"], "%Y-%m-%d")
+    got = _with_dates(frame, ["closed_date"], ["%Y-%m-%d", "%d-%m-%Y"])
     assert got["closed_date"].to_list() == [dt.date(2022, 1, 31), None, None]

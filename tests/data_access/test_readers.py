@@ -37,7 +37,7 @@ TEXTS = {
 
 def _line_by_line(path: Path, monkeypatch: pytest.MonkeyPatch) -> RawTable:
     with monkeypatch.context() as patch:
-        patch.setattr(readers, "_read_plain_csv", lambda *_args: None)
+        patch.setattr(readers, "_read_plain_csv", lambda *_args, **_kw: None)
         return read_table(path, get_profile("uniform"))
 
 

@@ -67,6 +67,10 @@ def test_an_upload_is_imported_with_summary_counts_and_quarantine(
     assert not at.error
     summary = next(w.value for w in at.warning if "konekti.csv" in w.value)
     assert "2 rijen gelezen, 1 aanvaard" in summary and "1 geweigerd" in summary
+    # The first rejected lines as a Markdown list, each with its line and column.
+    assert (
+        "Eerste geweigerde regels:\n- regel 3, kolom referrer: onbekende code 'BUURMAN'" in summary
+    )
     assert {m.label: m.value for m in at.metric} == {
         "Gelezen": "2",
         "Aanvaard": "1",
@@ -126,3 +130,58 @@ def test_empty_store_says_nothing_was_imported(open_empty_page: PageOpener) -> N
     assert not at.exception
     assert any("nog geen bestanden" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def test_a_dry_run_shows_what_would_happen_and_writes_nothing(
+    open_empty_page: PageOpener, empty_settings: Settings
+) -> None:
+    """Proefimport with a profile from the profile directory: the mapping, the values without
+    a code, the lines that would be quarantined and the sample are shown, no name among them,
+    and the store does not change."""
+    from tests.corpus.invariants import store_counts
+    from tests.corpus.legacy import kompas
+
+    export = kompas()
+    empty_settings.profile_directory.mkdir(parents=True, exist_ok=True)
+    (empty_settings.profile_directory / "kompas.toml").write_text(export.profile, encoding="utf-8")
+    engine = make_engine(empty_settings)
+    before = store_counts(engine)
+    at = open_empty_page("import")
+    at.file_uploader(key="bestand").set_value((export.file_name, export.data, "text/csv"))
+    at.selectbox(key="bron").set_value("kompas").run()
+    assert not at.button(key="proefimport").disabled  # the region comes from a title line
+    at.button(key="proefimport").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    headline = next(i.value for i in at.info if i.value.startswith("Proefimport"))
+    assert "51 rijen gelezen, 49 zouden aanvaard worden, 2 geweigerd" in headline
+    mapping, values, quarantine, sample = (f.value for f in at.dataframe[:4])
+    assert "Verwezen door" in mapping["Kolom in het bestand"].tolist()
+    assert values[["Kolom", "Waarde", "Aantal"]].values.tolist() == [
+        ["Verwezen door", "Buurvrouw", "1"]
+    ]
+    assert quarantine["Regel"].tolist() == ["23", "36"]
+    assert len(sample) == 10 and set(sample["Regio"]) == {"KON"}
+    shown = "\n".join(
+        [f.value.to_csv() for f in at.dataframe] + [e.value for e in (*at.info, *at.caption)]
+    )
+    assert [s for s in export.secrets if s in shown] == []
+    assert store_counts(engine) == before
+    engine.dispose()
+
+
+def test_an_unusable_profile_is_explained(
+    open_empty_page: PageOpener, empty_settings: Settings
+) -> None:
+    """A profile file with a mistake is not offered, and the page says why, naming file and key."""
+    empty_settings.profile_directory.mkdir(parents=True, exist_ok=True)
+    (empty_settings.profile_directory / "kapot.toml").write_text(
+        '[source]\nname = "kapot"\nlabel = "Kapot"\nkind = "registrations"\n[reader]\nskip_rows = 4\n',
+        encoding="utf-8",
+    )
+    at = open_empty_page("import")
+    assert not at.exception
+    assert "Kapot" not in at.selectbox(key="bron").options
+    assert any(
+        "Profiel kapot.toml, sleutel reader.skip_rows: onbekende sleutel" in w.value
+        for w in at.warning
+    )

@@ -52,7 +52,7 @@ def keyed(inputs: Inputs, keys: RecordKeys = KEYS) -> Inputs:
             )
         )
     return dataclasses.replace(
-        inputs, registrations=registrations, partners=partners, aggregates=aggregates
+        inputs, registrations=registrations, partners=partners, aggregates=aggregates, keys=keys
     )
 
 

@@ -32,7 +32,7 @@ PERIOD = Selection(date(2021, 1, 1), date(2022, 12, 31))
 MERGER = date(2021, 7, 1)
 # Fixed secret keys of the cell-key method: the same perturbations on every run (chosen so
 # that WHM's single intake publishes as 1–4 and MWV's six below 10).
-KEYS = RecordKeys.from_secret(b"compare-test-1")
+KEYS = RecordKeys.from_secret(b"compare-test-2")
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"

@@ -127,6 +127,7 @@ def _inputs(
         today=TODAY,
         data_version=1,
         scope=scopes.everything(),
+        keys=KEYS,
     )
 
 

@@ -196,7 +196,8 @@ def test_choosing_one_region_narrows() -> None:
 
 def test_trajectories_started_closed_ongoing_and_short_guidance() -> None:
     """Alfa started 5 trajectories in 2024 and closed 3; short guidance B closed within its 4
-    months; A's second trajectory and the one without a family are ongoing on 30 September."""
+    months; A's second trajectory, the one without a family and E's (closed 1 September) are
+    ongoing on 31 August, the last day of the last whole month."""
     view = shown(reach_view(_inputs(), PERIOD))
     alfa = values(view, "trajecten").filter(pl.col("region_code") == "AAA")
     assert alfa.select(
@@ -209,9 +210,9 @@ def test_trajectories_started_closed_ongoing_and_short_guidance() -> None:
         "short_share",
     ).rows() == [("2024", 5, 3, 120.0, 1, 1, 1.0)]
     ongoing = values(view, "lopende-trajecten")
-    assert ongoing.select("region_code", "ongoing").rows() == [("AAA", 2)]
+    assert ongoing.select("region_code", "ongoing").rows() == [("AAA", 3)]
     totals = values(view, "trajecten-per-regio")
-    assert totals.select("region_code", "started", "closed", "ongoing").rows() == [("AAA", 5, 3, 2)]
+    assert totals.select("region_code", "started", "closed", "ongoing").rows() == [("AAA", 5, 3, 3)]
 
 
 def test_closure_reasons_and_further_care() -> None:
@@ -248,6 +249,6 @@ def test_no_data_is_empty_but_for_what_runs_today() -> None:
     so the page shows that table rather than its empty state."""
     view = shown(reach_view(_inputs(), Selection(date(2020, 1, 1), date(2020, 12, 31))))
     assert {t.name for t in view.tables() if not t.is_empty} == {"lopende-trajecten"}
-    assert values(view, "lopende-trajecten").select("region_code", "ongoing").rows() == [("AAA", 2)]
+    assert values(view, "lopende-trajecten").select("region_code", "ongoing").rows() == [("AAA", 3)]
     assert charts(view) == {}
     assert not view.is_empty
