@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access.settings import Settings
@@ -70,6 +71,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert _shown(at, 4).columns[0] == "Dossiernummer"
 
 
+@pytest.mark.usefixtures("unpaged")
 def test_switching_the_rule_recounts_every_region(
     open_page: PageOpener, demo_settings: Settings
 ) -> None:
