@@ -75,12 +75,15 @@ def view(published: PublishedView, reader: Reader, key: str) -> None:
             st.subheader(section.title)
         for note in section.notes:
             st.caption(note)
+        # A table's note that a paragraph of its section said already is not said twice.
+        said = {*published.notes, *section.notes}
         for number, block in enumerate(section.blocks):
-            said = frozenset((*published.notes, *section.notes))
             if isinstance(block, PublishedChart) and any(block.table is t for t in listed):
                 chart(block, reader, f"{key}-{index}-{number}", with_table=False)
             else:
-                block_of(block, reader, f"{key}-{index}-{number}", said)
+                block_of(block, reader, f"{key}-{index}-{number}", frozenset(said))
+            if isinstance(block, Paragraph):
+                said.add(block.text)
     legend(published)
 
 

@@ -131,3 +131,10 @@ def test_empty_store_shows_the_empty_state(open_empty_page: PageOpener) -> None:
     at = open_empty_page("response_time")
     assert not at.exception
     assert any("Geen gegevens" in i.value for i in at.info)
+
+
+def test_no_note_is_said_twice(open_page: PageOpener) -> None:
+    """A table's note that its section's paragraph said already is not repeated below it."""
+    at = open_page("response_time", demo_user="stuurgroep.kon@demo.1g1p")
+    captions = [c.value for c in at.caption]
+    assert len(captions) == len(set(captions)), captions
