@@ -14,18 +14,20 @@ from reports.choices import (
 from ui import page
 
 reader, selection = page.header("compare")
-left, middle, right = st.columns([3, 2, 2])
-indicator = left.selectbox(
+# Side by side, each as wide as its options (columns of a fixed share cut "Normale benadering").
+row = st.container(horizontal=True)
+indicator = row.selectbox(
     "Indicator",
     list(FUNNEL_INDICATORS),
     format_func=FUNNEL_INDICATORS.get,
     key="indicator",
     help=FUNNEL_HELP,
+    width=420,
 )
-method = middle.segmented_control(
+method = row.segmented_control(
     "Grenzen", list(METHODS), format_func=METHODS.get, default="exact", required=True, key="methode"
 )
-rule = right.segmented_control(
+rule = row.segmented_control(
     "Termijn",
     list(RULES),
     format_func=RULES.get,
