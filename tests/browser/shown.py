@@ -3,7 +3,7 @@
 Reads every text node, every accessible name, title and placeholder, and every cell of every
 table (the grid's accessible copy, scrolled sideways so columns off screen are read too), and
 reports: framework English, raw codes, booleans, raw timestamps, a count symbol ('<5') in a
-percentage column, and labels cut off with an ellipsis.
+percentage column, and labels cut off with an ellipsis or by the edge of their box.
 """
 
 from __future__ import annotations
@@ -94,6 +94,20 @@ async () => {
       if (el.value && !["file", "range", "hidden"].includes(el.type)) cut.push(el.value);
     } else if (getComputedStyle(el).textOverflow === "ellipsis" && el.innerText.trim()) {
       cut.push(el.innerText.trim());
+    }
+  }
+  // A button or label pushed past the edge of a box that hides what overflows (a segmented
+  // control in a column too narrow for it shows "Normale benad").
+  for (const el of document.body.querySelectorAll("main button, main label")) {
+    const text = el.innerText.trim();
+    if (!text || !el.getClientRects().length || el.closest("[data-testid=stDataFrame]")) continue;
+    const right = el.getBoundingClientRect().right;
+    let box = el.parentElement;
+    for (let depth = 0; box && depth < 8; depth += 1, box = box.parentElement) {
+      if (["hidden", "clip", "auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
+        if (right > box.getBoundingClientRect().right + 1) cut.push(text);
+        break;
+      }
     }
   }
   return {texts, attributes, tables, cut};
