@@ -398,11 +398,19 @@ def quality_view(
             "Importbatches",
             (
                 batches_table(engine, scope, sources=_source_labels(settings)),
-                reasons_table(engine, scope),
+                *_reasons_or_none(reasons_table(engine, scope), scope),
             ),
         )
     )
     return View("Datakwaliteit", tuple(sections))
+
+
+def _reasons_or_none(reasons: TableSpec, scope: Scope) -> tuple[TableSpec | Paragraph, ...]:
+    """The reasons of quarantine, or plainly that there are none (not 'no data'). A reader
+    without detail keeps the table, whose empty state says the role may not see it."""
+    if reasons.frame.is_empty() and scope.detail_regions != frozenset():
+        return (Paragraph("Geen van deze batches heeft geweigerde rijen."),)
+    return (reasons,)
 
 
 def _source_labels(settings: Settings) -> dict[str, str]:
