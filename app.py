@@ -12,9 +12,14 @@ from __future__ import annotations
 import streamlit as st
 
 from reports.service import Service
-from ui import page, session, store
+from ui import chrome, page, session, store
 
-st.set_page_config(page_title="1G1P Monitor", page_icon="📊", layout="wide")
+# The sidebar wider than Streamlit's 256 px: a chosen demo user or region reads whole there (a
+# select box shows its value in one line and cuts off the rest).
+st.set_page_config(
+    page_title="1G1P Monitor", page_icon="📊", layout="wide", initial_sidebar_state=340
+)
+chrome.install()
 
 FIGURES = [
     st.Page(

@@ -32,6 +32,7 @@ from data_access.reference import tables
 from data_access.settings import Settings
 from data_access.store import schemas
 from data_access.store.frames import driver_frame
+from indicators.formatting import fmt_dec
 
 if TYPE_CHECKING:
     from great_expectations.data_context.data_context.abstract_data_context import (
@@ -105,14 +106,14 @@ class CheckRunSummary:
         checked = len({r.expectation for r in self.results})
         failed = self.failed()
         text = [
-            f"Kwaliteitscontrole (run {self.run_id}): {checked} controles op de hele opslag "
-            f"in {self.seconds:.1f} s; {len(failed)} niet in orde."
+            f"Kwaliteitscontrole nr. {self.run_id}: {checked} controles op de hele opslag "
+            f"in {fmt_dec(self.seconds, 1)} s; {len(failed)} niet in orde."
         ]
         text += lines(failed)
         if self.batch_run_id is not None:
             in_batch = self.failed(batch=True)
             text.append(
-                f"Batch {self.batch_id} (run {self.batch_run_id}): "
+                f"Batch {self.batch_id} (controle nr. {self.batch_run_id}): "
                 + ("alle controles in orde." if not in_batch else f"{len(in_batch)} niet in orde.")
             )
             text += lines(in_batch)

@@ -209,8 +209,8 @@ CHECKS: Final[tuple[Check, ...]] = (
         title="Gekende regio",
         what="Registraties met een regiocode die niet in de referentielijst van netwerken staat.",
         why="Cijfers van een onbekende regio vallen buiten elke regio en elk totaal.",
-        fix="Gebruik de regiocode uit de referentielijst, of laat de beheerder de nieuwe regio "
-        "toevoegen (regions.csv en '1g1p reference load').",
+        fix="Gebruik de regiocode uit de referentielijst, of vraag de beheerder de nieuwe regio "
+        "aan de referentielijst van netwerken toe te voegen.",
     ),
     *(_coded(column, label, allowed) for column, (label, allowed) in _CODED.items()),
     Check(
@@ -225,8 +225,8 @@ CHECKS: Final[tuple[Check, ...]] = (
         what="Hetzelfde dossiernummer van hetzelfde bronsysteem komt meer dan eens voor.",
         why="Een verbeterde export werkt dossiers bij op hun nummer; dubbele nummers maken dat "
         "onmogelijk en tellen registraties dubbel.",
-        fix="Geef elk dossier in het bronsysteem een eigen nummer; herstel daarna de opslag "
-        "met '1g1p rebuild'.",
+        fix="Geef elk dossier in het bronsysteem een eigen nummer; vraag daarna de beheerder de "
+        "opslag opnieuw op te bouwen uit de bewaarde bestanden.",
     ),
     _order("first_contact_date", "eerste contact"),
     _order("closed_date", "afsluiting"),
@@ -405,8 +405,8 @@ CHECKS: Final[tuple[Check, ...]] = (
         "referentietabel 2020 niet optellen tot het vermelde totaal.",
         why="De referentietabel is het ijkpunt voor de personeelsinzet; een totaal dat niet "
         "klopt met zijn onderdelen maakt elke vergelijking onbetrouwbaar.",
-        fix="Verbeter networks_2020.csv (totaal of onderdelen, met bronvermelding) en voer "
-        "'1g1p reference load' uit.",
+        fix="Laat de beheerder de referentietabel 2020 verbeteren (totaal of onderdelen, met "
+        "bronvermelding) en de referentiegegevens opnieuw laden.",
     ),
 )
 

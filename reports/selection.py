@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 import polars as pl
 
 from data_access.access.reads import Basis as Basis
-from indicators.periods import Granularity, add_months, month_end, month_start, quarter_of
+from indicators.formatting import quarter_label
+from indicators.periods import (
+    Granularity,
+    add_months,
+    month_end,
+    month_start,
+    quarter_bounds,
+    quarter_of,
+)
+
+# The first networks started in September 2018: no quarter before this one has figures.
+FIRST_QUARTER: Final = "2018Q3"
 
 BASIS_LABELS: dict[str, str] = {
     "then": "zoals toen georganiseerd",
@@ -76,3 +87,20 @@ class Selection:
 def last_closed_quarter(today: date | None = None) -> str:
     """The quarter code of the last quarter that has ended (a report's default)."""
     return quarter_of(add_months(month_start(today or date.today()), -3))
+
+
+def current_quarter(today: date | None = None) -> str:
+    """The quarter code of the quarter running now."""
+    return quarter_of(today or date.today())
+
+
+def quarter_choices(last: str) -> dict[str, str]:
+    """Every quarter from the first networks' start up to `last`, newest first: code → the
+    label people read and choose ("2025Q3" → "2025 K3")."""
+    first = quarter_bounds(FIRST_QUARTER)[0]
+    current = quarter_bounds(last)[0]
+    choices = {}
+    while current >= first:
+        choices[quarter_of(current)] = quarter_label(quarter_of(current))
+        current = add_months(current, -3)
+    return choices

@@ -358,8 +358,10 @@ class Service:
     def batches(self, reader: Reader) -> PublishedTable:
         """The recent import batches of the reader's detail regions."""
         from reports.views.common import batches_table
+        from reports.views.imports import profile_labels
 
-        return self.table(reader, batches_table(self.engine, reader.scope))
+        sources = profile_labels(self.settings)
+        return self.table(reader, batches_table(self.engine, reader.scope, sources=sources))
 
     def batch_choices(self, reader: Reader) -> dict[int, str]:
         """Batches with rejected rows, as selectbox labels."""

@@ -22,7 +22,7 @@ def setup(title: str, caption: str) -> tuple[Reader, Selection]:
     session.demo_banner()
     st.title(title)
     st.caption(caption)
-    return reader, filters.sidebar(store.service().regions())
+    return reader, filters.sidebar(store.service().regions(), reader)
 
 
 def header(name: str) -> tuple[Reader, Selection]:

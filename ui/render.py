@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Final, Literal
 
+import polars as pl
 import streamlit as st
 
 from data_access.access.roles import Reader
@@ -23,12 +24,21 @@ from reports.publish.boundary import (
 )
 from reports.publish.spec import Paragraph
 from reports.publish.text import display, legend_lines
-from ui import store
+from ui import chrome, store
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
 EMPTY: Final = "Geen gegevens voor deze selectie."
+WITHHELD: Final = (
+    "Je rol mag deze lijst niet zien: ze toont afzonderlijke registraties of bestanden, en "
+    "die zijn er alleen voor wie een regio in detail volgt."
+)
+WITHHELD_OTHERS: Final = (
+    "Niets te tonen voor je eigen regio('s); die van andere regio's mag je rol hier niet zien."
+)
+# Rows of a table on screen at once (unless the table says otherwise); longer ones get pages.
+PAGE_ROWS: Final = 25
 MIME: Final = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -60,12 +70,15 @@ def view(published: PublishedView, reader: Reader, key: str) -> None:
             st.subheader(section.title)
         for note in section.notes:
             st.caption(note)
+        # A table's note that a paragraph of its section said already is not said twice.
+        said = {*published.notes, *section.notes}
         for number, block in enumerate(section.blocks):
-            said = frozenset((*published.notes, *section.notes))
             if isinstance(block, PublishedChart) and any(block.table is t for t in listed):
                 chart(block, reader, f"{key}-{index}-{number}", with_table=False)
             else:
-                block_of(block, reader, f"{key}-{index}-{number}", said)
+                block_of(block, reader, f"{key}-{index}-{number}", frozenset(said))
+            if isinstance(block, Paragraph):
+                said.add(block.text)
     legend(published)
 
 
@@ -110,24 +123,54 @@ def table(
     and XLSX downloads of exactly that table."""
     _require(published, PublishedTable)
     if published.is_empty:
-        st.info(EMPTY)
+        st.info(_empty(published, reader))
         return
     shown = display(published)
-    height: int | Literal["auto"] = (
-        "auto" if published.rows_shown is None else min(35 * published.rows_shown + 38, 900)
-    )
-    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    per_page = published.rows_shown or PAGE_ROWS
+    if shown.height > per_page:
+        shown = _page(shown, per_page, key)
+    # Every row of the page is in view: Streamlit's default box shows ten and hides the rest.
+    st.dataframe(shown, hide_index=True, width="stretch", height="content")
     for note in published.notes:
         if note not in said:
             st.caption(note)
     downloads(published, reader, key)
 
 
+def _empty(published: PublishedTable, reader: Reader) -> str:
+    """Why a table shows nothing: no data, or rows the reader's role may not see."""
+    if not published.withheld:
+        return EMPTY
+    if reader.scope.detail_regions is not None and not reader.scope.detail_regions:
+        return WITHHELD
+    return WITHHELD_OTHERS
+
+
+def _page(shown: pl.DataFrame, per_page: int, key: str) -> pl.DataFrame:
+    """One page of a long table, chosen below it ("Rijen 26–50 van 180")."""
+    pages = range(-(-shown.height // per_page))
+    chosen = st.selectbox(
+        "Rijen",
+        pages,
+        format_func=partial(_rows_label, per_page, shown.height),
+        key=f"{key}-pagina",
+        width=260,
+    )
+    return shown.slice((chosen or 0) * per_page, per_page)
+
+
+def _rows_label(per_page: int, total: int, page: int) -> str:
+    first = page * per_page + 1
+    return f"{first}–{min(first + per_page - 1, total)} van {total}"
+
+
 def downloads(published: PublishedTable, reader: Reader, key: str) -> None:
     """CSV and XLSX of a published table, made (and audited) when clicked."""
+    # Side by side, each as wide as its label (columns of a fixed share cut it to "C…").
+    row = st.container(horizontal=True)
     kinds: tuple[Literal["csv", "xlsx"], ...] = ("csv", "xlsx")
-    for column, kind in zip(st.columns([1, 1, 4]), kinds, strict=False):
-        column.download_button(
+    for kind in kinds:
+        row.download_button(
             f"{kind.upper()} downloaden",
             partial(store.service().download, reader.email, published, kind),
             f"{published.name}.{kind}",
@@ -135,9 +178,6 @@ def downloads(published: PublishedTable, reader: Reader, key: str) -> None:
             key=f"{key}-{kind}",
             on_click="ignore",
         )
-
-
-CHART_CONFIG: Final = {"displayModeBar": False, "displaylogo": False}
 
 
 def chart(
@@ -149,9 +189,7 @@ def chart(
 ) -> None:
     """A chart drawn from a published table; its table within reach below it."""
     _require(published, PublishedChart)
-    # plotly's modebar speaks English only ("Download plot as a png", "Autoscale"): hidden;
-    # the chart's table and its downloads sit below it.
-    st.plotly_chart(published.figure, key=key, config=CHART_CONFIG)
+    st.plotly_chart(published.figure, key=key, config=chrome.PLOTLY_CONFIG)
     if not with_table:
         return
     if published.show_table:

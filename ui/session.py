@@ -11,6 +11,7 @@ from data_access.access.roles import Reader, demo_readers, ensure_demo_users, re
 from data_access.access.scope import Scope
 from data_access.bootstrap import has_imports, is_demo_store
 from data_access.settings import get_settings
+from ui import store
 from ui.store import engine
 
 
@@ -45,7 +46,7 @@ def _oidc_reader() -> Reader:
         st.stop()
     _audit_login(found, "aanmelding")
     with st.sidebar:
-        st.caption(f"Aangemeld als {_plain(found.name)} · {found.role_label()}")
+        st.caption(f"Aangemeld als {_plain(found.name)} · {found.role_label(_region_names())}")
         st.button("Afmelden", on_click=st.logout, key="afmelden")
     return found
 
@@ -70,14 +71,22 @@ def _demo_reader() -> Reader:
         chosen = st.selectbox(
             "Demogebruiker",
             list(readers),
-            format_func=lambda e: f"{readers[e].name} — {readers[e].role_label()}",
+            # The demo users are named after their role and regions ("Stuurgroep Konekti
+            # (demo)"); the picker says "demo" already.
+            format_func=lambda e: readers[e].name.removesuffix(" (demo)"),
             key="demogebruiker",
             persist_state="session",
             help="Demomodus: kies een rol om te zien wat die gebruiker ziet.",
         )
-    found = readers[chosen or next(iter(readers))]
+        found = readers[chosen or next(iter(readers))]
+        st.caption(f"Rol: {found.role_label(_region_names())}")
     _audit_login(found, "aanmelding (demo)")
     return found
+
+
+def _region_names() -> dict[str, str]:
+    regions = store.service().regions()
+    return dict(regions.select("region_code", "region_name").iter_rows())
 
 
 def reader_quietly() -> Reader | None:

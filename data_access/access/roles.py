@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import InitVar, dataclass
 from datetime import UTC, datetime
 from typing import Final, Literal
@@ -69,11 +71,18 @@ class Reader:
         """Critical friends write feedback for their assigned regions."""
         return ("critical_friend", region_code) in self.roles
 
-    def role_label(self) -> str:
-        """The roles in Dutch, e.g. 'Stuurgroep (KON)'."""
+    def role_label(self, names: Mapping[str, str] | None = None) -> str:
+        """The roles in Dutch, each with its regions: 'Stuurgroep (KON)', or with region
+        `names` 'Critical friend (Samen1Plan Gent-Scheldekracht, Krachtgerichte RTJ Waas en
+        Dender)'."""
+        regions: dict[str, list[str]] = {}
+        for role, region in sorted(self.roles, key=lambda pair: (pair[0], pair[1] or "")):
+            shown = regions.setdefault(role, [])
+            if region:
+                shown.append(names.get(region, region) if names else region)
         return ", ".join(
-            f"{_LABELS[role]} ({region})" if region else _LABELS[role]
-            for role, region in sorted(self.roles, key=lambda pair: (pair[0], pair[1] or ""))
+            f"{_LABELS[role]} ({', '.join(shown)})" if shown else _LABELS[role]
+            for role, shown in regions.items()
         )
 
 
@@ -292,7 +301,8 @@ def audit_events(engine: Engine, reader: Reader, limit: int = 500) -> pl.DataFra
             "at": [r.at for r in rows],
             "actor": [r.actor for r in rows],
             "action": [r.action for r in rows],
-            "detail": [", ".join(f"{k}: {v}" for k, v in (r.detail or {}).items()) for r in rows],
+            # As stored (JSON), for the reader of the trail to word it.
+            "detail": [json.dumps(r.detail or {}, ensure_ascii=False, default=str) for r in rows],
         },
         schema={
             "at": pl.Datetime("us", "UTC"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import render, session, store
+from ui import filters, render, session, store
 
 store.ensure_data()
 reader = session.reader()
@@ -19,9 +19,15 @@ if reader.is_beheerder and st.button("Controles nu uitvoeren", key="controleer")
 if st.session_state.get("laatste_controle"):
     st.info(st.session_state["laatste_controle"], icon=":material/fact_check:")
 options = service.quality_regions()
+# A stuurgroep or critical friend opens on its own region's passport.
+own = [code for code in filters.own_regions(reader) if code in options]
 chosen = (
     st.selectbox(
-        "Paspoort van regio", list(options), format_func=options.__getitem__, key="paspoort_regio"
+        "Paspoort van regio",
+        list(options),
+        index=list(options).index(own[0]) if own else 0,
+        format_func=options.__getitem__,
+        key=f"paspoort_regio-{reader.email}",
     )
     if options
     else None

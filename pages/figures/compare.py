@@ -14,15 +14,17 @@ from reports.choices import (
 from ui import page
 
 reader, selection = page.header("compare")
-left, middle, right = st.columns([3, 2, 2])
-indicator = left.selectbox(
+# Side by side, each as wide as its options (columns of a fixed share cut "Normale benadering").
+row = st.container(horizontal=True)
+indicator = row.selectbox(
     "Indicator",
     list(FUNNEL_INDICATORS),
     format_func=FUNNEL_INDICATORS.__getitem__,
     key="indicator",
     help=FUNNEL_HELP,
+    width=420,
 )
-method = middle.segmented_control(
+method = row.segmented_control(
     "Grenzen",
     list(METHODS),
     format_func=METHODS.__getitem__,
@@ -30,7 +32,7 @@ method = middle.segmented_control(
     required=True,
     key="methode",
 )
-rule = right.segmented_control(
+rule = row.segmented_control(
     "Termijn",
     list(RULES),
     format_func=RULES.__getitem__,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from reports.choices import REPORT_RULE
+from reports.selection import current_quarter, quarter_choices
 from reports.service import AccessError
 from ui import page, render, store
 
@@ -16,9 +17,19 @@ if not regions:
     st.info("Je rol geeft geen inzage in de feedback van een regio.")
     st.stop()
 region = st.selectbox("Regio", regions, format_func=names.__getitem__, key="feedback_regio")
-quarter = st.text_input(
-    "Kwartaal (JJJJQn)", selection.last_quarter, key="feedback_kwartaal"
-).upper()
+# Up to the quarter running now: feedback may come before a quarter closes.
+quarters = quarter_choices(current_quarter())
+codes = list(quarters)
+quarter = (
+    st.selectbox(
+        "Kwartaal",
+        codes,
+        index=codes.index(selection.last_quarter) if selection.last_quarter in quarters else 0,
+        format_func=quarters.__getitem__,
+        key="feedback_kwartaal",
+    )
+    or codes[0]
+)
 if reader.may_write_notes(region):
     with st.form("feedback"):
         body = st.text_area("Nieuwe versie van de feedback", height=200)
@@ -34,4 +45,7 @@ try:
 except AccessError as exc:
     st.error(str(exc))
     st.stop()
-render.table(notes, reader, "feedback")
+if notes.is_empty:
+    st.info("Nog geen feedback voor deze regio en dit kwartaal.")
+else:
+    render.table(notes, reader, "feedback")

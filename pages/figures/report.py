@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from reports.selection import last_closed_quarter
+from reports.selection import last_closed_quarter, quarter_choices
 from reports.service import AccessError
 from ui import page, render, store
 
@@ -19,24 +19,37 @@ own = [r for r in sorted(names) if reader.scope.allows(r)]
 if not own:
     st.info("Je rol geeft geen inzage in het rapport van één regio.")
     st.stop()
-last_quarter = last_closed_quarter()
+# Closed quarters only, chosen as they are shown ("2025 K3"), the last one first.
+quarters = quarter_choices(last_closed_quarter())
 # The link to a report is stable: ?regio=KON&kwartaal=2025Q3 (codes, not display names).
 linked = st.query_params.get("regio", own[0])
 region = st.selectbox(
     "Regio", own, index=own.index(linked) if linked in own else 0, format_func=names.__getitem__
 )
 st.query_params["regio"] = region or own[0]
-quarter = st.text_input("Kwartaal (JJJJQn)", last_quarter, key="kwartaal", bind="query-params")
+linked_quarter = st.query_params.get("kwartaal", "")
+codes = list(quarters)
+quarter = st.selectbox(
+    "Kwartaal",
+    codes,
+    index=codes.index(linked_quarter) if linked_quarter in quarters else 0,
+    format_func=quarters.__getitem__,
+)
+if linked_quarter and linked_quarter not in quarters:
+    st.warning(
+        "Het kwartaal uit de link bestaat niet of is nog niet afgesloten; je ziet "
+        f"{quarters[quarter or codes[0]]}."
+    )
+st.query_params["kwartaal"] = quarter or codes[0]
 try:
-    report = service.report(reader, region or own[0], quarter)
+    report = service.report(reader, region or own[0], quarter or codes[0])
 except (AccessError, ValueError) as exc:
     st.error(str(exc))
     st.stop()
 st.subheader(report.title)
 (st.success if report.snapshot else st.warning)(report.status)
 name = f"kwartaalrapport-{report.region_code}-{report.quarter}"
-left, right, _ = st.columns([1, 1, 3])
-with left:
+with st.container(horizontal=True):
     render.download_file(
         "PDF downloaden",
         partial(service.report_file, reader, report, "pdf"),
@@ -44,7 +57,6 @@ with left:
         "pdf",
         "pdf",
     )
-with right:
     render.download_file(
         "XLSX downloaden",
         partial(service.report_file, reader, report, "xlsx"),
@@ -56,7 +68,7 @@ render.view(report.chapters[0], reader, "rapport")
 if reader.is_beheerder:
     st.divider()
     st.subheader("Beheer")
-    if st.button(f"Kwartaal {report.quarter} bevriezen", key="bevries"):
+    if st.button(f"Kwartaal {quarters[report.quarter]} bevriezen", key="bevries"):
         try:
             service.freeze(reader, report.quarter)
             st.rerun()

@@ -146,6 +146,9 @@ class PublishedTable:
     # (none for the trekkersgroep and the beheerder, who have no region of their own).
     highlight: frozenset[str] = frozenset()
     totals: frozenset[str] = frozenset()  # the region codes of the total rows (a Flemish line)
+    # A list of records some of whose rows the reader's role may not see (left out): an empty
+    # table then says so, not "no data".
+    withheld: bool = False
 
     def __post_init__(self) -> None:
         if self._token is not _TOKEN:
@@ -332,8 +335,10 @@ def publish_table(spec: TableSpec, scope: Scope, thresholds: Thresholds) -> Publ
     else:
         protected = pl.lit(detail is not None)
     frame = frame.with_columns(protected.fill_null(True).alias("_protected"), _total=pl.lit(False))
+    withheld = False
     if spec.records:
         # A list of registrations: only the regions the reader sees in detail, ever.
+        withheld = bool(frame["_protected"].any())
         frame = frame.filter(~pl.col("_protected"))
     frame = _counts(frame, cells, thresholds)
     if spec.totals is not None and frame.height:
@@ -347,7 +352,7 @@ def publish_table(spec: TableSpec, scope: Scope, thresholds: Thresholds) -> Publ
             nulls_last=True,
             maintain_order=True,
         )
-    return _finished(frame, spec, _highlight(frame, spec, scope))
+    return _finished(frame, spec, _highlight(frame, spec, scope), withheld=withheld)
 
 
 def _highlight(frame: pl.DataFrame, spec: TableSpec, scope: Scope) -> frozenset[str]:
@@ -621,7 +626,11 @@ def _quantile(histogram: Sequence[int] | None, q: float) -> float | None:
 
 
 def _finished(
-    frame: pl.DataFrame, spec: TableSpec, highlight: frozenset[str] = frozenset()
+    frame: pl.DataFrame,
+    spec: TableSpec,
+    highlight: frozenset[str] = frozenset(),
+    *,
+    withheld: bool = False,
 ) -> PublishedTable:
     """Hidden values nulled; the values and markers of the shown cells and of the inputs
     (charts may draw from an input such as a period's first day; it passed the same rules)."""
@@ -660,6 +669,7 @@ def _finished(
         _TOKEN,
         highlight,
         frozenset({spec.totals.label}) if spec.totals is not None else frozenset(),
+        withheld,
     )
 
 

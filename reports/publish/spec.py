@@ -49,7 +49,7 @@ class TableSpec:
     records: bool = False
     region: str = "region_code"
     name: str = ""  # the table's stable name in files and exports (default: from the title)
-    rows_shown: int | None = None  # rows shown at once on a page (None: all)
+    rows_shown: int | None = None  # rows on screen at once, more get pages (None: ui default)
     # A boolean column: rows where it is false take part in computations (a Flemish value
     # over every region) and may feed charts, but are not listed.
     visible: str | None = None

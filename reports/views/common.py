@@ -297,25 +297,32 @@ def region_choices(engine: Engine) -> dict[str, str]:
     return dict(regions.select("region_code", "region_name").iter_rows())
 
 
-_BATCH_CELLS: Final = (
-    Text("batch_id", "Batch"),
-    Text("file_name", "Bestand"),
-    Text("source_profile", "Bron"),
-    Text("region_code", "Regio", "region"),
-    Text("imported_at", "Ingelezen op", "datetime"),
-    Text("imported_by", "Door"),
-    Measure("rows_read", "Gelezen", "int"),
-    Measure("rows_accepted", "Aanvaard", "int"),
-    Measure("rows_updated", "Waarvan bijgewerkt", "int"),
-    Measure("rows_rejected", "Geweigerd", "int"),
-    Measure("rows_duplicate", "Dubbel", "int"),
-    Text("status", "Status"),
-)
+def _batch_cells(sources: dict[str, str]) -> tuple[Cell, ...]:
+    return (
+        Text("batch_id", "Batch"),
+        Text("file_name", "Bestand"),
+        Text("source_profile", "Bron", codes=sources),
+        Text("region_code", "Regio", "region"),
+        Text("imported_at", "Ingelezen op", "datetime"),
+        Text("imported_by", "Door"),
+        Measure("rows_read", "Gelezen", "int"),
+        Measure("rows_accepted", "Aanvaard", "int"),
+        Measure("rows_updated", "Waarvan bijgewerkt", "int"),
+        Measure("rows_rejected", "Geweigerd", "int"),
+        Measure("rows_duplicate", "Dubbel", "int"),
+        Text("status", "Status"),
+    )
 
 
-def batches_table(engine: Engine, scope: Scope, limit: int = RECENT_BATCHES) -> TableSpec:
+def batches_table(
+    engine: Engine,
+    scope: Scope,
+    limit: int = RECENT_BATCHES,
+    *,
+    sources: dict[str, str] | None = None,
+) -> TableSpec:
     """The most recent import batches of the reader's detail regions, newest first, with their
-    row counts and who imported."""
+    row counts and who imported; `sources`: the source profiles' Dutch labels."""
     batches = lineage.import_batches(engine, scope).head(limit)
     # An import killed after its commit left its checks undone (checks.pending).
     batches = batches.with_columns(
@@ -325,7 +332,7 @@ def batches_table(engine: Engine, scope: Scope, limit: int = RECENT_BATCHES) -> 
     )
     return TableSpec(
         batches,
-        _BATCH_CELLS,
+        _batch_cells(sources or {}),
         title="Recente importbatches",
         notes=(
             "Per batch geldt: gelezen = aanvaard + geweigerd + dubbel. Geweigerde rijen staan in "

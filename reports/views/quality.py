@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from data_access.access.perturbation import KEY_SPACE, RecordKeys, noise_of, perturbation
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
+from data_access.ingest.profiles import available_profiles
 from data_access.quality import results as quality
 from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
 from data_access.reference.codes import UNASSIGNED_LABEL
@@ -208,7 +209,7 @@ def offending_table(results: pl.DataFrame, scope: Scope, names: dict[str, str]) 
     scope_note = (
         "Alle regio's."
         if scope.detail_regions is None
-        else "Alleen de regio's die u in detail mag zien; andere regio's tonen enkel aantallen."
+        else "Alleen de regio's die je in detail mag zien; andere regio's tonen enkel aantallen."
     )
     return TableSpec(
         rows,
@@ -230,7 +231,7 @@ def trend_table(engine: Engine, scope: Scope, threshold: float, names: dict[str,
     history = quality.passport_history(engine, threshold, limit=TREND_RUNS)
     labelled = history.with_columns(
         run_label=pl.format(
-            "run {} · {}",
+            "nr. {} · {}",
             pl.col("run_id"),
             pl.col("finished_at").dt.convert_time_zone(LOCAL_TIME_ZONE).dt.strftime("%d/%m %H:%M"),
         )
@@ -239,7 +240,7 @@ def trend_table(engine: Engine, scope: Scope, threshold: float, names: dict[str,
         labelled,
         (REGION, Text("run_label", "Controle"), Text("overall", "Totaalscore", "pct")),
         title="Kwaliteitspaspoort over de controles heen",
-        notes=("Alleen de regio's die u in detail mag zien.",),
+        notes=("Alleen de regio's die je in detail mag zien.",),
         region_names=names,
         records=True,
         name="kwaliteit-over-de-controles",
@@ -315,7 +316,7 @@ def run_caption(engine: Engine) -> str | None:
     finished = run["finished_at"] or run["started_at"]
     local = finished.astimezone(ZoneInfo(LOCAL_TIME_ZONE)).strftime("%d/%m/%Y %H:%M")
     return (
-        f"Laatste controle van de hele opslag: run {run['run_id']} op {local} "
+        f"Laatste controle van de hele opslag: nr. {run['run_id']} op {local} "
         f"({TRIGGERS.get(run['trigger'], run['trigger'])}); {run['failed']} resultaten niet in "
         f"orde, waarvan {run['blocking_failed']} blokkerend."
     )
@@ -391,9 +392,28 @@ def quality_view(
             )
         )
     sections.append(
-        Section("Importbatches", (batches_table(engine, scope), reasons_table(engine, scope)))
+        Section(
+            "Importbatches",
+            (
+                batches_table(engine, scope, sources=_source_labels(settings)),
+                *_reasons_or_none(reasons_table(engine, scope), scope),
+            ),
+        )
     )
     return View("Datakwaliteit", tuple(sections))
+
+
+def _reasons_or_none(reasons: TableSpec, scope: Scope) -> tuple[TableSpec | Paragraph, ...]:
+    """The reasons of quarantine, or plainly that there are none (not 'no data'). A reader
+    without detail keeps the table, whose empty state says the role may not see it."""
+    if reasons.frame.is_empty() and scope.detail_regions != frozenset():
+        return (Paragraph("Geen van deze batches heeft geweigerde rijen."),)
+    return (reasons,)
+
+
+def _source_labels(settings: Settings) -> dict[str, str]:
+    """Source profile name → its Dutch label, for the batches' Bron column."""
+    return {name: p.label for name, p in available_profiles(settings.profile_dir).items()}
 
 
 def region_options(engine: Engine, settings: Settings) -> dict[str, str]:

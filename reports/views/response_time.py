@@ -66,7 +66,7 @@ COMPARISON_NOTE: Final = (
 
 OVERDUE_NOTE: Final = (
     "Aanmeldingen zonder eerste contact en niet afgesloten waarvan de termijn verstreken is, "
-    "ongeacht de gekozen periode. De lijst toont alleen de regio's die u in detail mag zien."
+    "ongeacht de gekozen periode. De lijst toont alleen de regio's die je in detail mag zien."
 )
 
 _STATUS_COLUMNS = [c for s in STATUSES for c in (s, noise_of(s))]

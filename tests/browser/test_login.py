@@ -126,7 +126,7 @@ def test_a_stuurgroep_user_sees_their_scope_and_logs_out(
     app, store = oidc_app
     _log_in(tab, app, STUURGROEP)
     sidebar = tab.locator("[data-testid=stSidebar]")
-    expect(sidebar).to_contain_text("Aangemeld als An Peeters · Stuurgroep (KON)")
+    expect(sidebar).to_contain_text("Aangemeld als An Peeters · Stuurgroep (Konekti)")
     expect(tab.locator("h1").first).to_have_text("Overzicht")
     tab.locator("[data-testid=stPlotlyChart] .main-svg").first.wait_for()
     value = tab.locator("[data-testid=stMetricValue]").first.inner_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -9,16 +10,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import harness
+from tests.browser import axe, harness, shown
 
 pytestmark = pytest.mark.browser
 
 ROLES = {
-    "beheerder": "Beheerder (demo) — Beheerder",
-    "trekkersgroep": "Trekkersgroep (demo) — Trekkersgroep",
-    "stuurgroep": "Stuurgroep Konekti (demo) — Stuurgroep (KON)",
-    "critical-friend": "Critical friend Gent en Waas-Dender (demo) — Critical friend (GNT), "
-    "Critical friend (WAD)",
+    "beheerder": "Beheerder",
+    "trekkersgroep": "Trekkersgroep",
+    "stuurgroep": "Stuurgroep Konekti",
+    "critical-friend": "Critical friend Gent en Waas-Dender",
 }
 FIGURE_PAGES = {
     "/": "Overzicht",
@@ -30,7 +30,11 @@ FIGURE_PAGES = {
     "/reach": "Bereik en trajecten",
     "/compare": "Regio's vergelijken",
 }
-ADMIN_PAGES = {"/import": "Importeren", "/users": "Gebruikers en audit"}
+ADMIN_PAGES = {
+    "/import": "Importeren",
+    "/profiles": "Bronprofiel maken",
+    "/users": "Gebruikers en audit",
+}
 CHART = "[data-testid=stPlotlyChart] .main-svg"
 NUMBER = re.compile(r"\d")
 
@@ -49,19 +53,45 @@ def _check_page(page: Any, path: str) -> str:
 
 
 def _shot(page: Any, directory: Path, role: str, path: str) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so the window is made as tall as
+    that area's content for the picture (a full-page shot would stop at the window)."""
     name = path.strip("/") or "overview"
-    page.screenshot(path=str(directory / f"{role}-{name}.png"), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...['stMain', 'stSidebarContent'].map("
+        "id => document.querySelector(`[data-testid=${id}]`)?.scrollHeight || 0))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(height + 40, 16_000)})
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(directory / f"{role}-{name}.png"))
+    page.set_viewport_size(size)
+
+
+def _open_sections(page: Any) -> None:
+    """Open what is drawn only when opened: every expander, every tab (the last one stays)."""
+    closed = page.locator("[data-testid=stExpander] details:not([open]) > summary")
+    for _ in range(closed.count()):
+        closed.first.click()
+    for tab in page.locator("[data-testid=stTabs] [role=tab]").all():
+        tab.click()
+    page.wait_for_timeout(300)  # the tables inside draw their grids
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_page_renders_for_every_role(page: Any, role: str, screenshots: Path) -> None:
+def test_every_page_reads_whole_and_dutch_for_every_role(
+    page: Any, role: str, screenshots: Path
+) -> None:
     """Each page the role is offered shows its title, the demo banner and no error box; figure
-    pages draw a chart; only the beheerder gets the admin pages; a screenshot is kept of each."""
+    pages draw a chart; only the beheerder gets the admin pages. With every expander and tab
+    open, no page shows framework English (text, aria-label, title), a raw code, True/False,
+    a raw timestamp, '<5' in a percentage column or a label cut off with '…', and axe-core
+    finds no serious or critical WCAG 2.1 AA violation. A screenshot is kept of each."""
     harness.choose_user(page, ROLES[role])
     paths = harness.nav_paths(page)
     assert set(FIGURE_PAGES) <= set(paths), paths
     assert (set(ADMIN_PAGES) <= set(paths)) == (role == "beheerder"), paths
     assert ("/feedback" in paths) == (role != "trekkersgroep"), paths
+    problems: dict[str, Any] = {}
     for path in paths:
         harness.go(page, path)
         title = _check_page(page, path)
@@ -70,7 +100,15 @@ def test_every_page_renders_for_every_role(page: Any, role: str, screenshots: Pa
             page.locator(CHART).first.wait_for(timeout=harness.TIMEOUT_MS)
         elif path in ADMIN_PAGES:
             assert title == ADMIN_PAGES[path]
+        _open_sections(page)
+        found = shown.findings(page.evaluate(shown.READ_JS))
+        if found:
+            problems[f"{path} (tekst)"] = found.report()
+        violations = axe.violations(page)
+        if violations:
+            problems[f"{path} (axe)"] = violations
         _shot(page, screenshots, role, path)
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]
 
 
 def test_the_overview_shows_key_figures(page: Any) -> None:

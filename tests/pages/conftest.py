@@ -120,6 +120,13 @@ def open_empty_page(
     st.cache_resource.clear()
 
 
+@pytest.fixture
+def unpaged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables shown whole, not a page of 25 rows at a time: for tests that compare a whole table
+    (paging itself is tested in test_cli_equals_page.py)."""
+    monkeypatch.setattr("ui.render.PAGE_ROWS", 100_000)
+
+
 def frame_with(at: AppTest, *columns: str, index: int = 0):  # type: ignore[no-untyped-def]
     """The `index`-th table on the page whose header holds these columns (a chart's data table
     sits in its expander beside the page's tables, so position alone no longer says which)."""

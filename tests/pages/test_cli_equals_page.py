@@ -14,6 +14,7 @@ from cli import app as cli_app
 from data_access.settings import Settings, get_settings
 from indicators.periods import add_months, month_start
 from tests.pages.conftest import PageOpener
+from ui.render import PAGE_ROWS
 
 PAGES = ["intakes", "response_time", "referrers", "volume", "staffing", "reach"]
 
@@ -42,6 +43,7 @@ def _cli_table(settings: Settings, name: str) -> pl.DataFrame:
     return pl.read_csv(io.StringIO(body), separator=";", infer_schema=False)
 
 
+@pytest.mark.usefixtures("unpaged")
 @pytest.mark.parametrize("name", PAGES)
 def test_the_cli_table_equals_the_page_table(
     open_page: PageOpener, demo_settings: Settings, name: str
@@ -54,6 +56,26 @@ def test_the_cli_table_equals_the_page_table(
     assert same_header, f"no table on the page has the CLI header {cli.columns}"
     assert same_header[0].fill_null("").equals(cli.fill_null(""))
     assert cli.height > 0
+
+
+def test_a_long_table_shows_the_cli_table_a_page_at_a_time(
+    open_page: PageOpener, demo_settings: Settings
+) -> None:
+    """A table longer than 25 rows shows its first 25, and the pager above it offers the rest
+    as "26–50 van N"; the second page holds the CLI's next 25 rows."""
+    cli = _cli_table(demo_settings, "intakes")
+    assert cli.height > 2 * PAGE_ROWS
+    at = open_page("intakes")
+
+    def shown() -> pl.DataFrame:
+        frames = [pl.from_pandas(frame.value).cast(pl.String) for frame in at.dataframe]
+        return next(frame for frame in frames if frame.columns == cli.columns)
+
+    assert shown().fill_null("").equals(cli.head(PAGE_ROWS).fill_null(""))
+    pager = next(box for box in at.selectbox if box.label == "Rijen")
+    assert pager.format_func(1) == f"26–50 van {cli.height}"
+    pager.set_value(1).run()
+    assert shown().fill_null("").equals(cli.slice(PAGE_ROWS, PAGE_ROWS).fill_null(""))
 
 
 def test_changing_a_filter_never_reads_registrations_again(open_page: PageOpener) -> None:

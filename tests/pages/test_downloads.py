@@ -17,9 +17,10 @@ from tests.pages.conftest import PAGE_FILES, PageOpener
 
 STUURGROEP = "stuurgroep.kon@demo.1g1p"
 # Feedback lists notes only once one is written (its table renders through the same
-# ui.render.table; tests/browser/test_hostile.py downloads it).
+# ui.render.table; tests/browser/test_hostile.py downloads it). Bronprofiel maken previews a
+# profile's result (and offers it as files) only once a sample file is loaded.
 WITH_DOWNLOADS = sorted(
-    ({entry.name for entry in INDICATORS} | set(PAGE_FILES)) - {"feedback", "indicator"}
+    ({entry.name for entry in INDICATORS} | set(PAGE_FILES)) - {"feedback", "indicator", "profiles"}
 )
 
 

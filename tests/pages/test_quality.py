@@ -71,3 +71,14 @@ def test_empty_store_says_no_checks_ran(open_empty_page: PageOpener) -> None:
     at = open_empty_page("quality")
     assert not at.exception
     assert any("nog geen kwaliteitscontroles" in i.value for i in at.info)
+
+
+def test_a_stuurgroep_opens_on_its_own_passport_and_reads_why_no_reasons_show(
+    open_page: PageOpener,
+) -> None:
+    """The stuurgroep of Konekti opens on Konekti's passport; its batches without rejected rows
+    say so instead of 'no data'."""
+    at = open_page("quality", demo_user="stuurgroep.kon@demo.1g1p")
+    assert not at.exception
+    assert at.selectbox(key="paspoort_regio-stuurgroep.kon@demo.1g1p").value == "KON"
+    assert "Geen van deze batches heeft geweigerde rijen." in [c.value for c in at.caption]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from reports.views.referrers import NOT_AVAILABLE
@@ -63,6 +64,7 @@ def test_quarters_label_every_period_as_a_quarter(open_page: PageOpener) -> None
     assert all(" K" in p for p in _groups(at)["Periode"])
 
 
+@pytest.mark.usefixtures("unpaged")
 def test_monthly_counts_have_no_referrer_detail(open_page: PageOpener) -> None:
     """In 2020 Noord-Limburg reported monthly counts: groups are shown, referrers 'not available'."""
     at = open_page("referrers")

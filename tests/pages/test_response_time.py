@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access.settings import Settings
@@ -78,6 +79,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert _shown(at, 4).columns[0] == "Dossiernummer"
 
 
+@pytest.mark.usefixtures("unpaged")
 def test_switching_the_rule_recounts_every_region(
     open_page: PageOpener, demo_settings: Settings
 ) -> None:
@@ -167,3 +169,10 @@ def test_the_last_month_is_marked_provisional_while_its_window_is_open(
     assert set(shown.filter(pl.col("Status") == "")["Periode"]).isdisjoint(open_months)
     if open_months:
         assert any("'voorlopig': de termijn van één maand loopt nog" in c.value for c in at.caption)
+
+
+def test_no_note_is_said_twice(open_page: PageOpener) -> None:
+    """A table's note that its section's paragraph said already is not repeated below it."""
+    at = open_page("response_time", demo_user="stuurgroep.kon@demo.1g1p")
+    captions = [c.value for c in at.caption]
+    assert len(captions) == len(set(captions)), captions

@@ -10,7 +10,7 @@ from data_access.access.roles import DEMO_USERS
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from tests import scopes
-from tests.pages.conftest import PageOpener
+from tests.pages.conftest import PageOpener, frame_with
 
 FIGURE_PAGES = ["overview", "intakes", "response_time", "referrers", "volume", "staffing", "reach"]
 DETAIL = {
@@ -141,7 +141,7 @@ def test_a_critical_friend_writes_versions_the_stuurgroep_reads_them(open_page: 
     at = open_page("feedback", demo_user="friend@demo.1g1p")
     assert not at.exception
     at.selectbox(key="feedback_regio").set_value("GNT").run()
-    at.text_input(key="feedback_kwartaal").set_value("2025Q4").run()
+    at.selectbox(key="feedback_kwartaal").set_value("2025Q4").run()
     for text in ("Sterke groei van de aanmeldingen.", "Sterke groei; let op de wachttijd."):
         at.text_area[0].set_value(text)  # inside a form: sent with the submit click
         at.button[0].click().run()
@@ -156,7 +156,7 @@ def test_a_critical_friend_marks_a_version_for_the_report(open_page: PageOpener)
     """The checkbox 'Voor het rapport' marks the saved version; the table says which is marked."""
     at = open_page("feedback", demo_user="friend@demo.1g1p")
     at.selectbox(key="feedback_regio").set_value("WAD").run()
-    at.text_input(key="feedback_kwartaal").set_value("2025Q3").run()
+    at.selectbox(key="feedback_kwartaal").set_value("2025Q3").run()
     at.text_area[0].set_value("Werkversie.")
     at.button[0].click().run()
     at.text_area[0].set_value("Klaar voor de stuurgroep.")
@@ -208,3 +208,48 @@ def test_the_cli_obeys_the_users_scope(
         env={"MONITOR_DATA_DIR": str(demo_settings.data_dir), "DATABASE_URL": demo_settings.url},
     )
     assert refused.exit_code == 1
+
+
+def _regions_shown(at: AppTest) -> set[str]:
+    return set(frame_with(at, "Regio", "Periode")["Regio"]) - {"Vlaanderen (totaal)"}
+
+
+@pytest.mark.usefixtures("unpaged")
+def test_a_stuurgroep_starts_on_its_own_region_with_flanders_a_click_away(
+    open_page: PageOpener,
+) -> None:
+    """The stuurgroep of Konekti opens on Konekti; 'Heel Vlaanderen' shows every region."""
+    at = open_page("intakes", demo_user="stuurgroep.kon@demo.1g1p")
+    switcher = at.radio(key="regio-stuurgroep.kon@demo.1g1p")
+    assert switcher.value == "KON"
+    assert _regions_shown(at) == {"Konekti"}
+    switcher.set_value("_vlaanderen").run()
+    assert len(_regions_shown(at)) > 10
+
+
+@pytest.mark.usefixtures("unpaged")
+def test_a_critical_friend_starts_on_its_assigned_regions_and_switches_between_them(
+    open_page: PageOpener,
+) -> None:
+    """The critical friend of Gent and Waas-Dender opens on both, and can pick either one."""
+    at = open_page("intakes", demo_user="friend@demo.1g1p")
+    switcher = at.radio(key="regio-friend@demo.1g1p")
+    assert switcher.options[:3] == [
+        "Samen1Plan Gent-Scheldekracht",
+        "Krachtgerichte RTJ Waas en Dender",
+        "Mijn regio's samen",
+    ]
+    assert _regions_shown(at) == {
+        "Samen1Plan Gent-Scheldekracht",
+        "Krachtgerichte RTJ Waas en Dender",
+    }
+    switcher.set_value("WAD").run()
+    assert _regions_shown(at) == {"Krachtgerichte RTJ Waas en Dender"}
+
+
+@pytest.mark.usefixtures("unpaged")
+def test_the_trekkersgroep_starts_on_all_regions(open_page: PageOpener) -> None:
+    """The trekkersgroep has no switcher: it opens on every region of Flanders."""
+    at = open_page("intakes", demo_user="trekker@demo.1g1p")
+    assert not [r for r in at.radio if r.label == "Regio"]
+    assert len(_regions_shown(at)) > 10

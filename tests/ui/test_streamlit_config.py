@@ -16,6 +16,7 @@ EXPECTED = {
     "client.showErrorDetails": "none",
     "client.disableDataExport": True,
     "server.maxUploadSize": 100,
+    "theme.primaryColor": "#b02a37",
 }
 READ = """
 import json, sys
