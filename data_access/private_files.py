@@ -73,6 +73,13 @@ def create_empty_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
 
 
+def lock_file_private(path: Path) -> io.BufferedRandom:
+    """A lock file (for flock; its content unused), created owner-only in an owner-only
+    directory like the files it guards."""
+    private_dir(path.parent)
+    return os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE), "r+b")
+
+
 def open_private(path: Path, *, exclusive: bool = False) -> io.BufferedWriter:
     """`path` opened to write bytes from the start; a file created here is owner-only.
     `exclusive` refuses an existing file."""

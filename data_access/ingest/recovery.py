@@ -30,6 +30,7 @@ from typing import IO, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 
+from data_access.private_files import append_private, lock_file_private
 from data_access.settings import Settings
 from data_access.store.models import ImportBatch
 
@@ -50,8 +51,7 @@ class RawRecovery:
 
 
 def _lock_file(settings: Settings) -> IO[bytes]:
-    settings.raw_dir.mkdir(parents=True, exist_ok=True)
-    return (settings.raw_dir / ARCHIVE_LOCK).open("a+b")
+    return lock_file_private(settings.raw_dir / ARCHIVE_LOCK)
 
 
 @contextlib.contextmanager
@@ -172,7 +172,7 @@ def _recover(engine: Engine, settings: Settings) -> RawRecovery:
         adopted.append(int(batch.id))
         unlisted.pop(name)
     if entries:
-        with (settings.raw_dir / MANIFEST).open("a", encoding="utf-8") as manifest:
+        with append_private(settings.raw_dir / MANIFEST) as manifest:
             manifest.writelines(entries)
     for path in unlisted.values():
         path.unlink(missing_ok=True)
@@ -226,8 +226,7 @@ def catching_up(engine: Engine, settings: Settings) -> Iterator[bool]:
                     conn.scalar(select(func.pg_advisory_unlock(CATCH_UP_LOCK)))
                 conn.commit()
         return
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.data_dir / ".checks.lock").open("a+b") as handle:
+    with lock_file_private(settings.data_dir / ".checks.lock") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
