@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from data_access.access.roles import Reader, require_beheerder
 from data_access.ingest.pipeline import ImportResult, Progress, import_file
 from data_access.settings import Settings
 
@@ -83,3 +85,38 @@ def import_and_check(
     if caught is None:
         return Checked(result, None)
     return Checked(result, caught.summary, caught.caught_up)
+
+
+def import_upload(
+    engine: Engine,
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    source: str,
+    *,
+    reader: Reader,
+    region: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import uploaded bytes as a file named `file_name` (its extension picks CSV or XLSX),
+    then check it (import_and_check). The bytes go to a private temporary directory that is
+    removed afterwards; the store keeps its own copy of every imported file. Raises
+    FatalImportError or ProfileError (Dutch); `check_outcome` shows what the checks found."""
+    require_beheerder(reader, "bestanden inlezen")
+    safe_name = Path(file_name).name or "upload.csv"
+    with tempfile.TemporaryDirectory(prefix="1g1p-upload-") as directory:
+        path = Path(directory) / safe_name
+        path.write_bytes(data)
+        checked = import_and_check(
+            engine,
+            settings,
+            path,
+            source,
+            region=region,
+            user=reader.email,
+            display_name=file_name,
+            progress=progress,
+            # What a demo user imports into the demo store stays demo data.
+            is_demo=reader.is_demo,
+        )
+    return checked.result

@@ -268,10 +268,10 @@ class Service:
 
     def run_checks(self, reader: Reader) -> str:
         """Run every quality suite now (beheerder); the Dutch summary."""
-        from reports.views.quality import run_checks_now
+        from checks.run import run_checks
 
         require_beheerder(reader, "de kwaliteitscontroles starten")
-        return run_checks_now(self.engine, self.settings).summary()
+        return run_checks(self.engine, self.settings, trigger="beheerder").summary()
 
     def sources(self) -> dict[str, str]:
         """Source profile name → Dutch label, the uniform format first."""
@@ -301,7 +301,7 @@ class Service:
         progress: Callable[[float, str], None] | None = None,
     ) -> ImportResult:
         """Import an uploaded file, then check it (beheerder; Dutch errors)."""
-        from reports.views.imports import import_upload
+        from checks.importing import import_upload
 
         return import_upload(
             self.engine,

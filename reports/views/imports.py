@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Final, Literal
 
@@ -13,7 +12,7 @@ from data_access.access.roles import Reader, require_beheerder
 from data_access.access.scope import Scope
 from data_access.ingest import lineage
 from data_access.ingest.dry_run import dry_run
-from data_access.ingest.pipeline import ImportResult, Progress
+from data_access.ingest.pipeline import ImportResult
 from data_access.ingest.profiles import available_profiles, get_profile, profile_problems
 from data_access.settings import Settings
 from indicators.formatting import fmt_int
@@ -41,43 +40,6 @@ def needs_region(settings: Settings, source: str) -> bool:
     """Whether files of this source carry no region column, so the region must be chosen."""
     profile = available_profiles(settings.profile_directory).get(source)
     return profile is not None and profile.requires_region
-
-
-def import_upload(
-    engine: Engine,
-    settings: Settings,
-    data: bytes,
-    file_name: str,
-    source: str,
-    *,
-    reader: Reader,
-    region: str | None = None,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Import uploaded bytes as a file named `file_name` (its extension picks CSV or XLSX),
-    then check it (checks.importing). The bytes go to a private temporary directory that is
-    removed afterwards; the store keeps its own copy of every imported file. Raises
-    FatalImportError or ProfileError (Dutch); `check_outcome` shows what the checks found."""
-    from checks.importing import import_and_check
-
-    require_beheerder(reader, "bestanden inlezen")
-    safe_name = Path(file_name).name or "upload.csv"
-    with tempfile.TemporaryDirectory(prefix="1g1p-upload-") as directory:
-        path = Path(directory) / safe_name
-        path.write_bytes(data)
-        checked = import_and_check(
-            engine,
-            settings,
-            path,
-            source,
-            region=region,
-            user=reader.email,
-            display_name=file_name,
-            progress=progress,
-            # What a demo user imports into the demo store stays demo data.
-            is_demo=reader.is_demo,
-        )
-    return checked.result
 
 
 def dry_run_upload(

@@ -9,7 +9,7 @@ boundary from the published counts.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import Final
 from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
@@ -30,9 +30,6 @@ from reports.publish.boundary import PublishedTable
 from reports.publish.cells import LOCAL_TIME_ZONE, Computed, Count, Measure, Rate, Text
 from reports.publish.spec import ChartSpec, Metric, MetricsSpec, Paragraph, Section, TableSpec, View
 from reports.views.common import batches_table, region_choices
-
-if TYPE_CHECKING:
-    from checks.run import CheckRunSummary
 
 # Runs shown in the trend (the newest).
 TREND_RUNS: Final = 30
@@ -422,10 +419,3 @@ def region_options(engine: Engine, settings: Settings) -> dict[str, str]:
     passports = quality.passports(engine, settings.quality_threshold)
     ordered = passports.sort("below_threshold", "region_code", descending=[True, False])
     return {code: names.get(code, code) for code in ordered["region_code"].to_list()}
-
-
-def run_checks_now(engine: Engine, settings: Settings) -> CheckRunSummary:
-    """Run every suite on the whole store now (the beheerder's button)."""
-    from checks.run import run_checks
-
-    return run_checks(engine, settings, trigger="beheerder")

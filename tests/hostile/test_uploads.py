@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from checks.importing import import_upload
 from data_access.access.roles import demo_readers, ensure_demo_users
 from data_access.access.scope import AccessError
 from data_access.settings import Settings
 from data_access.store.models import ImportBatch
-from reports.views.imports import import_upload
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from checks.importing import import_upload
 from data_access.access.roles import operator_reader
 from data_access.ingest import lineage
 from data_access.ingest.pipeline import FatalImportError, ImportResult
@@ -18,7 +19,6 @@ from reports.publish.text import display, to_csv
 from reports.views.common import batches_table, region_choices
 from reports.views.imports import (
     batch_choices,
-    import_upload,
     needs_region,
     outcome,
     profile_labels,
