@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -166,7 +167,7 @@ def test_only_the_newest_version_marked_for_the_report_goes_into_it(loaded: Engi
     save_note(loaded, friend, "GNT", "2022Q2", "Nog eens herschreven")
     assert report_note(loaded, beheerder, "GNT", "2022Q2") is None
     events = audit_events(loaded, beheerder).filter(pl.col("action") == "feedback_bewaard")
-    assert "voor_het_rapport: True" in events["detail"].to_list()[1]
+    assert json.loads(events["detail"].to_list()[1])["voor_het_rapport"] is True
 
 
 def test_user_changes_and_notes_are_audited_for_the_beheerder_only(loaded: Engine) -> None:

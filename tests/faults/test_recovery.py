@@ -181,7 +181,7 @@ def test_an_import_killed_before_its_checks_is_checked_on_the_next_import(
     assert again.returncode == 0, again.stderr
     assert "al ingelezen" in again.stdout
     assert "Nooit gecontroleerde batches" in again.stdout
-    assert f"Batch {batch_id} (run" in again.stdout
+    assert f"Batch {batch_id} (controle nr." in again.stdout
     assert recovery.unchecked_batches(engine) == []
     assert _checked_at(engine, batch_id) is not None
     assert latest_run_id(engine, batch_id=batch_id) is not None
