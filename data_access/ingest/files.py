@@ -25,6 +25,9 @@ MAX_FIELD = 32_767
 # How far down a file the header is looked for (header_row = "auto", and the hint that a
 # file has title lines above its header).
 HEADER_SEARCH = 50
+# More columns than any export has: such a header line is a broken file, refused before a table
+# of millions of columns is built.
+MAX_COLUMNS = 5_000
 # What a profile's delimiter = "auto" and encoding = "auto" choose from: what Belgian Excel
 # and the usual exports write.
 DELIMITERS = (",", ";")
@@ -168,6 +171,13 @@ def _read_csv(data: bytes, profile: Profile, name: str) -> RawTable:
         raise FatalImportError(f"{name}: het bestand bevat binaire gegevens, geen tekst.")
     wanted = profile.required_headers()
     delimiter, header_at = _layout(text, profile, wanted)
+    header_line = text[: 64 * 1024 * 4].split("\n", header_at + 1)[header_at : header_at + 1]
+    columns = (header_line[0].count(delimiter) + 1) if header_line else 0
+    if columns > MAX_COLUMNS:
+        raise FatalImportError(
+            f"{name}, regel {header_at + 1}: meer dan 5.000 kolommen; dat kan geen regel met "
+            "kolomkoppen zijn. Controleer het bestand en het scheidingsteken."
+        )
     title: tuple[str, ...] = ()
     footer_lines = 0
     if header_at > 0 or profile.reader.footer:
