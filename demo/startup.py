@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from data_access.private_files import held_alone
 from data_access.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -213,17 +213,8 @@ def _index(phase: str) -> int:
 @contextlib.contextmanager
 def _exclusive(settings: Settings) -> Iterator[bool]:
     """One startup per data directory: a second app process leaves it to the first."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.data_dir / LOCK_FILE).open("a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with held_alone(settings.data_dir / LOCK_FILE) as mine:
+        yield mine
 
 
 def run(settings: Settings, today: date | None = None) -> Status | None:

@@ -30,7 +30,7 @@ from typing import IO, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 
-from data_access.private_files import append_private, lock_file_private
+from data_access.private_files import append_private, held_alone, lock_file_private
 from data_access.settings import Settings
 from data_access.store.models import ImportBatch
 
@@ -120,15 +120,8 @@ def recover_raw_files(engine: Engine, settings: Settings) -> RawRecovery:
     the archive (it will run again at the next one)."""
     if not _unlisted(settings):
         return RawRecovery()
-    with _lock_file(settings) as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return RawRecovery(skipped=True)
-        try:
-            return _recover(engine, settings)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with held_alone(settings.raw_dir / ARCHIVE_LOCK) as mine:
+        return _recover(engine, settings) if mine else RawRecovery(skipped=True)
 
 
 def _recover(engine: Engine, settings: Settings) -> RawRecovery:
@@ -226,13 +219,5 @@ def catching_up(engine: Engine, settings: Settings) -> Iterator[bool]:
                     conn.scalar(select(func.pg_advisory_unlock(CATCH_UP_LOCK)))
                 conn.commit()
         return
-    with lock_file_private(settings.data_dir / ".checks.lock") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with held_alone(settings.data_dir / ".checks.lock") as mine:
+        yield mine
