@@ -117,7 +117,7 @@ def parliament_view(inputs: Inputs, start: date, end: date) -> View:
     selection = Selection(start, end, "month", (), "then")
     names = {**inputs.region_names(), TOTAL: TOTAL_LABEL}
     period = f"{start.strftime('%m/%Y')} – {end.strftime('%m/%Y')}"
-    per_month = Totals(TOTAL, by=("month",), first=False)
+    per_month = (Totals(TOTAL, by=("month",), first=False),)
     intakes = TableSpec(
         intakes_per_month(inputs, selection),
         (
@@ -131,7 +131,7 @@ def parliament_view(inputs: Inputs, start: date, end: date) -> View:
         ),
         title=f"Aanmeldingen per regio en maand, {period}",
         region_names=names,
-        totals=Totals(TOTAL, by=("month",), first=False, common=("source",)),
+        totals=(Totals(TOTAL, by=("month",), first=False, common=("source",)),),
         name="Aanmeldingen",
     )
     nature = TableSpec(
@@ -144,7 +144,7 @@ def parliament_view(inputs: Inputs, start: date, end: date) -> View:
         ),
         title=f"Aard van de vraag per regio en maand, {period}",
         region_names=names,
-        totals=Totals(TOTAL, by=("month", "request_nature"), first=False),
+        totals=(Totals(TOTAL, by=("month", "request_nature"), first=False),),
         name="Aard van de vraag",
     )
     involved = TableSpec(

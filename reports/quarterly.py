@@ -424,13 +424,14 @@ def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) ->
 
 def _without_totals(blocks: list[TableSpec | ChartSpec]) -> list[TableSpec | ChartSpec]:
     """The blocks of a one-region chapter without total rows: the total of one region repeats
-    its row. A chart keeps drawing from the same (changed) table as the table itself."""
+    its row. A table with rows computed but not listed keeps its totals: they are Flanders, the
+    comparison. A chart keeps drawing from the same (changed) table as the table itself."""
     changed: dict[int, TableSpec] = {}
 
     def plain(table: TableSpec) -> TableSpec:
-        if table.totals is None:
+        if not table.totals or table.visible is not None:
             return table
-        return changed.setdefault(id(table), replace(table, totals=None))
+        return changed.setdefault(id(table), replace(table, totals=()))
 
     return [
         replace(b, table=plain(b.table)) if isinstance(b, ChartSpec) else plain(b) for b in blocks

@@ -220,6 +220,8 @@ def metrics(published: PublishedMetrics) -> None:
             for change in tile.changes[1:]:
                 if change:
                     st.caption(change)
+            if tile.reference:
+                st.caption(tile.reference)
 
 
 def download_file(label: str, data: Callable[[], bytes], name: str, kind: str, key: str) -> None:

@@ -214,6 +214,7 @@ class Tile:
     help: str
     higher_is_better: bool
     trend: tuple[float, ...]
+    reference: str | None = None  # the same figure of the reference row ("Vlaanderen: 77,8%")
 
 
 @dataclass(frozen=True, eq=False)
@@ -341,8 +342,10 @@ def publish_table(spec: TableSpec, scope: Scope, thresholds: Thresholds) -> Publ
         withheld = bool(frame["_protected"].any())
         frame = frame.filter(~pl.col("_protected"))
     frame = _counts(frame, cells, thresholds)
-    if spec.totals is not None and frame.height:
-        frame = _with_totals(frame, cells, spec.totals, thresholds)
+    if frame.height:
+        rows = frame
+        for totals in spec.totals:
+            frame = _with_totals(frame, rows, cells, totals, thresholds, spec.visible)
     frame = _derived(frame, cells, thresholds)
     frame = _flagged(frame, cells)
     if spec.order:
@@ -402,15 +405,23 @@ def _marker(column: str) -> str:
 
 
 def _with_totals(
-    frame: pl.DataFrame, cells: Sequence[Cell], totals: Totals, thresholds: Thresholds
+    frame: pl.DataFrame,
+    rows: pl.DataFrame,
+    cells: Sequence[Cell],
+    totals: Totals,
+    thresholds: Thresholds,
+    visible: str | None,
 ) -> pl.DataFrame:
-    """Total rows from the published rows: counts and additive measures summed (the '<5'
-    cells with their published value), protected when any row in them is."""
+    """`frame` with total rows added, summed from the published `rows` (never from another
+    total): counts and additive measures summed (the '<5' cells with their published value),
+    protected when any row in them is. A total row is always listed."""
     summed = [
         c.key for c in cells if isinstance(c, Count) or (isinstance(c, Measure) and c.additive)
     ]
+    if totals.over is not None:
+        rows = rows.filter(pl.col(totals.over).fill_null(False))
     by = list(totals.by)
-    grouped = frame.group_by(by, maintain_order=True) if by else None
+    grouped = rows.group_by(by, maintain_order=True) if by else None
     aggregations = [
         *(
             pl.when(pl.col(k).null_count() == 0 if k in totals.complete else pl.col(k).count() > 0)
@@ -429,13 +440,14 @@ def _with_totals(
             for c in totals.common
         ),
     ]
-    rows = grouped.agg(aggregations) if grouped is not None else frame.select(aggregations)
-    rows = rows.with_columns(pl.lit(totals.label).alias(totals.label_column), _total=pl.lit(True))
-    base = frame
-    combined = pl.concat([rows, base] if totals.first else [base, rows], how="diagonal_relaxed")
+    added = grouped.agg(aggregations) if grouped is not None else rows.select(aggregations)
+    added = added.with_columns(pl.lit(totals.label).alias(totals.label_column), _total=pl.lit(True))
+    if visible is not None:
+        added = added.with_columns(pl.lit(True).alias(visible))
+    combined = pl.concat([added, frame] if totals.first else [frame, added], how="diagonal_relaxed")
     # The '<5' rule holds for a total like for any count (a total over one hidden region).
     small = [
-        pl.when(pl.col("_total"))
+        pl.when(pl.col("_total") & (pl.col(totals.label_column) == totals.label))
         .then(
             pl.when(pl.col("_protected") & pl.col(c.key).is_between(1, thresholds.min_count - 1))
             .then(pl.lit(thresholds.small))
@@ -668,7 +680,7 @@ def _finished(
         tuple(kept[len(spec.cells) :]),
         _TOKEN,
         highlight,
-        frozenset({spec.totals.label}) if spec.totals is not None else frozenset(),
+        frozenset(t.label for t in spec.totals),
         withheld,
     )
 
@@ -685,7 +697,9 @@ def _metrics(
     trend_table: PublishedTable | None,
 ) -> PublishedMetrics:
     """The tiles of one row of a published table (the total row of the overview)."""
-    rows = table.values.with_row_index("_i").filter(pl.col(spec.row_column) == spec.row_value)
+    indexed = table.values.with_row_index("_i")
+    rows = indexed.filter(pl.col(spec.row_column) == spec.row_value)
+    reference = indexed.filter(pl.col(spec.row_column).eq_missing(spec.reference_value))
     tiles = []
     for metric in spec.metrics:
         value: str = "–"
@@ -704,7 +718,12 @@ def _metrics(
         if trend_table is not None and metric.trend is not None:
             totals = trend_table.values.filter(pl.col(spec.row_column) == spec.row_value)
             trend = tuple(float(v) for v in totals[metric.trend].to_list() if v is not None)
+        against = None
+        if not reference.is_empty():
+            against = (
+                f"{spec.reference_label}: {table.shown(metric.column, int(reference['_i'][0]))}"
+            )
         tiles.append(
-            Tile(metric.label, value, changes, metric.help, metric.higher_is_better, trend)
+            Tile(metric.label, value, changes, metric.help, metric.higher_is_better, trend, against)
         )
     return PublishedMetrics(tuple(tiles), table, _TOKEN)

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Totals:
     """Total rows the boundary adds from the published rows: per group of `by` (every row
-    when empty), labelled `label` in column `label_column`, first or last."""
+    when empty), labelled `label` in column `label_column`, first or last. `over`: a boolean
+    column limiting the rows summed (the selected regions, beside a Flemish total of all)."""
 
     label: str
     label_column: str = "region_code"
@@ -31,6 +32,7 @@ class Totals:
     # Text columns the total row takes when every row agrees, else `mixed` (e.g. the source).
     common: tuple[str, ...] = ()
     mixed: str = "gemengd"
+    over: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,7 +47,7 @@ class TableSpec:
     notes: tuple[str, ...] = ()
     region_names: dict[str, str] = field(default_factory=dict)
     inputs: tuple[Cell, ...] = ()
-    totals: Totals | None = None
+    totals: tuple[Totals, ...] = ()  # added in this order, each from the published rows
     records: bool = False
     region: str = "region_code"
     name: str = ""  # the table's stable name in files and exports (default: from the title)
@@ -91,6 +93,9 @@ class MetricsSpec:
     row_column: str = "region_code"
     row_value: str = ""
     trend_table: TableSpec | None = None
+    # The row each tile is set against (Flanders beside the own region), named in its tile.
+    reference_value: str | None = None
+    reference_label: str = ""
 
 
 @dataclass(frozen=True, eq=False)

@@ -35,8 +35,10 @@ from reports.series.referrers import monthly_referrer_groups
 from reports.series.timeliness import monthly_timeliness, summed_final
 from reports.views.common import REGION, SOURCE, basis_note, quality_notes
 
-# The region code of the total row ("Vlaanderen" or the selected regions together).
+# The region code of the total row: Flanders, or the chosen regions together.
 TOTAL: Final = "_TOTAAL"
+# The Flemish total listed beside chosen regions, as their comparison.
+FLANDERS: Final = "_VLAANDEREN"
 
 # The comparisons, in the order they are shown: column suffix and Dutch wording.
 COMPARISONS: Final = (("prev", "vorige periode"), ("last_year", "zelfde periode vorig jaar"))
@@ -298,19 +300,44 @@ _METRICS: Final = (
 
 
 def overview_view(inputs: Inputs, selection: Selection) -> View:
-    """Key figures of the period for all selected regions together and per region, each with
-    the change against the previous period of equal length and the same period last year."""
+    """Key figures of the period per region and for the regions together, each with the change
+    against the previous period of equal length and the same period last year. With regions
+    chosen, Flanders is listed last as their comparison: its total sums every region's
+    published row, the others' rows computed but not listed."""
     names = inputs.region_names()
-    total_label = "Vlaanderen" if not selection.regions else "Geselecteerde regio's"
+    chosen = selection.regions
+    own = names.get(chosen[0], chosen[0]) if len(chosen) == 1 else None
+    total_label = own or ("Geselecteerde regio's" if chosen else "Vlaanderen")
     names[TOTAL] = f"{total_label} (totaal)"
-    figures = compared(inputs, selection)
+    names[FLANDERS] = "Vlaanderen (totaal)"
+    everywhere = dataclasses.replace(selection, regions=())
+    figures = compared(inputs, everywhere).with_columns(visible=selection.in_regions())
     figures = figures.sort(
         pl.col("region_code").replace_strict(names, default=pl.col("region_code"))
     )
-    notes = _notes(inputs, selection, figures)
-    notes += quality_notes(inputs, figures["region_code"])
+    shown_rows = figures.filter("visible")
+    notes = _notes(inputs, selection, shown_rows)
+    notes += quality_notes(inputs, shown_rows["region_code"])
+    if chosen:
+        notes.append(
+            "Vlaanderen (totaal) telt elke regio, ook de niet gekozen, en staat ter vergelijking "
+            "onderaan de tabel en in elke tegel."
+        )
     shown, hidden = _cells()
+    metrics_shown = _with_coverage(shown_rows)
+    if previous_period(selection.start, selection.end) == same_period_last_year(
+        selection.start, selection.end
+    ):
+        # Twelve months back is both comparisons: each change is shown once.
+        shown = tuple(c for c in shown if not c.key.endswith("_last_year"))
+        metrics_shown = tuple(dataclasses.replace(m, changes=m.changes[:1]) for m in metrics_shown)
     strict = tuple(f"{c}_{s}" for c in PARTLY_KNOWN for s, _ in COMPARISONS)
+    # One region is its own total; several get theirs, and Flanders closes the table.
+    totals: tuple[Totals, ...] = ()
+    if not own:
+        totals += (Totals(TOTAL, complete=strict, common=("source",), over="visible"),)
+    if chosen:
+        totals += (Totals(FLANDERS, complete=strict, common=("source",), first=False),)
     table = TableSpec(
         figures,
         shown,
@@ -318,9 +345,11 @@ def overview_view(inputs: Inputs, selection: Selection) -> View:
         notes=tuple(notes),
         region_names=names,
         inputs=hidden,
-        totals=Totals(TOTAL, complete=strict, common=("source",)),
+        totals=totals,
         name="kerncijfers",
+        visible="visible",
     )
+    tile_row = chosen[0] if own else TOTAL
     trend = TableSpec(
         monthly_intakes(inputs, selection)
         .filter(selection.in_regions())
@@ -328,18 +357,26 @@ def overview_view(inputs: Inputs, selection: Selection) -> View:
         (REGION, Text("month", "Maand", "month"), Count("intakes", "Aanmeldingen")),
         title="Aanmeldingen per maand",
         region_names=names,
-        totals=Totals(TOTAL, by=("month",)),
+        totals=() if own else (Totals(TOTAL, by=("month",)),),
         name="aanmeldingen-per-maand",
     )
     now = selection.period_label()
     before = _range(*same_period_last_year(selection.start, selection.end))
+    metrics = MetricsSpec(
+        table,
+        metrics_shown,
+        row_value=tile_row,
+        trend_table=trend,
+        reference_value=FLANDERS if chosen else None,
+        reference_label="Vlaanderen",
+    )
     return View(
         "Overzicht",
         (
             Section(
                 f"{total_label} · {now}",
                 (
-                    MetricsSpec(table, _with_coverage(figures), row_value=TOTAL, trend_table=trend),
+                    metrics,
                     ChartSpec(
                         table,
                         partial(
@@ -429,7 +466,9 @@ def _range(start: date, end: date) -> str:
 
 def _intakes_vs_last_year(table: PublishedTable, *, now: str, before: str, basis: str) -> go.Figure:
     """Grouped bars per region: intakes in the period beside the same period last year."""
-    regions = table.values.filter(pl.col("region_code") != TOTAL)
+    regions = table.values.filter(
+        pl.col("visible") & ~pl.col("region_code").is_in(sorted(table.totals))
+    )
     bars = pl.concat(
         [
             regions.select(

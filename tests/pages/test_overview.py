@@ -54,7 +54,9 @@ def test_it_renders_tiles_chart_table_and_downloads(open_page: PageOpener) -> No
         "Gezinnen bereikt",
     }
     assert all(m.delta.endswith("t.o.v. vorige periode") for m in at.metric)
-    assert any(c.value.endswith("t.o.v. zelfde periode vorig jaar") for c in at.caption)
+    # Twelve months: the previous period is last year's, so each change is shown once.
+    assert not any(c.value.endswith("t.o.v. zelfde periode vorig jaar") for c in at.caption)
+    assert "Δ vorig jaar" not in at.dataframe[0].value.columns
     assert len(at.get("plotly_chart")) == 1
     shown = at.dataframe[0].value
     assert shown["Regio"].iloc[0] == "Vlaanderen (totaal)"
@@ -74,19 +76,44 @@ def test_changing_the_period_changes_the_flanders_intakes(
     expected = _intakes_in_store(demo_settings, start, date(2020, 6, 30))
     assert _metric(at, "Aanmeldingen") == fmt_int(expected)
     assert _metric(at, "Aanmeldingen") != before
+    # Six months: the previous period and last year differ, and both are shown.
+    assert any(c.value.endswith("t.o.v. zelfde periode vorig jaar") for c in at.caption)
+    assert {"Δ vorige periode", "Δ vorig jaar"} <= set(at.dataframe[0].value.columns)
 
 
 def test_choosing_regions_totals_only_those(open_page: PageOpener) -> None:
-    """With Konekti chosen, the table holds its total and Konekti, with the same intakes."""
+    """With Konekti and Gent chosen, the table holds their total, each, and Flanders last."""
     at = open_page("overview")
-    at.multiselect(key="regios").set_value(["KON"]).run()
+    at.multiselect(key="regios").set_value(["KON", "GNT"]).run()
     shown = at.dataframe[0].value
-    assert shown["Regio"].tolist() == ["Geselecteerde regio's (totaal)", "Konekti"]
-    assert (
-        shown["Aanmeldingen"].iloc[0]
-        == shown["Aanmeldingen"].iloc[1]
-        == _metric(at, "Aanmeldingen")
-    )
+    assert shown["Regio"].tolist() == [
+        "Geselecteerde regio's (totaal)",
+        "Konekti",
+        "Samen1Plan Gent-Scheldekracht",
+        "Vlaanderen (totaal)",
+    ]
+    assert shown["Aanmeldingen"].iloc[0] == _metric(at, "Aanmeldingen")
+    total, konekti, gent, flanders = (_number(v) for v in shown["Aanmeldingen"])
+    assert total == gent + konekti < flanders
+
+
+def test_a_stuurgroep_opens_on_its_region_with_flanders_as_the_comparison(
+    open_page: PageOpener,
+) -> None:
+    """The stuurgroep of Konekti starts on Konekti: its row, then Flanders; each tile names the
+    Flemish figure beside Konekti's."""
+    at = open_page("overview", demo_user="stuurgroep.kon@demo.1g1p")
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert shown["Regio"].tolist() == ["Konekti", "Vlaanderen (totaal)"]
+    assert _metric(at, "Aanmeldingen") == shown["Aanmeldingen"].iloc[0]
+    flanders = shown["Aanmeldingen"].iloc[1]
+    assert f"Vlaanderen: {flanders}" in [c.value for c in at.caption]
+    assert _number(flanders) > _number(shown["Aanmeldingen"].iloc[0])
+
+
+def _number(text: str) -> int:
+    return int(text.replace(".", ""))
 
 
 def test_empty_store_shows_the_empty_state(open_empty_page: PageOpener) -> None:

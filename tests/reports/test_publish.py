@@ -134,17 +134,37 @@ def test_a_figure_per_unit_hides_with_its_count() -> None:
 def test_totals_add_the_published_rows_and_keep_the_small_count_rule() -> None:
     """A total row sums the published counts (so it never says more than its rows) and is
     itself controlled: a total over one hidden count is hidden too."""
-    table = _published(("OWN",), totals=Totals("Totaal"))
+    table = _published(("OWN",), totals=(Totals("Totaal"),))
     total = table.values.row(0, named=True)
     assert total["region_code"] == "Totaal"
     assert total["tijdig"] == 3 + 7 + 38
     assert total["fte"] == 14.0
     only_small = publish_table(
-        TableSpec(FRAME.filter(pl.col("region_code") == "AAA"), CELLS, "T", totals=Totals("Σ")),
+        TableSpec(FRAME.filter(pl.col("region_code") == "AAA"), CELLS, "T", totals=(Totals("Σ"),)),
         scopes.regions("OWN"),
         THRESHOLDS,
     )
     assert display(only_small)["Laat"].to_list() == ["<5", "<5"]
+
+
+def test_a_flemish_total_beside_a_selected_total_sums_every_row_once() -> None:
+    """The chosen rows' total sums the listed rows; Flanders sums every row, listed or not,
+    never the other total; both totals are listed, the unlisted row is not."""
+    spec = TableSpec(
+        FRAME.with_columns(visible=pl.col("region_code") != "BBB"),
+        CELLS,
+        "T",
+        totals=(Totals("Σ", over="visible"), Totals("VL", first=False)),
+        visible="visible",
+    )
+    table = publish_table(spec, scopes.regions("OWN"), THRESHOLDS)
+    listed = table.values[table.listed()["_row"]]
+    assert listed["region_code"].to_list() == ["Σ", "OWN", "AAA", "VL"]
+    tijdig = dict(zip(listed["region_code"], listed["tijdig"], strict=True))
+    # OWN exact (3), AAA 7 + 0, BBB 40 - 2, all as published to the reader.
+    assert tijdig["Σ"] == 3 + 7
+    assert tijdig["VL"] == 3 + 7 + 38
+    assert display(table)["Regio"].to_list()[-1] == "VL"
 
 
 def test_a_difference_is_hidden_when_either_side_is() -> None:
@@ -309,7 +329,7 @@ def test_a_flag_marks_its_rows_and_keeps_its_value_for_charts() -> None:
     CSV and the workbook carry it, a total row is marked when one of its rows is."""
     flagged = FRAME.with_columns(provisional=pl.Series([False, True, False]))
     cells = (*CELLS, Flag("provisional", "Status", symbol=PROVISIONAL))
-    spec = TableSpec(flagged, cells, "T", totals=Totals("Totaal"))
+    spec = TableSpec(flagged, cells, "T", totals=(Totals("Totaal"),))
     table = publish_table(spec, scopes.everything(), THRESHOLDS)
     assert display(table)["Status"].to_list() == [PROVISIONAL, "", PROVISIONAL, ""]
     assert table.values["provisional"].to_list() == [True, False, True, False]

@@ -178,10 +178,12 @@ def test_the_workbook_cover_holds_the_first_page(report_engine: Engine) -> None:
 
 
 def test_a_one_region_chapter_has_no_total_row(report_engine: Engine) -> None:
-    """The key figures of the region alone hold its row once: no 'total' of one region."""
+    """The key figures of the region alone list its row once, no 'total' of one region, and
+    Flanders as its comparison, as on the page."""
     report = _report(report_engine)
     (table,) = [t for t in report.chapters[0].tables() if t.name == "kerncijfers"]
-    assert table.values["region_code"].to_list() == ["KON"]
+    listed = table.values[table.listed()["_row"]]
+    assert listed["region_code"].to_list() == ["KON", "_VLAANDEREN"]
     (sheet,) = [t for name, t in report.sheets if name == "Kerncijfers"]
     assert sheet is table
 

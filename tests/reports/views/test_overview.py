@@ -240,13 +240,51 @@ def test_the_view_shows_tiles_table_and_chart() -> None:
     ]
 
 
-def test_selected_regions_are_totalled_under_their_own_label() -> None:
-    """With regions chosen the total is theirs, and it is not called Flanders."""
+def test_one_chosen_region_is_set_against_flanders() -> None:
+    """A stuurgroep's start: its region's row, then Flanders (every region, the others not
+    listed) as the comparison, in the table and in each tile."""
     view = shown(overview_view(_inputs(), Selection(PERIOD.start, PERIOD.end, regions=("AAA",))))
+    assert view.sections[0].title.startswith("Alfa · ")
+    main = text(view)
+    assert main["Regio"].to_list() == ["Alfa", "Vlaanderen (totaal)"]
+    assert main["Aanmeldingen"].to_list() == ["4", "10"]
+    tiles = _tiles(view)
+    assert tiles["Aanmeldingen"].value == "4"
+    assert tiles["Aanmeldingen"].reference == "Vlaanderen: 10"
+    # The rate of Flanders from its summed counts: 2 + 1 + 4 on time of 3 + 1 + 5 closed.
+    assert tiles["Binnen de maand opgenomen"].reference == "Vlaanderen: 77,8%"
+    bars = charts(view)["Aanmeldingen per regio: deze periode en vorig jaar"].data
+    assert {str(x) for trace in bars for x in trace.y} == {"Alfa"}
+
+
+def test_several_chosen_regions_have_their_total_and_flanders() -> None:
+    """Two regions: their total first, then each, then Flanders over all three."""
+    chosen = Selection(PERIOD.start, PERIOD.end, regions=("AAA", "BBB"))
+    view = shown(overview_view(_inputs(), chosen))
     assert view.sections[0].title.startswith("Geselecteerde regio's")
     main = text(view)
-    assert main["Regio"].to_list() == ["Geselecteerde regio's (totaal)", "Alfa"]
-    assert main["Aanmeldingen"].to_list() == ["4", "4"]
+    assert main["Regio"].to_list() == [
+        "Geselecteerde regio's (totaal)",
+        "Alfa",
+        "Bravo",
+        "Vlaanderen (totaal)",
+    ]
+    assert main["Aanmeldingen"].to_list() == ["5", "4", "1", "10"]
+    tiles = _tiles(view)
+    assert (tiles["Aanmeldingen"].value, tiles["Aanmeldingen"].reference) == ("5", "Vlaanderen: 10")
+
+
+def test_flanders_beside_a_protected_region_sums_the_published_rows() -> None:
+    """For a reader who sees only Alfa in detail, the Flemish total is Alfa exact plus the
+    others as published to that reader: nothing a trekkersgroep-style total would add."""
+    chosen = Selection(PERIOD.start, PERIOD.end, regions=("AAA",))
+    everywhere = Selection(PERIOD.start, PERIOD.end)
+    reader = scopes.regions("AAA")
+    flanders = values(shown(overview_view(_inputs(), chosen), reader))
+    listed = values(shown(overview_view(_inputs(), everywhere), reader))
+    total = flanders.filter(pl.col("region_code") == "_VLAANDEREN")["intakes"].item()
+    assert listed.filter(pl.col("region_code") == TOTAL)["intakes"].item() == total
+    assert flanders.filter(pl.col("region_code") == "AAA")["intakes"].item() == 4
 
 
 def test_change_text_signs_and_units() -> None:
