@@ -9,7 +9,10 @@ store.ensure_data()
 reader = session.reader()
 session.demo_banner()
 st.title("Gebruikers en audit")
-st.caption("Rollen beheer je met `1g1p users …` (zie README); hier zie je wie wat mag en deed.")
+st.caption(
+    "Rollen ken je toe op de opdrachtregel van de server (zie de handleiding); hier zie je wie "
+    "wat mag en wie wat deed."
+)
 try:
     published = store.service().users(reader)
 except AccessError as exc:
