@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,6 +60,7 @@ STORE_FIXTURES = frozenset(
         "empty_settings",
         "report_settings",
         "report_engine",
+        "defects_demo",
         "shared_store",
         "store",
         "golden_store",
@@ -69,6 +72,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if STORE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.store)
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A directory holding a SQLite store that `build(directory)` fills, built once per test
+    run: under pytest-xdist the first worker builds it while the others wait, and each worker
+    gets its own copy (their tests write to it). A demo store takes seconds to build."""
+    own = tmp_path_factory.mktemp(name)
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        build(own)
+        return own
+    # The workers' base directories (popen-gw0, …) share a parent of this run alone.
+    run = tmp_path_factory.getbasetemp().parent
+    shared = run / f"built-{name}"
+    with open(run / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (run / f"built-{name}.done").exists():
+            shared.mkdir()
+            build(shared)
+            (run / f"built-{name}.done").touch()
+    shutil.copytree(shared, own, dirs_exist_ok=True)
+    return own
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Each new AppTest scans the metadata of every installed distribution for Streamlit
+    components (about 0,3 s, half of a page test). The installed packages do not change during
+    a test run, so the real scan runs once per worker and each AppTest registers its result."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
+    yield
+    manifest_scanner.scan_component_manifests = scan
 
 
 @pytest.fixture

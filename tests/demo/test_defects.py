@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine
 
 from data_access.settings import Settings
+from data_access.store.engine import make_engine
 from demo.build import DemoBuild, build_demo
+from tests.conftest import server_database
 
 TODAY = date(2026, 11, 22)
 # Which expectation finds which documented defect (demo/defects.py).
@@ -20,9 +22,26 @@ FOUND_BY = {
 }
 
 
+@pytest.fixture(scope="module")
+def defects_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBuild]:
+    """One demo build with its checks, read by every test here."""
+    directory = tmp_path_factory.mktemp("defects")
+    with server_database() as url:
+        settings = Settings(
+            data_dir=directory,
+            database_url=url or f"sqlite:///{directory / 'store.db'}",
+            pseudonym_key="test-key",
+        )
+        engine = make_engine(settings)
+        try:
+            yield build_demo(engine, settings, seed=11, scale=0.03, today=TODAY)
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture
-def demo(engine: Engine, settings: Settings) -> DemoBuild:
-    return build_demo(engine, settings, seed=11, scale=0.03, today=TODAY)
+def demo(defects_demo: DemoBuild) -> DemoBuild:
+    return defects_demo
 
 
 def test_the_checks_find_exactly_the_documented_defects(demo: DemoBuild) -> None:

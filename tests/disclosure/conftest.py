@@ -25,6 +25,7 @@ from reports.publish.boundary import PublishedView, Thresholds, publish
 from reports.registry import indicator
 from reports.selection import Selection
 from tests import scopes
+from tests.conftest import built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "test-artifacts" / "disclosure-attacks.json"
@@ -85,14 +86,18 @@ class World:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """A demo store of some 4.500 registrations in 17 regions over eight years."""
-    directory = tmp_path_factory.mktemp("disclosure")
-    settings = Settings(
-        data_dir=directory,
-        database_url=f"sqlite:///{directory / 'monitor.db'}",
-        pseudonym_key=SECRET.decode(),
-    )
+
+    def settings_in(directory: Path) -> Settings:
+        url = f"sqlite:///{directory / 'monitor.db'}"
+        return Settings(data_dir=directory, database_url=url, pseudonym_key=SECRET.decode())
+
+    def build(directory: Path) -> None:
+        engine = make_engine(settings_in(directory))
+        build_demo(engine, settings_in(directory), scale=SCALE, today=TODAY, run_checks=False)
+        engine.dispose()
+
+    settings = settings_in(built_once(tmp_path_factory, "disclosure", build))
     engine = make_engine(settings)
-    build_demo(engine, settings, scale=SCALE, today=TODAY, run_checks=False)
     yield World(engine, settings)
     engine.dispose()
 

@@ -17,6 +17,7 @@ from data_access.bootstrap import prepare_store
 from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
 from demo.build import build_demo
+from tests.conftest import built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_URL = os.environ.get("DATABASE_URL", "")
@@ -42,12 +43,25 @@ def _store_url(directory: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A store holding a small synthetic demo (about 4.500 registrations), built once."""
-    directory = tmp_path_factory.mktemp("demo-store")
-    for url in _store_url(directory):
-        settings = Settings(data_dir=directory, database_url=url, pseudonym_key="app-test")
+
+    def settings_in(directory: Path, url: str | None = None) -> Settings:
+        url = url or f"sqlite:///{directory / 'monitor.db'}"
+        return Settings(data_dir=directory, database_url=url, pseudonym_key="app-test")
+
+    def build(settings: Settings) -> None:
         engine = make_engine(settings)
         build_demo(engine, settings, scale=DEMO_SCALE, today=TODAY)
         engine.dispose()
+
+    if not SERVER_URL.startswith("postgresql"):
+        yield settings_in(
+            built_once(tmp_path_factory, "demo-store", lambda d: build(settings_in(d)))
+        )
+        return
+    directory = tmp_path_factory.mktemp("demo-store")
+    for url in _store_url(directory):
+        settings = settings_in(directory, url)
+        build(settings)
         yield settings
 
 
