@@ -113,7 +113,7 @@ def _registrations_from_store(
     ).where(*_between(r.received_date, start, end))
     if basis == "then" and scope.detail_regions is not None:
         stmt = stmt.where(r.region_code.in_(sorted(scope.detail_regions)))
-    return _frame(engine, stmt, schemas.REGISTRATION)
+    return _frame(engine, stmt, schemas.REGISTRATION, bulk=True)
 
 
 # Out of the reader's detail scope, statistics are computed from registrations stripped of every
@@ -220,7 +220,7 @@ def _registration_partners(
     )
     if scope.detail_regions is not None:
         stmt = stmt.where(r.region_code.in_(sorted(scope.detail_regions)))
-    return _frame(engine, stmt, schemas.REGISTRATION_PARTNER)
+    return _frame(engine, stmt, schemas.REGISTRATION_PARTNER, bulk=True)
 
 
 def aggregate_reports(

@@ -181,7 +181,7 @@ def _read_registrations(engine: Engine, batch: int) -> pl.DataFrame:
     stmt = select(*[getattr(r, name) for name in schemas.REGISTRATION.names()]).where(
         r.batch_id == _literal(batch)
     )
-    return read_frame(engine, stmt, schemas.REGISTRATION)
+    return read_frame(engine, stmt, schemas.REGISTRATION, bulk=True)
 
 
 def _read_partners(engine: Engine, batch: int) -> pl.DataFrame:
@@ -192,7 +192,7 @@ def _read_partners(engine: Engine, batch: int) -> pl.DataFrame:
         .join(p, p.id == rp.partner_id)
         .where(r.batch_id == _literal(batch))
     )
-    return read_frame(engine, stmt, PARTNER_PART)
+    return read_frame(engine, stmt, PARTNER_PART, bulk=True)
 
 
 def _literal(batch: int) -> Any:

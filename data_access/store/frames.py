@@ -9,9 +9,12 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Select
 
 
-def read_frame(engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema) -> pl.DataFrame:
-    """Run a bound, parameterised select and return a frame of exactly `schema`."""
-    fast = _fast_frame(engine, stmt, schema)
+def read_frame(
+    engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema, *, bulk: bool = False
+) -> pl.DataFrame:
+    """Run a bound, parameterised select and return a frame of exactly `schema`. `bulk`: the
+    read may return a whole table of registrations (see _fast_frame)."""
+    fast = _fast_frame(engine, stmt, schema, bulk=bulk)
     if fast is not None:
         return fast
     with engine.connect() as conn:
@@ -30,12 +33,14 @@ _FAST_TYPES = (pl.String, pl.Int16, pl.Int32, pl.Int64, pl.Float64, pl.Date)
 
 
 def _fast_frame(
-    engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema
+    engine: Engine, stmt: Select[*tuple[Any, ...]], schema: pl.Schema, *, bulk: bool
 ) -> pl.DataFrame | None:
     """The same read without SQLAlchemy's per-value result processing, or None where that does
     not apply (BENCHMARKS.md: 1M registrations in about a third of the time).
 
-    PostgreSQL statements without parameters are read columnar by connectorx. Everything else
+    Bulk PostgreSQL statements without parameters are read columnar by connectorx. It opens a
+    connection of its own for every read, which costs more than a small table's rows: the
+    regions, read on every rerun, took 17 % of a server's CPU that way. Everything else
     runs on the driver's own cursor with the statement's bound parameters (connectorx binds
     none, and it must not open a SQLite file this process also writes: a second SQLite library
     in one process breaks SQLite's file locks, https://sqlite.org/howtocorrupt.html §2.2).
@@ -48,7 +53,7 @@ def _fast_frame(
     compiled = stmt.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     try:
-        if backend == "postgresql" and not params:
+        if bulk and backend == "postgresql" and not params:
             uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             frame = pl.read_database_uri(str(compiled), uri, engine="connectorx")
             frame.columns = list(schema.names())

@@ -15,6 +15,7 @@ EXPECTED = {
     "client.toolbarMode": "minimal",
     "client.showErrorDetails": "none",
     "client.disableDataExport": True,
+    "runner.postScriptGC": False,
     "server.maxUploadSize": 100,
     "theme.primaryColor": "#b02a37",
 }
