@@ -8,12 +8,12 @@ left with one possible value (docs/disclosure.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
 from data_access.reference.codes import REFERRER_GROUPS, UNASSIGNED_REGION
-from indicators.periods import quarter_bounds
+from indicators.periods import add_months, quarter_bounds
 from reports.publish.boundary import PublishedTable, PublishedView
 from reports.selection import Selection
 from reports.series.intakes import monthly_intakes
@@ -116,6 +116,47 @@ def test_region_sets_flanders_minus_the_shown_regions(world: World, report: Repo
         report(score)
         assert score.cells > 3
         assert score.holds(), score.as_dict()
+
+
+def test_flanders_beside_the_own_region_minus_every_other_region(
+    world: World, report: Report
+) -> None:
+    """Overview as the stuurgroep opens it: its own region and Flanders, over a few months.
+    Flanders minus every region the all-regions table lists but one gives that one's published
+    value, never more: the Flemish row is the sum of the rows as published to this reader."""
+    truth = _truth_intakes(world)
+    score = Score("region sets: Flanders beside the own region minus the others (stuurgroep)")
+    windows = [
+        (date(year, first, 1), add_months(date(year, first, 1), length) - timedelta(days=1))
+        for year in range(2022, 2027)
+        for first in range(1, 13)
+        for length in (3, 4)
+    ]
+    for start, end in windows:
+        if score.cells >= 8:
+            break
+        own = world.published("stuurgroep", "overview", Selection(start, end, regions=("KON",)))
+        flanders = _shown(_table(own, "kerncijfers"), "region_code", value="intakes").filter(
+            pl.col("region_code") == "_VLAANDEREN"
+        )
+        listed = _table(
+            world.published("stuurgroep", "overview", Selection(start, end)), "kerncijfers"
+        )
+        rows = _shown(listed, "region_code", value="intakes")[listed.listed()["_row"]]
+        rows = rows.filter(~pl.col("region_code").str.starts_with("_"))
+        hidden = rows.filter(pl.col("hidden"))
+        if flanders.is_empty() or flanders["hidden"][0] or hidden.height != 1:
+            continue
+        estimate = flanders["intakes"][0] - rows.filter(~pl.col("hidden"))["intakes"].sum()
+        cell = truth.filter(
+            (pl.col("region_code") == hidden["region_code"][0])
+            & pl.col("month").is_between(start, end)
+        )
+        true, published = int(cell["true"].sum()), int(cell["published"].sum())
+        score.add(true, estimate, published, possible_true_values(estimate))
+    report(score)
+    assert score.cells > 0
+    assert score.holds(), score.as_dict()
 
 
 def test_rates_times_denominators(world: World, report: Report) -> None:
