@@ -321,7 +321,7 @@ def overview_view(inputs: Inputs, selection: Selection) -> View:
     if chosen:
         notes.append(
             "Vlaanderen (totaal) telt elke regio, ook de niet gekozen, en staat ter vergelijking "
-            "onderaan de tabel en in elke tegel."
+            "onderaan de tabel."
         )
     shown, hidden = _cells()
     metrics_shown = _with_coverage(shown_rows)
