@@ -25,6 +25,9 @@ MAX_FIELD = 32_767
 # How far down a file the header is looked for (header_row = "auto", and the hint that a
 # file has title lines above its header).
 HEADER_SEARCH = 50
+# How much of the text those first lines are looked for in (a header of a few thousand columns
+# fits; a file of one endless line is not split whole).
+HEAD_CHARS = 256 * 1024
 # More columns than any export has: such a header line is a broken file, refused before a table
 # of millions of columns is built.
 MAX_COLUMNS = 5_000
@@ -171,11 +174,12 @@ def _read_csv(data: bytes, profile: Profile, name: str) -> RawTable:
         raise FatalImportError(f"{name}: het bestand bevat binaire gegevens, geen tekst.")
     wanted = profile.required_headers()
     delimiter, header_at = _layout(text, profile, wanted)
-    header_line = text[: 64 * 1024 * 4].split("\n", header_at + 1)[header_at : header_at + 1]
+    header_line = _head(text, header_at + 1)[header_at : header_at + 1]
     columns = (header_line[0].count(delimiter) + 1) if header_line else 0
     if columns > MAX_COLUMNS:
+        most = f"{MAX_COLUMNS:,}".replace(",", ".")
         raise FatalImportError(
-            f"{name}, regel {header_at + 1}: meer dan 5.000 kolommen; dat kan geen regel met "
+            f"{name}, regel {header_at + 1}: meer dan {most} kolommen; dat kan geen regel met "
             "kolomkoppen zijn. Controleer het bestand en het scheidingsteken."
         )
     title: tuple[str, ...] = ()
@@ -209,10 +213,15 @@ def _read_csv(data: bytes, profile: Profile, name: str) -> RawTable:
     )
 
 
+def _head(text: str, lines: int) -> list[str]:
+    """The first `lines` lines of the text's head (HEAD_CHARS)."""
+    return text[:HEAD_CHARS].split("\n", lines)[:lines]
+
+
 def _layout(text: str, profile: Profile, wanted: list[str]) -> tuple[str, int]:
     """The delimiter and the index of the header line, as the profile says or finds them."""
     setting = profile.reader.header_row
-    head = text[: 64 * 1024 * 4].split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
+    head = _head(text, HEADER_SEARCH)
     delimiters = DELIMITERS if profile.reader.delimiter == "auto" else (profile.reader.delimiter,)
     if setting != "auto":
         index = setting - 1
