@@ -4,11 +4,14 @@ what the figures are and what their symbols mean."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import os
 import shutil
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -212,12 +215,43 @@ def report_charts(report: QuarterlyReport) -> list[tuple[str, go.Figure]]:
     ]
 
 
+# The PNGs of recently printed charts, by the figure's content: a report downloaded again, or
+# by another member of the same group, is not drawn again. A figure is published before it is
+# printed, so equal content means equal figures whoever asks.
+_IMAGES: OrderedDict[str, bytes] = OrderedDict()
+_IMAGES_KEPT: Final = 64
+# kaleido keeps one browser per process: two reports made at once take turns.
+_KALEIDO = threading.Lock()
+
+
+def _image_key(figure: go.Figure) -> str:
+    size = (figure.layout.width or CHART_WIDTH, figure.layout.height or CHART_HEIGHT)
+    return hashlib.sha256(f"{size}{CHART_SCALE}{figure.to_json()}".encode()).hexdigest()
+
+
 def chart_images(figures: Sequence[go.Figure]) -> list[bytes | None]:
     """Each figure as PNG at its own size, or None when no browser is present (or rendering
-    fails); one kept-open kaleido server renders them all."""
+    fails); one kept-open kaleido server renders the figures not drawn before."""
     path = browser_path()
     if path is None or not figures:
         return [None] * len(figures)
+    keys = [_image_key(fig) for fig in figures]
+    with _KALEIDO:
+        missing = {key: fig for key, fig in zip(keys, figures, strict=True) if key not in _IMAGES}
+        if missing:
+            _render(path, missing)
+        images = [_IMAGES.get(key) for key in keys]
+        for key in keys:
+            if key in _IMAGES:
+                _IMAGES.move_to_end(key)
+        while len(_IMAGES) > _IMAGES_KEPT:
+            _IMAGES.popitem(last=False)
+        return images
+
+
+def _render(path: str, figures: dict[str, go.Figure]) -> None:
+    """Draw the figures into _IMAGES (a figure that fails is left out); the caller holds
+    _KALEIDO."""
     os.environ.setdefault("BROWSER_PATH", path)
     import kaleido
     import plotly.io as pio
@@ -225,25 +259,21 @@ def chart_images(figures: Sequence[go.Figure]) -> list[bytes | None]:
     try:
         kaleido.start_sync_server(silence_warnings=True)
     except Exception:  # a broken browser: the report still comes, without charts
-        return [None] * len(figures)
+        return
     try:
-        images: list[bytes | None] = []
-        for fig in figures:
+        for key, fig in figures.items():
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)  # kaleido: kopts unused
-                    images.append(
-                        pio.to_image(
-                            fig,
-                            format="png",
-                            width=fig.layout.width or CHART_WIDTH,
-                            height=fig.layout.height or CHART_HEIGHT,
-                            scale=CHART_SCALE,
-                        )
+                    _IMAGES[key] = pio.to_image(
+                        fig,
+                        format="png",
+                        width=fig.layout.width or CHART_WIDTH,
+                        height=fig.layout.height or CHART_HEIGHT,
+                        scale=CHART_SCALE,
                     )
             except Exception:
-                images.append(None)
-        return images
+                continue
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -15,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+import reports.pdf as reports_pdf
 from data_access.access.roles import reader_for
 from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
@@ -23,6 +25,7 @@ from indicators.periods import add_months, quarter_of
 from reports.pdf import (
     CELL_PADDING,
     _fonts,
+    browser_path,
     column_widths,
     print_figure,
     report_charts,
@@ -35,6 +38,9 @@ from reports.publish.text import display
 from reports.quarterly import PERTURBED, QuarterlyReport, quarterly_report
 from reports.views.compare import GREY
 from tests import scopes
+
+# One worker makes this module's PDFs and test_quarterly's: the charts are drawn once.
+pytestmark = pytest.mark.xdist_group("pdf")
 
 TODAY = date.today()
 QUARTER = quarter_of(add_months(TODAY, -3))
@@ -271,3 +277,34 @@ def test_a_horizontal_stack_lists_its_legend_left_to_right(
     ]
     assert stacked
     assert all(f.layout.legend.traceorder == "normal" for f in stacked)
+
+
+def test_a_chart_printed_before_is_not_drawn_again(
+    stuurgroep_report: QuarterlyReport, pages: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report made again (another member of the stuurgroep) takes its charts from the
+    images already drawn: no browser is started, and every chart is in the PDF."""
+    if browser_path() is None:
+        pytest.skip("charts are drawn with Chromium")
+    import kaleido
+
+    def no_browser(*_: object, **__: object) -> None:
+        raise AssertionError("the browser was started for charts drawn before")
+
+    monkeypatch.setattr(kaleido, "start_sync_server", no_browser)
+    again = PdfReader(io.BytesIO(report_pdf(stuurgroep_report)))
+    assert sum(len(page.images) for page in again.pages) == len(report_charts(stuurgroep_report))
+
+
+def test_two_reports_made_at_once_both_have_their_charts(
+    stuurgroep_report: QuarterlyReport, pages: list[str]
+) -> None:
+    """kaleido keeps one browser per process: two sessions printing at the same moment take
+    turns, and neither loses its charts to the other's closing browser."""
+    if browser_path() is None:
+        pytest.skip("charts are drawn with Chromium")
+    reports_pdf._IMAGES.clear()
+    figures = [figure for _, figure in report_charts(stuurgroep_report)]
+    with ThreadPoolExecutor(2) as pool:
+        drawn = list(pool.map(reports_pdf.chart_images, [figures[::2], figures[1::2]]))
+    assert [image is not None for half in drawn for image in half] == [True] * len(figures)
