@@ -18,6 +18,7 @@ from data_access.reference.loader import load_reference
 from data_access.settings import Settings
 from data_access.store import db
 from data_access.store.engine import make_engine
+from tests.cli_run import CliRun, CliRunIn, invoke
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 
@@ -182,3 +183,22 @@ def engine(settings: Settings, template_store: str) -> Iterator[Engine]:
     engine = make_engine(settings)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunIn]:
+    """`cli(settings, *args)` runs `1g1p ARGS` on that store: the real command line, in this
+    process. A new interpreter would pay Great Expectations' import again (about 5 s); the few
+    tests about the process itself (killed imports, a first start) start one. An exception the
+    command does not turn into a Dutch message is printed on stderr, as Python would."""
+    from data_access.settings import get_settings
+
+    def run(settings: Settings, *args: str) -> CliRun:
+        monkeypatch.setenv("MONITOR_DATA_DIR", str(settings.data_dir))
+        monkeypatch.setenv("DATABASE_URL", settings.url)
+        monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", settings.pseudonym_key or "")
+        get_settings.cache_clear()
+        return invoke(*args)
+
+    yield run
+    get_settings.cache_clear()

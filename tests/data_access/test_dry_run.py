@@ -15,6 +15,7 @@ from data_access.ingest.dry_run import DryRun, dry_run
 from data_access.ingest.pipeline import import_file
 from data_access.ingest.profiles import get_profile
 from data_access.settings import Settings
+from tests.cli_run import CliRunIn
 from tests.corpus.invariants import store_counts
 from tests.corpus.legacy import LegacyExport, kompas, zorgpunt
 
@@ -143,6 +144,7 @@ def test_an_earlier_import_of_the_same_file_is_mentioned(
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """`1g1p ARGS` in a new process, as a beheerder types it (the `cli` fixture runs it here)."""
     env = {
         **os.environ,
         "MONITOR_DATA_DIR": str(settings.data_dir),
@@ -155,13 +157,13 @@ def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_cli_dry_run_prints_the_dry_run_and_changes_nothing(
-    engine: Engine, with_profiles: Settings, tmp_path: Path
+    engine: Engine, with_profiles: Settings, tmp_path: Path, cli: CliRunIn
 ) -> None:
     """`1g1p import FILE --source kompas --dry-run` prints the dry run in Dutch and exits 0;
     the store is as before. A real import's summary lists the first rejected lines."""
     path = _file(tmp_path, kompas())
     before = store_counts(engine)
-    shown = _cli(with_profiles, "import", str(path), "--source", "kompas", "--dry-run")
+    shown = cli(with_profiles, "import", str(path), "--source", "kompas", "--dry-run")
     assert shown.returncode == 0, shown.stderr
     assert "Proefimport van kompas-export.csv met bron kompas" in shown.stdout
     assert (
@@ -169,7 +171,7 @@ def test_the_cli_dry_run_prints_the_dry_run_and_changes_nothing(
         in shown.stdout
     )
     assert store_counts(engine) == before
-    imported = _cli(with_profiles, "import", str(path), "--source", "kompas")
+    imported = cli(with_profiles, "import", str(path), "--source", "kompas")
     assert imported.returncode == 0, imported.stderr
     assert (
         "Eerste geweigerde regels:\n"

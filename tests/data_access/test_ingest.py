@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +20,7 @@ from data_access.store.db import data_version
 from data_access.store.engine import make_engine
 from data_access.store.models import ImportBatch, Quarantine, Registration
 from tests import scopes
+from tests.cli_run import CliRunIn
 
 TODAY = dt.date(2026, 11, 1)
 HEADER = [
@@ -568,32 +566,14 @@ def test_a_50_mb_file_imports(engine: Engine, settings: Settings, tmp_path: Path
 
 
 def test_cli_import_prints_a_dutch_summary_and_fails_clearly(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, cli: CliRunIn
 ) -> None:
     """`1g1p import` prints the summary; an unknown profile exits non-zero with a Dutch message."""
-    env = {
-        **os.environ,
-        "MONITOR_DATA_DIR": str(settings.data_dir),
-        "DATABASE_URL": settings.url,
-        "MONITOR_PSEUDONYM_KEY": "k",
-    }
     path = _csv(tmp_path / "a.csv", [GOOD])
-    ok = subprocess.run(
-        [sys.executable, "-m", "cli", "import", str(path), "--source", "uniform"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parents[2],
-    )
+    ok = cli(settings, "import", str(path), "--source", "uniform")
     assert ok.returncode == 0, ok.stderr
     assert "1 rijen gelezen, 1 aanvaard" in ok.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "cli", "import", str(path), "--source", "onbestaand"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parents[2],
-    )
+    bad = cli(settings, "import", str(path), "--source", "onbestaand")
     assert bad.returncode == 1
     assert "Onbekende bron 'onbestaand'" in bad.stderr
     assert "Traceback" not in bad.stderr
