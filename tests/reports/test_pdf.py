@@ -39,9 +39,6 @@ from reports.quarterly import PERTURBED, QuarterlyReport, quarterly_report
 from reports.views.compare import GREY
 from tests import scopes
 
-# One worker makes this module's PDFs and test_quarterly's: the charts are drawn once.
-pytestmark = pytest.mark.xdist_group("pdf")
-
 TODAY = date.today()
 QUARTER = quarter_of(add_months(TODAY, -3))
 
@@ -303,8 +300,11 @@ def test_two_reports_made_at_once_both_have_their_charts(
     turns, and neither loses its charts to the other's closing browser."""
     if browser_path() is None:
         pytest.skip("charts are drawn with Chromium")
-    reports_pdf._IMAGES.clear()
-    figures = [figure for _, figure in report_charts(stuurgroep_report)]
+    # Four charts of the report, each given a title of its own so that none was drawn before.
+    figures = [
+        go.Figure(figure).update_layout(title=f"gelijktijdig {i}")
+        for i, (_, figure) in enumerate(report_charts(stuurgroep_report)[:4])
+    ]
     with ThreadPoolExecutor(2) as pool:
         drawn = list(pool.map(reports_pdf.chart_images, [figures[::2], figures[1::2]]))
     assert [image is not None for half in drawn for image in half] == [True] * len(figures)

@@ -69,7 +69,6 @@ def _report(engine: Engine):  # type: ignore[no-untyped-def]
     return quarterly_report(engine, reader, "KON", QUARTER, TODAY)
 
 
-@pytest.mark.xdist_group("pdf")  # the charts test_pdf drew on the same worker
 def test_pdf_has_the_sections_and_the_indicator_numbers(report_engine: Engine) -> None:
     """The PDF opens, names every section, says the figures are provisional, and shows the same
     intake count as `1g1p indicator intakes` for the region and quarter."""
@@ -88,7 +87,6 @@ def test_pdf_has_the_sections_and_the_indicator_numbers(report_engine: Engine) -
     assert ("Konekti", timely["Periode"], timely["Tijdig"]) in rows
 
 
-@pytest.mark.xdist_group("pdf")  # the charts test_pdf drew on the same worker
 def test_pdf_charts_are_drawn_with_chromium_or_named_missing(report_engine: Engine) -> None:
     """With a Chromium the charts are images in the PDF; without one each chart is a Dutch line."""
     pdf = PdfReader(io.BytesIO(report_pdf(_report(report_engine))))
@@ -101,7 +99,6 @@ def test_pdf_charts_are_drawn_with_chromium_or_named_missing(report_engine: Engi
     assert NO_CHROMIUM not in text
 
 
-@pytest.mark.xdist_group("pdf")  # the charts test_pdf drew on the same worker
 def test_pdf_without_chromium_says_so(
     report_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
