@@ -17,12 +17,17 @@ from sqlalchemy.orm import aliased
 from data_access.reference import tables
 from data_access.reference.areas import MERGERS_2025, with_region
 from data_access.reference.loader import REFERENCE_DIR
+from data_access.reference.simplify import simplified_features
 from data_access.store.models import Population
 
 ELZ_GEOJSON = REFERENCE_DIR / "elz.geojson"
 
 # The key plotly joins a location to its shape with (go.Choropleth featureidkey).
 FEATURE_ID_KEY = "properties.elz_code"
+# Borders are drawn to within 0,002° (about 140 m by 220 m here): under one pixel at the map's
+# zoom of 7,4 (about 0,004° a pixel), and a quarter of the reference file's points (20.733 →
+# about 5.250), so a change on *Regio's vergelijken* sends about 250 kB less (simplify.py).
+MAP_TOLERANCE = 0.002
 
 ELZ_REGION = pl.Schema(
     {"elz_code": pl.String, "elz_name": pl.String, "region_code": pl.String, "share": pl.Float64}
@@ -30,8 +35,9 @@ ELZ_REGION = pl.Schema(
 
 
 def elz_shapes(path: Path = ELZ_GEOJSON, only: Iterable[str] | None = None) -> dict[str, Any]:
-    """The 57 ELZ polygons (GeoJSON FeatureCollection, properties elz_code and elz_name), or
-    those of the `only` codes (a map trace carries just its own zones to the browser).
+    """The 57 ELZ polygons (GeoJSON FeatureCollection, properties elz_code and elz_name),
+    simplified to MAP_TOLERANCE with their shared borders kept shared, or those of the `only`
+    codes (a map trace carries just its own zones to the browser).
 
     Rings run clockwise, as plotly's go.Choropleth needs (reference/README.md). The features
     are shared between calls: read them, never change them.
@@ -49,6 +55,7 @@ def elz_shapes(path: Path = ELZ_GEOJSON, only: Iterable[str] | None = None) -> d
 @lru_cache(maxsize=4)
 def _parsed(path: Path) -> dict[str, Any]:
     shapes: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    shapes["features"] = simplified_features(shapes["features"], MAP_TOLERANCE)
     # Each ring as one array: plotly's JSON encoding walks nested lists value by value in
     # Python (≈ 55 ms for these shapes on every rerun of the map), arrays go to orjson whole.
     for feature in shapes["features"]:
