@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from sqlalchemy import Engine
 
 import reports.pdf as reports_pdf
 from data_access.access.roles import reader_for
@@ -24,6 +25,7 @@ from indicators.formatting import MONTH_ABBREVIATIONS
 from indicators.periods import add_months, quarter_of
 from reports.pdf import (
     CELL_PADDING,
+    NO_CHROMIUM,
     _fonts,
     browser_path,
     column_widths,
@@ -35,12 +37,24 @@ from reports.publish.boundary import Thresholds, publish
 from reports.publish.cells import Count, Text
 from reports.publish.spec import Section, TableSpec, View
 from reports.publish.text import display
-from reports.quarterly import PERTURBED, QuarterlyReport, quarterly_report
+from reports.quarterly import PERTURBED, PROVISIONAL, QuarterlyReport, quarterly_report
 from reports.views.compare import GREY
 from tests import scopes
+from tests.reports.cli_rows import indicator_rows
 
 TODAY = date.today()
 QUARTER = quarter_of(add_months(TODAY, -3))
+SECTIONS = (
+    "Kerncijfers en hun verandering",
+    "Aanmeldingen",
+    "Tijdige opname",
+    "Aanmeldersmix",
+    "Volumeafspraken GV en SDJ",
+    "Personeelsinzet",
+    "De regio tegenover Vlaanderen",
+    "Gegevenskwaliteit en kanttekeningen",
+    "Feedback van de critical friend",
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +73,14 @@ def stuurgroep_report(report_settings: Settings) -> Iterator[QuarterlyReport]:
 
 
 @pytest.fixture(scope="module")
-def pages(stuurgroep_report: QuarterlyReport) -> list[str]:
-    """The text of each page of its PDF (charts drawn when a Chromium is present)."""
-    pdf = PdfReader(io.BytesIO(report_pdf(stuurgroep_report)))
+def pdf(stuurgroep_report: QuarterlyReport) -> PdfReader:
+    """Its PDF (charts drawn when a Chromium is present)."""
+    return PdfReader(io.BytesIO(report_pdf(stuurgroep_report)))
+
+
+@pytest.fixture(scope="module")
+def pages(pdf: PdfReader) -> list[str]:
+    """The text of each page of its PDF."""
     return [page.extract_text() for page in pdf.pages]
 
 
@@ -308,3 +327,46 @@ def test_two_reports_made_at_once_both_have_their_charts(
     with ThreadPoolExecutor(2) as pool:
         drawn = list(pool.map(reports_pdf.chart_images, [figures[::2], figures[1::2]]))
     assert [image is not None for half in drawn for image in half] == [True] * len(figures)
+
+
+def test_pdf_has_the_sections_and_the_indicator_numbers(
+    pages: list[str], report_engine: Engine
+) -> None:
+    """The PDF opens, names every section, says the figures are provisional, and shows the same
+    intake count as `1g1p indicator intakes` for the region and quarter."""
+    text = "\n".join(pages)
+    for section in SECTIONS:
+        assert section in text
+    assert PROVISIONAL in text
+    assert "Konekti" in text
+    # Each cell of a table row is extracted as its own line: region, period, then the count.
+    cells = [line.strip() for line in text.splitlines()]
+    rows = list(zip(cells, cells[1:], cells[2:], strict=False))
+    (row,) = indicator_rows("intakes", QUARTER)
+    assert ("Konekti", row["Periode"], row["Aanmeldingen"]) in rows
+    (timely,) = indicator_rows("response_time", QUARTER)
+    assert ("Konekti", timely["Periode"], timely["Tijdig"]) in rows
+
+
+def test_pdf_charts_are_drawn_with_chromium_or_named_missing(
+    pdf: PdfReader, pages: list[str]
+) -> None:
+    """With a Chromium the charts are images in the PDF; without one each chart is a Dutch line."""
+    images = sum(len(page.images) for page in pdf.pages)
+    text = "\n".join(pages)
+    if browser_path() is None:
+        assert NO_CHROMIUM in " ".join(text.split())
+        pytest.skip("Grafiek niet beschikbaar: Chromium ontbreekt op deze server")
+    assert images >= 8
+    assert NO_CHROMIUM not in text
+
+
+def test_pdf_without_chromium_says_so(
+    stuurgroep_report: QuarterlyReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When no browser is found the PDF is still made, with the Dutch line instead of charts."""
+    monkeypatch.setattr("reports.pdf.browser_path", lambda: None)
+    pdf = PdfReader(io.BytesIO(report_pdf(stuurgroep_report)))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert NO_CHROMIUM in " ".join(text.split())
+    assert sum(len(page.images) for page in pdf.pages) == 0

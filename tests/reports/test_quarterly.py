@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -10,7 +9,6 @@ import openpyxl
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from pypdf import PdfReader
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -19,95 +17,18 @@ from data_access.access.roles import reader_for
 from data_access.access.scope import AccessError
 from indicators.periods import add_months, quarter_bounds, quarter_of
 from reports.commands import report_command
-from reports.pdf import NO_CHROMIUM, browser_path, report_pdf
 from reports.quarterly import PROVISIONAL, quarterly_report, report_xlsx
 
 TODAY = date.today()
 QUARTER = quarter_of(add_months(TODAY, -3))
 START, END = (d.strftime("%Y-%m") for d in quarter_bounds(QUARTER))
 STUURGROEP = "stuurgroep.kon@demo.1g1p"
-SECTIONS = (
-    "Kerncijfers en hun verandering",
-    "Aanmeldingen",
-    "Tijdige opname",
-    "Aanmeldersmix",
-    "Volumeafspraken GV en SDJ",
-    "Personeelsinzet",
-    "De regio tegenover Vlaanderen",
-    "Gegevenskwaliteit en kanttekeningen",
-    "Feedback van de critical friend",
-)
-
-
-def _indicator_rows(name: str, *extra: str) -> list[dict[str, str]]:
-    result = CliRunner().invoke(
-        app,
-        [
-            "indicator",
-            name,
-            "--from",
-            START,
-            "--to",
-            END,
-            "--region",
-            "KON",
-            "--per",
-            "quarter",
-            *extra,
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    lines = [
-        line for line in result.stdout.lstrip("\ufeff").splitlines() if not line.startswith("#")
-    ]
-    return list(csv.DictReader(lines, delimiter=";"))
 
 
 def _report(engine: Engine):  # type: ignore[no-untyped-def]
     reader = reader_for(engine, STUURGROEP)
     assert reader is not None
     return quarterly_report(engine, reader, "KON", QUARTER, TODAY)
-
-
-def test_pdf_has_the_sections_and_the_indicator_numbers(report_engine: Engine) -> None:
-    """The PDF opens, names every section, says the figures are provisional, and shows the same
-    intake count as `1g1p indicator intakes` for the region and quarter."""
-    pdf = PdfReader(io.BytesIO(report_pdf(_report(report_engine))))
-    text = "\n".join(page.extract_text() for page in pdf.pages)
-    for section in SECTIONS:
-        assert section in text
-    assert PROVISIONAL in text
-    assert "Konekti" in text
-    # Each cell of a table row is extracted as its own line: region, period, then the count.
-    cells = [line.strip() for line in text.splitlines()]
-    rows = list(zip(cells, cells[1:], cells[2:], strict=False))
-    (row,) = _indicator_rows("intakes")
-    assert ("Konekti", row["Periode"], row["Aanmeldingen"]) in rows
-    (timely,) = _indicator_rows("response_time")
-    assert ("Konekti", timely["Periode"], timely["Tijdig"]) in rows
-
-
-def test_pdf_charts_are_drawn_with_chromium_or_named_missing(report_engine: Engine) -> None:
-    """With a Chromium the charts are images in the PDF; without one each chart is a Dutch line."""
-    pdf = PdfReader(io.BytesIO(report_pdf(_report(report_engine))))
-    images = sum(len(page.images) for page in pdf.pages)
-    text = "\n".join(page.extract_text() for page in pdf.pages)
-    if browser_path() is None:
-        assert NO_CHROMIUM in " ".join(text.split())
-        pytest.skip("Grafiek niet beschikbaar: Chromium ontbreekt op deze server")
-    assert images >= 8
-    assert NO_CHROMIUM not in text
-
-
-def test_pdf_without_chromium_says_so(
-    report_engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """When no browser is found the PDF is still made, with the Dutch line instead of charts."""
-    monkeypatch.setattr("reports.pdf.browser_path", lambda: None)
-    pdf = PdfReader(io.BytesIO(report_pdf(_report(report_engine))))
-    text = "\n".join(page.extract_text() for page in pdf.pages)
-    assert NO_CHROMIUM in " ".join(text.split())
-    assert sum(len(page.images) for page in pdf.pages) == 0
 
 
 def _sheet_rows(data: bytes, sheet: str) -> list[tuple[object, ...]]:

@@ -1,0 +1,22 @@
+"""`1g1p indicator NAME` for Konekti over one quarter, as the report's tests read it."""
+
+from __future__ import annotations
+
+import csv
+
+from typer.testing import CliRunner
+
+from cli import app
+from indicators.periods import quarter_bounds
+
+
+def indicator_rows(name: str, quarter: str, *extra: str) -> list[dict[str, str]]:
+    """The command's CSV rows (per quarter, region KON) for `quarter`, e.g. "2025Q3"."""
+    start, end = (d.strftime("%Y-%m") for d in quarter_bounds(quarter))
+    args = ["indicator", name, "--from", start, "--to", end, "--region", "KON", "--per", "quarter"]
+    result = CliRunner().invoke(app, [*args, *extra])
+    assert result.exit_code == 0, result.output
+    lines = [
+        line for line in result.stdout.lstrip("\ufeff").splitlines() if not line.startswith("#")
+    ]
+    return list(csv.DictReader(lines, delimiter=";"))
