@@ -189,8 +189,7 @@ def engine(settings: Settings, template_store: str) -> Iterator[Engine]:
 def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunIn]:
     """`cli(settings, *args)` runs `1g1p ARGS` on that store: the real command line, in this
     process. A new interpreter would pay Great Expectations' import again (about 5 s); the few
-    tests about the process itself (killed imports, a first start) start one. An exception the
-    command does not turn into a Dutch message is printed on stderr, as Python would."""
+    tests about the process itself (killed imports, a first start) start one."""
     from data_access.settings import get_settings
 
     def run(settings: Settings, *args: str) -> CliRun:

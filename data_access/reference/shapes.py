@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from data_access.reference import tables
 from data_access.reference.areas import MERGERS_2025, with_region
 from data_access.reference.loader import REFERENCE_DIR
-from data_access.reference.simplify import simplified_features
+from data_access.reference.simplify import polygons, simplified_features
 from data_access.store.models import Population
 
 ELZ_GEOJSON = REFERENCE_DIR / "elz.geojson"
@@ -59,13 +59,7 @@ def _parsed(path: Path) -> dict[str, Any]:
     # Each ring as one array: plotly's JSON encoding walks nested lists value by value in
     # Python (≈ 55 ms for these shapes on every rerun of the map), arrays go to orjson whole.
     for feature in shapes["features"]:
-        geometry = feature["geometry"]
-        polygons = (
-            geometry["coordinates"]
-            if geometry["type"] == "MultiPolygon"
-            else [geometry["coordinates"]]
-        )
-        for polygon in polygons:
+        for polygon in polygons(feature["geometry"]):
             polygon[:] = [np.asarray(ring, dtype=np.float64) for ring in polygon]
     return shapes
 

@@ -31,8 +31,8 @@ def simplified_features(features: list[dict[str, Any]], tolerance: float) -> lis
         cut = [i for i, p in enumerate(points) if p in junctions]
         start = cut[0] if cut else points.index(min(points))
         points = points[start:] + points[:start]
-        ends = [i - start if i >= start else i - start + len(points) for i in cut] or [0]
-        ends = [*sorted(ends), len(points)]
+        # cut is in ring order and starts at `start`: after the turn its indices shift by it.
+        ends = [*([i - start for i in cut] or [0]), len(points)]
         closed = [*points, points[0]]
         kept: list[Point] = [points[0]]
         for first, last in itertools.pairwise(ends):
@@ -44,23 +44,20 @@ def simplified_features(features: list[dict[str, Any]], tolerance: float) -> lis
     out = []
     for feature in features:
         geometry = feature["geometry"]
-        polygons = (
-            geometry["coordinates"]
-            if geometry["type"] == "MultiPolygon"
-            else [geometry["coordinates"]]
-        )
-        simple = [[ring_simplified(ring) for ring in polygon] for polygon in polygons]
+        simple = [[ring_simplified(ring) for ring in polygon] for polygon in polygons(geometry)]
         coordinates = simple if geometry["type"] == "MultiPolygon" else simple[0]
         out.append({**feature, "geometry": {"type": geometry["type"], "coordinates": coordinates}})
     return out
 
 
+def polygons(geometry: dict[str, Any]) -> list[list[Any]]:
+    """A Polygon's or MultiPolygon's polygons, each a list of rings."""
+    coordinates: list[list[Any]] = geometry["coordinates"]
+    return coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
+
+
 def _rings(feature: dict[str, Any]) -> list[list[Any]]:
-    geometry = feature["geometry"]
-    polygons = (
-        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    )
-    return [ring for polygon in polygons for ring in polygon]
+    return [ring for polygon in polygons(feature["geometry"]) for ring in polygon]
 
 
 def _junctions(rings: list[list[Point]]) -> set[Point]:
