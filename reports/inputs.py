@@ -70,6 +70,11 @@ class Inputs:
                 self.memo[key] = compute()
             return cast(T, self.memo[key])
 
+    def kept(self, key: Hashable) -> Any:
+        """The result remembered under `key`, or None (nothing is computed)."""
+        with self.lock:
+            return self.memo.get(key)
+
     @property
     def cell_keys(self) -> RecordKeys:
         """The secret the perturbations are drawn with (set by load_inputs)."""

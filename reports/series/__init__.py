@@ -54,9 +54,16 @@ def _remembered(
     def for_selection(
         inputs: Inputs, selection: Selection, /, *args: P.args, **kwargs: P.kwargs
     ) -> pl.DataFrame:
-        # Kept per set of regions too: a report on one region computes that region only.
+        # Each region's rows depend on that region's registrations alone (tests/reports/views/
+        # test_per_period.py): a set of regions is read from every region's figure once that
+        # is kept, and is computed on its own only before (a report on one region computes
+        # that region only).
         regions = tuple(sorted(set(selection.regions)))
-        key: Hashable = (compute, regions, args, tuple(sorted(kwargs.items())))
+        extra = (args, tuple(sorted(kwargs.items())))
+        every: pl.DataFrame | None = inputs.kept((compute, (), *extra))
+        if every is not None:
+            return every.filter(selection.in_regions() & in_period(selection))
+        key: Hashable = (compute, regions, *extra)
         whole = inputs.remembered(
             key, lambda: compute(of_regions(inputs, selection), *args, **kwargs)
         )

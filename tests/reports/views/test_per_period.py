@@ -144,12 +144,14 @@ def test_monthly_figures_equal_those_of_the_selected_rows_alone(inputs: Inputs) 
     seen = 0
     for selection in _selections(inputs):
         for figure, args in MONTHLY:
-            kept = figure(inputs, selection, *args)
+            kept = figure(inputs, selection, *args)  # from every region's, once that is kept
             fresh = figure(_only(inputs, selection, figure), selection, *args)
             _same(kept, fresh)
             # Kept per set of regions: the all-regions figure agrees region by region.
             every = figure(inputs, dataclasses.replace(selection, regions=()), *args)
             _same(kept, every.filter(selection.in_regions()))
+            if selection.regions:  # the set computed on its own, nothing kept yet
+                _same(figure(dataclasses.replace(inputs), selection, *args), fresh)
             seen += kept.height
     assert seen > 0
 
@@ -184,6 +186,8 @@ def test_yearly_figures_equal_those_of_the_selected_years_rows_alone(inputs: Inp
             _same(kept, figure(_in_years(inputs, selection), selection))
             every = figure(inputs, dataclasses.replace(selection, regions=()))
             _same(kept, every.filter(selection.in_regions()))
+            if selection.regions:  # the set computed on its own, nothing kept yet
+                _same(figure(dataclasses.replace(inputs), selection), kept)
             seen += kept.height
     assert seen > 0
 
@@ -218,16 +222,26 @@ def test_key_figures_equal_those_of_the_selected_rows_alone(inputs: Inputs) -> N
 
 
 def test_a_kept_figure_is_computed_once_per_inputs_and_regions(inputs: Inputs) -> None:
-    """Two periods of the same regions share one computation, other regions get their own, and
-    other inputs (a new data version) compute anew."""
+    """Two periods of the same regions share one computation; a set of regions gets its own
+    until every region's figure is kept, and is read from that after; other inputs (a new data
+    version) compute anew."""
     inputs = dataclasses.replace(inputs)  # an empty memo of its own
     every, one_region = _selections(inputs)[:2]
+    other = dataclasses.replace(one_region, regions=_selections(inputs)[2].regions)
+    intakes = monthly_intakes.__wrapped__  # type: ignore[attr-defined]
+
+    def computed() -> list[tuple[str, ...]]:
+        return sorted(key[1] for key in inputs.memo if isinstance(key, tuple) and key[0] is intakes)
+
+    alone = monthly_intakes(inputs, one_region)
+    assert computed() == [one_region.regions]
     first = monthly_intakes(inputs, every)
-    kept = len(inputs.memo)
     monthly_intakes(inputs, dataclasses.replace(every, start=one_region.start))
-    assert len(inputs.memo) == kept
-    monthly_intakes(inputs, one_region)
-    assert len(inputs.memo) == kept + 1
+    assert computed() == [(), one_region.regions]
+    # Every region's figure is kept now: another set is read from it, not computed.
+    _same(monthly_intakes(inputs, other), monthly_intakes(dataclasses.replace(inputs), other))
+    _same(monthly_intakes(inputs, one_region), alone)
+    assert computed() == [(), one_region.regions]
     fresh = dataclasses.replace(inputs)
     assert not fresh.memo
     _same(monthly_intakes(fresh, every), first)
