@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -63,12 +63,30 @@ class InputsCache:
     def __init__(self, load: Callable[[Scope, Basis, date], Inputs], size: int = 6) -> None:
         self._load = load
         self._size = size
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the entries
+        self._loading = threading.Lock()  # one load at a time; kept entries are served meanwhile
         self._version: int | None = None
         self._entries: OrderedDict[tuple[Scope, Basis, date], Inputs] = OrderedDict()
 
     def get(self, version: int, scope: Scope, basis: Basis, today: date) -> Inputs:
         key = (scope, basis, today)
+        kept, version = self._kept(version, key)
+        if kept is not None:
+            return kept
+        with self._loading:
+            kept, version = self._kept(version, key)  # loaded while this one waited
+            if kept is not None:
+                return kept
+            loaded = self._load(scope, basis, today)
+            with self._lock:
+                if version == self._version:
+                    self._entries[key] = loaded
+                    while len(self._entries) > self._size:
+                        self._entries.popitem(last=False)
+            return loaded
+
+    def _kept(self, version: int, key: tuple[Scope, Basis, date]) -> tuple[Inputs | None, int]:
+        """The entry for `key` of the newest version seen, if kept (and that version)."""
         with self._lock:
             if self._version is not None and version < self._version:
                 # Read just before an import committed: serve the newer entries, never flip back.
@@ -83,18 +101,55 @@ class InputsCache:
                     gc.collect()
             if key in self._entries:
                 self._entries.move_to_end(key)
-                return self._entries[key]
-            loaded = self._load(scope, basis, today)
-            self._entries[key] = loaded
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-            return loaded
+                return self._entries[key], version
+            return None, version
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._version = None
             gc.collect()
+
+
+class PublishedCache:
+    """Published views per (inputs, indicator, selection, options, thresholds), the newest
+    `size` kept: a page drawn again, or by another session of the same scope, is not built and
+    published again. Above the boundary: what is kept is what that scope was shown, keyed on
+    that scope (the inputs are the scope's own), so it can only be handed to the same scope.
+
+    Entries of an older data version go when a newer one is seen (the inputs cache frees those
+    inputs at the same moment). Two sessions asking for the same new view may both build it:
+    the second is kept, equal to the first."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._entries: OrderedDict[Hashable, PublishedView] = OrderedDict()
+
+    def get(
+        self, inputs: Inputs, key: Hashable, build: Callable[[], PublishedView]
+    ) -> PublishedView:
+        full = (inputs.scope, inputs.basis, inputs.today, inputs.data_version, key)
+        with self._lock:
+            if self._version is None or inputs.data_version > self._version:
+                self._entries.clear()
+                self._version = inputs.data_version
+            if full in self._entries:
+                self._entries.move_to_end(full)
+                return self._entries[full]
+        published = build()
+        with self._lock:
+            if inputs.data_version == self._version:
+                self._entries[full] = published
+                while len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
+        return published
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._version = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +171,7 @@ class Service:
         self.settings = settings
         self._loading = loading
         self._inputs = InputsCache(self._load)
+        self._published = PublishedCache()
 
     def _load(self, scope: Scope, basis: Basis, today: date) -> Inputs:
         with self._loading():
@@ -131,8 +187,9 @@ class Service:
         return self._inputs.get(version, reader.scope, basis, today or date.today())
 
     def clear(self) -> None:
-        """Forget every kept input (tests, after a store was replaced)."""
+        """Forget every kept input and view (tests, after a store was replaced)."""
         self._inputs.clear()
+        self._published.clear()
 
     # --- what pages list and draw ---------------------------------------------------------
 
@@ -157,11 +214,21 @@ class Service:
         """An indicator's view for a selection, as this reader may see it."""
         inputs = self.inputs(reader, selection.basis)
         spec = indicator(name)
-        if name == "compare" and "elz_layout" not in options:
-            from reports.views.compare import map_layout
 
-            options["elz_layout"] = map_layout(self.engine, inputs, selection)
-        return self.published(reader, spec.build(inputs, selection, **options))
+        def build() -> PublishedView:
+            built = dict(options)
+            if name == "compare" and "elz_layout" not in built:
+                from reports.views.compare import map_layout
+
+                built["elz_layout"] = map_layout(self.engine, inputs, selection)
+            return self.published(reader, spec.build(inputs, selection, **built))
+
+        try:
+            key = (name, selection, tuple(sorted(options.items())), self.thresholds)
+            hash(key)
+        except TypeError:  # an option that cannot key a view (a frame): built each time
+            return build()
+        return self._published.get(inputs, key, build)
 
     def published(self, reader: Reader, view: View) -> PublishedView:
         """A view built here, published for the reader."""

@@ -161,6 +161,11 @@ class PublishedTable:
     def listed(self) -> pl.DataFrame:
         """The numbers (`_row`) of the rows listed in the table: every row, unless some are
         there for charts and computations only (`visible`)."""
+        return self._listed
+
+    # Worked out once: a published table is kept and drawn again (reports.service) unchanged.
+    @functools.cached_property
+    def _listed(self) -> pl.DataFrame:
         rows = self.values.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"))
         if self.visible is None:
             return rows
@@ -174,7 +179,7 @@ class PublishedTable:
         cell = next(c for c in (*self.cells, *self.inputs) if c.key == column)
         return value_text(self.values[column][row], cell, self.region_names, signed=signed)
 
-    @property
+    @functools.cached_property
     def symbols(self) -> tuple[str, ...]:
         """The symbols this table shows instead of values (for its legend): disclosure
         symbols, '–' where a cell has no value, and the marks of its Flag cells."""
@@ -269,7 +274,7 @@ class PublishedView:
                     out.append(table)
         return out
 
-    @property
+    @functools.cached_property
     def symbols(self) -> tuple[str, ...]:
         """The disclosure symbols used anywhere in the view."""
         return in_legend_order({s for table in self.tables() for s in table.symbols})

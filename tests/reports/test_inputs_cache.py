@@ -92,3 +92,22 @@ def test_a_session_with_an_older_version_does_not_empty_the_cache() -> None:
     assert cache.get(7, scopes.everything(), "then", TODAY) is newer
     assert cache.get(8, scopes.everything(), "then", TODAY) is newer
     assert len(load.calls) == 1
+
+
+def test_kept_inputs_are_served_while_others_load() -> None:
+    """A session whose inputs are kept is not held up by another scope's load (at 1M a load
+    takes about a second), and loads still run one at a time."""
+    load = _Counting(seconds=1.0)
+    cache = InputsCache(load)
+    load.seconds = 0.0
+    kept = cache.get(1, scopes.regions("KON"), "then", TODAY)
+    load.seconds = 1.0
+    loading = threading.Thread(target=cache.get, args=(1, scopes.everything(), "today", TODAY))
+    loading.start()
+    time.sleep(0.1)  # the other load has begun
+    started = time.monotonic()
+    assert cache.get(1, scopes.regions("KON"), "then", TODAY) is kept
+    assert time.monotonic() - started < 0.5
+    assert loading.is_alive()
+    loading.join()
+    assert len(load.calls) == 2

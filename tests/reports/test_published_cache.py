@@ -1,0 +1,88 @@
+"""Published views are kept per scope, data version, indicator, selection, options and
+thresholds: a page drawn again is not built again, and never handed to another scope."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import polars as pl
+from polars.testing import assert_frame_equal
+from sqlalchemy import Engine
+
+from data_access.access.roles import demo_readers
+from data_access.settings import Settings
+from data_access.store import schemas
+from reports.publish.boundary import PublishedView, Thresholds, publish
+from reports.publish.spec import View
+from reports.selection import Selection
+from reports.service import PublishedCache, Service
+from tests import scopes
+from tests.reports.views.frames import hand_inputs
+
+TODAY = date(2026, 11, 22)
+
+
+def _builder(calls: list[str], name: str) -> PublishedView:
+    calls.append(name)
+    return publish(View(title=name, sections=()), scopes.everything(), Thresholds())
+
+
+def test_a_view_is_built_once_per_scope_version_and_key() -> None:
+    base = hand_inputs(pl.DataFrame(schema=schemas.REGISTRATION), [], today=TODAY)
+    kon, gnt = (
+        replace(base, scope=scopes.regions("KON")),
+        replace(base, scope=scopes.regions("GNT")),
+    )
+    cache, calls = PublishedCache(size=8), []
+    first = cache.get(kon, "a", lambda: _builder(calls, "a"))
+    assert cache.get(kon, "a", lambda: _builder(calls, "a")) is first
+    assert cache.get(gnt, "a", lambda: _builder(calls, "a")) is not first  # another scope
+    cache.get(kon, "b", lambda: _builder(calls, "b"))
+    assert calls == ["a", "a", "b"]
+    newer = replace(kon, data_version=kon.data_version + 1)
+    assert cache.get(newer, "a", lambda: _builder(calls, "a")) is not first  # after an import
+    # A rerun that read the older version is built for itself, not kept over the newer one.
+    cache.get(kon, "a", lambda: _builder(calls, "a"))
+    kept = cache.get(newer, "a", lambda: _builder(calls, "a"))
+    assert calls == ["a", "a", "b", "a", "a"]
+    assert cache.get(newer, "a", lambda: _builder(calls, "x")) is kept
+
+
+def test_at_most_size_views_are_kept() -> None:
+    base = hand_inputs(pl.DataFrame(schema=schemas.REGISTRATION), [], today=TODAY)
+    cache, calls = PublishedCache(size=2), []
+    for key in ("a", "b", "a", "c", "a", "b"):
+        cache.get(base, key, lambda key=key: _builder(calls, key))  # type: ignore[misc]
+    assert calls == ["a", "b", "c", "b"]  # b went when c came (a was used since)
+
+
+def test_the_service_hands_each_reader_the_view_of_their_own_scope(
+    report_engine: Engine, report_settings: Settings
+) -> None:
+    """The same reader and selection get the kept view; another scope gets its own, equal to
+    what a fresh service publishes for it; other options or thresholds are built anew."""
+    readers = {r.email.split("@")[0]: r for r in demo_readers(report_engine)}
+    stuurgroep, trekker = readers["stuurgroep.kon"], readers["trekker"]
+    selection = Selection(date(2025, 1, 1), date(2025, 12, 31))
+    service = Service(report_engine, report_settings)
+    own = service.view(stuurgroep, "intakes", selection)
+    assert service.view(stuurgroep, "intakes", selection) is own
+    theirs = service.view(trekker, "intakes", selection)
+    assert theirs is not own
+    fresh = Service(report_engine, report_settings).view(trekker, "intakes", selection)
+    assert theirs.main is not None and fresh.main is not None
+    assert_frame_equal(theirs.main.values, fresh.main.values)
+    assert_frame_equal(theirs.main.markers, fresh.main.markers)
+    quarter = replace(selection, granularity="quarter")
+    assert service.view(stuurgroep, "intakes", quarter) is not own
+    rule = service.view(stuurgroep, "response_time", selection, rule="30_days")
+    assert service.view(stuurgroep, "response_time", selection, rule="calendar_month") is not rule
+    service.settings = report_settings.model_copy(
+        update={"min_count": report_settings.min_count + 5}
+    )
+    stricter = service.view(stuurgroep, "intakes", selection)
+    assert stricter is not own and stricter.main is not None and own.main is not None
+    assert stricter.main.markers.null_count().sum_horizontal().item() < (
+        own.main.markers.null_count().sum_horizontal().item()
+    )
