@@ -49,6 +49,10 @@ class Inputs:
     passports: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSPORT))
     # The secret of the cell keys (data_access.access.perturbation); never shown.
     keys: RecordKeys | None = field(default=None, repr=False)
+    # Compute kept series over every region, whatever the selection (reports.series): where
+    # many selections follow (the app), every set of regions is then read from one result.
+    # Off, a selection of one region computes that region only (a report from the CLI).
+    every_region: bool = False
     # Results computed from these frames alone (report chapters), kept as long as the inputs.
     # init=False: dataclasses.replace gives the new inputs an empty memo of their own.
     memo: dict[Hashable, Any] = field(
@@ -57,7 +61,8 @@ class Inputs:
 
     # Sessions sharing these inputs compute a result once: the others wait for it instead of
     # each holding a whole-store computation's memory at the same time. Re-entrant: results are
-    # built from other remembered results.
+    # built from other remembered results. A kept result is read without it (a dict read), so
+    # a session served from the memo never waits behind another's new computation.
     lock: threading.RLock = field(
         default_factory=threading.RLock, init=False, compare=False, hash=False, repr=False
     )
@@ -65,6 +70,8 @@ class Inputs:
     def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute(), once per key for these inputs: only for results that depend on nothing
         but the inputs and the key."""
+        if key in self.memo:
+            return cast(T, self.memo[key])
         with self.lock:
             if key not in self.memo:
                 self.memo[key] = compute()
@@ -72,8 +79,7 @@ class Inputs:
 
     def kept(self, key: Hashable) -> Any:
         """The result remembered under `key`, or None (nothing is computed)."""
-        with self.lock:
-            return self.memo.get(key)
+        return self.memo.get(key)
 
     @property
     def cell_keys(self) -> RecordKeys:

@@ -111,3 +111,27 @@ def test_kept_inputs_are_served_while_others_load() -> None:
     assert loading.is_alive()
     loading.join()
     assert len(load.calls) == 2
+
+
+def test_a_kept_result_is_read_while_another_is_computed() -> None:
+    """Sessions of one scope share the inputs' memo: a result already kept is handed out at
+    once while another session computes a new one, and a new result is computed once."""
+    inputs = _Counting().base
+    inputs.remembered("kept", lambda: 1)
+    computed: list[int] = []
+
+    def slow() -> int:
+        computed.append(1)
+        time.sleep(1.0)
+        return 2
+
+    others = [threading.Thread(target=inputs.remembered, args=("new", slow)) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.1)  # the new result is being computed, under the inputs' lock
+    started = time.monotonic()
+    assert inputs.remembered("kept", lambda: 0) == 1
+    assert time.monotonic() - started < 0.5
+    for thread in others:
+        thread.join()
+    assert computed == [1] and inputs.memo["new"] == 2
