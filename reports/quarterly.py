@@ -341,7 +341,16 @@ def quarterly_report(
     # other region under disclosure control, also when a beheerder or a critical friend of
     # more regions makes it.
     scope = reader.scope_for_region(region_code)
-    published = tuple(publish(view, scope, thresholds()) for view in views)
+    limits = thresholds()
+    # The chapters after the first and the quality chapter depend on the inputs alone (and on
+    # whether the quarter is frozen): published once per scope. The frozen key figures and the
+    # feedback can change without a new data version, and are published each time.
+    frozen, *rest, feedback = views
+    kept = inputs.remembered(
+        ("quarterly_published", region_code, quarter, snapshot is not None, scope, limits),
+        lambda: tuple(publish(view, scope, limits) for view in rest),
+    )
+    published = (publish(frozen, scope, limits), *kept, publish(feedback, scope, limits))
     region_name = names.get(region_code, region_code)
     return QuarterlyReport(
         region_code=region_code,

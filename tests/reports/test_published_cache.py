@@ -86,3 +86,26 @@ def test_the_service_hands_each_reader_the_view_of_their_own_scope(
     assert stricter.main.markers.null_count().sum_horizontal().item() < (
         own.main.markers.null_count().sum_horizontal().item()
     )
+
+
+def test_a_report_made_again_shows_new_feedback(
+    report_engine: Engine, report_settings: Settings
+) -> None:
+    """The report's chapters are published once per scope and data version, but the critical
+    friend's feedback, which changes without a new data version, is made anew each time (as
+    are the frozen key figures: tests/reports/test_snapshots.py)."""
+    from data_access.access.notes import save_note
+    from indicators.periods import add_months, quarter_of
+
+    friend = next(r for r in demo_readers(report_engine) if r.email.startswith("friend"))
+    quarter = quarter_of(add_months(date.today(), -15))  # a quarter no other test writes to
+    service = Service(report_engine, report_settings)
+    before = service.report(friend, "WAD", quarter)
+    note = "Een opvallend kwartaal; bespreek de wachttijd."
+    save_note(report_engine, friend, "WAD", quarter, note, for_report=True)
+    after = service.report(friend, "WAD", quarter)
+    assert all(a is b for a, b in zip(before.chapters[1:-1], after.chapters[1:-1], strict=True))
+    feedback = [p.text for s in after.chapters[-1].sections for p in s.blocks]
+    assert note in feedback and note not in [
+        p.text for s in before.chapters[-1].sections for p in s.blocks
+    ]
