@@ -7,6 +7,7 @@ the publishing boundary. A test forbids pages and ui/ to import anything that ho
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import threading
 from collections import OrderedDict
@@ -175,7 +176,10 @@ class Service:
 
     def _load(self, scope: Scope, basis: Basis, today: date) -> Inputs:
         with self._loading():
-            return load_inputs(self.engine, scope, basis, today)
+            loaded = load_inputs(self.engine, scope, basis, today)
+        # Sessions go on to other regions (Vlaanderen, the comparison): each series is
+        # computed once over every region, and every later set of regions read from it.
+        return dataclasses.replace(loaded, every_region=True)
 
     @property
     def thresholds(self) -> Thresholds:

@@ -55,19 +55,19 @@ def _remembered(
         inputs: Inputs, selection: Selection, /, *args: P.args, **kwargs: P.kwargs
     ) -> pl.DataFrame:
         # Each region's rows depend on that region's registrations alone (tests/reports/views/
-        # test_per_period.py): a set of regions is read from every region's figure once that
-        # is kept, and is computed on its own only before (a report on one region computes
-        # that region only).
-        regions = tuple(sorted(set(selection.regions)))
+        # test_per_period.py): a set of regions is read from every region's figure when that
+        # is kept or wanted (Inputs.every_region), and is computed on its own otherwise (a
+        # report on one region computes that region only).
         extra = (args, tuple(sorted(kwargs.items())))
         every: pl.DataFrame | None = inputs.kept((compute, (), *extra))
         if every is not None:
             return every.filter(selection.in_regions() & in_period(selection))
-        key: Hashable = (compute, regions, *extra)
+        computed = dataclasses.replace(selection, regions=()) if inputs.every_region else selection
+        key: Hashable = (compute, tuple(sorted(set(computed.regions))), *extra)
         whole = inputs.remembered(
-            key, lambda: compute(of_regions(inputs, selection), *args, **kwargs)
+            key, lambda: compute(of_regions(inputs, computed), *args, **kwargs)
         )
-        return whole.filter(in_period(selection))
+        return whole.filter(selection.in_regions() & in_period(selection))
 
     functools.update_wrapper(for_selection, compute)
     return for_selection

@@ -245,3 +245,19 @@ def test_a_kept_figure_is_computed_once_per_inputs_and_regions(inputs: Inputs) -
     fresh = dataclasses.replace(inputs)
     assert not fresh.memo
     _same(monthly_intakes(fresh, every), first)
+
+
+def test_inputs_for_every_region_compute_each_figure_once_over_all(inputs: Inputs) -> None:
+    """The app's inputs (every_region) compute a figure over every region even for one
+    region's selection, and read every later set from it; the figures are those of the
+    region computed on its own."""
+    app = dataclasses.replace(inputs, every_region=True)
+    _, one_region = _selections(inputs)[:2]
+    other = dataclasses.replace(one_region, regions=_selections(inputs)[2].regions)
+    for figure, args in MONTHLY:
+        wrapped = figure.__wrapped__  # type: ignore[attr-defined]
+        for selection in (one_region, other):
+            alone = figure(dataclasses.replace(inputs), selection, *args)
+            _same(figure(app, selection, *args), alone)
+        kept = [k[1] for k in app.memo if isinstance(k, tuple) and k[0] is wrapped]
+        assert kept and set(kept) == {()}, figure.__name__  # never a set of its own
