@@ -173,6 +173,7 @@ class Service:
         self._loading = loading
         self._inputs = InputsCache(self._load)
         self._published = PublishedCache()
+        self._regions: tuple[int, pl.DataFrame] | None = None
 
     def _load(self, scope: Scope, basis: Basis, today: date) -> Inputs:
         with self._loading():
@@ -194,6 +195,7 @@ class Service:
         """Forget every kept input and view (tests, after a store was replaced)."""
         self._inputs.clear()
         self._published.clear()
+        self._regions = None
 
     # --- what pages list and draw ---------------------------------------------------------
 
@@ -209,8 +211,13 @@ class Service:
         return PageEntry(i.name, i.title, i.icon, i.caption, i.own_page)
 
     def regions(self) -> pl.DataFrame:
-        """Every region with its active period: reference data for the sidebar's choices."""
-        return tables.regions(self.engine)
+        """Every region with its active period: reference data for the sidebar's choices,
+        read once per data version (as the inputs are), not on every rerun of every page."""
+        version = reads.data_version(self.engine)
+        kept = self._regions
+        if kept is None or kept[0] != version:
+            kept = self._regions = (version, tables.regions(self.engine))
+        return kept[1]
 
     def view(
         self, reader: Reader, name: str, selection: Selection, **options: Any
