@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+import weakref
 from typing import Final
 
 import polars as pl
@@ -21,7 +23,24 @@ NUMBER_FORMATS: Final = {
 
 
 def display(table: PublishedTable) -> pl.DataFrame:
-    """Every cell as shown, under the Dutch headers (what a page, a CSV and the PDF show)."""
+    """Every cell as shown, under the Dutch headers (what a page, a CSV and the PDF show).
+    Worked out once per table: a kept published view (reports.service) is drawn again on
+    every rerun of its page."""
+    with _SHOWN_LOCK:
+        shown = _SHOWN.get(table)
+    if shown is None:
+        shown = _display(table)
+        with _SHOWN_LOCK:
+            _SHOWN[table] = shown
+    return shown
+
+
+# A published table is immutable and hashed by identity; its entry goes with the table.
+_SHOWN: weakref.WeakKeyDictionary[PublishedTable, pl.DataFrame] = weakref.WeakKeyDictionary()
+_SHOWN_LOCK = threading.Lock()
+
+
+def _display(table: PublishedTable) -> pl.DataFrame:
     out = {}
     rows = table.listed()["_row"]
     for cell in table.cells:
