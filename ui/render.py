@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Final, Literal
 
 import polars as pl
+import pyarrow as pa
 import streamlit as st
 
 from data_access.access.roles import Reader
@@ -130,7 +131,11 @@ def table(
     if shown.height > per_page:
         shown = _page(shown, per_page, key)
     # Every row of the page is in view: Streamlit's default box shows ten and hides the rest.
-    st.dataframe(shown, hide_index=True, width="stretch", height="content")
+    # As Arrow, which Streamlit sends as it is: a polars frame goes through pandas first.
+    text = pa.string()
+    arrow = shown.to_arrow()
+    arrow = arrow.cast(pa.schema([pa.field(name, text) for name in arrow.column_names]))
+    st.dataframe(arrow, hide_index=True, width="stretch", height="content")
     for note in published.notes:
         if note not in said:
             st.caption(note)
