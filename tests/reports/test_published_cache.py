@@ -109,3 +109,21 @@ def test_a_report_made_again_shows_new_feedback(
     assert note in feedback and note not in [
         p.text for s in before.chapters[-1].sections for p in s.blocks
     ]
+
+
+def test_what_is_drawn_on_every_rerun_is_worked_out_once(
+    report_engine: Engine, report_settings: Settings
+) -> None:
+    """A kept table's text and the sidebar's regions are the same objects on the next rerun,
+    and equal to what working them out afresh gives."""
+    from data_access.reference import tables
+    from reports.publish.text import _display, display
+
+    reader = next(r for r in demo_readers(report_engine) if r.email.startswith("trekker"))
+    service = Service(report_engine, report_settings)
+    view = service.view(reader, "intakes", Selection(date(2025, 1, 1), date(2025, 12, 31)))
+    table = view.tables()[0]
+    assert display(table) is display(table)
+    assert_frame_equal(display(table), _display(table))
+    assert service.regions() is service.regions()
+    assert_frame_equal(service.regions(), tables.regions(report_engine))
