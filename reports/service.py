@@ -227,18 +227,14 @@ class Service:
         spec = indicator(name)
 
         def build() -> PublishedView:
-            built = dict(options)
-            if name == "compare" and "elz_layout" not in built:
+            extra: dict[str, Any] = {}
+            if name == "compare":
                 from reports.views.compare import map_layout
 
-                built["elz_layout"] = map_layout(self.engine, inputs, selection)
-            return self.published(reader, spec.build(inputs, selection, **built))
+                extra["elz_layout"] = map_layout(self.engine, inputs, selection)
+            return self.published(reader, spec.build(inputs, selection, **options, **extra))
 
-        try:
-            key = (name, selection, tuple(sorted(options.items())), self.thresholds)
-            hash(key)
-        except TypeError:  # an option that cannot key a view (a frame): built each time
-            return build()
+        key = (name, selection, tuple(sorted(options.items())), self.thresholds)
         return self._published.get(inputs, key, build)
 
     def published(self, reader: Reader, view: View) -> PublishedView:

@@ -132,9 +132,7 @@ def table(
         shown = _page(shown, per_page, key)
     # Every row of the page is in view: Streamlit's default box shows ten and hides the rest.
     # As Arrow, which Streamlit sends as it is: a polars frame goes through pandas first.
-    text = pa.string()
-    arrow = shown.to_arrow()
-    arrow = arrow.cast(pa.schema([pa.field(name, text) for name in arrow.column_names]))
+    arrow = shown.to_arrow().cast(pa.schema([(name, pa.string()) for name in shown.columns]))
     st.dataframe(arrow, hide_index=True, width="stretch", height="content")
     for note in published.notes:
         if note not in said:
