@@ -88,29 +88,33 @@ class Reader:
 
 def reader_for(engine: Engine, email: str) -> Reader | None:
     """The active user with this e-mail and their roles; None for an unknown or inactive user."""
+    return _readers(engine, [email]).get(email.strip().lower())
+
+
+def _readers(engine: Engine, emails: list[str]) -> dict[str, Reader]:
+    """The active users among `emails` that have a role, by lower-case e-mail: two queries
+    on one connection, whatever the number of users."""
+    wanted = [e.strip().lower() for e in emails]
     with engine.connect() as conn:
-        user = conn.execute(
-            select(UserAccount.id, UserAccount.display_name, UserAccount.is_demo).where(
-                func.lower(UserAccount.email) == email.strip().lower(),
-                UserAccount.active.is_(True),
-            )
-        ).first()
-        if user is None:
-            return None
+        users = conn.execute(
+            select(UserAccount.id, UserAccount.email, UserAccount.display_name, UserAccount.is_demo)
+            .where(func.lower(UserAccount.email).in_(wanted), UserAccount.active.is_(True))
+        ).all()
         roles = conn.execute(
-            select(RoleAssignment.role, RoleAssignment.region_code).where(
-                RoleAssignment.user_id == user.id
+            select(RoleAssignment.user_id, RoleAssignment.role, RoleAssignment.region_code).where(
+                RoleAssignment.user_id.in_([u.id for u in users])
             )
         ).all()
-    if not roles:
-        return None
-    return Reader(
-        email.strip().lower(),
-        user.display_name,
-        frozenset((r.role, r.region_code) for r in roles),
-        bool(user.is_demo),
-        _MAKER,
-    )
+    held: dict[int, set[tuple[str, str | None]]] = {}
+    for r in roles:
+        held.setdefault(r.user_id, set()).add((r.role, r.region_code))
+    return {
+        u.email.lower(): Reader(
+            u.email.lower(), u.display_name, frozenset(held[u.id]), bool(u.is_demo), _MAKER
+        )
+        for u in users
+        if u.id in held
+    }
 
 
 def operator_reader() -> Reader:
@@ -276,11 +280,9 @@ def ensure_demo_users(engine: Engine) -> None:
 
 def demo_readers(engine: Engine) -> list[Reader]:
     """The demo users as readers, in picker order."""
-    seen: list[str] = []
-    for email, *_ in DEMO_USERS:
-        if email not in seen:
-            seen.append(email)
-    return [r for r in (reader_for(engine, e) for e in seen) if r is not None]
+    emails = list(dict.fromkeys(email for email, *_ in DEMO_USERS))
+    found = _readers(engine, emails)
+    return [found[e] for e in emails if e in found]
 
 
 # --- audit ------------------------------------------------------------------------------------
