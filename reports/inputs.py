@@ -159,7 +159,7 @@ def _population_layouts(engine: Engine, basis: Basis, today: date) -> pl.DataFra
     """Population per region for each layout period (one period under today's borders)."""
     if basis == "today":
         periods: list[tuple[date, date | None]] = [(date(2018, 1, 1), None)]
-        frames = [tables.region_population(engine, today)]
+        frames = tables.region_populations(engine, [today])
     else:
         starts = [date(2018, 1, 1), *LAYOUT_CHANGES]
         periods = [
@@ -167,7 +167,7 @@ def _population_layouts(engine: Engine, basis: Basis, today: date) -> pl.DataFra
             for s, e in zip(starts, [*LAYOUT_CHANGES, None], strict=True)
         ]
         # Each layout's population is taken on its last day, when every network of it existed.
-        frames = [tables.region_population(engine, e or today) for _, e in periods]
+        frames = tables.region_populations(engine, [e or today for _, e in periods])
     return pl.concat(
         [
             f.with_columns(valid_from=pl.lit(s), valid_to=pl.lit(e, pl.Date))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
@@ -89,6 +90,11 @@ def region_population(engine: Engine, on: date) -> pl.DataFrame:
     Brussels: the network's stated 362.700 inhabitants replace the region's 1,2 million, and
     there is no age breakdown (reference/README.md).
     """
+    return region_populations(engine, [on])[0]
+
+
+def region_populations(engine: Engine, days: Sequence[date]) -> list[pl.DataFrame]:
+    """region_population on each of `days`, from one read of the reference tables."""
     p, newer = Population, aliased(Population)
     latest = select(func.max(newer.reference_date)).where(newer.nis_code == p.nis_code)
     pop = _frame(
@@ -102,10 +108,10 @@ def region_population(engine: Engine, on: date) -> pl.DataFrame:
     )
     placed = (
         pop.lazy()
-        .with_columns(on=pl.lit(on))
+        .join(pl.LazyFrame({"on": list(dict.fromkeys(days))}, schema={"on": pl.Date}), how="cross")
         .pipe(with_region, area_tables(engine), on="on")
         .filter(pl.col("area_region").is_not_null())
-        .group_by(pl.col("area_region").alias("region_code"))
+        .group_by("on", pl.col("area_region").alias("region_code"))
         .agg(
             pl.col("population_total").sum(),
             # A sum over a partly unknown breakdown is unknown, not an undercount.
@@ -130,11 +136,13 @@ def region_population(engine: Engine, on: date) -> pl.DataFrame:
             .then(pl.lit("stated"))
             .otherwise(pl.col("area_basis")),
         )
-    return (
-        placed.select(schemas.REGION_POPULATION.names())
+    return [
+        placed.filter(pl.col("on") == day)
+        .select(schemas.REGION_POPULATION.names())
         .cast(schemas.REGION_POPULATION)
         .sort("region_code")
-    )
+        for day in days
+    ]
 
 
 def network_reference_2020(engine: Engine) -> pl.DataFrame:
