@@ -97,8 +97,9 @@ def _readers(engine: Engine, emails: list[str]) -> dict[str, Reader]:
     wanted = [e.strip().lower() for e in emails]
     with engine.connect() as conn:
         users = conn.execute(
-            select(UserAccount.id, UserAccount.email, UserAccount.display_name, UserAccount.is_demo)
-            .where(func.lower(UserAccount.email).in_(wanted), UserAccount.active.is_(True))
+            select(
+                UserAccount.id, UserAccount.email, UserAccount.display_name, UserAccount.is_demo
+            ).where(func.lower(UserAccount.email).in_(wanted), UserAccount.active.is_(True))
         ).all()
         roles = conn.execute(
             select(RoleAssignment.user_id, RoleAssignment.role, RoleAssignment.region_code).where(
