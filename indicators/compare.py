@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,15 +86,22 @@ def binomial_cdf(k: int, n: int, p: float) -> float:
     return min(1.0, math.fsum(pmf[: max(0, k - first + 1)]))
 
 
+# The curves of one funnel (about 120 denominators) and its points fit together.
+@functools.lru_cache(maxsize=256)
+def _binomial_cumulative(n: int, p: float) -> tuple[int, tuple[float, ...]]:
+    """(first k, P(first ≤ R ≤ k) for k = first, first + 1, …): the window's running sum, in
+    the order a loop over it would add."""
+    first, pmf = _binomial_window(n, p)
+    return first, tuple(itertools.accumulate(pmf))
+
+
 def _binomial_quantile_with_cdf(q: float, n: int, p: float) -> tuple[int, float, float]:
     """(r, P(R ≤ r), P(R ≤ r − 1)) for the smallest r with P(R ≤ r) ≥ q."""
-    first, pmf = _binomial_window(n, p)
-    below, cumulative = 0.0, 0.0
-    for offset, mass in enumerate(pmf):
-        below, cumulative = cumulative, cumulative + mass
-        if cumulative >= q:
-            return first + offset, cumulative, below
-    return first + len(pmf) - 1, 1.0, below
+    first, cumulative = _binomial_cumulative(n, p)
+    at = bisect.bisect_left(cumulative, q)
+    if at == len(cumulative):
+        return first + at - 1, 1.0, cumulative[-2] if at > 1 else 0.0
+    return first + at, cumulative[at], cumulative[at - 1] if at else 0.0
 
 
 def binomial_quantile(q: float, n: int, p: float) -> int:
@@ -187,14 +196,31 @@ class Funnel:
     """A funnel plot's data: the points with their limits, the curves, target and phi."""
 
     points: pl.DataFrame  # region_code, numerator, denominator, proportion, limits, positions
-    curves: pl.DataFrame  # denominator, lower_95, upper_95, lower_998, upper_998
     target: float | None
     phi: float
     adjusted: bool  # overdispersion asked for and phi > 1
     method: Method
+    largest: int = 1  # the largest denominator of a point: the curves reach a little beyond
+
+    @functools.cached_property
+    def curves(self) -> pl.DataFrame:
+        """denominator, lower_95, upper_95, lower_998, upper_998 on a log-spaced grid of
+        denominators: worked out when first asked for (a chart draws them; a table of the
+        points' own limits does not need them)."""
+        if self.target is None:
+            return pl.DataFrame(schema=_CURVE_SCHEMA)
+        applied = self.phi if self.adjusted else 1.0
+        curves = [
+            {"denominator": n, **control_limits(n, self.target, method=self.method, phi=applied)}
+            for n in curve_denominators(self.largest)
+        ]
+        return pl.DataFrame(curves, schema=_CURVE_SCHEMA, orient="row")
 
 
 _LIMIT_COLUMNS: Final = [f"{side}_{level_key(lv)}" for lv in LEVELS for side in ("lower", "upper")]
+_CURVE_SCHEMA: Final = pl.Schema(
+    {"denominator": pl.Int64(), **{c: pl.Float64() for c in _LIMIT_COLUMNS}}
+)
 
 
 def _position(proportion: float, lower: float, upper: float) -> str:
@@ -240,14 +266,8 @@ def funnel(
         **{c: pl.Float64() for c in _LIMIT_COLUMNS},
         **{f"position_{level_key(lv)}": pl.String() for lv in LEVELS},
     }
-    curve_schema: dict[str, pl.DataType] = {
-        "denominator": pl.Int64(),
-        **{c: pl.Float64() for c in _LIMIT_COLUMNS},
-    }
     if target is None:
-        return Funnel(
-            pl.DataFrame(schema=schema), pl.DataFrame(schema=curve_schema), None, 1.0, False, method
-        )
+        return Funnel(pl.DataFrame(schema=schema), None, 1.0, False, method)
     phi = overdispersion_factor(numerators, denominators, target)
     applied = phi if overdispersion and phi > 1.0 else 1.0
     scores = z_scores(numerators, denominators, target)
@@ -274,19 +294,15 @@ def funnel(
                 **positions,
             }
         )
-    curves = [
-        {"denominator": n, **control_limits(n, target, method=method, phi=applied)}
-        for n in curve_denominators(max(denominators, default=1))
-    ]
     return Funnel(
         pl.DataFrame(records, schema=schema, orient="row")
         if records
         else pl.DataFrame(schema=schema),
-        pl.DataFrame(curves, schema=curve_schema, orient="row"),
         target,
         phi,
         applied > 1.0,
         method,
+        max(denominators, default=1),
     )
 
 

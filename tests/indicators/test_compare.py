@@ -49,6 +49,16 @@ def test_binomial_cdf_stays_exact_for_a_large_denominator() -> None:
     assert binomial_cdf(k, n, p) == pytest.approx(math.fsum(pmf(i) for i in range(k + 1)), 1e-10)
 
 
+def test_the_quantile_is_the_smallest_r_whose_cdf_reaches_q() -> None:
+    """binomial_quantile (a search in the running sum) against binomial_cdf (a sum of the pmf)."""
+    for n in (1, 7, 40, 1000, 25_000):
+        for p in (0.02, 0.3, 0.9):
+            for q in (0.001, 0.025, 0.5, 0.975, 0.999):
+                r = binomial_quantile(q, n, p)
+                assert binomial_cdf(r, n, p) >= q - 1e-9
+                assert r == 0 or binomial_cdf(r - 1, n, p) < q + 1e-9
+
+
 def test_exact_limits_follow_spiegelhalters_interpolation_for_n_10() -> None:
     """n = 10, p0 = 0.5, 95%.
 
