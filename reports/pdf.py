@@ -249,33 +249,59 @@ def chart_images(figures: Sequence[go.Figure]) -> list[bytes | None]:
         return images
 
 
+# The browser stays open this long after the last chart it drew: a second report soon after
+# (another region, another member of the group) does not wait for Chromium to start (≈ 2 s).
+BROWSER_IDLE_S: Final = 60.0
+_closing: threading.Timer | None = None
+_drawn = 0  # reports drawn: a timer set before the latest one closes nothing
+
+
 def _render(path: str, figures: dict[str, go.Figure]) -> None:
     """Draw the figures into _IMAGES (a figure that fails is left out); the caller holds
-    _KALEIDO."""
+    _KALEIDO. The browser is started when none is open and closed BROWSER_IDLE_S after its
+    last chart, or at once when a chart fails (the next report starts a fresh one)."""
+    global _closing, _drawn
     os.environ.setdefault("BROWSER_PATH", path)
     import kaleido
     import plotly.io as pio
 
+    if _closing is not None:
+        _closing.cancel()
+        _closing = None
     try:
-        kaleido.start_sync_server(silence_warnings=True)
+        kaleido.start_sync_server(silence_warnings=True)  # a no-op while one is open
     except Exception:  # a broken browser: the report still comes, without charts
         return
-    try:
-        for key, fig in figures.items():
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)  # kaleido: kopts unused
-                    _IMAGES[key] = pio.to_image(
-                        fig,
-                        format="png",
-                        width=fig.layout.width or CHART_WIDTH,
-                        height=fig.layout.height or CHART_HEIGHT,
-                        scale=CHART_SCALE,
-                    )
-            except Exception:
-                continue
-    finally:
+    failed = False
+    for key, fig in figures.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # kaleido: kopts unused
+                _IMAGES[key] = pio.to_image(
+                    fig,
+                    format="png",
+                    width=fig.layout.width or CHART_WIDTH,
+                    height=fig.layout.height or CHART_HEIGHT,
+                    scale=CHART_SCALE,
+                )
+        except Exception:
+            failed = True
+    if failed:
         kaleido.stop_sync_server(silence_warnings=True)
+        return
+    _drawn += 1
+    _closing = threading.Timer(BROWSER_IDLE_S, _close_browser, args=(_drawn,))
+    _closing.daemon = True
+    _closing.start()
+
+
+def _close_browser(drawn: int) -> None:
+    """Close the browser kept open for charts, unless it drew again since this was set."""
+    import kaleido
+
+    with _KALEIDO:
+        if drawn == _drawn:
+            kaleido.stop_sync_server(silence_warnings=True)
 
 
 # --- type and tables -----------------------------------------------------------------------------

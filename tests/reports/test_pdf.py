@@ -4,11 +4,14 @@ tables that break cleanly, and what the figures are said once."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
@@ -310,6 +313,48 @@ def test_a_chart_printed_before_is_not_drawn_again(
     monkeypatch.setattr(kaleido, "start_sync_server", no_browser)
     again = PdfReader(io.BytesIO(report_pdf(stuurgroep_report)))
     assert sum(len(page.images) for page in again.pages) == len(report_charts(stuurgroep_report))
+
+
+def _browsers() -> set[int]:
+    """The Chromium processes this test process started (its descendants), by pid."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        pid, rest = text.split(" (", 1)
+        name, fields = rest.rsplit(") ", 1)
+        children.setdefault(int(fields.split()[1]), []).append(int(pid))
+        names[int(pid)] = name
+    found, todo = set(), [os.getpid()]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            if "chrom" in names[child]:
+                found.add(child)
+    return found
+
+
+def test_the_browser_stays_open_for_the_next_report_then_closes(
+    stuurgroep_report: QuarterlyReport, pages: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report soon after another draws its charts in the browser already open; once the
+    browser has been idle for BROWSER_IDLE_S it is closed."""
+    if browser_path() is None:
+        pytest.skip("charts are drawn with Chromium")
+    monkeypatch.setattr(reports_pdf, "BROWSER_IDLE_S", 1.0)
+    figure = report_charts(stuurgroep_report)[0][1]
+    first = reports_pdf.chart_images([go.Figure(figure).update_layout(title="eerste")])
+    open_after_first = _browsers()
+    second = reports_pdf.chart_images([go.Figure(figure).update_layout(title="tweede")])
+    assert first[0] is not None and second[0] is not None
+    assert open_after_first and _browsers() == open_after_first
+    deadline = time.monotonic() + 15
+    while _browsers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _browsers() == set()
 
 
 def test_two_reports_made_at_once_both_have_their_charts(
