@@ -272,27 +272,34 @@ def _render(path: str, figures: dict[str, go.Figure]) -> None:
         kaleido.start_sync_server(silence_warnings=True)  # a no-op while one is open
     except Exception:  # a broken browser: the report still comes, without charts
         return
-    failed = False
-    for key, fig in figures.items():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # kaleido: kopts unused
-                _IMAGES[key] = pio.to_image(
-                    fig,
-                    format="png",
-                    width=fig.layout.width or CHART_WIDTH,
-                    height=fig.layout.height or CHART_HEIGHT,
-                    scale=CHART_SCALE,
-                )
-        except Exception:
-            failed = True
-    if failed:
-        kaleido.stop_sync_server(silence_warnings=True)
-        return
-    _drawn += 1
-    _closing = threading.Timer(BROWSER_IDLE_S, _close_browser, args=(_drawn,))
-    _closing.daemon = True
-    _closing.start()
+    failed = True  # until every figure was tried: an interrupted drawing closes the browser
+    try:
+        failed = not all([_draw(pio, key, fig) for key, fig in figures.items()])
+    finally:
+        if failed:
+            kaleido.stop_sync_server(silence_warnings=True)
+        else:
+            _drawn += 1
+            _closing = threading.Timer(BROWSER_IDLE_S, _close_browser, args=(_drawn,))
+            _closing.daemon = True
+            _closing.start()
+
+
+def _draw(pio: Any, key: str, fig: go.Figure) -> bool:
+    """One figure into _IMAGES; False when it could not be drawn."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # kaleido: kopts unused
+            _IMAGES[key] = pio.to_image(
+                fig,
+                format="png",
+                width=fig.layout.width or CHART_WIDTH,
+                height=fig.layout.height or CHART_HEIGHT,
+                scale=CHART_SCALE,
+            )
+    except Exception:
+        return False
+    return True
 
 
 def _close_browser(drawn: int) -> None:
