@@ -40,8 +40,6 @@ def level_key(level: float) -> str:
 # Binomial distribution -------------------------------------------------------------------------
 
 
-# Every control limit of one denominator (four levels, two sides) reads the same pmf.
-@functools.lru_cache(maxsize=64)
 def _binomial_window(n: int, p: float) -> tuple[int, tuple[float, ...]]:
     """(first k, pmf of k, k+1, …) of Binomial(n, p) around its mode, tails below the cutoff
     left out. The mode's term comes from math.lgamma; the others from the pmf's recurrence."""
@@ -86,7 +84,8 @@ def binomial_cdf(k: int, n: int, p: float) -> float:
     return min(1.0, math.fsum(pmf[: max(0, k - first + 1)]))
 
 
-# The curves of one funnel (about 120 denominators) and its points fit together.
+# Every control limit of one denominator (four levels, two sides) reads the same running sum;
+# the curves of one funnel (about 120 denominators) and its points fit together.
 @functools.lru_cache(maxsize=256)
 def _binomial_cumulative(n: int, p: float) -> tuple[int, tuple[float, ...]]:
     """(first k, P(first ≤ R ≤ k) for k = first, first + 1, …): the window's running sum, in

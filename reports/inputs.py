@@ -123,13 +123,16 @@ def load_inputs(
     basis: Basis,
     today: date,
     keys: RecordKeys | None = None,
+    *,
+    every_region: bool = False,
 ) -> Inputs:
     """Read every frame the views need (the expensive part; the UI caches it per data version).
 
     Registrations of regions outside the scope arrive without identifiers (data_access), so
     views can show every region's figures while lists of registrations stay within the scope.
     Registrations and partner links carry the secret unit keys of the cell-key method, and the
-    inputs its secret (`keys`, default from the configured pseudonym key).
+    inputs its secret (`keys`, default from the configured pseudonym key). `every_region`:
+    see Inputs.every_region.
     """
     keys = keys or RecordKeys.from_secret(get_settings().key_bytes())
     # Read before the frames: they are then at least this version, never older than their label
@@ -152,6 +155,7 @@ def load_inputs(
         scope=scope,
         passports=passports(engine, get_settings().quality_threshold),
         keys=keys,
+        every_region=every_region,
     )
 
 

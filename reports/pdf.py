@@ -263,7 +263,6 @@ def _render(path: str, figures: dict[str, go.Figure]) -> None:
     global _closing, _drawn
     os.environ.setdefault("BROWSER_PATH", path)
     import kaleido
-    import plotly.io as pio
 
     if _closing is not None:
         _closing.cancel()
@@ -274,7 +273,7 @@ def _render(path: str, figures: dict[str, go.Figure]) -> None:
         return
     failed = True  # until every figure was tried: an interrupted drawing closes the browser
     try:
-        failed = not all([_draw(pio, key, fig) for key, fig in figures.items()])
+        failed = not all([_draw(key, fig) for key, fig in figures.items()])
     finally:
         if failed:
             kaleido.stop_sync_server(silence_warnings=True)
@@ -285,8 +284,10 @@ def _render(path: str, figures: dict[str, go.Figure]) -> None:
             _closing.start()
 
 
-def _draw(pio: Any, key: str, fig: go.Figure) -> bool:
+def _draw(key: str, fig: go.Figure) -> bool:
     """One figure into _IMAGES; False when it could not be drawn."""
+    import plotly.io as pio
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # kaleido: kopts unused

@@ -7,7 +7,6 @@ the publishing boundary. A test forbids pages and ui/ to import anything that ho
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import threading
 from collections import OrderedDict
@@ -177,10 +176,9 @@ class Service:
 
     def _load(self, scope: Scope, basis: Basis, today: date) -> Inputs:
         with self._loading():
-            loaded = load_inputs(self.engine, scope, basis, today)
-        # Sessions go on to other regions (Vlaanderen, the comparison): each series is
-        # computed once over every region, and every later set of regions read from it.
-        return dataclasses.replace(loaded, every_region=True)
+            # Sessions go on to other regions (Vlaanderen, the comparison): each series is
+            # computed once over every region, and every later set of regions read from it.
+            return load_inputs(self.engine, scope, basis, today, every_region=True)
 
     @property
     def thresholds(self) -> Thresholds:
