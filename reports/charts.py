@@ -47,6 +47,12 @@ BAR_ROW = 26  # pixels per region on a region axis, so that every name fits, hor
 WRAP = 60  # characters of a title line: plotly does not wrap titles itself
 
 
+# Plotly's geo maps ask for a world outline (world_110m.json) even with the base map hidden,
+# by default from plotly's CDN: a closed network blocks it, and the map then stays empty. The
+# app serves an empty outline instead, from static/ (Streamlit's static serving).
+BLANK_TOPOJSON_URL = "app/static/topojson/"  # relative: it works under any base URL path
+
+
 # Every figure's template, as plotly's default: a default template is built once, a template
 # set per figure is copied and validated for each (about 20 ms a figure).
 pio.templates.default = "plotly_white"

@@ -21,6 +21,7 @@ from typing import Any, Final
 import streamlit as st
 
 from indicators.formatting import MONTH_ABBREVIATIONS, MONTH_NAMES
+from reports import charts
 
 # Streamlit 1.67's English, as it renders it (text, aria-label, title, placeholder) → nl-BE.
 # tests/ui/test_chrome.py checks that each one still occurs in Streamlit's frontend bundle, so an
@@ -221,6 +222,7 @@ PLOTLY_CONFIG: Final[dict[str, Any]] = {
     "locale": "nl-BE",
     "locales": {"nl-BE": _plotly_locale()},
     "displaylogo": False,
+    "topojsonURL": charts.BLANK_TOPOJSON_URL,
     "modeBarButtonsToRemove": [
         "select2d",
         "lasso2d",

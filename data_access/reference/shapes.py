@@ -53,6 +53,23 @@ def elz_shapes(path: Path = ELZ_GEOJSON, only: Iterable[str] | None = None) -> d
 
 
 @lru_cache(maxsize=4)
+def elz_extent(path: Path = ELZ_GEOJSON) -> tuple[float, float, float, float]:
+    """West, east, south and north of the ELZ shapes, with a margin of MAP_TOLERANCE: the
+    extent a map of them shows."""
+    points = np.concatenate(
+        [
+            ring
+            for feature in _parsed(path)["features"]
+            for polygon in polygons(feature["geometry"])
+            for ring in polygon
+        ]
+    )
+    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
+    pad = MAP_TOLERANCE
+    return float(west - pad), float(east + pad), float(south - pad), float(north + pad)
+
+
+@lru_cache(maxsize=4)
 def _parsed(path: Path) -> dict[str, Any]:
     shapes: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     shapes["features"] = simplified_features(shapes["features"], MAP_TOLERANCE)

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -138,6 +139,21 @@ def test_switching_to_quarters_redraws_the_page(page: Any, screenshots: Path) ->
     # The choice is kept across pages of the same session.
     harness.go(page, "/response_time")
     expect(sidebar.get_by_text("Kwartalen", exact=True)).to_have_count(1)
+
+
+def test_the_map_draws_every_zone_from_the_app_alone(page: Any, app_url: str) -> None:
+    """The map on Regio's vergelijken draws all 57 ELZ as SVG shapes, and everything it asks
+    for (plotly's world outline included) comes from the app itself: an outline fetched from
+    plotly's CDN would fail in a closed network and leave the map empty."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    harness.go(page, "/compare")
+    zones = page.locator("[data-testid=stPlotlyChart] .choroplethlocation")
+    expect(zones).to_have_count(57, timeout=harness.TIMEOUT_MS)
+    assert page.locator("[data-testid=stPlotlyChart] canvas").count() == 0  # no WebGL map
+    origin = urlparse(app_url)
+    assert [url for url in asked if urlparse(url).netloc != origin.netloc] == []
+    assert any(url.endswith("/app/static/topojson/world_110m.json") for url in asked), asked
 
 
 def test_a_csv_export_downloads_the_shown_table(page: Any) -> None:

@@ -9,7 +9,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from data_access.reference.shapes import ELZ_GEOJSON, MAP_TOLERANCE, elz_shapes
+from data_access.reference.shapes import ELZ_GEOJSON, MAP_TOLERANCE, elz_extent, elz_shapes
 from data_access.reference.simplify import simplified_features
 
 
@@ -97,3 +97,15 @@ def test_the_map_draws_the_simplified_zones() -> None:
     assert [_rings(f) for f in sent] == [
         _rings(f) for f in simplified_features(_features(), MAP_TOLERANCE)
     ]
+
+
+def test_the_map_shows_every_zone_whole_and_little_else() -> None:
+    """The map's extent holds every point of every zone, with no more margin than the
+    tolerance the borders are drawn to."""
+    west, east, south, north = elz_extent()
+    points = [point for feature in _features() for ring in _rings(feature) for point in ring]
+    assert all(west < x < east and south < y < north for x, y in points)
+    assert min(x for x, _ in points) - west <= MAP_TOLERANCE * 1.001
+    assert east - max(x for x, _ in points) <= MAP_TOLERANCE * 1.001
+    assert min(y for _, y in points) - south <= MAP_TOLERANCE * 1.001
+    assert north - max(y for _, y in points) <= MAP_TOLERANCE * 1.001

@@ -17,6 +17,7 @@ EXPECTED = {
     "client.disableDataExport": True,
     "runner.postScriptGC": False,
     "server.maxUploadSize": 100,
+    "server.enableStaticServing": True,
     "theme.primaryColor": "#b02a37",
 }
 READ = """

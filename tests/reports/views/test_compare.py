@@ -178,7 +178,8 @@ def test_the_map_has_one_location_per_elz_and_every_elz_a_region(store: Engine) 
     locations = [code for trace in figure.data for code in trace.locations]
     assert len(locations) == 57 == len(set(locations))
     assert set(locations) == {f["properties"]["elz_code"] for f in geo.elz_shapes()["features"]}
-    assert all(isinstance(trace, go.Choroplethmap) for trace in figure.data)
+    assert all(isinstance(trace, go.Choropleth) for trace in figure.data)
+    assert figure.layout.geo.visible is False  # no base map: nothing fetched from a CDN
     assert all(trace.featureidkey == "properties.elz_code" for trace in figure.data)
     hover = [row[1] for trace in figure.data for row in trace.customdata]
     assert "Konekti" in hover
