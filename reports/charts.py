@@ -109,19 +109,6 @@ def layout(
     }
 
 
-def styled(
-    fig: go.Figure,
-    title: str,
-    subtitle: str,
-    y_title: str,
-    percent: bool = False,
-    zero: bool = True,
-) -> go.Figure:
-    """`fig` with the shared layout (for figures built trace by trace)."""
-    fig.update_layout(layout(title, subtitle, y_title, percent, zero))
-    return fig
-
-
 def month_ticks(months: Sequence[date | None], most: int = 12) -> dict[str, Any]:
     """Dutch month labels on a date axis (plotly's own are English), as axis properties: at
     most `most` (fewer on a small panel), horizontal, the year under January and under the

@@ -14,7 +14,7 @@ import math
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import Final
+from typing import Any, Final
 
 import plotly.graph_objects as go
 import polars as pl
@@ -563,32 +563,33 @@ def funnel_figure(
         return None
     shown = table.values.filter(pl.col("proportion").is_not_null())["region_code"].to_list()
     result = replace(full, points=full.points.filter(pl.col("region_code").is_in(shown)))
-    fig = go.Figure()
     curves = result.curves
     xs = curves["denominator"].to_list()
-    for level, dash, level_label in (("95", "dash", "95%"), ("998", "dot", "99,8%")):
-        for side in ("lower", "upper"):
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=curves[f"{side}_{level}"].to_list(),
-                    mode="lines",
-                    name=f"{level_label}-grens",
-                    legendgroup=level,
-                    showlegend=side == "upper",
-                    line={"color": "#7F7F7F", "dash": dash, "width": 1.5},
-                    hoverinfo="skip",
-                )
-            )
-    fig.add_trace(
-        go.Scatter(
-            x=[xs[0], xs[-1]],
-            y=[result.target, result.target],
-            mode="lines",
-            name=f"Vlaamse waarde ({fmt_pct(result.target)})",
-            line={"color": "#000000", "width": 1.5},
-            hoverinfo="skip",
-        )
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": curves[f"{side}_{level}"].to_list(),
+            "mode": "lines",
+            "name": f"{level_label}-grens",
+            "legendgroup": level,
+            "showlegend": side == "upper",
+            "line": {"color": "#7F7F7F", "dash": dash, "width": 1.5},
+            "hoverinfo": "skip",
+        }
+        for level, dash, level_label in (("95", "dash", "95%"), ("998", "dot", "99,8%"))
+        for side in ("lower", "upper")
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [xs[0], xs[-1]],
+            "y": [result.target, result.target],
+            "mode": "lines",
+            "name": f"Vlaamse waarde ({fmt_pct(result.target)})",
+            "line": {"color": "#000000", "width": 1.5},
+            "hoverinfo": "skip",
+        }
     )
     points = result.points
     # The regions that stand out: the report's own region alone (named, the others unnamed),
@@ -630,35 +631,35 @@ def funnel_figure(
             names.get(code, code) if show else ""
             for code, show in part.select("region_code", named.alias("named")).iter_rows()
         ]
-        fig.add_trace(
-            go.Scatter(
-                x=part["denominator"].to_list(),
-                y=part["proportion"].to_list(),
-                mode="markers+text",
-                text=texts,
-                textposition="top center",
-                textfont={"color": "#000000", "size": 14} if stands_out else None,
-                name=name,
-                marker={"size": 14 if stands_out else 10, "color": colour, "symbol": symbol},
-                customdata=[
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part["denominator"].to_list(),
+                "y": part["proportion"].to_list(),
+                "mode": "markers+text",
+                "text": texts,
+                "textposition": "top center",
+                **({"textfont": {"color": "#000000", "size": 14}} if stands_out else {}),
+                "name": name,
+                "marker": {"size": 14 if stands_out else 10, "color": colour, "symbol": symbol},
+                "customdata": [
                     [names.get(code, code), fmt_pct(p), fmt_int(n)]
                     for code, p, n in part.select(
                         "region_code", "proportion", "denominator"
                     ).iter_rows()
                 ],
-                hovertemplate="%{customdata[0]}<br>%{customdata[1]} van %{customdata[2]}"
+                "hovertemplate": "%{customdata[0]}<br>%{customdata[1]} van %{customdata[2]}"
                 "<extra></extra>",
-            )
+            }
         )
-    charts.styled(
-        fig,
+    spec = charts.layout(
         f"Trechter: {label}",
         f"{subtitle} · {_method_text(full, overdispersion)}",
         label,
         percent=True,
     )
-    fig.update_layout(hovermode="closest")
-    fig.update_xaxes(title_text="Noemer (aantal)", tickformat=",")
+    spec["hovermode"] = "closest"
+    spec["xaxis"].update(title={"text": "Noemer (aantal)"}, tickformat=",")
     # Zoom to the regions and their limits: the curves' extremes at tiny denominators would
     # squeeze every region into a thin band.
     shown = [
@@ -669,8 +670,9 @@ def funnel_figure(
         if v is not None
     ] or [0.0, 1.0]
     margin = max(0.02, (max(shown) - min(shown)) * 0.15)
-    fig.update_yaxes(range=[max(0.0, min(shown) - margin), min(1.0, max(shown) + margin)])
-    return fig
+    spec["yaxis"]["range"] = [max(0.0, min(shown) - margin), min(1.0, max(shown) + margin)]
+    # Built from dicts and validated once: each add_trace or update_* call validates again.
+    return go.Figure(data=traces, layout=spec)
 
 
 def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
@@ -683,50 +685,68 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     labels = [names.get(c, c) for c in rated["region_code"].to_list()]
     own = table.highlight
     rate = rated["rate"].to_list()
-    fig = go.Figure(
-        go.Scatter(
-            x=rate,
-            y=labels,
-            mode="markers",
-            name="Per 1.000 min-18 per jaar",
-            marker={
-                "size": 9,
-                "color": [charts.own_colour(c, own, GREY) for c in rated["region_code"]],
-            },
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": [u - r for u, r in zip(rated["upper"].to_list(), rate, strict=True)],
-                "arrayminus": [
-                    r - lo for lo, r in zip(rated["lower"].to_list(), rate, strict=True)
-                ],
-                "color": GREY if own else charts.HIGHLIGHT[0],
-            },
-            customdata=[
-                [fmt_dec(r, 2), fmt_dec(lo, 2), fmt_dec(u, 2)]
-                for r, lo, u in rated.select("rate", "lower", "upper").iter_rows()
-            ],
-            hovertemplate="%{y}: %{customdata[0]} (95%: %{customdata[1]} – %{customdata[2]})"
-            "<extra></extra>",
-        )
-    )
-    if flemish is not None:
-        fig.add_vline(
-            x=flemish,
-            line={"color": "#000000", "dash": "dash"},
-            annotation_text=f"Vlaanderen {fmt_dec(flemish, 2)}",
-        )
-    charts.styled(fig, "Aanmeldingen per 1.000 minderjarigen per jaar", subtitle, "")
-    fig.update_layout(hovermode="closest", height=max(420, 28 * len(labels) + 120))
-    fig.update_xaxes(
-        title_text="Per 1.000 inwoners jonger dan 18, per jaar", tickformat=",", rangemode="tozero"
+    trace = {
+        "type": "scatter",
+        "x": rate,
+        "y": labels,
+        "mode": "markers",
+        "name": "Per 1.000 min-18 per jaar",
+        "marker": {
+            "size": 9,
+            "color": [charts.own_colour(c, own, GREY) for c in rated["region_code"]],
+        },
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "array": [u - r for u, r in zip(rated["upper"].to_list(), rate, strict=True)],
+            "arrayminus": [r - lo for lo, r in zip(rated["lower"].to_list(), rate, strict=True)],
+            "color": GREY if own else charts.HIGHLIGHT[0],
+        },
+        "customdata": [
+            [fmt_dec(r, 2), fmt_dec(lo, 2), fmt_dec(u, 2)]
+            for r, lo, u in rated.select("rate", "lower", "upper").iter_rows()
+        ],
+        "hovertemplate": "%{y}: %{customdata[0]} (95%: %{customdata[1]} – %{customdata[2]})"
+        "<extra></extra>",
+    }
+    spec = charts.layout("Aanmeldingen per 1.000 minderjarigen per jaar", subtitle, "")
+    spec.update(hovermode="closest", height=max(420, 28 * len(labels) + 120))
+    if flemish is not None:  # the Flemish rate as a dashed vertical line, named at its top
+        spec["shapes"] = [
+            {
+                "type": "line",
+                "x0": flemish,
+                "x1": flemish,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": "#000000", "dash": "dash"},
+            }
+        ]
+        spec["annotations"] = [
+            {
+                "text": f"Vlaanderen {fmt_dec(flemish, 2)}",
+                "showarrow": False,
+                "x": flemish,
+                "xref": "x",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "y domain",
+                "yanchor": "top",
+            }
+        ]
+    spec["xaxis"].update(
+        title={"text": "Per 1.000 inwoners jonger dan 18, per jaar"},
+        tickformat=",",
+        rangemode="tozero",
     )
     bold = [
         f"<b>{n}</b>" if c in own else n
         for c, n in zip(rated["region_code"].to_list(), labels, strict=True)
     ]
-    fig.update_yaxes(tickformat="", tickmode="array", tickvals=labels, ticktext=bold)
-    return fig
+    spec["yaxis"].update(tickformat="", tickmode="array", tickvals=labels, ticktext=bold)
+    return go.Figure(data=[trace], layout=spec)
 
 
 def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
@@ -806,69 +826,69 @@ def map_figure(
     names = {code: name.removesuffix(FAILING_MARK) for code, name in table.region_names.items()}
     values = table.values.select("region_code", pl.col("proportion").alias("value"))
     zones = layout.join(values, on="region_code", how="left")
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     valued = zones.filter(pl.col("value").is_not_null())
     if not valued.is_empty():
-        fig.add_trace(
-            go.Choropleth(
-                geojson=geo.elz_shapes(only=valued["elz_code"].to_list()),
-                featureidkey=geo.FEATURE_ID_KEY,
-                locations=valued["elz_code"].to_list(),
-                z=valued["value"].to_list(),
-                colorscale="Blues",
-                marker_line_color="#FFFFFF",
-                marker_line_width=0.5,
-                colorbar={"title": {"text": ""}, "tickformat": ".0%"},
-                customdata=[
+        traces.append(
+            {
+                "type": "choropleth",
+                "geojson": geo.elz_shapes(only=valued["elz_code"].to_list()),
+                "featureidkey": geo.FEATURE_ID_KEY,
+                "locations": valued["elz_code"].to_list(),
+                "z": valued["value"].to_list(),
+                "colorscale": "Blues",
+                "marker": {"line": {"color": "#FFFFFF", "width": 0.5}},
+                "colorbar": {"title": {"text": ""}, "tickformat": ".0%"},
+                "customdata": [
                     [zone, names.get(region, region), fmt_pct(value)]
                     for zone, region, value in valued.select(
                         "elz_name", "region_code", "value"
                     ).iter_rows()
                 ],
-                hovertemplate="<b>%{customdata[1]}</b><br>ELZ %{customdata[0]}<br>"
+                "hovertemplate": "<b>%{customdata[1]}</b><br>ELZ %{customdata[0]}<br>"
                 + label
                 + ": %{customdata[2]}<extra></extra>",
-                name=label,
-            )
+                "name": label,
+            }
         )
     empty = zones.filter(pl.col("value").is_null())
     if not empty.is_empty():
-        fig.add_trace(
-            go.Choropleth(
-                geojson=geo.elz_shapes(only=empty["elz_code"].to_list()),
-                featureidkey=geo.FEATURE_ID_KEY,
-                locations=empty["elz_code"].to_list(),
-                z=[0] * empty.height,
-                colorscale=[[0, "#D9D9D9"], [1, "#D9D9D9"]],
-                showscale=False,
-                marker_line_color="#FFFFFF",
-                marker_line_width=0.5,
-                customdata=[
+        traces.append(
+            {
+                "type": "choropleth",
+                "geojson": geo.elz_shapes(only=empty["elz_code"].to_list()),
+                "featureidkey": geo.FEATURE_ID_KEY,
+                "locations": empty["elz_code"].to_list(),
+                "z": [0] * empty.height,
+                "colorscale": [[0, "#D9D9D9"], [1, "#D9D9D9"]],
+                "showscale": False,
+                "marker": {"line": {"color": "#FFFFFF", "width": 0.5}},
+                "customdata": [
                     [zone, names.get(region, region) if region else "geen netwerk"]
                     for zone, region in empty.select("elz_name", "region_code").iter_rows()
                 ],
-                hovertemplate="<b>%{customdata[1]}</b><br>ELZ %{customdata[0]}<br>"
+                "hovertemplate": "<b>%{customdata[1]}</b><br>ELZ %{customdata[0]}<br>"
                 "geen gegevens<extra></extra>",
-                name="Geen gegevens",
-            )
+                "name": "Geen gegevens",
+            }
         )
     # An SVG map without a base map (plotly's geo, not MapLibre's WebGL): drawn in ≈ 30 ms where
     # WebGL without a GPU takes 0,3–0,6 s. Plotly still asks for its world outline; it gets
     # an empty one from the app (charts.BLANK_TOPOJSON_URL), never plotly's CDN.
     west, east, south, north = geo.elz_extent()
-    fig.update_layout(
-        geo={
+    spec = {
+        "geo": {
             "visible": False,
             "projection": {"type": "mercator"},
             "lonaxis": {"range": [west, east]},
             "lataxis": {"range": [south, north]},
         },
-        title={"text": f"{label} per eerstelijnszone<br><sup>{subtitle}</sup>"},
-        separators=",.",
-        height=520,
-        margin={"l": 0, "r": 0, "t": 70, "b": 0},
-    )
-    return fig
+        "title": {"text": f"{label} per eerstelijnszone<br><sup>{subtitle}</sup>"},
+        "separators": ",.",
+        "height": 520,
+        "margin": {"l": 0, "r": 0, "t": 70, "b": 0},
+    }
+    return go.Figure(data=traces, layout=spec)
 
 
 def _rank_line(code: str, index: int, moved: bool, own: frozenset[str]) -> dict[str, object]:
@@ -886,36 +906,37 @@ def _rank_line(code: str, index: int, moved: bool, own: frozenset[str]) -> dict[
 def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     """A slope chart: each region's rank under the calendar-month rule and the 30-day rule."""
     comparison, names = table.values.filter(pl.col("visible")), table.region_names
-    fig = go.Figure()
     axis = [RULES["calendar_month"], RULES["30_days"]]
     ranked = comparison.filter(
         pl.col("rank_calendar_month").is_not_null() & pl.col("rank_30_days").is_not_null()
     )
+    traces = []
     for index, row in enumerate(ranked.sort("rank_calendar_month").iter_rows(named=True)):
         name = names.get(row["region_code"], row["region_code"])
         moved = row["rank_calendar_month"] != row["rank_30_days"]
-        fig.add_trace(
-            go.Scatter(
-                x=axis,
-                y=[row["rank_calendar_month"], row["rank_30_days"]],
-                mode="lines+markers+text",
-                text=[f"<b>{name}</b>", f"<b>{name}</b>"]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": axis,
+                "y": [row["rank_calendar_month"], row["rank_30_days"]],
+                "mode": "lines+markers+text",
+                "text": [f"<b>{name}</b>", f"<b>{name}</b>"]
                 if row["region_code"] in table.highlight
                 else [name, name],
-                textposition=["middle left", "middle right"],
-                name=name,
-                showlegend=False,
-                line=_rank_line(row["region_code"], index, moved, table.highlight),
-                customdata=[
+                "textposition": ["middle left", "middle right"],
+                "name": name,
+                "showlegend": False,
+                "line": _rank_line(row["region_code"], index, moved, table.highlight),
+                "customdata": [
                     [fmt_pct(row["rate_calendar_month"])],
                     [fmt_pct(row["rate_30_days"])],
                 ],
-                hovertemplate=name + ": rang %{y} (%{customdata[0]})<extra></extra>",
-            )
+                "hovertemplate": name + ": rang %{y} (%{customdata[0]})<extra></extra>",
+            }
         )
-    charts.styled(fig, "Rangorde onder beide regels", subtitle, "Rang (1 = hoogste)")
-    fig.update_layout(hovermode="closest", height=max(420, 26 * ranked.height + 120))
+    spec = charts.layout("Rangorde onder beide regels", subtitle, "Rang (1 = hoogste)")
+    spec.update(hovermode="closest", height=max(420, 26 * ranked.height + 120))
     last = max(ranked["rank_calendar_month"].max() or 1, ranked["rank_30_days"].max() or 1)
-    fig.update_yaxes(range=[float(last) + 0.5, 0.5], tickformat="d", dtick=1)  # type: ignore[arg-type]
-    fig.update_xaxes(range=[-1.6, 2.6])
-    return fig
+    spec["yaxis"].update(range=[float(last) + 0.5, 0.5], tickformat="d", dtick=1)
+    spec["xaxis"]["range"] = [-1.6, 2.6]
+    return go.Figure(data=traces, layout=spec)
