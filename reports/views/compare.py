@@ -936,7 +936,7 @@ def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
         )
     spec = charts.layout("Rangorde onder beide regels", subtitle, "Rang (1 = hoogste)")
     spec.update(hovermode="closest", height=max(420, 26 * ranked.height + 120))
-    last = max(ranked["rank_calendar_month"].max() or 1, ranked["rank_30_days"].max() or 1)
-    spec["yaxis"].update(range=[float(last) + 0.5, 0.5], tickformat="d", dtick=1)
+    last = ranked.select(pl.max_horizontal("rank_calendar_month", "rank_30_days").max()).item()
+    spec["yaxis"].update(range=[float(last or 1) + 0.5, 0.5], tickformat="d", dtick=1)
     spec["xaxis"]["range"] = [-1.6, 2.6]
     return go.Figure(data=traces, layout=spec)
