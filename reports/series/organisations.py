@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_access.access.perturbation import counted, distinct_counted, noise_of
+from data_access.access.perturbation import counted, distinct_counts, noise_of
 from indicators.periods import Granularity, period_columns, truncate_to_month
 from reports.inputs import Inputs
 from reports.series import per_month
@@ -72,10 +72,16 @@ def distinct_organisations(
     counts, so the same organisations give the same perturbation in any period."""
     links = _links(inputs).filter(start).with_columns(*period_columns("received_date", granularity))
     keys = ["region_code", "period", "period_start", *(["sector"] if by_sector else [])]
-    distinct = links.group_by(keys).agg(
-        *distinct_counted("organisations", "partner_name", "partner_key"),
-        *distinct_counted("sectors", "sector", "sector_key"),
-        *distinct_counted("registrations", "registration_id", "record_key"),
+    organisations, sectors, registrations = (
+        distinct_counts(links, keys, name, unit, key)
+        for name, unit, key in (
+            ("organisations", "partner_name", "partner_key"),
+            ("sectors", "sector", "sector_key"),
+            ("registrations", "registration_id", "record_key"),
+        )
+    )
+    distinct = organisations.join(sectors, on=keys, nulls_equal=True).join(
+        registrations, on=keys, nulls_equal=True
     )
     months = links.select("region_code", "month").unique().collect()
     involvements = (

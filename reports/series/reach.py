@@ -11,7 +11,7 @@ import polars as pl
 from data_access.access.perturbation import (
     consistent_with,
     counted,
-    distinct_counted,
+    distinct_counts,
     noise_of,
     perturbation,
 )
@@ -298,11 +298,11 @@ def ongoing_on(inputs: Inputs) -> pl.DataFrame:
     def compute() -> pl.DataFrame:
         closed = pl.col("closed_date")
         on = ongoing_date(inputs)
+        started = _trajectories(inputs).filter(
+            (pl.col("start_date") <= on) & (closed.is_null() | (closed > on))
+        )
         return (
-            _trajectories(inputs)
-            .filter((pl.col("start_date") <= on) & (closed.is_null() | (closed > on)))
-            .group_by("region_code")
-            .agg(*distinct_counted("ongoing", "id", "record_key"))
+            distinct_counts(started, ["region_code"], "ongoing", "id", "record_key")
             .sort("region_code")
             .collect()
         )

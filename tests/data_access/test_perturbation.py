@@ -14,6 +14,7 @@ from data_access.access.perturbation import (
     RecordKeys,
     consistent_with,
     counted,
+    distinct_counts,
     noise_of,
     perturbation,
 )
@@ -67,6 +68,38 @@ def test_no_published_small_value_pins_its_true_count() -> None:
         sources = {t for t in range(1, 9) for value, _ in PTABLE if max(t + value, 0) == published}
         assert len(sources) >= 2, (published, sources)
         assert published > 4 or len(sources & set(range(1, 5))) >= 2, (published, sources)
+
+
+def test_a_distinct_count_counts_each_unit_once_and_keys_on_the_set() -> None:
+    """Per group, each unit counts once however many rows it has, nulls not at all (a group of
+    nulls only counts 0), and the perturbation comes from the sum of the set's unit keys: the
+    same set in another group, with other rows, gets the same perturbation."""
+    rng = random.Random(11)
+    unit_keys = {f"u{i}": rng.randrange(KEY_SPACE) for i in range(40)}
+    rows = [
+        (group, unit, None if unit is None else unit_keys[unit])
+        for group in ("a", "b", "c")
+        for unit in rng.choices([*unit_keys, None], k=300)
+    ] + [("only-nulls", None, None)] * 3
+    rows += [("same-as-a", unit, key) for group, unit, key in rows if group == "a"][::-1]
+    frame = pl.LazyFrame(rows, schema=["group", "unit", "key"], orient="row")
+    got = {
+        group: (count, noise)
+        for group, count, noise in distinct_counts(frame, ["group"], "n", "unit", "key")
+        .collect()
+        .iter_rows()
+    }
+    expected = {}
+    for group in ("a", "b", "c", "only-nulls", "same-as-a"):
+        units = {unit for g, unit, _ in rows if g == group and unit is not None}
+        key = sum(unit_keys[u] for u in units) % KEY_SPACE
+        noise = pl.select(perturbation(pl.lit(len(units)), pl.lit(key))).item()
+        expected[group] = (len(units), noise)
+    assert got == expected
+    assert got["only-nulls"][0] == 0 and got["same-as-a"] == got["a"]
+    # A unit that is also a grouping column counts itself once per group.
+    by_unit = distinct_counts(frame, ["group", "unit"], "n", "unit", "key").collect()
+    assert set(by_unit.drop_nulls("unit")["n"].to_list()) == {1}
 
 
 def test_a_cell_is_perturbed_the_same_way_in_any_table() -> None:
