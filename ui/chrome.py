@@ -168,6 +168,7 @@ def _plotly_locale() -> dict[str, Any]:
             "Autoscale": "Automatisch schalen",
             "Reset axes": "Assen herstellen",
             "Reset view": "Beeld herstellen",
+            "Reset": "Beeld herstellen",  # the geo map's reset button
             "Zoom": "Zoomen",
             "Zoom in": "Inzoomen",
             "Zoom out": "Uitzoomen",
