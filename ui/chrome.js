@@ -63,6 +63,15 @@
         if (group.tagName === "DIV") group.setAttribute("role", "list");
       }
     }
+    // A table wider than its box scrolls sideways; a box that scrolls must take keyboard
+    // focus (WCAG 2.1.1) and say what it is.
+    for (const box of root.querySelectorAll("[data-testid=stTable] > div")) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Tabel, schuift zijwaarts");
+      }
+    }
     // A key figure's trend is one picture (named on its box), not dozens of unnamed marks.
     for (const chart of root.querySelectorAll("[data-testid=stMetricChart]")) {
       chart.setAttribute("role", "img");

@@ -7,6 +7,7 @@ every other module of the app.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Final, Literal
@@ -130,14 +131,59 @@ def table(
     per_page = published.rows_shown or PAGE_ROWS
     if shown.height > per_page:
         shown = _page(shown, per_page, key)
-    # Every row of the page is in view: Streamlit's default box shows ten and hides the rest.
-    # As Arrow, which Streamlit sends as it is: a polars frame goes through pandas first.
-    arrow = shown.to_arrow().cast(pa.schema([(name, pa.string()) for name in shown.columns]))
-    st.dataframe(arrow, hide_index=True, width="stretch", height="content")
+    # A static HTML table, every row of the page in view. The interactive grid (st.dataframe)
+    # draws on a canvas and writes its hidden accessible copy 200 ms after each change: on most
+    # pages a filter change took 0,2-0,3 s longer in the browser (BENCHMARKS.md), for tables of
+    # at most PAGE_ROWS rows that need no scrolling.
+    st.table(_literal_frame(shown), hide_index=True, border="horizontal")
     for note in published.notes:
         if note not in said:
             st.caption(note)
     downloads(published, reader, key)
+
+
+# st.table renders every cell and header as Markdown. Text from a source file is shown as
+# written: what could start emphasis, code, a link, HTML, math, an emoji code or a colour
+# directive is escaped with a backslash (CommonMark escapes any ASCII punctuation), and so is
+# a heading, quote or list marker at the start. Emoji and icon codes (":smile:"), bare web and
+# e-mail addresses, and what the renderer sets typographically ("--" as "—", "->" as "→", "<="
+# as "≤") are found after escapes are undone: an invisible word joiner (U+2060) keeps them
+# apart instead.
+_MARKUP: Final = re.compile(
+    r"[\\`*_\[\]~|$@]"
+    r"|<(?=[A-Za-z/!?])"  # a tag or comment ("<5" is text already)
+    r"|&(?=#?\w+;)"  # an entity
+    r"|:(?=[A-Za-z])",  # a colour directive (":red[")
+)
+_JOINED: Final = re.compile(
+    r"(?<=:)(?=[\w+-]*[A-Za-z][\w+-]*:|[+-]1:|material/|//)|(?<=www)(?=\.)|(?<=@)"
+    r"|(?<=-)(?=[->])|(?<=<)(?=[-=])|(?<=>)(?==)",  # dashes, arrows and signs set typographically
+    re.IGNORECASE,
+)
+_BLOCK_START: Final = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|\d+(?=[.)](?:\s|$)))")
+
+
+def markdown_literal(text: str) -> str:
+    """Markdown that renders as exactly `text`, on one line."""
+    escaped = _JOINED.sub("\u2060", " ".join(text.splitlines()))
+    escaped = _MARKUP.sub(lambda m: "\\" + m.group(0), escaped)
+    # "12. " and "12) " start a list at their punctuation; "-", "+", "#" and ">" at themselves.
+    return _BLOCK_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)),
+        escaped,
+    )
+
+
+def _literal_frame(shown: pl.DataFrame) -> pa.Table:
+    """The shown table with every header and cell as literal Markdown text, as Arrow (which
+    Streamlit sends as it is; a polars frame goes through pandas first)."""
+    return pa.table(
+        {
+            markdown_literal(name): [None if v is None else markdown_literal(v) for v in values]
+            for name, values in shown.to_dict(as_series=False).items()
+        },
+        schema=pa.schema([(markdown_literal(name), pa.string()) for name in shown.columns]),
+    )
 
 
 def _empty(published: PublishedTable, reader: Reader) -> str:

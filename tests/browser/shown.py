@@ -1,8 +1,7 @@
 """What a page shows in the browser, and what must never be in it.
 
 Reads every text node, every accessible name, title and placeholder, and every cell of every
-table (the grid's accessible copy, scrolled sideways so columns off screen are read too), and
-reports: framework English, raw codes, booleans, raw timestamps, a count symbol ('<5') in a
+table, and reports: framework English, raw codes, booleans, raw timestamps, a count symbol ('<5') in a
 percentage column, and labels cut off with an ellipsis or by the edge of their box.
 """
 
@@ -58,37 +57,21 @@ async () => {
       if (value && value.trim()) attributes.push(`${name}=${value.trim()}`);
     }
   }
-  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 30)));
   const tables = [];
-  for (const grid of document.querySelectorAll("[data-testid=stDataFrame]")) {
+  for (const table of document.querySelectorAll("[data-testid=stTable] table")) {
     const headers = {};
-    const cells = {};
-    const read = () => {
-      grid.querySelectorAll("th[role=columnheader]").forEach((th) => {
-        headers[th.getAttribute("aria-colindex")] = th.innerText.trim();
-      });
-      grid.querySelectorAll("td[role=gridcell]").forEach((td) => {
-        cells[td.id] = [td.getAttribute("aria-colindex"), td.innerText.trim()];
-      });
-    };
-    read();
-    const scroller = grid.querySelector(".dvn-scroller");
-    if (scroller && scroller.scrollWidth > scroller.clientWidth) {
-      const step = Math.max(200, scroller.clientWidth - 120);
-      for (let x = step; x < scroller.scrollWidth + step; x += step) {
-        scroller.scrollLeft = x;
-        await frame();
-        read();
-      }
-      scroller.scrollLeft = 0;
+    table.querySelectorAll("thead th").forEach((th, i) => { headers[String(i + 1)] = th.innerText.trim(); });
+    const cells = [];
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((td, i) => cells.push([String(i + 1), td.innerText.trim()]));
     }
-    tables.push({headers, cells: Object.values(cells)});
+    tables.push({headers, cells});
   }
   // Text cut off: an ellipsis style on an element whose text is wider than its box, or a
   // field (a select box shows its choice in one) whose value is wider than the field.
   const cut = [];
   for (const el of document.body.querySelectorAll("*")) {
-    if (el.closest("script, style, svg, [data-testid=stDataFrame]")) continue;
+    if (el.closest("script, style, svg")) continue;
     if (!el.getClientRects().length || el.scrollWidth <= el.clientWidth + 1) continue;
     if (el.tagName === "INPUT") {
       if (el.value && !["file", "range", "hidden"].includes(el.type)) cut.push(el.value);
@@ -100,7 +83,7 @@ async () => {
   // control in a column too narrow for it shows "Normale benad").
   for (const el of document.body.querySelectorAll("main button, main label")) {
     const text = el.innerText.trim();
-    if (!text || !el.getClientRects().length || el.closest("[data-testid=stDataFrame]")) continue;
+    if (!text || !el.getClientRects().length ) continue;
     const right = el.getBoundingClientRect().right;
     let box = el.parentElement;
     for (let depth = 0; box && depth < 8; depth += 1, box = box.parentElement) {

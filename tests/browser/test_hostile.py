@@ -47,13 +47,20 @@ def test_a_feedback_note_with_html_and_sql_is_stored_as_text(page: Any, screensh
     page.get_by_role("combobox", name="Kwartaal").click()
     page.get_by_role("option", name="2025 K1", exact=True).click()
     harness.settle(page)
-    note = f'<script>window.__pwned=3</script><img src=x onerror="window.__pwned=4"> {SQL}'
+    markdown = "**vet** [klik](http://x.be) www.x.be a@x.be :smile: :red[rood] $x$ # kop"
+    note = (
+        f'<script>window.__pwned=3</script><img src=x onerror="window.__pwned=4"> {SQL} {markdown}'
+    )
     page.get_by_label("Nieuwe versie van de feedback").fill(note)
     page.get_by_role("button", name="Bewaren als nieuwe versie").click()
     harness.settle(page)
     page.locator("[data-testid=stAlert]", has_text="bewaard").first.wait_for()
     _not_executed(page)
-    # The notes table is a canvas grid; its CSV export shows what was stored: the text, verbatim.
+    # The notes table shows the note as written: no tag, link, emphasis, emoji or formula.
+    cell = page.locator("[data-testid=stTable] td", has_text="DROP TABLE").first
+    assert cell.inner_text().replace("\u2060", "") == note
+    assert cell.locator("a, img, script, strong, em, h1, .katex, span[class*=Icon]").count() == 0
+    # Its CSV export shows what was stored: the text, verbatim.
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV downloaden").first.click()
     exported = Path(info.value.path()).read_text(encoding="utf-8-sig")

@@ -75,7 +75,7 @@ def _open_sections(page: Any) -> None:
         closed.first.click()
     for tab in page.locator("[data-testid=stTabs] [role=tab]").all():
         tab.click()
-    page.wait_for_timeout(300)  # the tables inside draw their grids
+    page.wait_for_timeout(300)  # what is inside draws
 
 
 @pytest.mark.parametrize("role", list(ROLES))

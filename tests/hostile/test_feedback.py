@@ -11,7 +11,7 @@ from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from data_access.store.models import Registration
 from tests.hostile.texts import HTML, SQL
-from tests.pages.conftest import PageOpener
+from tests.pages.conftest import PageOpener, shown_tables
 
 FRIEND = "friend@demo.1g1p"
 
@@ -35,7 +35,7 @@ def test_a_note_with_html_and_sql_is_kept_verbatim(
     at.button[0].click().run()
     assert not at.exception
     assert any("bewaard" in s.value for s in at.success)
-    shown = at.dataframe[0].value
+    shown = shown_tables(at)[0]
     assert f"{HTML} {SQL}" in shown["Feedback"].to_list()
     # Nothing rendered as raw HTML: the markdown elements never carry the script.
     assert all("<script>" not in m.value for m in at.markdown)

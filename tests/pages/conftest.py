@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import create_engine, text
@@ -141,9 +143,23 @@ def unpaged(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ui.render.PAGE_ROWS", 100_000)
 
 
+# What ui.render.markdown_literal adds so that st.table shows text as written.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|\u2060")
+
+
+def _as_written(text: object) -> object:
+    return _ESCAPE.sub(lambda m: m.group(1) or "", text) if isinstance(text, str) else text
+
+
+def shown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's tables as a reader reads them: headers and cells as written (st.table takes
+    Markdown, so the page escapes them)."""
+    return [frame.value.rename(columns=_as_written).map(_as_written) for frame in at.table]
+
+
 def frame_with(at: AppTest, *columns: str, index: int = 0):  # type: ignore[no-untyped-def]
     """The `index`-th table on the page whose header holds these columns (a chart's data table
     sits in its expander beside the page's tables, so position alone no longer says which)."""
-    found = [frame.value for frame in at.dataframe if set(columns) <= set(frame.value.columns)]
+    found = [frame for frame in shown_tables(at) if set(columns) <= set(frame.columns)]
     assert len(found) > index, f"no table with {columns} on the page"
     return found[index]

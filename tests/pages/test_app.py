@@ -70,7 +70,7 @@ def test_first_start_on_an_empty_store_builds_the_demo(
     assert has_imports(engine)
     assert reads.registrations(engine, scopes.everything()).height > 500
     assert any("Demomodus" in w.value for w in at.warning)
-    assert at.dataframe, "figures appear after the demo was built"
+    assert at.table, "figures appear after the demo was built"
     deadline = time.monotonic() + 120
     while (state := startup.status(settings)) is not None and state.alive:
         assert time.monotonic() < deadline, state

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cli import app as cli_app
 from data_access.settings import Settings, get_settings
 from indicators.periods import add_months, month_start
-from tests.pages.conftest import PageOpener
+from tests.pages.conftest import PageOpener, shown_tables
 from ui.render import PAGE_ROWS
 
 PAGES = ["intakes", "response_time", "referrers", "volume", "staffing", "reach"]
@@ -51,7 +51,7 @@ def test_the_cli_table_equals_the_page_table(
     """For the same selection the CLI's CSV holds the same header and cells as the page."""
     cli = _cli_table(demo_settings, name)
     at = open_page(name)
-    shown = [pl.from_pandas(frame.value).cast(pl.String) for frame in at.dataframe]
+    shown = [pl.from_pandas(frame).cast(pl.String) for frame in shown_tables(at)]
     same_header = [frame for frame in shown if frame.columns == cli.columns]
     assert same_header, f"no table on the page has the CLI header {cli.columns}"
     assert same_header[0].fill_null("").equals(cli.fill_null(""))
@@ -68,7 +68,7 @@ def test_a_long_table_shows_the_cli_table_a_page_at_a_time(
     at = open_page("intakes")
 
     def shown() -> pl.DataFrame:
-        frames = [pl.from_pandas(frame.value).cast(pl.String) for frame in at.dataframe]
+        frames = [pl.from_pandas(frame).cast(pl.String) for frame in shown_tables(at)]
         return next(frame for frame in frames if frame.columns == cli.columns)
 
     assert shown().fill_null("").equals(cli.head(PAGE_ROWS).fill_null(""))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import PageOpener
+from tests.pages.conftest import PageOpener, shown_tables
 
 
 def _shown(at: AppTest, index: int = 0) -> pl.DataFrame:
-    return pl.from_pandas(at.dataframe[index].value)
+    return pl.from_pandas(shown_tables(at)[index])
 
 
 def _centre(at: AppTest) -> str:
@@ -23,7 +23,7 @@ def test_it_renders_the_funnel_map_rates_multiples_and_ranks(open_page: PageOpen
     assert at.title[0].value == "Regio's vergelijken"
     charts = at.get("plotly_chart")
     assert len(charts) == 5
-    assert len(at.dataframe) == 4
+    assert len(at.table) == 4
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
     assert list(_shown(at).columns)[:3] == ["Regio", "Teller", "Noemer"]
     assert any(c.value.startswith("Regiobasis: zoals toen georganiseerd") for c in at.caption)

@@ -11,7 +11,7 @@ from data_access.access.roles import add_user
 from data_access.ingest.pipeline import import_file
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
-from tests.pages.conftest import PageOpener
+from tests.pages.conftest import PageOpener, shown_tables
 
 HEADER = (
     "registration_id,family_id,region_code,nis_code,kind,received_date,first_contact_date,"
@@ -49,7 +49,7 @@ def test_it_renders_the_form_and_the_batch_list(open_page: PageOpener) -> None:
         "Maandtotalen zonder dossiers (legacy)",
     } <= set(at.selectbox(key="bron").options)
     assert at.button(key="importeer").disabled  # nothing uploaded yet
-    shown = at.dataframe[0].value
+    shown = shown_tables(at)[0]
     assert {"Bestand", "Gelezen", "Aanvaard", "Geweigerd", "Dubbel", "Door", "Ingelezen op"} <= set(
         shown.columns
     )
@@ -77,10 +77,10 @@ def test_an_upload_is_imported_with_summary_counts_and_quarantine(
         "Geweigerd": "1",
         "Dubbel": "0",
     }
-    quarantine = at.dataframe[0].value
+    quarantine = shown_tables(at)[0]
     assert quarantine["Regel"].tolist() == ["3"]
     assert "BUURMAN" in quarantine["Reden"].iloc[0]
-    batches = at.dataframe[1].value
+    batches = shown_tables(at)[1]
     assert batches["Bestand"].tolist() == ["konekti.csv"]
     assert batches["Door"].tolist() == ["beheerder@demo.1g1p"]  # the demo beheerder
     assert _data_version(empty_settings) != version  # other pages re-read their data
@@ -118,9 +118,9 @@ def test_an_earlier_batch_quarantine_can_be_viewed(
     engine.dispose()
     at = open_empty_page("import", as_user="beheerder@example.be")
     assert not at.exception
-    assert at.dataframe[0].value["Bestand"].tolist() == ["eerder.csv"]
+    assert shown_tables(at)[0]["Bestand"].tolist() == ["eerder.csv"]
     assert at.selectbox(key="quarantaine").value == batch
-    assert at.dataframe[1].value["Regel"].tolist() == ["3"]
+    assert shown_tables(at)[1]["Regel"].tolist() == ["3"]
     assert {"quarantine-csv", "quarantine-xlsx"} <= {b.key for b in at.get("download_button")}
 
 
@@ -129,7 +129,7 @@ def test_empty_store_says_nothing_was_imported(open_empty_page: PageOpener) -> N
     at = open_empty_page("import")
     assert not at.exception
     assert any("nog geen bestanden" in i.value for i in at.info)
-    assert not at.dataframe
+    assert not at.table
 
 
 def test_a_dry_run_shows_what_would_happen_and_writes_nothing(
@@ -154,7 +154,7 @@ def test_a_dry_run_shows_what_would_happen_and_writes_nothing(
     assert not at.exception and not at.error, [e.value for e in at.error]
     headline = next(i.value for i in at.info if i.value.startswith("Proefimport"))
     assert "51 rijen gelezen, 49 zouden aanvaard worden, 2 geweigerd" in headline
-    mapping, values, quarantine, sample = (f.value for f in at.dataframe[:4])
+    mapping, values, quarantine, sample = shown_tables(at)[:4]
     assert "Verwezen door" in mapping["Kolom in het bestand"].tolist()
     assert values[["Kolom", "Waarde", "Aantal"]].values.tolist() == [
         ["Verwezen door", "Buurvrouw", "1"]
@@ -162,7 +162,7 @@ def test_a_dry_run_shows_what_would_happen_and_writes_nothing(
     assert quarantine["Regel"].tolist() == ["23", "36"]
     assert len(sample) == 10 and set(sample["Regio"]) == {"KON"}
     shown = "\n".join(
-        [f.value.to_csv() for f in at.dataframe] + [e.value for e in (*at.info, *at.caption)]
+        [f.to_csv() for f in shown_tables(at)] + [e.value for e in (*at.info, *at.caption)]
     )
     assert [s for s in export.secrets if s in shown] == []
     assert store_counts(engine) == before

@@ -12,7 +12,7 @@ from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from tests import scopes
-from tests.pages.conftest import PageOpener
+from tests.pages.conftest import PageOpener, shown_tables
 
 
 def _metric(at: AppTest, label: str) -> str:
@@ -56,9 +56,9 @@ def test_it_renders_tiles_chart_table_and_downloads(open_page: PageOpener) -> No
     assert all(m.delta.endswith("t.o.v. vorige periode") for m in at.metric)
     # Twelve months: the previous period is last year's, so each change is shown once.
     assert not any(c.value.endswith("t.o.v. zelfde periode vorig jaar") for c in at.caption)
-    assert "Δ vorig jaar" not in at.dataframe[0].value.columns
+    assert "Δ vorig jaar" not in shown_tables(at)[0].columns
     assert len(at.get("plotly_chart")) == 1
-    shown = at.dataframe[0].value
+    shown = shown_tables(at)[0]
     assert shown["Regio"].iloc[0] == "Vlaanderen (totaal)"
     assert shown["Aanmeldingen"].iloc[0] == _metric(at, "Aanmeldingen")
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
@@ -78,14 +78,14 @@ def test_changing_the_period_changes_the_flanders_intakes(
     assert _metric(at, "Aanmeldingen") != before
     # Six months: the previous period and last year differ, and both are shown.
     assert any(c.value.endswith("t.o.v. zelfde periode vorig jaar") for c in at.caption)
-    assert {"Δ vorige periode", "Δ vorig jaar"} <= set(at.dataframe[0].value.columns)
+    assert {"Δ vorige periode", "Δ vorig jaar"} <= set(shown_tables(at)[0].columns)
 
 
 def test_choosing_regions_totals_only_those(open_page: PageOpener) -> None:
     """With Konekti and Gent chosen, the table holds their total, each, and Flanders last."""
     at = open_page("overview")
     at.multiselect(key="regios").set_value(["KON", "GNT"]).run()
-    shown = at.dataframe[0].value
+    shown = shown_tables(at)[0]
     assert shown["Regio"].tolist() == [
         "Geselecteerde regio's (totaal)",
         "Konekti",
@@ -104,7 +104,7 @@ def test_a_stuurgroep_opens_on_its_region_with_flanders_as_the_comparison(
     Flemish figure beside Konekti's."""
     at = open_page("overview", demo_user="stuurgroep.kon@demo.1g1p")
     assert not at.exception
-    shown = at.dataframe[0].value
+    shown = shown_tables(at)[0]
     assert shown["Regio"].tolist() == ["Konekti", "Vlaanderen (totaal)"]
     assert _metric(at, "Aanmeldingen") == shown["Aanmeldingen"].iloc[0]
     flanders = shown["Aanmeldingen"].iloc[1]

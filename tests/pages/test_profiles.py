@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.ingest.profiles import get_profile
 from data_access.settings import Settings
 from tests.corpus.legacy import kompas
-from tests.pages.conftest import ROOT, PageOpener
+from tests.pages.conftest import ROOT, PageOpener, shown_tables
 
 EXPORT = kompas()
 
@@ -28,7 +28,7 @@ def _shown(at: AppTest) -> str:
         for kind in ("info", "caption", "markdown", "success", "error", "warning")
         for e in at.get(kind)
     ]
-    parts += [frame.value.to_csv() for frame in at.dataframe]
+    parts += [frame.to_csv() for frame in shown_tables(at)]
     return "\n".join(str(p) for p in parts)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import PageOpener
+from tests.pages.conftest import PageOpener, shown_tables
 
 
 def _table(at: AppTest, column: str):  # type: ignore[no-untyped-def]
     """The first shown table that has `column`."""
-    return next(df.value for df in at.dataframe if column in df.value.columns)
+    return next(df for df in shown_tables(at) if column in df.columns)
 
 
 def test_it_shows_passports_failing_checks_and_records(open_page: PageOpener) -> None:

@@ -15,14 +15,14 @@ from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from indicators.periods import add_months, month_start
 from tests import scopes
-from tests.pages.conftest import TODAY, PageOpener
+from tests.pages.conftest import TODAY, PageOpener, shown_tables
 
 # The default selection ends with the last full month.
 LAST_YEAR = add_months(month_start(TODAY), -1).year
 
 
 def _shown(at: AppTest, index: int = 0) -> pl.DataFrame:
-    return pl.from_pandas(at.dataframe[index].value)
+    return pl.from_pandas(shown_tables(at)[index])
 
 
 def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
@@ -33,7 +33,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Bereik en trajecten"
     assert len(at.get("plotly_chart")) == 3
-    assert len(at.dataframe) == 6
+    assert len(at.table) == 6
     assert list(_shown(at).columns) == [
         "Regio",
         "Jaar",

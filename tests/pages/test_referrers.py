@@ -32,7 +32,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert at.title[0].value == "Aanmelders"
     assert len(at.get("plotly_chart")) == 2
     assert len(at.expander) == 2  # each chart's data, whose tables are not listed on the page
-    assert len(at.dataframe) == 4
+    assert len(at.table) == 4
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
     assert list(_groups(at).columns) == [
         "Regio",

@@ -17,7 +17,7 @@ def test_a_stuurgroep_downloads_its_report(open_page: PageOpener) -> None:
     assert any("Voorlopig" in w.value for w in at.warning) or at.success
     pdf = next(b for b in at.get("download_button") if b.proto.label == "PDF downloaden")
     assert pdf is not None
-    assert at.dataframe, "the key figures are shown on the page"
+    assert at.table, "the key figures are shown on the page"
 
 
 def test_the_trekkersgroep_has_no_single_region_report(open_page: PageOpener) -> None:

@@ -19,11 +19,11 @@ from indicators.response_time import (
 from reports.inputs import load_inputs
 from reports.selection import Selection
 from tests import scopes
-from tests.pages.conftest import TODAY, PageOpener
+from tests.pages.conftest import TODAY, PageOpener, shown_tables
 
 
 def _shown(at: AppTest, index: int = 0) -> pl.DataFrame:
-    return pl.from_pandas(at.dataframe[index].value)
+    return pl.from_pandas(shown_tables(at)[index])
 
 
 def _number(value: str) -> int:
@@ -62,7 +62,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Tijdige opname"
     assert len(at.get("plotly_chart")) == 2
-    assert len(at.dataframe) == 5
+    assert len(at.table) == 5
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
     assert list(_shown(at).columns) == [
         "Regio",

@@ -10,7 +10,7 @@ from data_access.access.roles import DEMO_USERS
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from tests import scopes
-from tests.pages.conftest import PageOpener, frame_with
+from tests.pages.conftest import PageOpener, frame_with, shown_tables
 
 FIGURE_PAGES = ["overview", "intakes", "response_time", "referrers", "volume", "staffing", "reach"]
 DETAIL = {
@@ -22,12 +22,7 @@ DETAIL = {
 
 
 def _cells(at: AppTest) -> set[str]:
-    return {
-        str(v)
-        for frame in at.dataframe
-        for column in frame.value.columns
-        for v in frame.value[column]
-    }
+    return {str(v) for frame in shown_tables(at) for column in frame.columns for v in frame[column]}
 
 
 def _identifiers_outside(settings: Settings, detail: set[str] | None) -> set[str]:
@@ -65,7 +60,7 @@ def test_no_page_shows_row_level_data_outside_the_scope(
 def test_the_overdue_list_holds_only_the_own_region(open_page: PageOpener) -> None:
     """A stuurgroep sees the open registrations past their deadline of its own region only."""
     at = open_page("response_time", demo_user="stuurgroep.kon@demo.1g1p")
-    overdue = [f.value for f in at.dataframe if "Dossiernummer" in f.value.columns]
+    overdue = [f for f in shown_tables(at) if "Dossiernummer" in f.columns]
     assert overdue
     assert set(overdue[0]["Regio"]) <= {"Konekti"}
 
@@ -76,10 +71,10 @@ def test_small_counts_of_other_regions_are_hidden_for_the_trekkersgroep(
     """The trekkersgroep sees every region aggregated: small counts read '<5', never 1–4."""
     at = open_page("intakes", demo_user="trekker@demo.1g1p")
     at.button_group(key="per").set_value("month").run()
-    main = at.dataframe[0].value
+    main = shown_tables(at)[0]
     consults = set(main["Consultvragen"])
     assert not consults & {"1", "2", "3", "4"}
-    nature = at.dataframe[1].value
+    nature = shown_tables(at)[1]
     assert "<5" in set(nature["Aanmeldingen"])
     assert any("'<5'" in c.value for c in at.caption)
 
@@ -95,7 +90,7 @@ def test_only_the_beheerder_imports_and_reads_the_audit_trail(
         at = open_page(page, demo_user=email)
         assert not at.exception
         assert any("Alleen een beheerder" in e.value for e in at.error)
-        assert not at.dataframe
+        assert not at.table
 
 
 def test_the_beheerder_sees_users_and_the_audit_trail(open_page: PageOpener) -> None:
@@ -103,7 +98,7 @@ def test_the_beheerder_sees_users_and_the_audit_trail(open_page: PageOpener) -> 
     open_page("intakes", demo_user="stuurgroep.kon@demo.1g1p")
     at = open_page("users", demo_user="beheerder@demo.1g1p")
     assert not at.exception
-    audit = at.dataframe[1].value
+    audit = shown_tables(at)[1]
     assert "stuurgroep.kon@demo.1g1p" in set(audit["Wie"])
     assert "Aanmelding (demo)" in set(audit["Actie"])
 
@@ -113,7 +108,7 @@ def test_an_unknown_login_gets_nothing(open_empty_page: PageOpener) -> None:
     at = open_empty_page("intakes", as_user="onbekend@elders.be")
     assert not at.exception
     assert any("Geen toegang" in e.value for e in at.error)
-    assert not at.dataframe and not at.get("plotly_chart")
+    assert not at.table and not at.get("plotly_chart")
 
 
 def test_demo_mode_refuses_a_store_with_real_data(
@@ -133,7 +128,7 @@ def test_demo_mode_refuses_a_store_with_real_data(
     engine.dispose()
     at = open_empty_page("intakes")
     assert any("echte gegevens" in e.value for e in at.error)
-    assert not at.dataframe
+    assert not at.table
 
 
 def test_a_critical_friend_writes_versions_the_stuurgroep_reads_them(open_page: PageOpener) -> None:
@@ -145,7 +140,7 @@ def test_a_critical_friend_writes_versions_the_stuurgroep_reads_them(open_page: 
     for text in ("Sterke groei van de aanmeldingen.", "Sterke groei; let op de wachttijd."):
         at.text_area[0].set_value(text)  # inside a form: sent with the submit click
         at.button[0].click().run()
-    table = at.dataframe[0].value
+    table = shown_tables(at)[0]
     assert table["Versie"].tolist() == ["2", "1"]
     assert table["Feedback"].tolist()[0] == "Sterke groei; let op de wachttijd."
     other = open_page("feedback", demo_user="stuurgroep.kon@demo.1g1p")
@@ -163,7 +158,7 @@ def test_a_critical_friend_marks_a_version_for_the_report(open_page: PageOpener)
     at.checkbox(key="feedback_rapport").check()
     at.button[0].click().run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = shown_tables(at)[0]
     assert table["Versie"].tolist() == ["2", "1"]
     assert table["Voor het rapport"].tolist() == ["ja", "nee"]
     assert "Voor het rapport" in at.checkbox(key="feedback_rapport").label

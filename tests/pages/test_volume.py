@@ -12,7 +12,7 @@ from data_access.store.engine import make_engine
 from indicators.formatting import fmt_int
 from indicators.periods import add_months, month_start
 from tests import scopes
-from tests.pages.conftest import TODAY, PageOpener
+from tests.pages.conftest import TODAY, PageOpener, shown_tables
 
 # The default selection: the last twelve full months.
 FIRST_YEAR = add_months(month_start(TODAY), -12).year
@@ -20,7 +20,7 @@ LAST_YEAR = add_months(month_start(TODAY), -1).year
 
 
 def _shown(at: AppTest) -> pl.DataFrame:
-    return pl.from_pandas(at.dataframe[0].value)
+    return pl.from_pandas(shown_tables(at)[0])
 
 
 def test_it_renders_charts_table_and_downloads(open_page: PageOpener) -> None:
@@ -29,7 +29,7 @@ def test_it_renders_charts_table_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Volumeafspraken GV/SDJ"
     assert len(at.get("plotly_chart")) == 3
-    assert len(at.dataframe) == 1
+    assert len(at.table) == 1
     assert list(_shown(at).columns) == [
         "Regio",
         "Jaar",
