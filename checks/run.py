@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -165,8 +166,7 @@ def run_checks(
         "staffing": _read(engine, STAFFING_SQL, STAFFING_COLUMNS),
     }
     del registrations  # the derived frames hold what the checks need; free its own columns
-    context = _context()
-    results = _validate(context, CHECKS, params, {**rows, **derived}, None)
+    results = _validate(CHECKS, params, {**rows, **derived})
     batch_results: list[ResultRecord] = []
     batch_run_id = last_batch = None
     batch_checks = [c for c in CHECKS if c.asset in ROW_ASSETS]
@@ -175,7 +175,7 @@ def run_checks(
             continue
         last_batch = batch
         in_batch = {name: f.filter(pl.col("batch_id") == batch) for name, f in rows.items()}
-        batch_results = _validate(context, batch_checks, params, in_batch, batch)
+        batch_results = _validate(batch_checks, params, in_batch)
         batch_run_id = quality.store_run(
             engine,
             trigger=trigger,
@@ -219,27 +219,46 @@ def _context() -> AbstractDataContext:
     return context
 
 
+# One ephemeral context per process, with one in-memory data source and one asset per frame,
+# made on the first run. GX writes its whole configuration as YAML (in memory) each time a data
+# source or asset is added: made anew on every run, that was a sixth of a run on a small store.
+# Runs take turns on it, as GX's context is not made for threads.
+_GX_LOCK: Final = threading.Lock()
+_GX_ASSETS: dict[str, Any] = {}
+
+
+def _batch_definition(asset_name: str) -> Any:
+    """The kept whole-frame batch definition of an asset (call with _GX_LOCK held)."""
+    if asset_name not in _GX_ASSETS:
+        asset = _GX_ASSETS["_source"].add_dataframe_asset(asset_name)
+        _GX_ASSETS[asset_name] = asset.add_batch_definition_whole_dataframe("all")
+    return _GX_ASSETS[asset_name]
+
+
 def _validate(
-    context: AbstractDataContext,
-    checks: Sequence[Check],
-    params: Params,
-    assets: dict[str, pl.DataFrame],
-    batch_id: int | None,
+    checks: Sequence[Check], params: Params, assets: dict[str, pl.DataFrame]
 ) -> list[ResultRecord]:
     """Run `checks` asset by asset, each asset one in-memory frame validated by GX in one pass;
     one ResultRecord per check and region."""
+    with _GX_LOCK:
+        return _validate_held(checks, params, assets)
+
+
+def _validate_held(
+    checks: Sequence[Check], params: Params, assets: dict[str, pl.DataFrame]
+) -> list[ResultRecord]:
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.validator.v1_validator import Validator
 
-    suffix = "store" if batch_id is None else f"batch_{batch_id:d}"
-    frame_source = context.data_sources.add_pandas(f"frames_{suffix}")
+    if not _GX_ASSETS:  # the context first: GX makes suites and expectations inside it
+        _GX_ASSETS["_source"] = _context().data_sources.add_pandas("frames")
     records: list[ResultRecord] = []
     for asset_name in ASSETS:
         selected = [c for c in checks if c.asset == asset_name]
         if not selected:
             continue
-        suite = gx.ExpectationSuite(name=f"{asset_name}_{suffix}")
+        suite = gx.ExpectationSuite(name=asset_name)
         for check in selected:
             expectation_type = getattr(gxe, check.gx_type)
             arguments = {k: _comparable(v) for k, v in check.arguments(params).items()}
@@ -252,11 +271,10 @@ def _validate(
         }
         # GX copies whole frames while it checks: hand it only the columns the checks name.
         columns = _columns(selected, params, index_columns)
-        frame_asset = frame_source.add_dataframe_asset(asset_name)
         # What Batch.validate does, without first loading the batch for a Batch object: GX
         # fingerprints every frame it loads (pandas hashing, seconds on a million rows).
         validator = Validator(
-            batch_definition=frame_asset.add_batch_definition_whole_dataframe("all"),
+            batch_definition=_batch_definition(asset_name),
             batch_parameters={"dataframe": _pandas(assets[asset_name].select(columns))},
             result_format=result_format,
         )
