@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
@@ -224,15 +225,19 @@ def _context() -> AbstractDataContext:
 # source or asset is added: made anew on every run, that was a sixth of a run on a small store.
 # Runs take turns on it, as GX's context is not made for threads.
 _GX_LOCK: Final = threading.Lock()
-_GX_ASSETS: dict[str, Any] = {}
 
 
+@cache
+def _frame_source() -> Any:
+    """The kept pandas data source (call with _GX_LOCK held)."""
+    return _context().data_sources.add_pandas("frames")
+
+
+@cache
 def _batch_definition(asset_name: str) -> Any:
     """The kept whole-frame batch definition of an asset (call with _GX_LOCK held)."""
-    if asset_name not in _GX_ASSETS:
-        asset = _GX_ASSETS["_source"].add_dataframe_asset(asset_name)
-        _GX_ASSETS[asset_name] = asset.add_batch_definition_whole_dataframe("all")
-    return _GX_ASSETS[asset_name]
+    asset = _frame_source().add_dataframe_asset(asset_name)
+    return asset.add_batch_definition_whole_dataframe("all")
 
 
 def _validate(
@@ -251,8 +256,7 @@ def _validate_held(
     import great_expectations.expectations as gxe
     from great_expectations.validator.v1_validator import Validator
 
-    if not _GX_ASSETS:  # the context first: GX makes suites and expectations inside it
-        _GX_ASSETS["_source"] = _context().data_sources.add_pandas("frames")
+    _frame_source()  # the context first: GX makes suites and expectations inside it
     records: list[ResultRecord] = []
     for asset_name in ASSETS:
         selected = [c for c in checks if c.asset == asset_name]

@@ -66,7 +66,7 @@
     // A table wider than its box scrolls sideways; a box that scrolls must take keyboard
     // focus (WCAG 2.1.1) and say what it is.
     for (const box of root.querySelectorAll("[data-testid=stTable] > div")) {
-      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      if (!box.hasAttribute("tabindex") && box.scrollWidth > box.clientWidth) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", "Tabel, schuift zijwaarts");

@@ -1,8 +1,8 @@
 """The one module that draws figures: tables, charts, key figures and their downloads.
 
 It draws only what the publishing boundary made (reports.publish.boundary); anything else is
-refused. A test keeps st.dataframe, st.plotly_chart, st.metric and st.download_button out of
-every other module of the app.
+refused. A test keeps st.table, st.dataframe, st.plotly_chart, st.metric and st.download_button
+out of every other module of the app.
 """
 
 from __future__ import annotations
@@ -177,13 +177,11 @@ def markdown_literal(text: str) -> str:
 def _literal_frame(shown: pl.DataFrame) -> pa.Table:
     """The shown table with every header and cell as literal Markdown text, as Arrow (which
     Streamlit sends as it is; a polars frame goes through pandas first)."""
-    return pa.table(
-        {
-            markdown_literal(name): [None if v is None else markdown_literal(v) for v in values]
-            for name, values in shown.to_dict(as_series=False).items()
-        },
-        schema=pa.schema([(markdown_literal(name), pa.string()) for name in shown.columns]),
-    )
+    names = [markdown_literal(name) for name in shown.columns]
+    columns = [
+        [None if v is None else markdown_literal(v) for v in c] for c in shown.iter_columns()
+    ]
+    return pa.table(columns, schema=pa.schema([(name, pa.string()) for name in names]))
 
 
 def _empty(published: PublishedTable, reader: Reader) -> str:

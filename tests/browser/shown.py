@@ -1,8 +1,8 @@
 """What a page shows in the browser, and what must never be in it.
 
 Reads every text node, every accessible name, title and placeholder, and every cell of every
-table, and reports: framework English, raw codes, booleans, raw timestamps, a count symbol ('<5') in a
-percentage column, and labels cut off with an ellipsis or by the edge of their box.
+table, and reports: framework English, raw codes, booleans, raw timestamps, a count symbol
+('<5') in a percentage column, and labels cut off with an ellipsis or by the edge of their box.
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ async () => {
   const tables = [];
   for (const table of document.querySelectorAll("[data-testid=stTable] table")) {
     const headers = {};
-    table.querySelectorAll("thead th").forEach((th, i) => { headers[String(i + 1)] = th.innerText.trim(); });
+    table.querySelectorAll("thead th").forEach((th, i) => {
+      headers[String(i + 1)] = th.innerText.trim();
+    });
     const cells = [];
     for (const row of table.querySelectorAll("tbody tr")) {
       [...row.children].forEach((td, i) => cells.push([String(i + 1), td.innerText.trim()]));
@@ -83,7 +85,7 @@ async () => {
   // control in a column too narrow for it shows "Normale benad").
   for (const el of document.body.querySelectorAll("main button, main label")) {
     const text = el.innerText.trim();
-    if (!text || !el.getClientRects().length ) continue;
+    if (!text || !el.getClientRects().length) continue;
     const right = el.getBoundingClientRect().right;
     let box = el.parentElement;
     for (let depth = 0; box && depth < 8; depth += 1, box = box.parentElement) {

@@ -147,14 +147,15 @@ def unpaged(monkeypatch: pytest.MonkeyPatch) -> None:
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|\u2060")
 
 
-def _as_written(text: object) -> object:
+def as_written(text: object) -> object:
+    """Text as written, from the Markdown ui.render.markdown_literal made of it."""
     return _ESCAPE.sub(lambda m: m.group(1) or "", text) if isinstance(text, str) else text
 
 
 def shown_tables(at: AppTest) -> list[pd.DataFrame]:
     """The page's tables as a reader reads them: headers and cells as written (st.table takes
     Markdown, so the page escapes them)."""
-    return [frame.value.rename(columns=_as_written).map(_as_written) for frame in at.table]
+    return [frame.value.rename(columns=as_written).map(as_written) for frame in at.table]
 
 
 def frame_with(at: AppTest, *columns: str, index: int = 0):  # type: ignore[no-untyped-def]
