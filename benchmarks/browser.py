@@ -285,6 +285,9 @@ def change(page: Any, observer: Observer, kind: str, label: str, step: int) -> b
     """Change the widget as a person would; False when it offers nothing else to choose."""
     page.keyboard.press("Escape")  # a list a multiselect left open would take the click
     widget = _widget(page, kind, label)
+    # Scrolled to first, as a person does: a list opened while the page still scrolls closes
+    # again (the table pager at the foot of a page).
+    widget.scroll_into_view_if_needed()
     if kind == "stRadio":
         options = widget.locator("label:has(input)")
         checked = [options.nth(i).locator("input").is_checked() for i in range(options.count())]
@@ -382,7 +385,13 @@ def measure(
                         opened = open_page(page, observer, path)
                         if opened is not None:
                             actions.append(opened)
-                    for kind, label in page.evaluate(DISCOVER_JS, WIDGETS):
+                    for index in range(len(page.evaluate(DISCOVER_JS, WIDGETS))):
+                        # Found again before each change: a change can rename a later widget
+                        # (the period slider is "Maanden" or "Kwartalen" by "Periode per").
+                        widgets = page.evaluate(DISCOVER_JS, WIDGETS)
+                        if index >= len(widgets):
+                            break
+                        kind, label = widgets[index]
                         if label == picker:
                             continue
                         try:
