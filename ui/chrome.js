@@ -65,7 +65,7 @@
     }
     // A table wider than its box scrolls sideways; a box that scrolls must take keyboard
     // focus (WCAG 2.1.1) and say what it is.
-    for (const box of root.querySelectorAll("[data-testid=stTable] > div")) {
+    for (const box of root.querySelectorAll(".monitor-table")) {
       if (!box.hasAttribute("tabindex") && box.scrollWidth > box.clientWidth) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");

@@ -1,19 +1,18 @@
 """The one module that draws figures: tables, charts, key figures and their downloads.
 
 It draws only what the publishing boundary made (reports.publish.boundary); anything else is
-refused. A test keeps st.table, st.dataframe, st.plotly_chart, st.metric and st.download_button
-out of every other module of the app.
+refused. A test keeps st.html (but for ui/chrome.py's style and script), st.table,
+st.dataframe, st.plotly_chart, st.metric and st.download_button out of every other module.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
+from html import escape
 from typing import TYPE_CHECKING, Final, Literal
 
 import polars as pl
-import pyarrow as pa
 import streamlit as st
 
 from data_access.access.roles import Reader
@@ -131,57 +130,36 @@ def table(
     per_page = published.rows_shown or PAGE_ROWS
     if shown.height > per_page:
         shown = _page(shown, per_page, key)
-    # A static HTML table, every row of the page in view. The interactive grid (st.dataframe)
-    # draws on a canvas and writes its hidden accessible copy 200 ms after each change: on most
-    # pages a filter change took 0,2-0,3 s longer in the browser (BENCHMARKS.md), for tables of
-    # at most PAGE_ROWS rows that need no scrolling.
-    st.table(_literal_frame(shown), hide_index=True, border="horizontal")
+    # A plain HTML table, every row of the page in view, drawn as one element. The interactive
+    # grid (st.dataframe) wrote its hidden accessible copy 200 ms after each change, and
+    # st.table renders each cell as a Markdown element of its own: 0,2 s of script in the
+    # browser for four tables of 25 rows on every change (BENCHMARKS.md).
+    st.html(html_table(shown))
     for note in published.notes:
         if note not in said:
             st.caption(note)
     downloads(published, reader, key)
 
 
-# st.table renders every cell and header as Markdown. Text from a source file is shown as
-# written: what could start emphasis, code, a link, HTML, math, an emoji code or a colour
-# directive is escaped with a backslash (CommonMark escapes any ASCII punctuation), and so is
-# a heading, quote or list marker at the start. Emoji and icon codes (":smile:"), bare web and
-# e-mail addresses, and what the renderer sets typographically ("--" as "—", "->" as "→", "<="
-# as "≤") are found after escapes are undone: an invisible word joiner (U+2060) keeps them
-# apart instead.
-_MARKUP: Final = re.compile(
-    r"[\\`*_\[\]~|$@]"
-    r"|<(?=[A-Za-z/!?])"  # a tag or comment ("<5" is text already)
-    r"|&(?=#?\w+;)"  # an entity
-    r"|:(?=[A-Za-z])",  # a colour directive (":red[")
-)
-_JOINED: Final = re.compile(
-    r"(?<=:)(?=[\w+-]*[A-Za-z][\w+-]*:|[+-]1:|material/|//)|(?<=www)(?=\.)|(?<=@)"
-    r"|(?<=-)(?=[->])|(?<=<)(?=[-=])|(?<=>)(?==)",  # dashes, arrows and signs set typographically
-    re.IGNORECASE,
-)
-_BLOCK_START: Final = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|\d+(?=[.)](?:\s|$)))")
+TABLE_CLASS: Final = "monitor-table"
 
 
-def markdown_literal(text: str) -> str:
-    """Markdown that renders as exactly `text`, on one line."""
-    escaped = _JOINED.sub("\u2060", " ".join(text.splitlines()))
-    escaped = _MARKUP.sub(lambda m: "\\" + m.group(0), escaped)
-    # "12. " and "12) " start a list at their punctuation; "-", "+", "#" and ">" at themselves.
-    return _BLOCK_START.sub(
-        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)),
-        escaped,
+def html_table(shown: pl.DataFrame) -> str:
+    """The shown table as an HTML table (headers as column headers), every header and cell
+    escaped, so text from a source file is shown exactly as written; an empty cell is empty."""
+
+    def cell(value: object) -> str:
+        return "" if value is None else escape(str(value))
+
+    head = "".join(f'<th scope="col">{cell(name)}</th>' for name in shown.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>"
+        for row in shown.iter_rows()
     )
-
-
-def _literal_frame(shown: pl.DataFrame) -> pa.Table:
-    """The shown table with every header and cell as literal Markdown text, as Arrow (which
-    Streamlit sends as it is; a polars frame goes through pandas first)."""
-    names = [markdown_literal(name) for name in shown.columns]
-    columns = [
-        [None if v is None else markdown_literal(v) for v in c] for c in shown.iter_columns()
-    ]
-    return pa.table(columns, schema=pa.schema([(name, pa.string()) for name in names]))
+    return (
+        f'<div class="{TABLE_CLASS}"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _empty(published: PublishedTable, reader: Reader) -> str:

@@ -58,7 +58,7 @@ async () => {
     }
   }
   const tables = [];
-  for (const table of document.querySelectorAll("[data-testid=stTable] table")) {
+  for (const table of document.querySelectorAll(".monitor-table table")) {
     const headers = {};
     table.querySelectorAll("thead th").forEach((th, i) => {
       headers[String(i + 1)] = th.innerText.trim();

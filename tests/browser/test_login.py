@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 STUURGROEP = "an.peeters@konekti.be"
 UNKNOWN = "onbekend@example.be"
 REPOSITORY_SECRETS = harness.ROOT / ".streamlit" / "secrets.toml"
-FIGURES = "[data-testid=stMetric], [data-testid=stPlotlyChart], [data-testid=stTable]"
+FIGURES = "[data-testid=stMetric], [data-testid=stPlotlyChart], .monitor-table"
 
 
 @pytest.fixture(scope="module")

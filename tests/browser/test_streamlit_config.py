@@ -37,7 +37,7 @@ def test_a_table_offers_only_the_audited_downloads(page: Any) -> None:
     neutralisation): hovering it offers no 'Download as CSV'; the page's CSV and XLSX buttons
     are there."""
     harness.go(page, "/intakes")
-    page.locator("[data-testid=stTable]").first.hover()
+    page.locator(".monitor-table").first.hover()
     page.wait_for_timeout(300)
     toolbar = page.locator("[data-testid=stElementToolbarButton] button")
     labels = toolbar.evaluate_all("buttons => buttons.map(b => b.getAttribute('aria-label'))")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +20,7 @@ from data_access.settings import Settings, get_settings
 from data_access.store.engine import make_engine
 from demo.build import build_demo
 from tests.conftest import built_once
+from ui.render import TABLE_CLASS
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_URL = os.environ.get("DATABASE_URL", "")
@@ -143,19 +144,42 @@ def unpaged(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ui.render.PAGE_ROWS", 100_000)
 
 
-# What ui.render.markdown_literal adds so that st.table shows text as written.
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|\u2060")
+class _TableReader(HTMLParser):
+    """The rows of an HTML table as text, headers first (character references undone)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in {"td", "th"}:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"} and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
 
 
-def as_written(text: object) -> object:
-    """Text as written, from the Markdown ui.render.markdown_literal made of it."""
-    return _ESCAPE.sub(lambda m: m.group(1) or "", text) if isinstance(text, str) else text
+def read_table(markup: str) -> pd.DataFrame:
+    """The table ui.render.html_table wrote, as a reader reads it: an empty cell is None."""
+    reader = _TableReader()
+    reader.feed(markup)
+    header, *rows = reader.rows
+    return pd.DataFrame([[v or None for v in row] for row in rows], columns=header)
 
 
 def shown_tables(at: AppTest) -> list[pd.DataFrame]:
-    """The page's tables as a reader reads them: headers and cells as written (st.table takes
-    Markdown, so the page escapes them)."""
-    return [frame.value.rename(columns=as_written).map(as_written) for frame in at.table]
+    """The page's published tables, in page order, headers and cells as a reader reads them."""
+    marker = f'class="{TABLE_CLASS}"'
+    return [read_table(e.proto.body) for e in at.get("html") if marker in e.proto.body]
 
 
 def frame_with(at: AppTest, *columns: str, index: int = 0):  # type: ignore[no-untyped-def]

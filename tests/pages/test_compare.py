@@ -23,7 +23,7 @@ def test_it_renders_the_funnel_map_rates_multiples_and_ranks(open_page: PageOpen
     assert at.title[0].value == "Regio's vergelijken"
     charts = at.get("plotly_chart")
     assert len(charts) == 5
-    assert len(at.table) == 4
+    assert len(shown_tables(at)) == 4
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
     assert list(_shown(at).columns)[:3] == ["Regio", "Teller", "Noemer"]
     assert any(c.value.startswith("Regiobasis: zoals toen georganiseerd") for c in at.caption)

@@ -16,7 +16,7 @@ def test_it_renders_charts_table_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Aanmeldingen"
     assert len(at.get("plotly_chart")) == 3
-    assert len(at.table) == 2
+    assert len(shown_tables(at)) == 2
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
 
 

@@ -33,7 +33,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Bereik en trajecten"
     assert len(at.get("plotly_chart")) == 3
-    assert len(at.table) == 6
+    assert len(shown_tables(at)) == 6
     assert list(_shown(at).columns) == [
         "Regio",
         "Jaar",

@@ -62,7 +62,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Tijdige opname"
     assert len(at.get("plotly_chart")) == 2
-    assert len(at.table) == 5
+    assert len(shown_tables(at)) == 5
     assert {b.label for b in at.get("download_button")} >= {"CSV downloaden", "XLSX downloaden"}
     assert list(_shown(at).columns) == [
         "Regio",

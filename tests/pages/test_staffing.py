@@ -19,7 +19,7 @@ def test_it_renders_charts_tables_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Personeelsinzet"
     assert len(at.get("plotly_chart")) == 4
-    assert len(at.table) == 4
+    assert len(shown_tables(at)) == 4
     assert list(_shown(at).columns) == ["Regio", "Kwartaal", "Functie", "VTE"]
     assert len(at.get("download_button")) == 8
 
@@ -60,5 +60,5 @@ def test_empty_store_shows_the_empty_state(open_empty_page: PageOpener) -> None:
     at = open_empty_page("staffing")
     assert not at.exception
     assert any("Geen gegevens" in i.value for i in at.info)
-    assert len(at.table) == 1
+    assert len(shown_tables(at)) == 1
     assert _shown(at).height == 15

@@ -29,7 +29,7 @@ def test_it_renders_charts_table_and_downloads(open_page: PageOpener) -> None:
     assert not at.exception
     assert at.title[0].value == "Volumeafspraken GV/SDJ"
     assert len(at.get("plotly_chart")) == 3
-    assert len(at.table) == 1
+    assert len(shown_tables(at)) == 1
     assert list(_shown(at).columns) == [
         "Regio",
         "Jaar",

@@ -1,54 +1,45 @@
-"""Text in a table is shown as written: st.table reads Markdown, so the page escapes it.
+"""Text in a table is shown as written: ui.render.html_table escapes every header and cell.
 
-How Chromium renders the escaped text is tested in tests/browser/test_hostile.py; here, that
-the escaping loses nothing and leaves no markup character bare."""
+How Chromium shows it is tested in tests/browser/test_hostile.py; here, that the escaping loses
+nothing and that no text becomes markup."""
 
 from __future__ import annotations
 
-import re
-
+import polars as pl
 import pytest
 
-from tests.pages.conftest import as_written
-from ui.render import markdown_literal
+from tests.pages.conftest import read_table
+from ui.render import TABLE_CLASS, html_table
 
 HOSTILE = [
-    "a*b*c",
-    "_x_y_",
-    "**vet**",
-    "~~weg~~",
-    "`code`",
-    "[klik](http://x.be)",
-    "http://x.be/pad",
-    "<https://x.be>",
-    "www.x.be",
-    "mail a@x.be",
     "<b>vet</b><!-- c -->",
-    "R&D &amp; co",
-    ":smile: :red[rood] :material/home:",
-    "$x^2$",
-    "x|y",
-    "\\pad",
-    "# kop",
-    "> citaat",
-    "- punt",
-    "+ punt",
-    "12. item",
-    "3) item",
-    "regel\neen\r\ntwee",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><a href="http://x.be">klik</a>',
+    "R&D &amp; co &lt;5",
+    "</td></tr></table><table><tr><td>",
+    "'; DROP TABLE registration; --",
+    "**vet** _x_ [klik](http://x.be) :smile: $x^2$ # kop",
+    "regel\neen",
 ]
 PLAIN = ["1.234", "208,79", "<5", "–", "+3,2 %", "-3", "Team 10 VTE: 1 coördinatie", "2026 K3"]
-_BARE = re.compile(r"(?<!\\)[*_\[\]`~|$@]")
+
+
+@pytest.mark.parametrize("text", HOSTILE + PLAIN)
+def test_every_header_and_cell_reads_back_as_written(text: str) -> None:
+    shown = pl.DataFrame({text: [text, None], "Regio": ["Konekti", text]})
+    markup = html_table(shown)
+    assert markup.startswith(f'<div class="{TABLE_CLASS}"><table>')
+    read = read_table(markup)
+    assert list(read.columns) == [text, "Regio"]
+    assert read.fillna("(leeg)").values.tolist() == [[text, "Konekti"], ["(leeg)", text]]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_text_is_escaped_and_loses_nothing(text: str) -> None:
-    escaped = markdown_literal(text)
-    assert as_written(escaped) == " ".join(text.splitlines())
-    assert not _BARE.search(escaped)
-    assert "\n" not in escaped and not re.match(r"\s*(#|>|[-+]\s|\d+[.)]\s)", escaped)
-
-
-@pytest.mark.parametrize("text", PLAIN)
-def test_figures_and_plain_text_are_left_as_they_are(text: str) -> None:
-    assert markdown_literal(text) == text
+def test_no_text_becomes_markup(text: str) -> None:
+    """Only the table's own tags are in it: every '<' of the text is escaped."""
+    markup = html_table(pl.DataFrame({"Tekst": [text]}))
+    tags = [part.split(">", 1)[0].split(" ", 1)[0] for part in markup.split("<")[1:]]
+    assert set(tags) <= {"div", "table", "thead", "tbody", "tr", "th", "td"} | {
+        f"/{t}" for t in ("div", "table", "thead", "tbody", "tr", "th", "td")
+    }
