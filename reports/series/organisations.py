@@ -8,6 +8,7 @@ import polars as pl
 from data_access.access.perturbation import counted, distinct_counts, noise_of
 from indicators.periods import Granularity, period_columns, truncate_to_month
 from reports.inputs import Inputs
+from reports.selection import Selection
 from reports.series import per_month
 
 UNKNOWN_SECTOR = "ONBEKEND"
@@ -92,3 +93,31 @@ def distinct_organisations(
         .agg(pl.col("involvements").sum(), pl.col(noise_of("involvements")).sum())
     )
     return distinct.collect().join(involvements, on=keys, how="left", nulls_equal=True).sort(keys)
+
+
+def organisations_per_period(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """distinct_organisations per region and month or quarter of the selection. A selection is
+    made of whole periods, and the distinct count of a whole period does not depend on the
+    other periods chosen: the counts are made once over every region and period of the
+    history, and each selection reads its own from them."""
+    whole = inputs.remembered(
+        ("organisations_per_period", selection.granularity),
+        lambda: distinct_organisations(inputs, pl.lit(True), selection.granularity),
+    )
+    return whole.filter(
+        pl.col("period_start").is_between(selection.start, selection.end) & selection.in_regions()
+    )
+
+
+def organisations_per_sector(inputs: Inputs, selection: Selection) -> pl.DataFrame:
+    """distinct_organisations per region and sector over the whole calendar years the selection
+    overlaps: made once per set of years over every region, each selection's regions read
+    from it."""
+    years = tuple(selection.years)
+    whole = inputs.remembered(
+        ("organisations_per_sector", years),
+        lambda: distinct_organisations(
+            inputs, pl.col("received_date").dt.year().is_in(years), "all", by_sector=True
+        ),
+    )
+    return whole.filter(selection.in_regions())

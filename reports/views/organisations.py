@@ -18,8 +18,9 @@ from reports.publish.spec import ChartSpec, Section, TableSpec, View
 from reports.selection import Selection
 from reports.series.organisations import (
     UNKNOWN_SECTOR,
-    distinct_organisations,
     monthly_collaboration,
+    organisations_per_period,
+    organisations_per_sector,
 )
 from reports.views.common import PERIOD, REGION, basis_note, quality_notes, subtitle, unit
 
@@ -58,9 +59,7 @@ def organisations_view(inputs: Inputs, selection: Selection) -> View:
     per = unit(selection)
     years = selection.years
     shown_years = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
-    per_period = distinct_organisations(
-        inputs, selection.in_period("received_date") & selection.in_regions(), selection.granularity
-    )
+    per_period = organisations_per_period(inputs, selection)
     notes = [basis_note(inputs), PARLIAMENT_NOTE]
     notes += quality_notes(inputs, per_period["region_code"])
     table = TableSpec(
@@ -78,8 +77,7 @@ def organisations_view(inputs: Inputs, selection: Selection) -> View:
         inputs=(Text("period_start", "Begin"),),
         name="betrokken-organisaties",
     )
-    in_years = pl.col("received_date").dt.year().is_in(years) & selection.in_regions()
-    sectors = distinct_organisations(inputs, in_years, "all", by_sector=True).with_columns(
+    sectors = organisations_per_sector(inputs, selection).with_columns(
         sector_label=_sector_label("sector")
     )
     sector_table = TableSpec(
