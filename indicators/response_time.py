@@ -223,6 +223,51 @@ def days_to_first_contact(registrations: FrameLike) -> pl.DataFrame:
     )
 
 
+def contact_day_counts(registrations: FrameLike) -> pl.DataFrame:
+    """region_code, month (of receipt), days_to_first_contact, n: the aanmeldingen with a first
+    contact, counted per day it took (exact: no day is capped). Summed over any months, these
+    give the same median and 90th percentile as the rows (quantiles_of_counts)."""
+    days = pl.col("days_to_first_contact")
+    return (
+        _days_to_first_contact(registrations)
+        .filter(days.is_not_null())
+        .group_by("region_code", truncate_to_month("received_date").alias("month"), days)
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .collect()
+    )
+
+
+def quantiles_of_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    """region_code, contacts, median_days, p90_days from per-day counts (region_code,
+    days_to_first_contact, n; a day may repeat): what days_to_first_contact computes from the
+    rows those counts were made of, linear interpolation included."""
+    days = pl.col("days_to_first_contact")
+    summed = (
+        counts.group_by("region_code", "days_to_first_contact")
+        .agg(pl.col("n").sum())
+        .sort("region_code", "days_to_first_contact")
+        .with_columns(before=pl.col("n").cum_sum().over("region_code") - pl.col("n"))
+    )
+
+    def quantile(q: float) -> pl.Expr:
+        # The value at 0-based position q·(contacts−1) of the sorted days, interpolated between
+        # the values at the positions either side of it.
+        position = q * (pl.col("n").sum() - 1)
+        lower = days.filter(pl.col("before") <= position.floor()).last()
+        upper = days.filter(pl.col("before") <= position.ceil()).last()
+        return lower + (upper - lower) * (position - position.floor())
+
+    return (
+        summed.group_by("region_code")
+        .agg(
+            pl.col("n").sum().cast(pl.UInt32).alias("contacts"),
+            quantile(0.5).alias("median_days"),
+            quantile(0.9).alias("p90_days"),
+        )
+        .sort("region_code")
+    )
+
+
 def days_distribution(
     registrations: FrameLike, edges: tuple[int, ...] = DAY_BIN_EDGES
 ) -> pl.DataFrame:

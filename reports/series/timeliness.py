@@ -10,7 +10,13 @@ import polars as pl
 from data_access.access.perturbation import consistent_with, counted, noise_of, perturbed
 from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only, region_months_with_rows
 from indicators.periods import truncate_to_month
-from indicators.response_time import STATUSES, Rule, provisional, with_timeliness
+from indicators.response_time import (
+    STATUSES,
+    Rule,
+    contact_day_counts,
+    provisional,
+    with_timeliness,
+)
 from reports.inputs import Inputs
 from reports.series import all_aggregates, per_month, unknown_where_unsupported
 
@@ -221,6 +227,14 @@ def _contact_days(inputs: Inputs) -> pl.DataFrame:
         return consistent_with(parts, totals.collect(), by=_KEYS, count="n").drop("cell_key")
 
     return inputs.remembered("contact_days", compute)
+
+
+def exact_contact_days(inputs: Inputs) -> pl.DataFrame:
+    """region_code, month, days_to_first_contact, n: true counts per exact day (not capped, not
+    perturbed), kept once for the inputs. Below the boundary: the exact median and 90th
+    percentile a reader's detail regions are shown come from these
+    (indicators.response_time.quantiles_of_counts), without reading the rows for each period."""
+    return inputs.remembered("exact_contact_days", lambda: contact_day_counts(inputs.registrations))
 
 
 @per_month

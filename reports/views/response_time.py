@@ -17,10 +17,10 @@ from indicators.response_time import (
     DAY_BIN_EDGES,
     STATUSES,
     Rule,
-    days_to_first_contact,
     final_on,
     open_past_deadline,
     provisional,
+    quantiles_of_counts,
 )
 from reports import charts
 from reports.choices import RATE_LABELS, RULES
@@ -40,6 +40,7 @@ from reports.publish.spec import ChartSpec, Paragraph, Section, TableSpec, View
 from reports.selection import Selection
 from reports.series.timeliness import (
     MAX_DAYS,
+    exact_contact_days,
     monthly_contact_days,
     monthly_contacts,
     monthly_timeliness,
@@ -118,10 +119,11 @@ def days_per_region(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         .group_by("region_code")
         .agg(pl.col("n").alias("days"), pl.col(noise_of("n")).alias(noise_of("days")))
     )
-    selected = inputs.registrations.filter(
-        selection.in_period("received_date") & selection.in_regions()
-    )
-    exact = days_to_first_contact(selected).drop("contacts")
+    exact = quantiles_of_counts(
+        exact_contact_days(inputs).filter(
+            pl.col("month").is_between(selection.start, selection.end) & selection.in_regions()
+        )
+    ).drop("contacts")
     return (
         contacts.join(exact, on="region_code", how="left")
         .join(histogram, on="region_code", how="left")

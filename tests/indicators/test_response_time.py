@@ -5,16 +5,20 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from indicators.periods import months_between
 from indicators.response_time import (
     Rule,
+    contact_day_counts,
     days_distribution,
     days_to_first_contact,
     final_on,
     open_past_deadline,
     provisional,
+    quantiles_of_counts,
     rule_comparison,
     timeliness_by_region,
     timeliness_by_region_month,
@@ -350,3 +354,46 @@ def test_a_month_is_provisional_until_its_last_deadline_has_passed(rule: Rule) -
         rule,
     )
     assert last_day["status"].to_list() == ["laat"]
+
+
+_DAYS = st.one_of(st.none(), st.integers(-5, 40), st.integers(0, 900))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["A", "B", "C"]), st.integers(0, 400), _DAYS, st.booleans()),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_quantiles_from_day_counts_equal_those_of_the_rows(
+    rows: list[tuple[str, int, int | None, bool]],
+) -> None:
+    """The median and 90th percentile a page shows from kept per-day counts are exactly those
+    of the rows, for any months summed: uncapped days, contacts before receipt, consults left
+    out, linear interpolation."""
+    start = date(2024, 1, 1)
+    frame = pl.DataFrame(
+        [
+            {
+                "region_code": region,
+                "kind": "aanmelding" if intake else "consult",
+                "received_date": start + timedelta(days=offset),
+                "first_contact_date": None
+                if days is None
+                else start + timedelta(days=offset + days),
+            }
+            for region, offset, days, intake in rows
+        ],
+        schema={
+            "region_code": pl.String,
+            "kind": pl.String,
+            "received_date": pl.Date,
+            "first_contact_date": pl.Date,
+        },
+    )
+    from_counts = quantiles_of_counts(contact_day_counts(frame))
+    assert_frame_equal(
+        from_counts, days_to_first_contact(frame), check_dtypes=False, check_exact=True
+    )
