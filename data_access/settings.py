@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         default=1.0,
         description="Size of that first-start demo: 1 ≈ 150.000 registrations.",
     )
+    prepare_other_basis: bool = Field(
+        default=True,
+        description="After a scope's first figure, load the other region basis and build its "
+        "views beside it, so that a first switch of basis does not wait for them.",
+    )
     quality_threshold: float = Field(
         default=0.99,
         ge=0.0,

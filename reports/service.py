@@ -8,11 +8,12 @@ the publishing boundary. A test forbids pages and ui/ to import anything that ho
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -84,6 +85,11 @@ class InputsCache:
                     while len(self._entries) > self._size:
                         self._entries.popitem(last=False)
             return loaded
+
+    def has_room(self) -> bool:
+        """Whether one more entry fits without pushing out a kept one."""
+        with self._lock:
+            return len(self._entries) < self._size
 
     def _kept(self, version: int, key: tuple[Scope, Basis, date]) -> tuple[Inputs | None, int]:
         """The entry for `key` of the newest version seen, if kept (and that version)."""
@@ -163,6 +169,10 @@ class PageEntry:
     own_page: bool
 
 
+_log = logging.getLogger(__name__)
+OTHER_BASIS: dict[Basis, Basis] = {"then": "today", "today": "then"}
+
+
 class Service:
     """The UI's one door to the figures: every answer has passed the publishing boundary."""
 
@@ -173,6 +183,8 @@ class Service:
         self._inputs = InputsCache(self._load)
         self._published = PublishedCache()
         self._regions: tuple[int, pl.DataFrame] | None = None
+        self._prepared: set[tuple[Scope, date, int]] = set()
+        self._preparing = threading.Lock()
 
     def _load(self, scope: Scope, basis: Basis, today: date) -> Inputs:
         with self._loading():
@@ -194,6 +206,8 @@ class Service:
         self._inputs.clear()
         self._published.clear()
         self._regions = None
+        with self._preparing:
+            self._prepared.clear()
 
     # --- what pages list and draw ---------------------------------------------------------
 
@@ -233,7 +247,33 @@ class Service:
             return self.published(reader, spec.build(inputs, selection, **options, **extra))
 
         key = (name, selection, tuple(sorted(options.items())), self.thresholds)
-        return self._published.get(inputs, key, build)
+        published = self._published.get(inputs, key, build)
+        if self.settings.prepare_other_basis:
+            self._prepare_other_basis(reader, selection, inputs)
+        return published
+
+    def _prepare_other_basis(self, reader: Reader, selection: Selection, inputs: Inputs) -> None:
+        """Once per scope and data version, when the inputs cache has room: load the other
+        region basis and build every indicator's view of this selection in it, in a thread
+        beside the session. At 1M registrations a first switch of basis otherwise waits 2-3 s
+        for that load and its series, and every other session sharing the cores slows with it
+        (BENCHMARKS.md)."""
+        key = (inputs.scope, inputs.today, inputs.data_version)
+        with self._preparing:
+            if key in self._prepared or not self._inputs.has_room():
+                return
+            self._prepared.add(key)
+        other = replace(selection, basis=OTHER_BASIS[selection.basis])
+        threading.Thread(
+            target=self._prepare, args=(reader, other), name="andere-regiobasis", daemon=True
+        ).start()
+
+    def _prepare(self, reader: Reader, selection: Selection) -> None:
+        for spec in INDICATORS:
+            try:
+                self.view(reader, spec.name, selection)
+            except Exception:  # a view that fails is built (and reported) when a page asks
+                _log.warning("Voorbereiden van %s in de andere regiobasis mislukt", spec.name)
 
     def published(self, reader: Reader, view: View) -> PublishedView:
         """A view built here, published for the reader."""
