@@ -118,8 +118,8 @@ class InputsCache:
 
 
 class PublishedCache:
-    """Published views per (inputs, indicator, selection, options, thresholds), the newest
-    `size` kept: a page drawn again, or by another session of the same scope, is not built and
+    """Published views per (inputs, indicator, selection, options, thresholds), and the
+    quality page's per (scope, region), the newest `size` kept: a page drawn again, or by another session of the same scope, is not built and
     published again. Above the boundary: what is kept is what that scope was shown, keyed on
     that scope (the inputs are the scope's own), so it can only be handed to the same scope.
 
@@ -136,17 +136,25 @@ class PublishedCache:
     def get(
         self, inputs: Inputs, key: Hashable, build: Callable[[], PublishedView]
     ) -> PublishedView:
-        full = (inputs.scope, inputs.basis, inputs.today, inputs.data_version, key)
+        """The view built from these inputs under `key`."""
+        full = (inputs.scope, inputs.basis, inputs.today, key)
+        return self.kept(inputs.data_version, full, build)
+
+    def kept(
+        self, version: int, key: Hashable, build: Callable[[], PublishedView]
+    ) -> PublishedView:
+        """The view of data version `version` under `key` (which must name the scope)."""
+        full = (version, key)
         with self._lock:
-            if self._version is None or inputs.data_version > self._version:
+            if self._version is None or version > self._version:
                 self._entries.clear()
-                self._version = inputs.data_version
+                self._version = version
             if full in self._entries:
                 self._entries.move_to_end(full)
                 return self._entries[full]
         published = build()
         with self._lock:
-            if inputs.data_version == self._version:
+            if version == self._version:
                 self._entries[full] = published
                 while len(self._entries) > self._size:
                     self._entries.popitem(last=False)
@@ -368,8 +376,14 @@ class Service:
         """Datakwaliteit as this reader may see it; `region`: whose passport shows as tiles."""
         from reports.views.quality import quality_view
 
-        return self.published(
-            reader, quality_view(self.engine, reader.scope, self.settings, region)
+        # Kept per data version: a check run is stored in one transaction, then the version
+        # is bumped (data_access.quality.results.store_run).
+        return self._published.kept(
+            reads.data_version(self.engine),
+            ("quality", reader.scope, region, self.settings.quality_threshold),
+            lambda: self.published(
+                reader, quality_view(self.engine, reader.scope, self.settings, region)
+            ),
         )
 
     def quality_regions(self) -> dict[str, str]:
