@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from data_access.access.roles import reader_for
+from data_access.access.roles import Reader, reader_for
 from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from reports import service as service_module
@@ -22,14 +22,23 @@ from reports.service import Service
 SELECTION = Selection(date(2025, 1, 1), date(2025, 12, 31), regions=("KON",))
 
 
-def _service(settings: Settings, prepare: bool, loads: list[str]) -> Service:
+def _after_a_first_figure(settings: Settings, prepare: bool) -> tuple[Service, Reader, list[str]]:
+    """A service (preparing the other basis or not) that drew one figure for a stuurgroep,
+    anything it started beside it finished; and the inputs loads it made."""
+    loads: list[str] = []
+
     @contextmanager
     def counted() -> Iterator[None]:
         loads.append("load")
         yield
 
     chosen = settings.model_copy(update={"prepare_other_basis": prepare})
-    return Service(make_engine(chosen), chosen, loading=counted)
+    service = Service(make_engine(chosen), chosen, loading=counted)
+    reader = reader_for(service.engine, "stuurgroep.kon@demo.1g1p")
+    assert reader is not None
+    service.view(reader, "intakes", SELECTION)
+    _prepared()
+    return service, reader, loads
 
 
 def _prepared() -> None:
@@ -43,12 +52,7 @@ def _prepared() -> None:
 def test_the_first_figure_prepares_the_other_basis(
     report_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    loads: list[str] = []
-    service = _service(report_settings, True, loads)
-    reader = reader_for(service.engine, "stuurgroep.kon@demo.1g1p")
-    assert reader is not None
-    service.view(reader, "intakes", SELECTION)
-    _prepared()
+    service, reader, loads = _after_a_first_figure(report_settings, prepare=True)
     assert loads == ["load", "load"]  # this basis, then the other one beside it
 
     def refused(*args: object, **kwargs: object) -> None:
@@ -70,11 +74,6 @@ def test_the_first_figure_prepares_the_other_basis(
 
 @pytest.mark.store
 def test_turned_off_nothing_is_prepared(report_settings: Settings) -> None:
-    loads: list[str] = []
-    service = _service(report_settings, False, loads)
-    reader = reader_for(service.engine, "stuurgroep.kon@demo.1g1p")
-    assert reader is not None
-    service.view(reader, "intakes", SELECTION)
-    _prepared()
+    service, _, loads = _after_a_first_figure(report_settings, prepare=False)
     assert loads == ["load"]
     service.engine.dispose()
