@@ -119,9 +119,10 @@ class InputsCache:
 
 class PublishedCache:
     """Published views per (inputs, indicator, selection, options, thresholds), and the
-    quality page's per (scope, region), the newest `size` kept: a page drawn again, or by another session of the same scope, is not built and
-    published again. Above the boundary: what is kept is what that scope was shown, keyed on
-    that scope (the inputs are the scope's own), so it can only be handed to the same scope.
+    quality page's per (scope, region), the newest `size` kept: a page drawn again, or by
+    another session of the same scope, is not built and published again. Above the boundary:
+    what is kept is what that scope was shown, keyed on that scope (the inputs are the scope's
+    own), so it can only be handed to the same scope.
 
     Entries of an older data version go when a newer one is seen (the inputs cache frees those
     inputs at the same moment). Two sessions asking for the same new view may both build it:
