@@ -18,6 +18,7 @@ the same way in the same run; the targets are ratios to it.
 from __future__ import annotations
 
 import base64
+import itertools
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -385,7 +386,7 @@ def measure(
                         opened = open_page(page, observer, path)
                         if opened is not None:
                             actions.append(opened)
-                    for index in range(len(page.evaluate(DISCOVER_JS, WIDGETS))):
+                    for index in itertools.count():
                         # Found again before each change: a change can rename a later widget
                         # (the period slider is "Maanden" or "Kwartalen" by "Periode per").
                         widgets = page.evaluate(DISCOVER_JS, WIDGETS)

@@ -26,7 +26,7 @@ from reports.quarterly import report_inputs, thresholds
 from reports.safe_files import workbook
 from reports.selection import Selection
 from reports.series.intakes import monthly_intakes, monthly_natures
-from reports.series.organisations import distinct_organisations
+from reports.series.organisations import organisations_per_period
 from reports.series.reach import monthly_trajectories
 from reports.series.timeliness import monthly_timeliness
 
@@ -148,7 +148,7 @@ def parliament_view(inputs: Inputs, start: date, end: date) -> View:
         name="Aard van de vraag",
     )
     involved = TableSpec(
-        distinct_organisations(inputs, selection.in_period("received_date"), "month")
+        organisations_per_period(inputs, selection)
         .rename({"period_start": "month"})
         .sort("month", "region_code"),
         (
