@@ -24,6 +24,9 @@ def test_benchmark_on_a_tiny_store_reports_every_figure(
     the quarterly report and every page, and renders them as Markdown tables."""
     for name in ("MONITOR_DATA_DIR", "DATABASE_URL", "MONITOR_PSEUDONYM_KEY", "MONITOR_AUTO_DEMO"):
         monkeypatch.delenv(name, raising=False)
+    # The report's charts are drawn and read back by tests/reports/test_pdf.py; here the
+    # section's machinery is under test, and kaleido's browser would cost 5 s of the suite.
+    monkeypatch.setattr("reports.pdf.browser_path", lambda: None)
     results = run_benchmark(
         scales=[0.01],
         workdir=tmp_path,

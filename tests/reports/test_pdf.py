@@ -315,6 +315,23 @@ def test_a_chart_printed_before_is_not_drawn_again(
     assert sum(len(page.images) for page in again.pages) == len(report_charts(stuurgroep_report))
 
 
+def test_two_reports_made_at_once_both_have_their_charts(
+    stuurgroep_report: QuarterlyReport, pages: list[str]
+) -> None:
+    """kaleido keeps one browser per process: two sessions printing at the same moment take
+    turns, and neither loses its charts to the other's closing browser."""
+    if browser_path() is None:
+        pytest.skip("charts are drawn with Chromium")
+    # Four charts of the report, each given a title of its own so that none was drawn before.
+    figures = [
+        go.Figure(figure).update_layout(title=f"gelijktijdig {i}")
+        for i, (_, figure) in enumerate(report_charts(stuurgroep_report)[:4])
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        drawn = list(pool.map(reports_pdf.chart_images, [figures[::2], figures[1::2]]))
+    assert [image is not None for half in drawn for image in half] == [True] * len(figures)
+
+
 def _browsers() -> set[int]:
     """The Chromium processes this test process started (its descendants), by pid."""
     children: dict[int, list[int]] = {}
@@ -355,23 +372,6 @@ def test_the_browser_stays_open_for_the_next_report_then_closes(
     while _browsers() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _browsers() == set()
-
-
-def test_two_reports_made_at_once_both_have_their_charts(
-    stuurgroep_report: QuarterlyReport, pages: list[str]
-) -> None:
-    """kaleido keeps one browser per process: two sessions printing at the same moment take
-    turns, and neither loses its charts to the other's closing browser."""
-    if browser_path() is None:
-        pytest.skip("charts are drawn with Chromium")
-    # Four charts of the report, each given a title of its own so that none was drawn before.
-    figures = [
-        go.Figure(figure).update_layout(title=f"gelijktijdig {i}")
-        for i, (_, figure) in enumerate(report_charts(stuurgroep_report)[:4])
-    ]
-    with ThreadPoolExecutor(2) as pool:
-        drawn = list(pool.map(reports_pdf.chart_images, [figures[::2], figures[1::2]]))
-    assert [image is not None for half in drawn for image in half] == [True] * len(figures)
 
 
 def test_pdf_has_the_sections_and_the_indicator_numbers(
