@@ -315,6 +315,8 @@ def test_a_chart_printed_before_is_not_drawn_again(
     assert sum(len(page.images) for page in again.pages) == len(report_charts(stuurgroep_report))
 
 
+# Before the idle-close test below (a module runs in order on one worker): this one meets the
+# browser still open instead of starting Chromium again.
 def test_two_reports_made_at_once_both_have_their_charts(
     stuurgroep_report: QuarterlyReport, pages: list[str]
 ) -> None:
