@@ -271,6 +271,8 @@ class Service:
         with self._preparing:
             if key in self._prepared or not self._inputs.has_room():
                 return
+            # Only the newest data version is ever prepared again: older keys are dropped.
+            self._prepared = {k for k in self._prepared if k[2] >= inputs.data_version}
             self._prepared.add(key)
         other = replace(selection, basis=OTHER_BASIS[selection.basis])
         threading.Thread(

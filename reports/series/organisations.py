@@ -104,9 +104,7 @@ def organisations_per_period(inputs: Inputs, selection: Selection) -> pl.DataFra
         ("organisations_per_period", selection.granularity),
         lambda: distinct_organisations(inputs, pl.lit(True), selection.granularity),
     )
-    return whole.filter(
-        pl.col("period_start").is_between(selection.start, selection.end) & selection.in_regions()
-    )
+    return whole.filter(selection.in_period("period_start") & selection.in_regions())
 
 
 def organisations_per_sector(inputs: Inputs, selection: Selection) -> pl.DataFrame:

@@ -120,9 +120,7 @@ def days_per_region(inputs: Inputs, selection: Selection) -> pl.DataFrame:
         .agg(pl.col("n").alias("days"), pl.col(noise_of("n")).alias(noise_of("days")))
     )
     exact = quantiles_of_counts(
-        exact_contact_days(inputs).filter(
-            pl.col("month").is_between(selection.start, selection.end) & selection.in_regions()
-        )
+        exact_contact_days(inputs).filter(selection.in_period("month") & selection.in_regions())
     ).drop("contacts")
     return (
         contacts.join(exact, on="region_code", how="left")
