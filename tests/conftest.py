@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import gc
+import json
 import os
 import shutil
 import uuid
@@ -74,10 +75,48 @@ STORE_FIXTURES = frozenset(
 )
 
 
+# Seconds each test module took in a whole run (`./run test --store-durations` writes them).
+DURATIONS = Path(__file__).with_name("durations.json")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store-durations",
+        action="store_true",
+        help=f"write each module's seconds in this run to {DURATIONS.name} (test scheduling)",
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if STORE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.store)
+    # pytest-xdist hands whole modules (--dist loadscope) to whichever worker is free, in this
+    # order (--no-loadscope-reorder). Longest first leaves short modules for the end, so the
+    # workers finish together: ordered by test count, as xdist would, a 25-second module of
+    # three tests came last and one worker waited for it alone. A module not yet measured
+    # counts as long, so it never trails. The order within a module is kept.
+    seconds = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
+    longest = max(seconds.values(), default=0.0)
+    items.sort(key=lambda item: -seconds.get(_module(item.nodeid), longest))
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+_measured: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _measured[_module(report.nodeid)] = _measured.get(_module(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not session.config.getoption("store_durations") or "PYTEST_XDIST_WORKER" in os.environ:
+        return
+    ordered = dict(sorted(((m, round(s, 1)) for m, s in _measured.items()), key=lambda e: -e[1]))
+    DURATIONS.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
 
 
 # A test worker's heap is large and long-lived: Streamlit's runtime, Great Expectations and
