@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,10 +94,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.store)
     # pytest-xdist hands whole modules (--dist loadscope) to whichever worker is free, in this
     # order (--no-loadscope-reorder). Longest first leaves short modules for the end, so the
-    # workers finish together: ordered by test count, as xdist would, a 25-second module of
+    # workers finish together: ordered by test count, as xdist would, a 21-second module of
     # three tests came last and one worker waited for it alone. A module not yet measured
     # counts as long, so it never trails. The order within a module is kept.
-    seconds = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
+    seconds = _stored_durations()
     longest = max(seconds.values(), default=0.0)
     items.sort(key=lambda item: -seconds.get(_module(item.nodeid), longest))
 
@@ -105,17 +106,24 @@ def _module(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-_measured: dict[str, float] = {}
+def _stored_durations() -> dict[str, float]:
+    return json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
+
+
+_measured: defaultdict[str, float] = defaultdict(float)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    _measured[_module(report.nodeid)] = _measured.get(_module(report.nodeid), 0.0) + report.duration
+    _measured[_module(report.nodeid)] += report.duration  # setup, call and teardown
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With --store-durations, the modules this run measured replace theirs in the file; a
+    partial run (-k, one directory) keeps the others."""
     if not session.config.getoption("store_durations") or "PYTEST_XDIST_WORKER" in os.environ:
         return
-    ordered = dict(sorted(((m, round(s, 1)) for m, s in _measured.items()), key=lambda e: -e[1]))
+    seconds = _stored_durations() | {m: round(s, 1) for m, s in _measured.items()}
+    ordered = dict(sorted(seconds.items(), key=lambda e: -e[1]))
     DURATIONS.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
 
 
