@@ -81,15 +81,30 @@ def empty_settings(tmp_path: Path) -> Iterator[Settings]:
         yield settings
 
 
+# The store whose engine and service the process-wide resources (ui.store) hold now, if any.
+_serving: list[Settings] = []
+
+
 def _use(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app at `settings`' store. Tests on the same store share its engine and service,
+    as the sessions of one server process do (the service keys what it keeps by data version
+    and scope); another store starts from nothing."""
     monkeypatch.setenv("MONITOR_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("DATABASE_URL", settings.url)
     monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", settings.pseudonym_key or "")
     monkeypatch.setenv("MONITOR_AUTO_DEMO", "true" if settings.auto_demo else "false")
     monkeypatch.setenv("MONITOR_AUTH_MODE", "demo")
     get_settings.cache_clear()
+    if _serving != [settings]:
+        forget_the_store()
+        _serving.append(settings)
+
+
+def forget_the_store() -> None:
+    """Drop the process-wide engine and service (the next page run makes them anew)."""
     st.cache_resource.clear()
     st.cache_data.clear()
+    _serving.clear()
 
 
 PageOpener = Callable[..., AppTest]
@@ -100,10 +115,8 @@ PAGE_FILES = {path.stem: path for path in (ROOT / "pages").glob("*/*.py")}
 def open_page(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageOpener]:
     """Run a page of the real app on the demo store: open_page("intakes")."""
     _use(demo_settings, monkeypatch)
-
     yield _opener(monkeypatch)
     get_settings.cache_clear()
-    st.cache_resource.clear()
 
 
 def _opener(monkeypatch: pytest.MonkeyPatch) -> PageOpener:
@@ -134,7 +147,7 @@ def open_empty_page(
     _use(empty_settings, monkeypatch)
     yield _opener(monkeypatch)
     get_settings.cache_clear()
-    st.cache_resource.clear()
+    forget_the_store()  # an empty store is made for one test only
 
 
 @pytest.fixture

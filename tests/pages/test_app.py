@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
@@ -16,7 +15,7 @@ from data_access.store.engine import make_engine
 from demo import startup
 from reports.service import Service
 from tests import scopes
-from tests.pages.conftest import PAGE_FILES, ROOT, PageOpener, shown_tables
+from tests.pages.conftest import PAGE_FILES, ROOT, PageOpener, forget_the_store, shown_tables
 
 
 def test_navigation_lists_the_dutch_pages(open_page: PageOpener) -> None:
@@ -57,7 +56,7 @@ def test_first_start_on_an_empty_store_builds_the_demo(
     monkeypatch.setenv("MONITOR_DEMO_SCALE", "0.01")
     monkeypatch.setenv("MONITOR_AUTO_DEMO", "true")
     get_settings.cache_clear()
-    st.cache_resource.clear()
+    forget_the_store()
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'monitor.db'}")
     at = AppTest.from_file(str(PAGE_FILES["indicator"]), default_timeout=180)
     at.session_state["_indicator"] = "intakes"
@@ -78,4 +77,4 @@ def test_first_start_on_an_empty_store_builds_the_demo(
     assert state is not None and state.phase == startup.DONE
     engine.dispose()
     get_settings.cache_clear()
-    st.cache_resource.clear()
+    forget_the_store()
