@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from checks.commands import check_command
 from checks.run import run_checks
-from checks.suites import BY_KEY, CHECKS, Params
+from checks.suites import BY_KEY, CHECKS
 from data_access.quality import results as quality
 from data_access.settings import Settings, get_settings
 from data_access.store.models import (
@@ -197,14 +197,6 @@ SEEDS: dict[str, Callable[[Engine], None]] = {
 def test_every_expectation_has_a_seeded_defect() -> None:
     """The parametrised test below covers every declared expectation."""
     assert set(SEEDS) == {check.key for check in CHECKS}
-
-
-def test_no_check_passes_with_offending_rows() -> None:
-    """checks.run validates every check for pass or fail, then only the failing ones for their
-    offending records: a check that passes despite offending rows (GX's `mostly`) would lose
-    them."""
-    params = Params(TODAY, ("KON", "GNT"))
-    assert [c.key for c in CHECKS if "mostly" in c.arguments(params)] == []
 
 
 def test_a_clean_store_passes_every_check(clean_engine: Engine, settings: Settings) -> None:
