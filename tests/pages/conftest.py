@@ -81,30 +81,33 @@ def empty_settings(tmp_path: Path) -> Iterator[Settings]:
         yield settings
 
 
-# The store whose engine and service the process-wide resources (ui.store) hold now, if any.
-_serving: list[Settings] = []
+# The settings of the store whose engine and service the process-wide resources (ui.store)
+# hold now, if any.
+_serving: Settings | None = None
 
 
 def _use(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the app at `settings`' store. Tests on the same store share its engine and service,
     as the sessions of one server process do (the service keys what it keeps by data version
     and scope); another store starts from nothing."""
+    global _serving
     monkeypatch.setenv("MONITOR_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("DATABASE_URL", settings.url)
     monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", settings.pseudonym_key or "")
     monkeypatch.setenv("MONITOR_AUTO_DEMO", "true" if settings.auto_demo else "false")
     monkeypatch.setenv("MONITOR_AUTH_MODE", "demo")
     get_settings.cache_clear()
-    if _serving != [settings]:
+    if settings != _serving:
         forget_the_store()
-        _serving.append(settings)
+        _serving = settings
 
 
 def forget_the_store() -> None:
-    """Drop the process-wide engine and service (the next page run makes them anew)."""
+    """Drop the process-wide engine and service: the next page run makes them anew."""
+    global _serving
     st.cache_resource.clear()
     st.cache_data.clear()
-    _serving.clear()
+    _serving = None
 
 
 PageOpener = Callable[..., AppTest]

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cli import app as cli_app
 from data_access.settings import Settings, get_settings
 from indicators.periods import add_months, month_start
-from tests.pages.conftest import PageOpener, shown_tables
+from tests.pages.conftest import PageOpener, forget_the_store, shown_tables
 from ui.render import PAGE_ROWS
 
 PAGES = ["intakes", "response_time", "referrers", "volume", "staffing", "reach"]
@@ -82,6 +82,7 @@ def test_changing_a_filter_never_reads_registrations_again(open_page: PageOpener
     """After the first load a filter change is served from the cache keyed on the data version."""
     from ui import store
 
+    forget_the_store()  # the first load happens here, not in a test before
     at = open_page("intakes")
     statements: list[str] = []
 
