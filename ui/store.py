@@ -21,7 +21,15 @@ def settings() -> Settings:
     return get_settings()
 
 
-@st.cache_resource(show_spinner=False)
+def _closed(released: Engine) -> None:
+    released.dispose()
+
+
+# An engine the cache lets go (st.cache_resource.clear) closes its pooled connections at once.
+# Left to the garbage collector, a connection to a PostgreSQL database dropped meanwhile logs
+# its error later, from whichever thread collects it; Python 3.11 formats that traceback with
+# ast.parse, which can fail beside a page script compiling in another thread (CI saw it once).
+@st.cache_resource(show_spinner=False, on_release=_closed)
 def engine() -> Engine:
     """The process-wide engine (schema upgraded, reference data present)."""
     from data_access.store.engine import make_engine

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from data_access.access import reads
@@ -78,3 +79,23 @@ def test_first_start_on_an_empty_store_builds_the_demo(
     engine.dispose()
     get_settings.cache_clear()
     forget_the_store()
+
+
+def test_an_engine_the_cache_lets_go_closes_its_connections(
+    open_empty_page: PageOpener,
+) -> None:
+    """Cleared from Streamlit's cache, the UI's engine closes its pooled connections at once (a
+    dropped PostgreSQL database would otherwise log their errors later, from any thread)."""
+    from ui import store
+
+    engine = store.engine()
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    pool = engine.pool
+    assert pool.checkedin() == 1
+
+    forget_the_store()
+
+    assert engine.pool is not pool  # disposed: a new, empty pool
+    assert pool.checkedin() == 0
+    assert store.engine() is not engine
