@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from data_access.access.scope import Scope, _issue
 from data_access.store.db import bump_data_version, data_version
+from data_access.store.frames import read_frame
 from data_access.store.models import CheckResult, CheckRun, Registration, Staffing
 
 DIMENSIONS: Final = ("completeness", "validity", "timeliness", "consistency")
@@ -237,6 +238,19 @@ def check_results(engine: Engine, scope: Scope | None, run_id: int) -> pl.DataFr
     return pl.DataFrame(records, schema=RESULTS, orient="row")
 
 
+def _scored_results(engine: Engine, run_ids: list[int]) -> pl.DataFrame:
+    """What passports are scored from, of several runs in one read: no sample ids and no
+    details (decoding those for every run was most of the quality page's time)."""
+    c = CheckResult
+    stmt = select(c.run_id, c.region_code, c.dimension, c.element_count, c.unexpected_count).where(
+        c.run_id.in_(run_ids)
+    )
+    return read_frame(engine, stmt, pl.Schema({name: RESULTS[name] for name in _SCORED}))
+
+
+_SCORED = ("run_id", "region_code", "dimension", "element_count", "unexpected_count")
+
+
 PASSPORT = pl.Schema(
     {
         "region_code": pl.String,
@@ -251,8 +265,11 @@ PASSPORT = pl.Schema(
 )
 
 
-def passport_scores(results: pl.DataFrame, threshold: float) -> pl.DataFrame:
-    """Scores 0–1 per region and dimension from a run's results (pure; see `passports`).
+def passport_scores(
+    results: pl.DataFrame, threshold: float, by: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """Scores 0–1 per region and dimension from a run's results (pure; see `passports`), or
+    per `by` (e.g. the run) and region from several runs' results.
 
     A dimension's score is the share of elements (records, months, quarters) in order for its
     weakest expectation: a region is as reliable as its worst known problem. The overall score
@@ -266,19 +283,21 @@ def passport_scores(results: pl.DataFrame, threshold: float) -> pl.DataFrame:
             0.0, 1.0
         )
     )
+    schema = pl.Schema([*((name, RESULTS[name]) for name in by), *PASSPORT.items()])
     if rated.is_empty():
-        return pl.DataFrame(schema=PASSPORT)
-    per_dimension = rated.group_by("region_code", "dimension").agg(pl.col("rate").min())
-    wide = per_dimension.pivot(on="dimension", index="region_code", values="rate")
+        return pl.DataFrame(schema=schema)
+    keys = [*by, "region_code"]
+    per_dimension = rated.group_by(*keys, "dimension").agg(pl.col("rate").min())
+    wide = per_dimension.pivot(on="dimension", index=keys, values="rate")
     for dimension in DIMENSIONS:
         if dimension not in wide.columns:
             wide = wide.with_columns(pl.lit(None, pl.Float64).alias(dimension))
     return (
         wide.with_columns(overall=pl.min_horizontal(*DIMENSIONS))
         .with_columns(below_threshold=pl.col("overall") < threshold, threshold=pl.lit(threshold))
-        .select(PASSPORT.names())
-        .cast(PASSPORT)
-        .sort("region_code")
+        .select(schema.names())
+        .cast(schema)
+        .sort(keys)
     )
 
 
@@ -291,7 +310,7 @@ def passports(engine: Engine, threshold: float, run_id: int | None = None) -> pl
     run = run_id if run_id is not None else latest_run_id(engine)
     if run is None:
         return pl.DataFrame(schema=PASSPORT)
-    return passport_scores(check_results(engine, None, run), threshold)
+    return passport_scores(_scored_results(engine, [run]), threshold)
 
 
 def passport_history(engine: Engine, threshold: float, limit: int = 30) -> pl.DataFrame:
@@ -299,15 +318,12 @@ def passport_history(engine: Engine, threshold: float, limit: int = 30) -> pl.Da
 
     Columns: run_id, finished_at, then the PASSPORT columns.
     """
-    runs = check_runs(engine, store_wide=True, limit=limit).sort("run_id")
-    frames = [
-        passport_scores(check_results(engine, None, run_id), threshold).with_columns(
-            run_id=pl.lit(run_id, pl.Int64), finished_at=pl.lit(finished, RUNS["finished_at"])
-        )
-        for run_id, finished in runs.select("run_id", "finished_at").iter_rows()
-    ]
-    schema = pl.Schema([("run_id", pl.Int64), ("finished_at", RUNS["finished_at"])])
-    schema = pl.Schema([*schema.items(), *PASSPORT.items()])
-    if not frames:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(frames).select(schema.names())
+    runs = check_runs(engine, store_wide=True, limit=limit).select("run_id", "finished_at")
+    scores = passport_scores(
+        _scored_results(engine, runs["run_id"].to_list()), threshold, by=("run_id",)
+    )
+    return (
+        runs.join(scores, on="run_id")
+        .select("run_id", "finished_at", *PASSPORT.names())
+        .sort("run_id", "region_code")
+    )
