@@ -62,10 +62,10 @@ class Settings(BaseSettings):
         default=1.0,
         description="Size of that first-start demo: 1 ≈ 150.000 registrations.",
     )
-    prepare_other_basis: bool = Field(
+    prepare_switches: bool = Field(
         default=True,
-        description="After a scope's first figure, load the other region basis and build its "
-        "views beside it, so that a first switch of basis does not wait for them.",
+        description="After a scope's first figure, build beside it every view a first switch "
+        "of region basis or to quarters shows, so that such a switch does not wait for them.",
     )
     quality_threshold: float = Field(
         default=0.99,

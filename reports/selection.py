@@ -89,6 +89,14 @@ def last_closed_quarter(today: date | None = None) -> str:
     return quarter_of(add_months(month_start(today or date.today()), -3))
 
 
+def first_quarters(today: date | None = None) -> tuple[str, str]:
+    """The quarters the sidebar shows first per quarter: the last four that have ended (fewer
+    at the start of the history)."""
+    last = last_closed_quarter(today)
+    first = quarter_of(add_months(quarter_bounds(last)[0], -9))
+    return max(first, FIRST_QUARTER), last
+
+
 def current_quarter(today: date | None = None) -> str:
     """The quarter code of the quarter running now."""
     return quarter_of(today or date.today())

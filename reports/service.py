@@ -31,6 +31,7 @@ from data_access.ingest.pipeline import ImportResult
 from data_access.ingest.profiles import ProfileError as ProfileError
 from data_access.reference import tables
 from data_access.settings import Settings
+from indicators.periods import quarter_bounds
 from reports.inputs import Inputs, load_inputs
 from reports.parliament import parliament_xlsx
 from reports.publish.boundary import (
@@ -44,7 +45,7 @@ from reports.publish.spec import TableSpec, View
 from reports.publish.text import to_csv, to_xlsx
 from reports.quarterly import QuarterlyReport, freeze_quarter, quarterly_report, report_xlsx
 from reports.registry import BY_NAME, INDICATORS, indicator
-from reports.selection import Selection
+from reports.selection import Selection, first_quarters
 
 # AccessError, FatalImportError and ProfileError are re-exported above: the errors a page shows
 # in Dutch, so that pages import nothing below reports.
@@ -257,15 +258,17 @@ class Service:
 
         key = (name, selection, tuple(sorted(options.items())), self.thresholds)
         published = self._published.get(inputs, key, build)
-        if self.settings.prepare_other_basis:
-            self._prepare_other_basis(reader, selection, inputs)
+        if self.settings.prepare_switches:
+            self._prepare_switches(reader, selection, inputs)
         return published
 
-    def _prepare_other_basis(self, reader: Reader, selection: Selection, inputs: Inputs) -> None:
-        """Once per scope and data version, when the inputs cache has room: load the other
-        region basis and build every indicator's view of this selection in it, in a thread
-        beside the session. At 1M registrations a first switch of basis otherwise waits 2-3 s
-        for that load and its series, and every other session sharing the cores slows with it
+    def _prepare_switches(self, reader: Reader, selection: Selection, inputs: Inputs) -> None:
+        """Once per scope and data version, when the inputs cache has room: build every
+        indicator's view of what a first switch would show, in a thread beside the session.
+        That is this selection in the other region basis (its inputs loaded), and the first
+        quarters the sidebar offers in both bases (the series per quarter made). At 1M
+        registrations a first switch of basis otherwise waits 2-3 s, and a first switch to
+        quarters up to 0,4 s; every other session sharing the cores slows with it
         (BENCHMARKS.md)."""
         key = (inputs.scope, inputs.today, inputs.data_version)
         with self._preparing:
@@ -274,17 +277,29 @@ class Service:
             # Only the newest data version is ever prepared again: older keys are dropped.
             self._prepared = {k for k in self._prepared if k[2] >= inputs.data_version}
             self._prepared.add(key)
-        other = replace(selection, basis=OTHER_BASIS[selection.basis])
+        first, last = first_quarters(inputs.today)
+        quarters = replace(
+            selection,
+            start=quarter_bounds(first)[0],
+            end=quarter_bounds(last)[1],
+            granularity="quarter",
+        )
+        switches = [
+            replace(selection, basis=OTHER_BASIS[selection.basis]),
+            quarters,
+            replace(quarters, basis=OTHER_BASIS[selection.basis]),
+        ]
         threading.Thread(
-            target=self._prepare, args=(reader, other), name="andere-regiobasis", daemon=True
+            target=self._prepare, args=(reader, switches), name="voorbereiden", daemon=True
         ).start()
 
-    def _prepare(self, reader: Reader, selection: Selection) -> None:
-        for spec in INDICATORS:
-            try:
-                self.view(reader, spec.name, selection)
-            except Exception:  # a view that fails is built (and reported) when a page asks
-                _log.warning("Voorbereiden van %s in de andere regiobasis mislukt", spec.name)
+    def _prepare(self, reader: Reader, selections: list[Selection]) -> None:
+        for selection in selections:
+            for spec in INDICATORS:
+                try:
+                    self.view(reader, spec.name, selection)
+                except Exception:  # a view that fails is built (and reported) when a page asks
+                    _log.warning("Voorbereiden van %s mislukt (%s)", spec.name, selection)
 
     def published(self, reader: Reader, view: View) -> PublishedView:
         """A view built here, published for the reader."""

@@ -24,10 +24,10 @@ from data_access.store.engine import make_engine
 from tests.cli_run import CliRun, CliRunIn, invoke
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
-# A page's first figure would start building every view in the other region basis beside it:
-# in the suite that is hundreds of extra builds racing each test's temporary store.
-# tests/reports/test_service.py turns it on where it is tested.
-os.environ["MONITOR_PREPARE_OTHER_BASIS"] = "false"
+# A page's first figure would start building every view a first switch shows beside it: in the
+# suite that is hundreds of extra builds racing each test's temporary store.
+# tests/reports/test_prepared_switches.py turns it on where it is tested.
+os.environ["MONITOR_PREPARE_SWITCHES"] = "false"
 
 
 def _postgres_url(url: str) -> str:

@@ -12,7 +12,7 @@ from data_access.access.roles import REGIONAL_ROLES, Reader
 from data_access.reference.codes import UNASSIGNED_LABEL, UNASSIGNED_REGION
 from indicators.formatting import month_label, quarter_label
 from indicators.periods import add_months, month_start, quarter_bounds, quarter_of
-from reports.selection import BASIS_LABELS, Basis, Selection
+from reports.selection import BASIS_LABELS, Basis, Selection, first_quarters
 
 FIRST_MONTH = date(2018, 9, 1)  # the first networks started in September 2018
 GRANULARITIES: dict[str, str] = {"month": "Maand", "quarter": "Kwartaal"}
@@ -64,7 +64,8 @@ def sidebar(regions: pl.DataFrame, reader: Reader, today: date | None = None) ->
             first, last = st.select_slider(
                 "Kwartalen",
                 options=quarters,
-                value=(quarters[max(0, len(quarters) - 4)], quarters[-1]),
+                # The service prepares this window's views beside a scope's first figure.
+                value=first_quarters(today),
                 format_func=quarter_label,
                 key="kwartalen",
                 persist_state="session",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reports.selection import first_quarters
 from tests.pages.conftest import PageOpener, shown_tables
 
 
@@ -30,10 +31,12 @@ def test_choosing_one_region_narrows_the_table(open_page: PageOpener) -> None:
 
 
 def test_quarters_sum_the_months(open_page: PageOpener) -> None:
-    """Switching to quarters labels every period as a quarter."""
+    """Switching to quarters labels every period as a quarter, starting on the window the
+    service prepares beside a first figure."""
     at = open_page("intakes")
     at.button_group(key="per").set_value("quarter").run()
     assert not at.exception
+    assert tuple(at.select_slider(key="kwartalen").value) == first_quarters()
     periods = shown_tables(at)[0]["Periode"]
     assert all(" K" in p for p in periods)
 
