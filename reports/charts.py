@@ -53,9 +53,29 @@ WRAP = 60  # characters of a title line: plotly does not wrap titles itself
 BLANK_TOPOJSON_URL = "app/static/topojson/"  # relative: it works under any base URL path
 
 
-# Every figure's template, as plotly's default: a default template is built once, a template
-# set per figure is copied and validated for each (about 20 ms a figure).
-pio.templates.default = "plotly_white"
+# The trace types the monitor draws. The template keeps plotly_white's defaults for these only:
+# plotly copies the default template into every figure it builds, and sends it along with the
+# figure. plotly_white's defaults for two dozen trace types were half of every figure's JSON and
+# a third of the time spent building it (BENCHMARKS.md); a figure of these types looks the same.
+# Its layout leaves out the axes of 3D, polar and ternary plots, which none of those types draws.
+TRACE_TYPES = ("bar", "scatter", "heatmap", "choropleth")
+UNUSED_LAYOUT = ("scene", "polar", "ternary")
+_WHITE = pio.templates["plotly_white"]
+pio.templates["monitor"] = go.layout.Template(
+    layout={k: v for k, v in _WHITE.layout.to_plotly_json().items() if k not in UNUSED_LAYOUT},
+    data={kind: _WHITE.data[kind] for kind in TRACE_TYPES},
+)
+TEMPLATE = "monitor"
+
+
+def figure(data: Any, layout: Any = None) -> go.Figure:
+    """A figure on the monitor's template. It is plotly's default template, because a template
+    named in a figure's layout is validated again for each figure (3-9 ms a figure, against
+    1-2 ms). Streamlit makes its own template the default when it is first imported, which may
+    be after this module: every figure is built here, and sets the default back first."""
+    if pio.templates.default != TEMPLATE:
+        pio.templates.default = TEMPLATE
+    return go.Figure(data=data, layout=layout)
 
 
 def wrapped(text: str, width: int = WRAP) -> list[str]:
@@ -227,7 +247,7 @@ def lines(
     spec = layout(title, subtitle, y_title, percent)
     if frame.height and frame.schema[x] == pl.Date:
         spec["xaxis"].update(month_ticks(frame[x].to_list()))
-    return go.Figure(data=traces, layout=spec)
+    return figure(traces, spec)
 
 
 def _region_order(
@@ -330,7 +350,7 @@ def bars(
         spec["height"] = max(360, rows + 220)
     if frame.height and frame.schema[x] == pl.Date:
         spec["xaxis"].update(month_ticks(frame[x].to_list()))
-    return go.Figure(data=traces, layout=spec)
+    return figure(traces, spec)
 
 
 def line_chart(

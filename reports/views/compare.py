@@ -672,7 +672,7 @@ def funnel_figure(
     margin = max(0.02, (max(shown) - min(shown)) * 0.15)
     spec["yaxis"]["range"] = [max(0.0, min(shown) - margin), min(1.0, max(shown) + margin)]
     # Built from dicts and validated once: each add_trace or update_* call validates again.
-    return go.Figure(data=traces, layout=spec)
+    return charts.figure(traces, spec)
 
 
 def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
@@ -746,7 +746,7 @@ def rates_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
         for c, n in zip(rated["region_code"].to_list(), labels, strict=True)
     ]
     spec["yaxis"].update(tickformat="", tickmode="array", tickvals=labels, ticktext=bold)
-    return go.Figure(data=[trace], layout=spec)
+    return charts.figure([trace], spec)
 
 
 def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
@@ -800,7 +800,7 @@ def multiples_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
         )
     # One figure built from dicts is validated once (16 add_trace and update calls on a
     # make_subplots figure cost ≈ 0,15 s).
-    return go.Figure(data=traces, layout=spec)
+    return charts.figure(traces, spec)
 
 
 @functools.lru_cache(maxsize=16)
@@ -888,7 +888,7 @@ def map_figure(
         "height": 520,
         "margin": {"l": 0, "r": 0, "t": 70, "b": 0},
     }
-    return go.Figure(data=traces, layout=spec)
+    return charts.figure(traces, spec)
 
 
 def _rank_line(code: str, index: int, moved: bool, own: frozenset[str]) -> dict[str, object]:
@@ -939,4 +939,4 @@ def ranks_figure(table: PublishedTable, *, subtitle: str) -> go.Figure:
     last = ranked.select(pl.max_horizontal("rank_calendar_month", "rank_30_days").max()).item()
     spec["yaxis"].update(range=[float(last or 1) + 0.5, 0.5], tickformat="d", dtick=1)
     spec["xaxis"]["range"] = [-1.6, 2.6]
-    return go.Figure(data=traces, layout=spec)
+    return charts.figure(traces, spec)

@@ -203,7 +203,7 @@ def _collaboration_matrix(table: PublishedTable, *, subtitle: str) -> go.Figure:
     labels = [SECTOR_LABELS[s] for s in order]
     lookup = {(a, b): n for a, b, n in mirrored.iter_rows()}
     z = [[lookup.get((a, b)) for b in order] for a in order]
-    fig = go.Figure(
+    fig = charts.figure(
         go.Heatmap(
             x=labels,
             y=labels,

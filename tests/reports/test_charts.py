@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
+from data_access.settings import Settings
 from reports import charts
-from reports.publish.boundary import PublishedTable, Thresholds, publish_table
+from reports.publish.boundary import PublishedChart, PublishedTable, Thresholds, publish_table
 from reports.publish.cells import Count, Rate, Text
 from reports.publish.spec import TableSpec
 from tests import scopes
@@ -221,3 +222,54 @@ def test_a_chart_with_every_value_hidden_is_not_drawn() -> None:
         )
         is None
     )
+
+
+def test_the_template_is_plotly_whites_for_what_the_monitor_draws() -> None:
+    """The default template keeps plotly_white's layout and its defaults for the trace types
+    the monitor draws: a figure of those types looks as it did under plotly_white."""
+    import plotly.io as pio
+    import streamlit.elements.plotly_chart  # noqa: F401 (it makes Streamlit's template the default)
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    pio.templates.default = "streamlit"
+    # Every figure is built on the monitor's template, whatever was imported last.
+    monitor = charts.figure([]).layout.template.to_plotly_json()
+    assert set(monitor["data"]) == set(charts.TRACE_TYPES)
+    assert all(monitor["data"][kind] == white["data"][kind] for kind in charts.TRACE_TYPES)
+    kept = {k: v for k, v in white["layout"].items() if k not in charts.UNUSED_LAYOUT}
+    assert monitor["layout"] == kept
+
+
+@pytest.mark.store
+def test_every_published_figure_draws_only_the_templates_trace_types(
+    report_settings: Settings,
+) -> None:
+    """Every chart of every page, for every funnel indicator on Regio's vergelijken, draws
+    only trace types whose plotly_white defaults the template kept (and none of the layouts
+    it left out)."""
+    from data_access.access.roles import operator_reader
+    from data_access.store.engine import make_engine
+    from reports.choices import FUNNEL_INDICATORS
+    from reports.registry import INDICATORS
+    from reports.selection import Selection
+    from reports.service import Service
+
+    service = Service(make_engine(report_settings), report_settings)
+    reader = operator_reader()
+    selection = Selection(date(2025, 1, 1), date(2025, 12, 31))
+    views = [service.view(reader, spec.name, selection) for spec in INDICATORS]
+    views += [service.view(reader, "compare", selection, indicator=i) for i in FUNNEL_INDICATORS]
+    figures = [
+        block.figure
+        for view in views
+        for section in view.sections
+        for block in section.blocks
+        if isinstance(block, PublishedChart)
+    ]
+    assert len(figures) > 20
+    drawn = {trace.type for figure in figures for trace in figure.data}
+    assert drawn and drawn <= set(charts.TRACE_TYPES)
+    for figure in figures:
+        for part in charts.UNUSED_LAYOUT:
+            assert not getattr(figure.layout, part).to_plotly_json()
+    service.engine.dispose()
