@@ -88,8 +88,10 @@ def map_day(inputs: Inputs, selection: Selection) -> date:
 
 
 def map_layout(engine: Engine, inputs: Inputs, selection: Selection) -> pl.DataFrame:
-    """ELZ → region for the map of this selection (data_access.reference.shapes.elz_regions)."""
-    return geo.elz_regions(engine, map_day(inputs, selection))
+    """ELZ → region for the map of this selection (data_access.reference.shapes.elz_regions),
+    read once per day for these inputs: every month's selection ending on it shares it."""
+    day = map_day(inputs, selection)
+    return inputs.remembered(("elz_layout", day), lambda: geo.elz_regions(engine, day))
 
 
 def _all_regions(selection: Selection) -> Selection:
