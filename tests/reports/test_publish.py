@@ -324,6 +324,26 @@ def test_a_cell_without_value_is_explained_as_missing_never_zero() -> None:
     assert MISSING not in _published(None).symbols
 
 
+@pytest.mark.parametrize("name", ["value", "variable", "_symbol", "_v_laat"])
+def test_the_symbols_of_a_table_do_not_depend_on_its_column_names(name: str) -> None:
+    """A column called as the frames the legend is read from are: the same symbols."""
+    unknown = FRAME.with_columns(laat=pl.Series([2, None, 10]), laat__noise=pl.Series([0, None, 1]))
+
+    def published(late: str) -> PublishedTable:
+        cells = (
+            REGION,
+            Count("tijdig", "Tijdig"),
+            Count(late, "Laat"),
+            Rate("rate", "Tijdig (%)", numerator=("tijdig",), denominator=("tijdig", late)),
+            Rank("rank", "Rang", of="rate"),
+        )
+        frame = unknown.rename({"laat": late, "laat__noise": f"{late}__noise"})
+        return publish_table(TableSpec(frame, cells, "T"), scopes.regions("AAA"), THRESHOLDS)
+
+    assert MISSING in published(name).symbols
+    assert published(name).symbols == published("laat").symbols
+
+
 def test_a_flag_marks_its_rows_and_keeps_its_value_for_charts() -> None:
     """A Flag shows its symbol where true and nothing elsewhere; the legend explains it, the
     CSV and the workbook carry it, a total row is marked when one of its rows is."""
