@@ -476,96 +476,102 @@ def _hidden(frame: pl.DataFrame, column: str) -> pl.Expr:
     return pl.col(marker).is_not_null() if marker in frame.columns else pl.lit(False)
 
 
+@dataclass(frozen=True)
+class _Figure:
+    """A derived figure to set: its value, and when it is hidden ('x') or thin ('n<10')."""
+
+    key: str
+    value: pl.Expr
+    thin: pl.Expr
+    hidden: pl.Expr
+    known_from: str | None = None
+
+
 def _derived(frame: pl.DataFrame, cells: Sequence[Cell], thresholds: Thresholds) -> pl.DataFrame:
-    """Every derived figure again from the published columns, with its hiding rule."""
+    """Every derived figure again from the published columns, with its hiding rule. Level by
+    level, a figure after those it is computed from: the figures of one level are set in one
+    step, and their markers in the next (one step per figure was a fifth of publishing)."""
     counts = {c.key for c in cells if isinstance(c, Count | Histogram)}
+    for level in _levels(cells):
+        figures = [_figure(frame, cell, counts, thresholds) for cell in level]
+        frame = _set(thresholds, frame, [f for f in figures if f is not None])
+        for cell in level:
+            if isinstance(cell, Computed) and cell.compute is not None:
+                # Computed from a frame, not an expression: the level's figures first.
+                visible = frame.with_columns(
+                    pl.when(_hidden(frame, c)).then(None).otherwise(pl.col(c)).alias(c)
+                    for c in cell.from_columns
+                )
+                hidden = pl.any_horizontal(_hidden(frame, c) for c in cell.from_columns)
+                computed = _Figure(cell.key, pl.lit(cell.compute(visible)), pl.lit(False), hidden)
+                frame = _set(thresholds, frame, [computed])
+    return frame
+
+
+def _figure(
+    frame: pl.DataFrame, cell: Cell, counts: set[str], thresholds: Thresholds
+) -> _Figure | None:
+    """The figure a derived cell sets (None for a count, a text or a Computed cell)."""
     protected = pl.col("_protected")
-    for cell in _in_dependency_order(cells):
-        if isinstance(cell, Rate):
-            numerator = pl.sum_horizontal(cell.numerator)
-            denominator = pl.sum_horizontal(cell.denominator)
-            value = (
-                pl.when(denominator > 0)
-                .then(numerator.cast(pl.Float64) / denominator * cell.scale)
-                .otherwise(None)
-            )
-            unknown = pl.any_horizontal(pl.col(c).is_null() for c in cell.inputs)
-            thin_base = [c for c in cell.denominator if c in counts]
+    if isinstance(cell, Rate):
+        numerator = pl.sum_horizontal(cell.numerator)
+        denominator = pl.sum_horizontal(cell.denominator)
+        value = (
+            pl.when(denominator > 0)
+            .then(numerator.cast(pl.Float64) / denominator * cell.scale)
+            .otherwise(None)
+        )
+        unknown = pl.any_horizontal(pl.col(c).is_null() for c in cell.inputs)
+        thin_base = [c for c in cell.denominator if c in counts]
+        thin = (
+            protected & (pl.sum_horizontal(thin_base) < thresholds.min_denominator)
+            if thin_base
+            else pl.lit(False)
+        )
+        # Hidden when any count in it is: a rate beside its shown numerator gives the
+        # denominator, and with it a hidden part of it (7 tijdig at 63,6 % → laat 4).
+        hidden = pl.any_horizontal(_hidden(frame, c) for c in (*cell.numerator, *cell.denominator))
+        return _Figure(cell.key, pl.when(unknown).then(None).otherwise(value), thin, hidden)
+    if isinstance(cell, Share):
+        within = list(cell.within) or ["_protected"]
+        total = pl.col(cell.count).sum().over(within)
+        value = pl.when(total > 0).then(pl.col(cell.count).cast(pl.Float64) / total)
+        thin = protected & (total < thresholds.min_denominator)
+        return _Figure(cell.key, value, thin, _hidden(frame, cell.count))
+    if isinstance(cell, Difference):
+        of, against = pl.col(cell.of), pl.col(cell.against)
+        if cell.relative:
+            value = pl.when(against > 0).then((of - against).cast(pl.Float64) / against)
             thin = (
-                protected & (pl.sum_horizontal(thin_base) < thresholds.min_denominator)
-                if thin_base
+                protected & (against < thresholds.min_denominator)
+                if cell.against in counts
                 else pl.lit(False)
             )
-            # Hidden when any count in it is: a rate beside its shown numerator gives the
-            # denominator, and with it a hidden part of it (7 tijdig at 63,6 % → laat 4).
-            hidden = pl.any_horizontal(
-                _hidden(frame, c) for c in (*cell.numerator, *cell.denominator)
-            )
-            frame = _set(
-                thresholds,
-                frame,
-                cell.key,
-                pl.when(unknown).then(None).otherwise(value),
-                thin,
-                hidden,
-            )
-        elif isinstance(cell, Share):
-            within = list(cell.within) or ["_protected"]
-            total = pl.col(cell.count).sum().over(within)
-            value = pl.when(total > 0).then(pl.col(cell.count).cast(pl.Float64) / total)
-            thin = protected & (total < thresholds.min_denominator)
-            frame = _set(thresholds, frame, cell.key, value, thin, _hidden(frame, cell.count))
-        elif isinstance(cell, Difference):
-            of, against = pl.col(cell.of), pl.col(cell.against)
-            if cell.relative:
-                value = pl.when(against > 0).then((of - against).cast(pl.Float64) / against)
-                thin = (
-                    protected & (against < thresholds.min_denominator)
-                    if cell.against in counts
-                    else pl.lit(False)
-                )
-            else:
-                value = (of - against).cast(pl.Float64) * cell.scale
-                thin = pl.lit(False)
-            hidden = _hidden(frame, cell.of) | _hidden(frame, cell.against)
-            frame = _set(thresholds, frame, cell.key, value, thin, hidden)
-        elif isinstance(cell, PerUnit):
-            unit = pl.col(cell.unit)
-            value = pl.when(unit > 0).then(pl.col(cell.count).cast(pl.Float64) / unit * cell.per)
-            frame = _set(
-                thresholds, frame, cell.key, value, pl.lit(False), _hidden(frame, cell.count)
-            )
-        elif isinstance(cell, Rank):
-            # Only shown figures of regions are ranked: a total row or a hidden figure is not.
-            shown = pl.col(cell.of).is_not_null() & ~_hidden(frame, cell.of) & ~pl.col("_total")
-            ranked = (
-                pl.when(shown)
-                .then(pl.col(cell.of))
-                .otherwise(None)
-                .rank("min", descending=cell.descending)
-            )
-            value = (ranked.over(list(cell.within)) if cell.within else ranked).cast(pl.Int64)
-            frame = _set(
-                thresholds, frame, cell.key, value, pl.lit(False), _hidden(frame, cell.of), cell.of
-            )
-        elif isinstance(cell, Quantile):
-            from_histogram = pl.col(cell.histogram).map_elements(
-                functools.partial(_quantile, q=cell.q), return_dtype=pl.Float64
-            )
-            n = pl.col(cell.histogram).list.sum()
-            value = pl.when(protected).then(from_histogram).otherwise(pl.col(cell.key))
-            thin = protected & (n < thresholds.min_denominator)
-            frame = _set(thresholds, frame, cell.key, value, thin, pl.lit(False))
-        elif isinstance(cell, Computed) and cell.compute is not None:
-            hidden = pl.any_horizontal(_hidden(frame, c) for c in cell.from_columns)
-            visible = frame.with_columns(
-                pl.when(_hidden(frame, c)).then(None).otherwise(pl.col(c)).alias(c)
-                for c in cell.from_columns
-            )
-            frame = _set(
-                thresholds, frame, cell.key, pl.lit(cell.compute(visible)), pl.lit(False), hidden
-            )
-    return frame
+        else:
+            value = (of - against).cast(pl.Float64) * cell.scale
+            thin = pl.lit(False)
+        hidden = _hidden(frame, cell.of) | _hidden(frame, cell.against)
+        return _Figure(cell.key, value, thin, hidden)
+    if isinstance(cell, PerUnit):
+        unit = pl.col(cell.unit)
+        value = pl.when(unit > 0).then(pl.col(cell.count).cast(pl.Float64) / unit * cell.per)
+        return _Figure(cell.key, value, pl.lit(False), _hidden(frame, cell.count))
+    if isinstance(cell, Rank):
+        # Only shown figures of regions are ranked: a total row or a hidden figure is not.
+        shown = pl.col(cell.of).is_not_null() & ~_hidden(frame, cell.of) & ~pl.col("_total")
+        ranked = pl.when(shown).then(pl.col(cell.of)).otherwise(None)
+        ranked = ranked.rank("min", descending=cell.descending)
+        value = (ranked.over(list(cell.within)) if cell.within else ranked).cast(pl.Int64)
+        return _Figure(cell.key, value, pl.lit(False), _hidden(frame, cell.of), cell.of)
+    if isinstance(cell, Quantile):
+        from_histogram = pl.col(cell.histogram).map_elements(
+            functools.partial(_quantile, q=cell.q), return_dtype=pl.Float64
+        )
+        n = pl.col(cell.histogram).list.sum()
+        value = pl.when(protected).then(from_histogram).otherwise(pl.col(cell.key))
+        thin = protected & (n < thresholds.min_denominator)
+        return _Figure(cell.key, value, thin, pl.lit(False))
+    return None
 
 
 def _flagged(frame: pl.DataFrame, cells: Sequence[Cell]) -> pl.DataFrame:
@@ -579,48 +585,44 @@ def _flagged(frame: pl.DataFrame, cells: Sequence[Cell]) -> pl.DataFrame:
     )
 
 
-def _in_dependency_order(cells: Sequence[Cell]) -> list[Cell]:
-    """The cells with every derived one after the derived ones it is computed from."""
+def _levels(cells: Sequence[Cell]) -> list[list[Cell]]:
+    """The cells by level: a cell computed from no derived cell first, then each cell one
+    level after the highest of the derived cells it is computed from."""
     derived = {c.key: c for c in cells if c.inputs}
-    done: set[str] = set()
-    ordered: list[Cell] = []
+    level: dict[str, int] = {}
 
-    def visit(cell: Cell) -> None:
-        if cell.key in done:
-            return
-        done.add(cell.key)
-        for source in cell.inputs:
-            if source in derived:
-                visit(derived[source])
-        ordered.append(cell)
+    def of(cell: Cell) -> int:
+        if cell.key not in level:
+            level[cell.key] = -1  # a cycle would be a spec error; it must not recurse forever
+            sources = [of(derived[s]) for s in cell.inputs if s in derived]
+            level[cell.key] = 1 + max(sources, default=-1)
+        return level[cell.key]
 
+    levels: list[list[Cell]] = []
     for cell in cells:
-        visit(cell)
-    return ordered
+        at = of(cell)
+        while len(levels) <= at:
+            levels.append([])
+        levels[at].append(cell)
+    return levels
 
 
-def _set(
-    thresholds: Thresholds,
-    frame: pl.DataFrame,
-    key: str,
-    value: pl.Expr,
-    thin: pl.Expr,
-    hidden: pl.Expr,
-    known_from: str | None = None,
-) -> pl.DataFrame:
-    """Set a derived column and its marker: 'x' when it stems from a hidden count, 'n<10' when
-    its base is too small; only where there is a value to hide (`known_from`: the column
-    whose value decides that, default the derived one itself)."""
-    frame = frame.with_columns(value.alias(key))
-    known = pl.col(known_from or key).is_not_null()
-    marker = (
-        pl.when(hidden.fill_null(False) & known)
+def _set(thresholds: Thresholds, frame: pl.DataFrame, figures: list[_Figure]) -> pl.DataFrame:
+    """Set derived columns, then their markers: 'x' when a figure stems from a hidden count,
+    'n<10' when its base is too small; only where there is a value to hide (`known_from`:
+    the column whose value decides that, default the derived one itself)."""
+    if not figures:
+        return frame
+    frame = frame.with_columns(f.value.alias(f.key) for f in figures)
+    return frame.with_columns(
+        pl.when(f.hidden.fill_null(False) & pl.col(f.known_from or f.key).is_not_null())
         .then(pl.lit(WITH_HIDDEN))
-        .when(thin.fill_null(False) & known)
+        .when(f.thin.fill_null(False) & pl.col(f.known_from or f.key).is_not_null())
         .then(pl.lit(thresholds.thin))
         .otherwise(None)
+        .alias(_marker(f.key))
+        for f in figures
     )
-    return frame.with_columns(marker.alias(_marker(key)))
 
 
 def _quantile(histogram: Sequence[int] | None, q: float) -> float | None:
