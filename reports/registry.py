@@ -52,6 +52,9 @@ class Indicator:
     # Widgets the page draws before the view: keyword → page script (pages/figures/<name>.py).
     own_page: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    # Choices of the page whose first view computes a whole-history series of its own: built
+    # beside a scope's first figure (reports.service), so that a first switch finds it made.
+    prepared: tuple[dict[str, Any], ...] = ()
 
     def build(self, inputs: Inputs, selection: Selection, **options: Any) -> View:
         """The indicator's view for a selection (and the page's own options)."""
@@ -102,6 +105,7 @@ INDICATORS: Final = (
         ),
         needs="response_time",
         own_page=True,
+        prepared=({"rule": "30_days"},),
     ),
     Indicator(
         "referrers",
@@ -180,6 +184,8 @@ INDICATORS: Final = (
             all_regions=True,
         ),
         own_page=True,
+        # The share of a referrer group reads the referrer groups' series (one for all groups).
+        prepared=({"rule": "30_days"}, {"indicator": "BREDE_INSTAP"}),
     ),
 )
 

@@ -265,11 +265,12 @@ class Service:
     def _prepare_switches(self, reader: Reader, selection: Selection, inputs: Inputs) -> None:
         """Once per scope and data version, when the inputs cache has room: build every
         indicator's view of what a first switch would show, in a thread beside the session.
-        That is this selection in the other region basis (its inputs loaded), and the first
-        quarters the sidebar offers in both bases (the series per quarter made). At 1M
+        That is this selection in the other region basis (its inputs loaded), the first
+        quarters the sidebar offers in both bases (the series per quarter made), and the
+        choices of a page that compute a series of their own (Indicator.prepared). At 1M
         registrations a first switch of basis otherwise waits 2-3 s, and a first switch to
-        quarters up to 0,4 s; every other session sharing the cores slows with it
-        (BENCHMARKS.md)."""
+        quarters, to another deadline rule or to a referrer group's share 0,2-0,4 s; every
+        other session sharing the cores slows with it (BENCHMARKS.md)."""
         key = (inputs.scope, inputs.today, inputs.data_version)
         with self._preparing:
             if key in self._prepared or not self._inputs.has_room():
@@ -289,17 +290,22 @@ class Service:
             quarters,
             replace(quarters, basis=OTHER_BASIS[selection.basis]),
         ]
+        jobs: list[tuple[str, Selection, dict[str, Any]]] = [
+            (spec.name, switched, {}) for switched in switches for spec in INDICATORS
+        ]
+        jobs += [
+            (spec.name, selection, options) for spec in INDICATORS for options in spec.prepared
+        ]
         threading.Thread(
-            target=self._prepare, args=(reader, switches), name="voorbereiden", daemon=True
+            target=self._prepare, args=(reader, jobs), name="voorbereiden", daemon=True
         ).start()
 
-    def _prepare(self, reader: Reader, selections: list[Selection]) -> None:
-        for selection in selections:
-            for spec in INDICATORS:
-                try:
-                    self.view(reader, spec.name, selection)
-                except Exception:  # a view that fails is built (and reported) when a page asks
-                    _log.warning("Voorbereiden van %s mislukt (%s)", spec.name, selection)
+    def _prepare(self, reader: Reader, jobs: list[tuple[str, Selection, dict[str, Any]]]) -> None:
+        for name, selection, options in jobs:
+            try:
+                self.view(reader, name, selection, **options)
+            except Exception:  # a view that fails is built (and reported) when a page asks
+                _log.warning("Voorbereiden van %s mislukt (%s, %s)", name, selection, options)
 
     def published(self, reader: Reader, view: View) -> PublishedView:
         """A view built here, published for the reader."""

@@ -17,6 +17,7 @@ from data_access.settings import Settings
 from data_access.store.engine import make_engine
 from indicators.periods import quarter_bounds
 from reports import service as service_module
+from reports.inputs import Inputs
 from reports.registry import INDICATORS
 from reports.selection import Selection, first_quarters
 from reports.service import Service
@@ -92,6 +93,30 @@ def test_the_first_figure_prepares_the_first_switches(
     service.view(reader, "referrers", SELECTION)
     _prepared()
     assert loads == ["load", "load"]
+    service.engine.dispose()
+
+
+@pytest.mark.store
+def test_a_pages_choices_find_their_series_made(
+    report_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A choice that computes a whole-history series of its own (another deadline rule, a
+    referrer group's share) finds it made beside the first figure: its view, with any other
+    choice beside it, computes nothing new over the inputs."""
+    service, reader, _ = _after_a_first_figure(report_settings, prepare=True)
+    inputs = service.inputs(reader, SELECTION.basis)
+
+    def refused(self: Inputs, key: object, compute: object) -> object:
+        if key not in self.memo:
+            raise AssertionError(f"computed beside no first figure: {key!r}")
+        return self.memo[key]
+
+    monkeypatch.setattr(Inputs, "remembered", refused)
+    for spec in INDICATORS:
+        for options in spec.prepared:
+            other = {"method": "normal"} if spec.name == "compare" else {}
+            assert service.view(reader, spec.name, SELECTION, **options, **other).title
+    assert inputs.memo
     service.engine.dispose()
 
 
