@@ -233,7 +233,7 @@ def load_command(args: Any) -> dict[str, Any]:
     from datetime import date
 
     from benchmarks.run import machine
-    from benchmarks.servers import app_server
+    from benchmarks.servers import app_server, wait_idle
     from benchmarks.stores import build_store, store_settings
 
     counts = args.sessions or [1, 5, 10, 20]
@@ -250,6 +250,9 @@ def load_command(args: Any) -> dict[str, Any]:
         (settings.data_dir / "import.json").write_text(json.dumps(built), encoding="utf-8")
     with app_server(settings) as server:
         warm_up(server.base_url)
+        # The first figure starts preparing the first switches beside it (reports.service):
+        # measured steps do not share the cores with that.
+        wait_idle(server.pid)
         runs = [
             run_load(server.base_url, n, args.seconds, think=args.think, server_pids=(server.pid,))
             for n in counts

@@ -186,5 +186,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def wait_idle(pid: int, quiet: float = 2.0, timeout: float = 300) -> float:
+    """Wait until the process has used almost no CPU for `quiet` seconds (what it prepares in
+    the background after a first figure is done); the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        before = cpu_seconds(pid)
+        time.sleep(quiet)
+        if cpu_seconds(pid) - before < 0.05 * quiet:
+            break
+    return time.monotonic() - started
+
+
 def load_average() -> tuple[float, float, float]:
     return os.getloadavg()
