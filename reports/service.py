@@ -266,8 +266,8 @@ class Service:
         """Once per scope and data version, when the inputs cache has room: build every
         indicator's view of what a first switch would show, in a thread beside the session.
         That is this selection in the other region basis (its inputs loaded), the first
-        quarters the sidebar offers in both bases (the series per quarter made), and the
-        choices of a page that compute a series of their own (Indicator.prepared). At 1M
+        quarters the sidebar offers in both bases (the series per quarter made), and, in both
+        bases, the choices of a page that compute a series of their own (Indicator.prepared). At 1M
         registrations a first switch of basis otherwise waits 2-3 s, and a first switch to
         quarters, to another deadline rule or to a referrer group's share 0,2-0,4 s; every
         other session sharing the cores slows with it (BENCHMARKS.md)."""
@@ -294,7 +294,10 @@ class Service:
             (spec.name, switched, {}) for switched in switches for spec in INDICATORS
         ]
         jobs += [
-            (spec.name, selection, options) for spec in INDICATORS for options in spec.prepared
+            (spec.name, replace(selection, basis=basis), options)
+            for basis in (selection.basis, OTHER_BASIS[selection.basis])
+            for spec in INDICATORS
+            for options in spec.prepared
         ]
         threading.Thread(
             target=self._prepare, args=(reader, jobs), name="voorbereiden", daemon=True

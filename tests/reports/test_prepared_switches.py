@@ -104,7 +104,6 @@ def test_a_pages_choices_find_their_series_made(
     referrer group's share) finds it made beside the first figure: its view, with any other
     choice beside it, computes nothing new over the inputs."""
     service, reader, _ = _after_a_first_figure(report_settings, prepare=True)
-    inputs = service.inputs(reader, SELECTION.basis)
 
     def refused(self: Inputs, key: object, compute: object) -> object:
         if key not in self.memo:
@@ -112,11 +111,12 @@ def test_a_pages_choices_find_their_series_made(
         return self.memo[key]
 
     monkeypatch.setattr(Inputs, "remembered", refused)
-    for spec in INDICATORS:
-        for options in spec.prepared:
-            other = {"method": "normal"} if spec.name == "compare" else {}
-            assert service.view(reader, spec.name, SELECTION, **options, **other).title
-    assert inputs.memo
+    for basis in ("then", "today"):
+        for spec in INDICATORS:
+            for options in spec.prepared:
+                other = {"method": "normal"} if spec.name == "compare" else {}
+                chosen = replace(SELECTION, basis=basis)
+                assert service.view(reader, spec.name, chosen, **options, **other).title
     service.engine.dispose()
 
 
