@@ -18,6 +18,7 @@ from typing import Concatenate, ParamSpec
 
 import polars as pl
 
+from indicators._sources import region_months_with_rows
 from reports.inputs import Inputs
 from reports.selection import Selection
 
@@ -82,6 +83,15 @@ def of_regions(inputs: Inputs, selection: Selection) -> Inputs:
         registrations=inputs.registrations.filter(selection.in_regions()),
         aggregates=inputs.aggregates.filter(selection.in_regions()),
         partners=inputs.partners.filter(selection.in_regions()),
+    )
+
+
+def months_with_rows(inputs: Inputs) -> pl.DataFrame:
+    """region_code, month of every region-month with a registration row of any kind: read once
+    per inputs (every view that tells a month without deliveries from a 0 needs it)."""
+    return inputs.remembered(
+        "months_with_rows",
+        lambda: region_months_with_rows(inputs.registrations.lazy()).collect(),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Final, get_args
 import polars as pl
 
 from data_access.access.perturbation import consistent_with, counted, noise_of, perturbed
-from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only, region_months_with_rows
+from indicators._sources import MONTHLY_COUNTS, ROWS, intakes_only
 from indicators.periods import truncate_to_month
 from indicators.response_time import (
     STATUSES,
@@ -18,7 +18,7 @@ from indicators.response_time import (
     with_timeliness,
 )
 from reports.inputs import Inputs
-from reports.series import all_aggregates, per_month, unknown_where_unsupported
+from reports.series import all_aggregates, months_with_rows, per_month, unknown_where_unsupported
 
 # Days to first contact are kept per day up to this many; later contacts count as this day
 # (a year: far beyond any deadline, and beyond the 90th percentile of every region).
@@ -102,7 +102,7 @@ def _row_statuses(inputs: Inputs, rule: Rule) -> pl.DataFrame:
         .group_by(*_KEYS, pl.col(f"status_{rule}").alias("status"))
         .agg(pl.col("n").sum(), pl.col(noise_of("n")).sum())
     )
-    with_rows = region_months_with_rows(inputs.registrations.lazy()).collect()
+    with_rows = months_with_rows(inputs)
     return (
         with_rows.join(_wide(parts, STATUSES, "status"), on=_KEYS, how="left")
         .with_columns(pl.col(STATUS_COLUMNS).fill_null(0))

@@ -15,7 +15,7 @@ from data_access.ingest import lineage
 from data_access.ingest.dry_run import DryRun
 from data_access.quality.results import DIMENSION_LABELS, DIMENSIONS
 from data_access.reference import tables
-from indicators._sources import MONTHLY_COUNTS, ROWS, region_months_with_rows
+from indicators._sources import MONTHLY_COUNTS, ROWS
 from indicators.formatting import fmt_pct, month_label
 from indicators.periods import months_between
 from indicators.response_time import Rule, final_on, provisional
@@ -24,6 +24,7 @@ from reports.inputs import Inputs
 from reports.publish.cells import Cell, Count, Difference, Measure, Rank, Rate, Text
 from reports.publish.spec import Paragraph, Section, TableSpec, View
 from reports.selection import Selection
+from reports.series import months_with_rows
 from reports.series.timeliness import monthly_timeliness, summed_final
 
 REGION: Final = Text("region_code", "Regio", "region")
@@ -129,11 +130,7 @@ def with_undelivered(
     rows."""
     keys = ["region_code", "month"]
     present = monthly["region_code"].unique().implode()
-    with_rows = (
-        region_months_with_rows(inputs.registrations.lazy())
-        .collect()
-        .with_columns(_rows=pl.lit(True))
-    )
+    with_rows = months_with_rows(inputs).with_columns(_rows=pl.lit(True))
     missing = (
         active_months(inputs, selection)
         .filter(pl.col("region_code").is_in(present))
