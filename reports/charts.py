@@ -60,12 +60,12 @@ BLANK_TOPOJSON_URL = "app/static/topojson/"  # relative: it works under any base
 # Its layout leaves out the axes of 3D, polar and ternary plots, which none of those types draws.
 TRACE_TYPES = ("bar", "scatter", "heatmap", "choropleth")
 UNUSED_LAYOUT = ("scene", "polar", "ternary")
+TEMPLATE = "monitor"
 _WHITE = pio.templates["plotly_white"]
-pio.templates["monitor"] = go.layout.Template(
+pio.templates[TEMPLATE] = go.layout.Template(
     layout={k: v for k, v in _WHITE.layout.to_plotly_json().items() if k not in UNUSED_LAYOUT},
     data={kind: _WHITE.data[kind] for kind in TRACE_TYPES},
 )
-TEMPLATE = "monitor"
 
 
 def figure(data: Any, layout: Any = None) -> go.Figure:

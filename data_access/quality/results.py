@@ -238,6 +238,9 @@ def check_results(engine: Engine, scope: Scope | None, run_id: int) -> pl.DataFr
     return pl.DataFrame(records, schema=RESULTS, orient="row")
 
 
+_SCORED = ("run_id", "region_code", "dimension", "element_count", "unexpected_count")
+
+
 def _scored_results(engine: Engine, run_ids: list[int]) -> pl.DataFrame:
     """What passports are scored from, of several runs in one read: no sample ids and no
     details (decoding those for every run was most of the quality page's time)."""
@@ -246,9 +249,6 @@ def _scored_results(engine: Engine, run_ids: list[int]) -> pl.DataFrame:
         c.run_id.in_(run_ids)
     )
     return read_frame(engine, stmt, pl.Schema({name: RESULTS[name] for name in _SCORED}))
-
-
-_SCORED = ("run_id", "region_code", "dimension", "element_count", "unexpected_count")
 
 
 PASSPORT = pl.Schema(
