@@ -77,6 +77,29 @@ FROZEN_FIGURES: Final = (
 
 
 @dataclass(frozen=True)
+class ReportHead:
+    """What the report's page shows: its title, the status of its figures and the key figures
+    (frozen ones first when the quarter is frozen), published for the reader. The whole report
+    is made only when a file is asked for."""
+
+    region_code: str
+    region_name: str
+    quarter: str
+    status: str
+    snapshot: Snapshot | None
+    data_version: int
+    key_figures: PublishedView
+
+    @property
+    def title(self) -> str:
+        return report_title(self.region_name, self.quarter)
+
+
+def report_title(region_name: str, quarter: str) -> str:
+    return f"Kwartaalrapport {region_name} — {quarter_label(quarter)}"
+
+
+@dataclass(frozen=True)
 class QuarterlyReport:
     """Everything the PDF and the XLSX show, published for the reader, computed once."""
 
@@ -101,7 +124,7 @@ class QuarterlyReport:
 
     @property
     def title(self) -> str:
-        return f"Kwartaalrapport {self.region_name} — {quarter_label(self.quarter)}"
+        return report_title(self.region_name, self.quarter)
 
     def colophon(self) -> list[str]:
         """Status, data version and generation date: on the cover and in the workbook."""
@@ -304,15 +327,16 @@ def status_of(snapshot: Snapshot | None) -> str:
 # --- the report -------------------------------------------------------------------------------
 
 
-def quarterly_report(
+def report_head(
     engine: Engine,
     reader: Reader,
     region_code: str,
     quarter: str,
     today: date,
     inputs: Inputs | None = None,
-) -> QuarterlyReport:
-    """The report of one region and quarter as this reader may see it (refused otherwise).
+) -> ReportHead:
+    """The report's title, status and key figures as this reader may see them (refused
+    otherwise): all the report's page draws.
 
     `inputs`, when given, must be the reader's inputs on the "then" basis (the UI's cached
     ones); otherwise they are read here."""
@@ -324,19 +348,43 @@ def quarterly_report(
     if region_code not in set(inputs.regions["region_code"]):
         raise AccessError(f"Onbekende regio '{region_code}'.")
     snapshot = snapshots.frozen(engine, quarter, region_code)
-    chapters = inputs.remembered(
-        ("quarterly_report", region_code, quarter),
-        lambda: tuple(_chapter(inputs, spec, region_code, quarter) for spec in _chaptered()),
+    first = _chapter(inputs, _chaptered()[0], region_code, quarter)
+    key_figures = _with_frozen(first, inputs, snapshot, region_code, names)
+    return ReportHead(
+        region_code=region_code,
+        region_name=names.get(region_code, region_code),
+        quarter=quarter,
+        status=status_of(snapshot),
+        snapshot=snapshot,
+        data_version=inputs.data_version,
+        # The frozen key figures can change without a new data version: published each time.
+        key_figures=publish(key_figures, reader.scope_for_region(region_code), thresholds()),
     )
-    live = live_note(inputs.data_version)
-    views = [
-        _with_frozen(chapter, inputs, snapshot, region_code, names) if i == 0 else chapter
-        for i, chapter in enumerate(chapters)
-    ]
+
+
+def quarterly_report(
+    engine: Engine,
+    reader: Reader,
+    region_code: str,
+    quarter: str,
+    today: date,
+    inputs: Inputs | None = None,
+) -> QuarterlyReport:
+    """The report of one region and quarter as this reader may see it (refused otherwise):
+    its head (`report_head`), then the other chapters, quality and feedback.
+
+    `inputs`, when given, must be the reader's inputs on the "then" basis (the UI's cached
+    ones); otherwise they are read here."""
+    if inputs is None or inputs.basis != "then" or inputs.scope != reader.scope:
+        inputs = report_inputs(engine, reader.scope, today)
+    head = report_head(engine, reader, region_code, quarter, today, inputs)
+    quarter, snapshot, names = head.quarter, head.snapshot, inputs.region_names()
+    views = [_chapter(inputs, spec, region_code, quarter) for spec in _chaptered()[1:]]
     if snapshot is not None:
         # Only the key figures are frozen: say so on every other chapter, never change silently.
-        views[1:] = [replace(v, notes=(live, *v.notes)) for v in views[1:]]
-    views += [_quality(inputs, region_code, names), _feedback(engine, reader, region_code, quarter)]
+        live = live_note(inputs.data_version)
+        views = [replace(v, notes=(live, *v.notes)) for v in views]
+    views.append(_quality(inputs, region_code, names))
     # The report is handed on to the region's stuurgroep and partners: the region exact, every
     # other region under disclosure control, also when a beheerder or a critical friend of
     # more regions makes it.
@@ -345,26 +393,25 @@ def quarterly_report(
     # The chapters after the first and the quality chapter depend on the inputs alone (and on
     # whether the quarter is frozen): published once per scope. The frozen key figures and the
     # feedback can change without a new data version, and are published each time.
-    frozen, *rest, feedback = views
     kept = inputs.remembered(
         ("quarterly_published", region_code, quarter, snapshot is not None, scope, limits),
-        lambda: tuple(publish(view, scope, limits) for view in rest),
+        lambda: tuple(publish(view, scope, limits) for view in views),
     )
-    published = (publish(frozen, scope, limits), *kept, publish(feedback, scope, limits))
-    region_name = names.get(region_code, region_code)
+    feedback = publish(_feedback(engine, reader, region_code, quarter), scope, limits)
+    published = (head.key_figures, *kept, feedback)
     return QuarterlyReport(
         region_code=region_code,
-        region_name=region_name,
+        region_name=head.region_name,
         quarter=quarter,
-        status=status_of(snapshot),
+        status=head.status,
         snapshot=snapshot,
-        data_version=inputs.data_version,
+        data_version=head.data_version,
         generated_at=datetime.now(),
         reader=reader.email,
         chapters=published,
         sheets=_sheets(published),
-        key_messages=key_messages(published, region_code, region_name, quarter, inputs.today),
-        about=about_lines(published, region_name, basis_note(inputs)),
+        key_messages=key_messages(published, region_code, head.region_name, quarter, inputs.today),
+        about=about_lines(published, head.region_name, basis_note(inputs)),
     )
 
 
@@ -401,7 +448,15 @@ def _chaptered() -> list[Indicator]:
 
 def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) -> View:
     """An indicator's chapter: its view for the quarter (the region alone, or among every
-    region) with the chapter's tables and charts, and its charts over the last quarters."""
+    region) with the chapter's tables and charts, and its charts over the last quarters.
+    Made once per inputs."""
+    return inputs.remembered(
+        ("quarterly_chapter", spec.name, region_code, quarter),
+        lambda: _made_chapter(inputs, spec, region_code, quarter),
+    )
+
+
+def _made_chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) -> View:
     chapter = spec.chapter
     assert chapter is not None
     selection = quarter_selection(quarter, () if chapter.all_regions else (region_code,))

@@ -43,7 +43,14 @@ from reports.publish.boundary import (
 )
 from reports.publish.spec import TableSpec, View
 from reports.publish.text import to_csv, to_xlsx
-from reports.quarterly import QuarterlyReport, freeze_quarter, quarterly_report, report_xlsx
+from reports.quarterly import (
+    QuarterlyReport,
+    ReportHead,
+    freeze_quarter,
+    quarterly_report,
+    report_head,
+    report_xlsx,
+)
 from reports.registry import BY_NAME, INDICATORS, indicator
 from reports.selection import Selection, first_quarters
 
@@ -330,6 +337,12 @@ class Service:
 
     # --- the quarterly report, the parliamentary answer, frozen quarters -------------------
 
+    def report_head(self, reader: Reader, region_code: str, quarter: str) -> ReportHead:
+        """What the report's page shows of a region's quarter (refused otherwise)."""
+        today = date.today()
+        inputs = self.inputs(reader, "then", today)
+        return report_head(self.engine, reader, region_code, quarter, today, inputs)
+
     def report(self, reader: Reader, region_code: str, quarter: str) -> QuarterlyReport:
         """The quarterly report of a region as this reader may see it (refused otherwise)."""
         today = date.today()
@@ -337,9 +350,11 @@ class Service:
         return quarterly_report(self.engine, reader, region_code, quarter, today, inputs)
 
     def report_file(
-        self, reader: Reader, report: QuarterlyReport, kind: Literal["pdf", "xlsx"]
+        self, reader: Reader, region_code: str, quarter: str, kind: Literal["pdf", "xlsx"]
     ) -> bytes:
-        """The report as PDF or XLSX; the export is recorded in the audit trail."""
+        """The whole report as PDF or XLSX, made when asked for; the export is recorded in the
+        audit trail."""
+        report = self.report(reader, region_code, quarter)
         if kind == "pdf":
             from reports.pdf import report_pdf
 

@@ -42,7 +42,7 @@ if linked_quarter and linked_quarter not in quarters:
     )
 st.query_params["kwartaal"] = quarter or codes[0]
 try:
-    report = service.report(reader, region or own[0], quarter or codes[0])
+    report = service.report_head(reader, region or own[0], quarter or codes[0])
 except (AccessError, ValueError) as exc:
     st.error(str(exc))
     st.stop()
@@ -52,19 +52,19 @@ name = f"kwartaalrapport-{report.region_code}-{report.quarter}"
 with st.container(horizontal=True):
     render.download_file(
         "PDF downloaden",
-        partial(service.report_file, reader, report, "pdf"),
+        partial(service.report_file, reader, report.region_code, report.quarter, "pdf"),
         f"{name}.pdf",
         "pdf",
         "pdf",
     )
     render.download_file(
         "XLSX downloaden",
-        partial(service.report_file, reader, report, "xlsx"),
+        partial(service.report_file, reader, report.region_code, report.quarter, "xlsx"),
         f"{name}.xlsx",
         "xlsx",
         "xlsx",
     )
-render.view(report.chapters[0], reader, "rapport")
+render.view(report.key_figures, reader, "rapport")
 if reader.is_beheerder:
     st.divider()
     st.subheader("Beheer")

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser import axe, harness, shown
 
@@ -167,6 +168,21 @@ def test_a_csv_export_downloads_the_shown_table(page: Any) -> None:
     header = next(line for line in text.splitlines() if not line.startswith("#"))
     assert ";" in header and "Regio" in header, header
     assert len(text.splitlines()) > 3
+
+
+def test_the_quarterly_report_downloads_as_a_pdf(page: Any) -> None:
+    """The page shows the report's key figures; 'PDF downloaden' makes the whole report when
+    pressed: a PDF that names the region and the quarter shown."""
+    harness.choose_user(page, ROLES["stuurgroep"])
+    harness.go(page, "/report")
+    title = page.locator("h3", has_text="Kwartaalrapport Konekti").inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="PDF downloaden").click()
+    download = info.value
+    assert download.suggested_filename.startswith("kwartaalrapport-KON-")
+    text = "".join(p.extract_text() for p in PdfReader(download.path()).pages)
+    quarter = title.split("— ")[-1]
+    assert "Konekti" in text and quarter in text, (quarter, text[:300])
 
 
 UNIFORM_HEADER = (
