@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import polars as pl
 from sqlalchemy import Engine
@@ -57,7 +57,11 @@ from reports.selection import Selection, first_quarters
 # AccessError, FatalImportError and ProfileError are re-exported above: the errors a page shows
 # in Dutch, so that pages import nothing below reports.
 
+if TYPE_CHECKING:
+    from reports.views.quality import QualityParts
+
 Loading = Callable[[], AbstractContextManager[Any]]
+T = TypeVar("T")
 
 
 class InputsCache:
@@ -125,12 +129,15 @@ class InputsCache:
             gc.collect()
 
 
-class PublishedCache:
-    """Published views per (inputs, indicator, selection, options, thresholds), and the
-    quality page's per (scope, region), the newest `size` kept: a page drawn again, or by
-    another session of the same scope, is not built and published again. Above the boundary:
-    what is kept is what that scope was shown, keyed on that scope (the inputs are the scope's
-    own), so it can only be handed to the same scope.
+class VersionedCache(Generic[T]):
+    """What was made from one data version, the newest `size` kept: a page drawn again, or by
+    another session of the same scope, is not built and published again.
+
+    The service keeps two: published views per (inputs, indicator, selection, options,
+    thresholds) and the quality page's per (scope, region); and, below the boundary, the
+    quality page's parts that every region shares, per scope. Above the boundary, what is kept
+    is what that scope was shown, keyed on that scope (the inputs are the scope's own), so it
+    can only be handed to the same scope.
 
     Entries of an older data version go when a newer one is seen (the inputs cache frees those
     inputs at the same moment). Two sessions asking for the same new view may both build it:
@@ -140,18 +147,14 @@ class PublishedCache:
         self._size = size
         self._lock = threading.Lock()
         self._version: int | None = None
-        self._entries: OrderedDict[Hashable, PublishedView] = OrderedDict()
+        self._entries: OrderedDict[Hashable, T] = OrderedDict()
 
-    def get(
-        self, inputs: Inputs, key: Hashable, build: Callable[[], PublishedView]
-    ) -> PublishedView:
+    def get(self, inputs: Inputs, key: Hashable, build: Callable[[], T]) -> T:
         """The view built from these inputs under `key`."""
         full = (inputs.scope, inputs.basis, inputs.today, key)
         return self.kept(inputs.data_version, full, build)
 
-    def kept(
-        self, version: int, key: Hashable, build: Callable[[], PublishedView]
-    ) -> PublishedView:
+    def kept(self, version: int, key: Hashable, build: Callable[[], T]) -> T:
         """The view of data version `version` under `key` (which must name the scope)."""
         full = (version, key)
         with self._lock:
@@ -173,6 +176,10 @@ class PublishedCache:
         with self._lock:
             self._entries.clear()
             self._version = None
+
+
+# The published views' cache (the name the tests know it by).
+PublishedCache = VersionedCache[PublishedView]
 
 
 @dataclass(frozen=True)
@@ -198,7 +205,8 @@ class Service:
         self.settings = settings
         self._loading = loading
         self._inputs = InputsCache(self._load)
-        self._published = PublishedCache()
+        self._published: VersionedCache[PublishedView] = VersionedCache()
+        self._quality: VersionedCache[QualityParts] = VersionedCache(size=16)
         self._regions: tuple[int, pl.DataFrame] | None = None
         self._prepared: set[tuple[Scope, date, int]] = set()
         self._preparing = threading.Lock()
@@ -222,6 +230,7 @@ class Service:
         """Forget every kept input and view (tests, after a store was replaced)."""
         self._inputs.clear()
         self._published.clear()
+        self._quality.clear()
         self._regions = None
         with self._preparing:
             self._prepared.clear()
@@ -416,16 +425,20 @@ class Service:
 
     def quality(self, reader: Reader, region: str | None) -> PublishedView:
         """Datakwaliteit as this reader may see it; `region`: whose passport shows as tiles."""
-        from reports.views.quality import quality_view
+        from reports.views.quality import quality_parts, with_passport
 
         # Kept per data version: a check run is stored in one transaction, then the version
-        # is bumped (data_access.quality.results.store_run).
+        # is bumped (data_access.quality.results.store_run). What every region shares is read
+        # once; another region's passport only publishes the page again.
+        version = reads.data_version(self.engine)
+        key = (reader.scope, self.settings.quality_threshold)
+        parts = self._quality.kept(
+            version, key, lambda: quality_parts(self.engine, reader.scope, self.settings)
+        )
         return self._published.kept(
-            reads.data_version(self.engine),
-            ("quality", reader.scope, region, self.settings.quality_threshold),
-            lambda: self.published(
-                reader, quality_view(self.engine, reader.scope, self.settings, region)
-            ),
+            version,
+            ("quality", *key, region),
+            lambda: self.published(reader, with_passport(parts, region)),
         )
 
     def quality_regions(self) -> dict[str, str]:

@@ -8,6 +8,7 @@ boundary from the published counts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -319,39 +320,66 @@ def run_caption(engine: Engine) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class QualityParts:
+    """Datakwaliteit without a region's passport tiles, and the passport table they are read
+    from (None before any run): what every region of the picker shares."""
+
+    view: View
+    passports: TableSpec | None
+
+
 def quality_view(
     engine: Engine, scope: Scope, settings: Settings, region: str | None = None
 ) -> View:
     """The newest run over the whole store, for a reader with this scope; `region`: the one
     whose passport shows as tiles."""
+    return with_passport(quality_parts(engine, scope, settings), region)
+
+
+def with_passport(parts: QualityParts, region: str | None) -> View:
+    """The page with `region`'s passport as tiles above the passport table (none: as is)."""
+    if region is None or parts.passports is None:
+        return parts.view
+    tiles = MetricsSpec(
+        parts.passports,
+        tuple(
+            Metric(DIMENSION_LABELS.get(key, "Totaal (laagste)"), key)
+            for key in (*DIMENSIONS, "overall")
+        ),
+        row_value=region,
+    )
+    sections = tuple(
+        replace(section, blocks=(tiles, *section.blocks))
+        if parts.passports in section.blocks
+        else section
+        for section in parts.view.sections
+    )
+    return replace(parts.view, sections=sections)
+
+
+def quality_parts(engine: Engine, scope: Scope, settings: Settings) -> QualityParts:
+    """What Datakwaliteit shows a reader with this scope, but for a region's tiles."""
     names = region_choices(engine)
     threshold = settings.quality_threshold
     run_id = quality.latest_run_id(engine)
     if run_id is None:
-        return View(
-            "Datakwaliteit",
-            (
-                Section(
-                    "", (Paragraph("Er werden nog geen kwaliteitscontroles uitgevoerd.", "info"),)
+        return QualityParts(
+            View(
+                "Datakwaliteit",
+                (
+                    Section(
+                        "",
+                        (Paragraph("Er werden nog geen kwaliteitscontroles uitgevoerd.", "info"),),
+                    ),
                 ),
             ),
+            None,
         )
     keys = RecordKeys.from_secret(settings.key_bytes())
     results = _keyed(quality.check_results(engine, scope, run_id), keys)
     passports = passport_table(results, threshold, names)
     failing = failing_table(results, names)
-    tiles: tuple[MetricsSpec, ...] = ()
-    if region is not None:
-        tiles = (
-            MetricsSpec(
-                passports,
-                tuple(
-                    Metric(DIMENSION_LABELS.get(key, "Totaal (laagste)"), key)
-                    for key in (*DIMENSIONS, "overall")
-                ),
-                row_value=region,
-            ),
-        )
     trend = trend_table(engine, scope, threshold, names)
     caption = run_caption(engine) or ""
     sections = [
@@ -359,7 +387,6 @@ def quality_view(
         Section(
             "Paspoort per regio",
             (
-                *tiles,
                 passports,
                 ChartSpec(
                     trend,
@@ -397,7 +424,7 @@ def quality_view(
             ),
         )
     )
-    return View("Datakwaliteit", tuple(sections))
+    return QualityParts(View("Datakwaliteit", tuple(sections)), passports)
 
 
 def _reasons_or_none(reasons: TableSpec, scope: Scope) -> tuple[TableSpec | Paragraph, ...]:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from polars.testing import assert_frame_equal
+from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
+from data_access.access.roles import demo_readers
+from data_access.settings import Settings
+from data_access.store.engine import make_engine
+from reports.publish.boundary import PublishedMetrics, PublishedView
+from reports.service import Service
+from reports.views.quality import quality_view
 from tests.pages.conftest import PageOpener, shown_tables
 
 
@@ -82,3 +90,37 @@ def test_a_stuurgroep_opens_on_its_own_passport_and_reads_why_no_reasons_show(
     assert not at.exception
     assert at.selectbox(key="paspoort_regio-stuurgroep.kon@demo.1g1p").value == "KON"
     assert "Geen van deze batches heeft geweigerde rijen." in [c.value for c in at.caption]
+
+
+def test_another_regions_passport_reads_nothing_but_the_data_version(
+    demo_settings: Settings,
+) -> None:
+    """Datakwaliteit's runs, results and batches are read once per scope and data version: a
+    passport of another region only publishes the page again from them, with that region's
+    tiles, as building the page afresh gives."""
+
+    engine = make_engine(demo_settings)
+    reader = next(r for r in demo_readers(engine) if r.email.startswith("trekker"))
+    service = Service(engine, demo_settings)
+    first, second = list(service.quality_regions())[:2]
+    service.quality(reader, first)
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        shown = service.quality(reader, second)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1, statements  # the data version
+    afresh = service.published(reader, quality_view(engine, reader.scope, demo_settings, second))
+
+    def tiles(view: PublishedView) -> list[tuple[str, str]]:
+        blocks = [b for s in view.sections for b in s.blocks if isinstance(b, PublishedMetrics)]
+        return [(t.label, t.value) for b in blocks for t in b.tiles]
+
+    assert tiles(shown) == tiles(afresh) != tiles(service.quality(reader, first))
+    for kept, made in zip(shown.tables(), afresh.tables(), strict=True):
+        assert_frame_equal(kept.values, made.values)
