@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,24 @@ def _municipal_population(engine: Engine) -> pl.DataFrame:
         schema={"nis_code": pl.String, "population_total": pl.Int64},
         orient="row",
     )
+
+
+def layout_changes(engine: Engine) -> tuple[date, ...]:
+    """The days on which an ELZ may get another region (sorted): the first day of every
+    region's and every municipality's ELZ validity, the day after its last, and the 2025
+    mergers. Between two of them `elz_regions` gives the same answer on every day."""
+    areas = tables.area_tables(engine)
+    days = {MERGERS_2025}
+    for frame in (areas.region_area, areas.municipality_elz):
+        days.update(frame["valid_from"].drop_nulls())
+        days.update(d + timedelta(days=1) for d in frame["valid_to"].drop_nulls())
+    return tuple(sorted(days))
+
+
+def layout_since(changes: tuple[date, ...], on: date) -> date:
+    """The last of `changes` on or before `on` (date.min before the first): the days that share
+    it share their ELZ layout."""
+    return changes[bisect_right(changes, on) - 1] if changes and changes[0] <= on else date.min
 
 
 def elz_regions(engine: Engine, on: date) -> pl.DataFrame:

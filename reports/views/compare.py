@@ -89,9 +89,13 @@ def map_day(inputs: Inputs, selection: Selection) -> date:
 
 def map_layout(engine: Engine, inputs: Inputs, selection: Selection) -> pl.DataFrame:
     """ELZ → region for the map of this selection (data_access.reference.shapes.elz_regions),
-    read once per day for these inputs: every month's selection ending on it shares it."""
+    read once per layout for these inputs: every selection ending between the same two changes
+    of the areas shares it."""
     day = map_day(inputs, selection)
-    return inputs.remembered(("elz_layout", day), lambda: geo.elz_regions(engine, day))
+    changes = inputs.remembered(("elz_layout_changes",), lambda: geo.layout_changes(engine))
+    return inputs.remembered(
+        ("elz_layout", geo.layout_since(changes, day)), lambda: geo.elz_regions(engine, day)
+    )
 
 
 def _all_regions(selection: Selection) -> Selection:

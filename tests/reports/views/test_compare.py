@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
 from data_access.access.perturbation import MAX_PERTURBATION, RecordKeys
@@ -203,6 +204,33 @@ def test_map_uses_the_layout_of_the_period_end(store: Engine) -> None:
     layout = map_layout(store, inputs, selection)
     assert layout.filter(pl.col("elz_code") == "elz47")["region_code"].to_list() == ["WHK"]
     assert layout["region_code"].null_count() > 0
+
+
+def test_days_between_two_changes_of_the_areas_share_one_map_layout(store: Engine) -> None:
+    """The map's layout is read once per stretch between two changes of the areas: on the
+    first and the last day of every stretch (and the day before the first change) the ELZ
+    have the same regions, and stretches on either side of mid-2021 differ."""
+    changes = geo.layout_changes(store)
+    assert date(2021, 7, 1) in changes and geo.MERGERS_2025 in changes
+    stretches = {}
+    for first, after in zip(
+        (date(2015, 1, 1), *changes), (*changes, date(2031, 1, 1)), strict=True
+    ):
+        last = after - timedelta(days=1)
+        assert geo.layout_since(changes, last) == geo.layout_since(changes, first)
+        stretches[first] = geo.elz_regions(store, first)
+        assert_frame_equal(geo.elz_regions(store, last), stretches[first])
+    assert geo.layout_since(changes, date(2015, 1, 1)) == date.min
+    before, after = (
+        stretches[changes[changes.index(date(2021, 7, 1)) - 1]],
+        stretches[date(2021, 7, 1)],
+    )
+    assert not before.equals(after)
+    # The view's layout on a day is the one read for its stretch.
+    inputs = _inputs(store, "then")
+    for end in (date(2020, 12, 31), date(2022, 6, 30), date(2026, 9, 30)):
+        selection = Selection(date(end.year, 1, 1), end)
+        assert_frame_equal(map_layout(store, inputs, selection), geo.elz_regions(store, end))
 
 
 def test_todays_basis_conserves_the_total_with_an_unassigned_row(store: Engine) -> None:
