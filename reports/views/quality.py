@@ -351,7 +351,7 @@ def with_passport(parts: QualityParts, region: str | None) -> View:
     )
     sections = tuple(
         replace(section, blocks=(tiles, *section.blocks))
-        if parts.passports in section.blocks
+        if any(block is parts.passports for block in section.blocks)
         else section
         for section in parts.view.sections
     )
