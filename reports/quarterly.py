@@ -156,6 +156,14 @@ def report_inputs(engine: Engine, scope: Scope, today: date) -> Inputs:
     return load_inputs(engine, scope, "then", today)
 
 
+def _readers_inputs(engine: Engine, reader: Reader, today: date, inputs: Inputs | None) -> Inputs:
+    """`inputs` when they are the reader's on the "then" basis (the UI's cached ones); else
+    read here."""
+    if inputs is None or inputs.basis != "then" or inputs.scope != reader.scope:
+        return report_inputs(engine, reader.scope, today)
+    return inputs
+
+
 def thresholds() -> Thresholds:
     """The configured disclosure thresholds."""
     settings = get_settings()
@@ -342,13 +350,15 @@ def report_head(
     ones); otherwise they are read here."""
     quarter = snapshots.parse_quarter(quarter)
     require_report_access(reader, region_code)
-    if inputs is None or inputs.basis != "then" or inputs.scope != reader.scope:
-        inputs = report_inputs(engine, reader.scope, today)
+    inputs = _readers_inputs(engine, reader, today, inputs)
     names = inputs.region_names()
     if region_code not in set(inputs.regions["region_code"]):
         raise AccessError(f"Onbekende regio '{region_code}'.")
     snapshot = snapshots.frozen(engine, quarter, region_code)
-    first = _chapter(inputs, _chaptered()[0], region_code, quarter)
+    first = inputs.remembered(
+        ("quarterly_key_figures", region_code, quarter),
+        lambda: _chapter(inputs, _chaptered()[0], region_code, quarter),
+    )
     key_figures = _with_frozen(first, inputs, snapshot, region_code, names)
     return ReportHead(
         region_code=region_code,
@@ -375,27 +385,30 @@ def quarterly_report(
 
     `inputs`, when given, must be the reader's inputs on the "then" basis (the UI's cached
     ones); otherwise they are read here."""
-    if inputs is None or inputs.basis != "then" or inputs.scope != reader.scope:
-        inputs = report_inputs(engine, reader.scope, today)
+    inputs = _readers_inputs(engine, reader, today, inputs)
     head = report_head(engine, reader, region_code, quarter, today, inputs)
-    quarter, snapshot, names = head.quarter, head.snapshot, inputs.region_names()
-    views = [_chapter(inputs, spec, region_code, quarter) for spec in _chaptered()[1:]]
-    if snapshot is not None:
-        # Only the key figures are frozen: say so on every other chapter, never change silently.
-        live = live_note(inputs.data_version)
-        views = [replace(v, notes=(live, *v.notes)) for v in views]
-    views.append(_quality(inputs, region_code, names))
+    quarter, snapshot = head.quarter, head.snapshot
     # The report is handed on to the region's stuurgroep and partners: the region exact, every
     # other region under disclosure control, also when a beheerder or a critical friend of
     # more regions makes it.
     scope = reader.scope_for_region(region_code)
     limits = thresholds()
+
+    def rest() -> tuple[PublishedView, ...]:
+        views = [_chapter(inputs, spec, region_code, quarter) for spec in _chaptered()[1:]]
+        if snapshot is not None:
+            # Only the key figures are frozen: say so on every other chapter, never silently.
+            live = live_note(inputs.data_version)
+            views = [replace(v, notes=(live, *v.notes)) for v in views]
+        views.append(_quality(inputs, region_code, inputs.region_names()))
+        return tuple(publish(view, scope, limits) for view in views)
+
     # The chapters after the first and the quality chapter depend on the inputs alone (and on
-    # whether the quarter is frozen): published once per scope. The frozen key figures and the
-    # feedback can change without a new data version, and are published each time.
+    # whether the quarter is frozen): made and published once per scope. The frozen key
+    # figures and the feedback can change without a new data version, and are published each
+    # time.
     kept = inputs.remembered(
-        ("quarterly_published", region_code, quarter, snapshot is not None, scope, limits),
-        lambda: tuple(publish(view, scope, limits) for view in views),
+        ("quarterly_published", region_code, quarter, snapshot is not None, scope, limits), rest
     )
     feedback = publish(_feedback(engine, reader, region_code, quarter), scope, limits)
     published = (head.key_figures, *kept, feedback)
@@ -448,15 +461,7 @@ def _chaptered() -> list[Indicator]:
 
 def _chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) -> View:
     """An indicator's chapter: its view for the quarter (the region alone, or among every
-    region) with the chapter's tables and charts, and its charts over the last quarters.
-    Made once per inputs."""
-    return inputs.remembered(
-        ("quarterly_chapter", spec.name, region_code, quarter),
-        lambda: _made_chapter(inputs, spec, region_code, quarter),
-    )
-
-
-def _made_chapter(inputs: Inputs, spec: Indicator, region_code: str, quarter: str) -> View:
+    region) with the chapter's tables and charts, and its charts over the last quarters."""
     chapter = spec.chapter
     assert chapter is not None
     selection = quarter_selection(quarter, () if chapter.all_regions else (region_code,))

@@ -178,10 +178,6 @@ class VersionedCache(Generic[T]):
             self._version = None
 
 
-# The published views' cache (the name the tests know it by).
-PublishedCache = VersionedCache[PublishedView]
-
-
 @dataclass(frozen=True)
 class PageEntry:
     """An indicator as the navigation lists it."""

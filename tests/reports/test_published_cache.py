@@ -16,7 +16,7 @@ from data_access.store import schemas
 from reports.publish.boundary import PublishedView, Thresholds, publish
 from reports.publish.spec import View
 from reports.selection import Selection
-from reports.service import PublishedCache, Service
+from reports.service import Service, VersionedCache
 from tests import scopes
 from tests.reports.views.frames import hand_inputs
 
@@ -34,7 +34,7 @@ def test_a_view_is_built_once_per_scope_version_and_key() -> None:
         replace(base, scope=scopes.regions("KON")),
         replace(base, scope=scopes.regions("GNT")),
     )
-    cache, calls = PublishedCache(size=8), []
+    cache, calls = VersionedCache[PublishedView](size=8), []
     first = cache.get(kon, "a", lambda: _builder(calls, "a"))
     assert cache.get(kon, "a", lambda: _builder(calls, "a")) is first
     assert cache.get(gnt, "a", lambda: _builder(calls, "a")) is not first  # another scope
@@ -51,7 +51,7 @@ def test_a_view_is_built_once_per_scope_version_and_key() -> None:
 
 def test_at_most_size_views_are_kept() -> None:
     base = hand_inputs(pl.DataFrame(schema=schemas.REGISTRATION), [], today=TODAY)
-    cache, calls = PublishedCache(size=2), []
+    cache, calls = VersionedCache[PublishedView](size=2), []
     for key in ("a", "b", "a", "c", "a", "b"):
         cache.get(base, key, lambda key=key: _builder(calls, key))  # type: ignore[misc]
     assert calls == ["a", "b", "c", "b"]  # b went when c came (a was used since)
