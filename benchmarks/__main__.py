@@ -42,6 +42,11 @@ def main() -> None:
     load.add_argument("--url", help="Measure this running server (e.g. nginx) instead.")
     load.add_argument("--server-pid", type=int, action="append", default=[])
     load.add_argument("--out", type=Path, help="Write the results as JSON here.")
+    load.add_argument(
+        "--floor",
+        action="store_true",
+        help="Then the same sessions on the floor app (not with --url).",
+    )
     first = commands.add_parser(
         "first-start", help="./run app on a fresh data directory until the first chart."
     )
@@ -73,6 +78,9 @@ def main() -> None:
         if args.out:
             args.out.write_text(json.dumps(runs, indent=2), encoding="utf-8")
         print(load_markdown(runs["runs"]))
+        if "floor_runs" in runs:
+            print("\nThe floor app, the same sessions:\n")
+            print(load_markdown(runs["floor_runs"]))
         return
     if args.command == "compare-imports":
         compared = compare_imports(args.scale, args.rounds, args.against, args.workdir)

@@ -305,6 +305,14 @@ class Session:
     def labels(self) -> list[str]:
         return sorted(f"{w.kind}:{w.label}" for w in self.widgets.values())
 
+    def screen(self) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+        """What the tab shows, as a key: the page and the value of every choice on it (two
+        equal keys are the same screen, so the second is one the server drew before)."""
+        choices = sorted(
+            (w.kind, w.label, repr(w.value)) for w in self.widgets.values() if w.kind in CHANGEABLE
+        )
+        return self.page_hash, tuple(choices)
+
     def page(self, name: str) -> Page:
         for page in self.pages:
             if name in (page.name, page.url_pathname):

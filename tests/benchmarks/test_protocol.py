@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.load import markdown, run_load
+from benchmarks.load import (
+    ROLE,
+    USER_PICKER,
+    floor_load,
+    markdown,
+    ratios,
+    run_load,
+    warm_up,
+)
 from benchmarks.protocol import Session
 from benchmarks.servers import Server, app_server, floor_server
 from data_access.settings import Settings
@@ -165,4 +173,58 @@ def test_the_load_generator_runs_sessions_that_open_pages_and_change_filters(
     assert run["steps"] >= 2 and run["all"]["n"] == run["steps"]
     assert run["first"]["n"] == 2 and run["login"]["n"] == 2
     assert run["server_cpu_s"][server.pid] > 0
+    assert run["new_screen"]["n"] + run["seen_screen"]["n"] == run["steps"]
     assert "| 2 |" in markdown([run])
+
+
+def test_the_same_sessions_run_on_the_floor_app(tmp_path: Path) -> None:
+    """The floor has no one to log in as: its sessions change its one radio and open its
+    other page, each step a screen it draws anew."""
+    alone, two = floor_load([1, 2], 6, 0.5, tmp_path)
+    assert alone["errors"] == 0 and two["errors"] == 0, two["error_examples"]
+    assert alone["login"]["n"] == 0 and two["first"]["n"] == 2
+    assert two["steps"] >= 2 and alone["server_cpu_per_step_s"] > 0
+    assert {"page", "filter"} >= {s["kind"] for s in alone["per_step"]}
+
+
+def test_a_screen_is_known_again_by_its_page_and_the_values_of_its_choices(
+    server: Server,
+) -> None:
+    """What tells the load report's new screens from those shown before: the warm-up's
+    screens are known, a changed filter makes a new one, changing it back the same again."""
+    shown = warm_up(server.base_url)
+
+    async def scenario() -> tuple[object, object, object]:
+        session = Session(server.base_url)
+        await asyncio.to_thread(session.fetch_cookies)
+        await session.connect()
+        try:
+            await session.open()
+            picker = session.widget(USER_PICKER)
+            await session.change(picker, next(o for o in picker.options if ROLE in o.lower()))
+            first = session.screen()
+            widget = next(
+                w for w in session.widgets.values() if w.changeable and w.label != USER_PICKER
+            )
+            before = widget.value
+            await session.change(widget, widget.changed(1))
+            changed = session.screen()
+            await session.change(session.widgets[widget.id], before)
+            return first, changed, session.screen()
+        finally:
+            await session.close()
+
+    first, changed, back = asyncio.run(scenario())
+    assert first in shown
+    assert changed not in shown and changed != first
+    assert back == first
+
+
+def test_the_report_gives_the_targets_ratio_against_one_session() -> None:
+    alone = {"sessions": 1, "all": {"n": 40, "p50_s": 0.05, "p95_s": 0.1}}
+    many = {"sessions": 20, "all": {"n": 900, "p50_s": 0.04, "p95_s": 0.16}}
+    assert ratios([alone, many]) == [
+        "- one session: p95 ÷ median 2.00× (0.1 ÷ 0.05 s)",
+        "- 20 sessions: p95 ÷ the one-session median 3.20× (0.16 ÷ 0.05 s)",
+    ]
+    assert ratios([many]) == []
