@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.protocol import Session
+from benchmarks.protocol import Run, Session
 from benchmarks.servers import cpu_seconds
 
 # Share of steps that open another page (the rest change a filter on screen).
@@ -96,10 +96,9 @@ async def _session(
         await asyncio.to_thread(session.fetch_cookies)  # a load balancer's route cookie
         await session.connect()
         note("first", "", await session.open())
-        pickers = [w for w in session.widgets.values() if w.label == USER_PICKER]
-        if pickers:  # the floor app has no one to log in as
-            role = next(o for o in pickers[0].options if ROLE in o.lower())
-            note("login", role, await session.change(pickers[0], role))
+        login = await log_in(session)
+        if login is not None:  # the floor app has no one to log in as
+            note("login", ROLE, login)
         step = 0
         while True:
             await asyncio.sleep(rng.expovariate(1 / think))
@@ -122,6 +121,15 @@ async def _session(
         samples.append(Sample(index, "failed", "", time.monotonic() - started, 0.0, 0, [repr(exc)]))
     finally:
         await session.close()
+
+
+async def log_in(session: Session) -> Run | None:
+    """Pick the measured role in the demo-user picker; None on an app without one."""
+    pickers = [w for w in session.widgets.values() if w.label == USER_PICKER]
+    if not pickers:
+        return None
+    role = next(o for o in pickers[0].options if ROLE in o.lower())
+    return await session.change(pickers[0], role)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -352,8 +360,7 @@ def warm_up(base_url: str) -> set[Screen]:
         await session.connect()
         try:
             await session.open()
-            picker = session.widget(USER_PICKER)
-            await session.change(picker, next(o for o in picker.options if ROLE in o.lower()))
+            await log_in(session)
             shown.add(session.screen())
             for page in list(session.pages):
                 await session.switch_page(page)
