@@ -9,9 +9,9 @@ and shares its cores: its own CPU time is measured and reported beside the serve
 
 Each step is also marked by what it showed: a screen (a page with the values of its choices)
 that no session, nor the warm-up, had shown before, or one shown before. The first is where
-the server computes and publishes a view; the second mostly draws a view it kept. The two
-medians say how far apart they lie, which bounds the p95-to-median ratio already for one
-session alone (BENCHMARKS.md, load).
+the server computes and publishes a view; the second mostly draws a view it kept. With
+`--floor` the same sessions then run on the floor app, whose every step is drawn anew: what
+Streamlit and the machine leave of the target's ratio by themselves (BENCHMARKS.md, load).
 """
 
 from __future__ import annotations

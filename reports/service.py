@@ -150,12 +150,13 @@ class VersionedCache(Generic[T]):
         self._entries: OrderedDict[Hashable, T] = OrderedDict()
 
     def get(self, inputs: Inputs, key: Hashable, build: Callable[[], T]) -> T:
-        """The view built from these inputs under `key`."""
+        """What was built from these inputs under `key`."""
         full = (inputs.scope, inputs.basis, inputs.today, key)
         return self.kept(inputs.data_version, full, build)
 
     def kept(self, version: int, key: Hashable, build: Callable[[], T]) -> T:
-        """The view of data version `version` under `key` (which must name the scope)."""
+        """What was built from data version `version` under `key` (which must name the
+        scope)."""
         full = (version, key)
         with self._lock:
             if self._version is None or version > self._version:
